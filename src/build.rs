@@ -1,0 +1,214 @@
+//! The build pipeline: load → resolve → render → write.
+//!
+//! Each stage is a module that owns its data ([`crate::content`], [`crate::resolve`],
+//! [`crate::render`], [`crate::write`]). Stages keep going after errors where they can, so one
+//! run reports every problem; nothing is written unless there are none.
+
+use crate::config::Config;
+use crate::diagnostics::{self, Category, Diagnostic, Source};
+use crate::render::{self, Deps};
+use crate::shortcodes::Registry;
+use crate::theme::Theme;
+use crate::{content, resolve, write};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Defaults to `output/` in the site.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    /// `false` for `check`: everything but the write stage.
+    pub write: bool,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Options {
+        Options {
+            root: root.into(),
+            output: None,
+            drafts: false,
+            base_url: None,
+            write: true,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Report {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files written.
+    pub files: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+    /// How long each stage took, in order.
+    pub stages: Vec<(&'static str, Duration)>,
+    pub warnings: Vec<Diagnostic>,
+    /// What each output file was made from, by output path.
+    pub deps: BTreeMap<String, Deps>,
+}
+
+#[derive(Debug)]
+pub struct Failure {
+    /// Errors and warnings, in reading order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Failure {
+    /// 2 when the command line or the file system failed, 1 for content errors.
+    pub fn exit_code(&self) -> i32 {
+        if self
+            .diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.category == Category::Io)
+        {
+            2
+        } else {
+            1
+        }
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    fn usage(diagnostic: Diagnostic) -> Failure {
+        let mut d = diagnostic;
+        d.category = Category::Io;
+        Failure {
+            diagnostics: vec![d],
+        }
+    }
+}
+
+/// Builds the site at `options.root`.
+pub fn build(options: &Options) -> Result<Report, Failure> {
+    let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
+
+    let root = write::absolute(&options.root).map_err(|e| {
+        Failure::usage(Diagnostic::io(
+            "cannot resolve the site folder",
+            &options.root,
+            &e,
+        ))
+    })?;
+    let config_path = root.join("site.yaml");
+    if !config_path.is_file() {
+        return Err(Failure::usage(
+            Diagnostic::error(format!(
+                "{} is not a CenterView site: it has no site.yaml",
+                root.display()
+            ))
+            .help("run centerview in the site's folder, or pass --root DIR"),
+        ));
+    }
+    let output = match &options.output {
+        Some(o) => write::absolute(o),
+        None => Ok(root.join("output")),
+    }
+    .map_err(|e| {
+        Failure::usage(Diagnostic::io(
+            "cannot resolve the output folder",
+            &root,
+            &e,
+        ))
+    })?;
+    if options.write {
+        write::check_output(&root, &output).map_err(Failure::usage)?;
+    }
+
+    let mut diags: Vec<Diagnostic> = Vec::new();
+
+    // Load.
+    let config_text = std::fs::read_to_string(&config_path)
+        .map_err(|e| Failure::usage(Diagnostic::io("cannot read", &config_path, &e)))?;
+    let config_source = Source::new(config_path.clone(), "site.yaml".into(), &config_text);
+    let mut config = match Config::load(&config_source) {
+        Ok(c) => c,
+        Err(errors) => {
+            diags.extend(errors);
+            // Keep checking the content with stand-in settings.
+            Config {
+                title: "CenterView".into(),
+                description: String::new(),
+                base_url: "https://example.org/".into(),
+                theme: "centerview".into(),
+                language: "en".into(),
+            }
+        }
+    };
+    if let Some(url) = &options.base_url {
+        config
+            .set_base_url(url)
+            .map_err(|m| Failure::usage(Diagnostic::error(m)))?;
+    }
+    let theme = match Theme::load(&root, &config.theme) {
+        Ok(t) => Some(t),
+        Err(errors) => {
+            diags.extend(errors);
+            None
+        }
+    };
+    let content = content::load(&root, options.drafts, &mut diags);
+    stage("load", &mut stages);
+
+    // Resolve.
+    let site = resolve::resolve(root.clone(), config, content, &mut diags);
+    stage("resolve", &mut stages);
+
+    // Render.
+    let Some(theme) = theme else {
+        return Err(fail(diags));
+    };
+    let registry = Registry::builtin();
+    let bodies = render::render_bodies(&site, &theme, &registry, &mut diags);
+    render::check_anchors(&site, &bodies, &mut diags);
+    stage("render markdown", &mut stages);
+    let outputs = render::render_outputs(&site, &theme, &bodies, &mut diags);
+    stage("render templates", &mut stages);
+
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(fail(diags));
+    }
+
+    // Write.
+    if options.write {
+        write::write(&output, &outputs).map_err(|d| {
+            diags.push(d);
+            fail(std::mem::take(&mut diags))
+        })?;
+        stage("write", &mut stages);
+    }
+
+    diagnostics::sort(&mut diags);
+    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
+    Ok(Report {
+        pages,
+        files: outputs.len(),
+        output,
+        elapsed: started.elapsed(),
+        stages,
+        warnings: diags,
+        deps: outputs.into_iter().map(|o| (o.path, o.deps)).collect(),
+    })
+}
+
+fn fail(mut diags: Vec<Diagnostic>) -> Failure {
+    diagnostics::sort(&mut diags);
+    Failure { diagnostics: diags }
+}
+
+/// The site folder to use when `--root` is not given: the current folder.
+pub fn default_root() -> PathBuf {
+    Path::new(".").to_path_buf()
+}

@@ -1,0 +1,186 @@
+//! The command line: `centerview build | check | new`.
+
+use crate::build::{self, Options};
+use crate::diagnostics::Diagnostic;
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  centerview build                          build the site in this folder into output/
+  centerview build --root ../site --drafts  build another site, drafts included
+  centerview check                          report every problem, write nothing
+  centerview new brief \"It begins with a partnership\"
+                                            start a new brief in content/briefs/
+
+Exit status: 0 success, 1 content errors (all are reported), 2 bad usage or I/O failure.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "centerview",
+    version,
+    about = "Builds CenterView publications (briefs, case studies, reports, CA Insights, posts) into a static site",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    /// Print only errors and warnings.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print how long each build stage took.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into the output folder.
+    #[command(
+        after_help = "Example:\n  centerview build --root site --output public --base-url https://example.org/centerview/"
+    )]
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site (default: output/ in the site folder).
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Override site.yaml's base_url (for a preview or staging copy).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Check everything a build checks, without writing anything.
+    #[command(after_help = "Example:\n  centerview check --drafts")]
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Create a new content file with its front matter filled in.
+    #[command(
+        after_help = "Kinds: brief, case-study, report, insight, post, page.\n\nExample:\n  centerview new case-study \"Oakland's site-based grants\""
+    )]
+    New {
+        /// brief, case-study, report, insight, post or page.
+        kind: String,
+        /// The title, in quotes.
+        title: String,
+        /// The site folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SiteArgs {
+    /// The site folder (the one with site.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// Runs the command line and returns the exit status.
+pub fn run(cli: Cli) -> i32 {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match cli.command {
+        Command::Build {
+            site,
+            output,
+            base_url,
+        } => {
+            let options = Options {
+                root: site.root,
+                output,
+                drafts: site.drafts,
+                base_url,
+                write: true,
+            };
+            run_build(&options, cli.quiet, cli.verbose, color)
+        }
+        Command::Check { site } => {
+            let options = Options {
+                root: site.root,
+                output: None,
+                drafts: site.drafts,
+                base_url: None,
+                write: false,
+            };
+            run_build(&options, cli.quiet, cli.verbose, color)
+        }
+        Command::New { kind, title, root } => {
+            let today = jiff::Zoned::now().date();
+            match crate::new::new_page(&root, &kind, &title, today) {
+                Ok(path) => {
+                    if !cli.quiet {
+                        println!("Created {}", path.display());
+                    }
+                    0
+                }
+                Err(message) => {
+                    eprint!("{}", Diagnostic::error(message).render(color));
+                    2
+                }
+            }
+        }
+    }
+}
+
+fn run_build(options: &Options, quiet: bool, verbose: bool, color: bool) -> i32 {
+    match build::build(options) {
+        Ok(report) => {
+            for warning in &report.warnings {
+                eprint!("{}", warning.render(color));
+            }
+            if verbose {
+                for (stage, time) in &report.stages {
+                    eprintln!("  {stage:<18} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                }
+            }
+            if !quiet {
+                let warnings = match report.warnings.len() {
+                    0 => String::new(),
+                    1 => ", 1 warning".into(),
+                    n => format!(", {n} warnings"),
+                };
+                let ms = report.elapsed.as_secs_f64() * 1000.0;
+                if options.write {
+                    eprintln!(
+                        "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}",
+                        report.pages,
+                        report.files,
+                        report.output.display()
+                    );
+                } else {
+                    eprintln!(
+                        "Checked {} pages in {ms:.0} ms: no errors{warnings}",
+                        report.pages
+                    );
+                }
+            }
+            0
+        }
+        Err(failure) => {
+            for d in &failure.diagnostics {
+                eprint!("{}", d.render(color));
+            }
+            let errors = failure.errors();
+            let what = if options.write {
+                "Build failed"
+            } else {
+                "Check failed"
+            };
+            let untouched = if options.write {
+                "; the output folder was not changed"
+            } else {
+                ""
+            };
+            eprintln!(
+                "{what}: {errors} error{}{untouched}",
+                if errors == 1 { "" } else { "s" }
+            );
+            failure.exit_code()
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! Stage 1, load: read `site.yaml` and every file under `content/`.
+//!
+//! This stage owns the raw inputs. It classifies each file (page, intro, asset, data table),
+//! reads the text ones in parallel, and validates front matter. It knows nothing about URLs or
+//! other pages: that is the resolve stage's job.
+
+use crate::diagnostics::{Diagnostic, Source};
+use crate::front_matter::{self, FrontMatter, Kind, Split};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A markdown page as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourcePage {
+    pub source: Source,
+    /// The path under `content/`, with `/` separators (`briefs/partnership.md`).
+    pub rel: String,
+    /// The first folder under `content/` (`briefs`), or `None` for a file directly in it.
+    pub folder: Option<String>,
+    pub front: FrontMatter,
+    pub split: Split,
+}
+
+/// An `_index.md`: the intro text of the home page (`content/_index.md`) or of a section.
+#[derive(Debug, Clone)]
+pub struct Intro {
+    pub source: Source,
+    pub rel: String,
+    /// `None` for the home page, else the section folder.
+    pub folder: Option<String>,
+    pub title: Option<String>,
+    pub split: Split,
+}
+
+/// A file under `content/assets/`, copied unchanged to `output/assets/`.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub path: PathBuf,
+    /// The path under `content/` (`assets/fig.png`).
+    pub rel: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<SourcePage>,
+    pub intros: Vec<Intro>,
+    pub assets: Vec<Asset>,
+    /// `content/data/*.yaml`, read but interpreted by the data stage.
+    pub data: Vec<Source>,
+    /// Drafts left out of this build (paths under `content/`), so links to them can be
+    /// reported as such.
+    pub skipped_drafts: Vec<String>,
+}
+
+enum Entry {
+    Page {
+        path: PathBuf,
+        rel: String,
+        folder: Option<String>,
+    },
+    Intro {
+        path: PathBuf,
+        rel: String,
+        folder: Option<String>,
+    },
+    Data {
+        path: PathBuf,
+        rel: String,
+    },
+}
+
+/// Reads every content file under `root/content`. Problems are pushed to `diagnostics`; the
+/// returned content holds everything that could be read.
+pub fn load(root: &Path, drafts: bool, diagnostics: &mut Vec<Diagnostic>) -> Content {
+    let content_dir = root.join("content");
+    let mut content = Content::default();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "there is no content folder at {}",
+                content_dir.display()
+            ))
+            .help("create content/ with your pages, or pass --root to point at the site"),
+        );
+        return content;
+    }
+
+    let mut entries = Vec::new();
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().unwrap_or(&content_dir).to_path_buf();
+                let display = display_path(root, &path);
+                diagnostics.push(
+                    Diagnostic::error(format!("cannot read {display}: {err}"))
+                        .in_file(display)
+                        .help("check the file's permissions"),
+                );
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = rel_path(&content_dir, path);
+        let display = format!("content/{rel}");
+        if entry.file_type().is_symlink() {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "{display} is a symbolic link, which the build does not follow"
+                ))
+                .in_file(display)
+                .help("copy the file into content/ instead of linking to it"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let mut parts = rel.split('/');
+        let first = parts.next().unwrap_or_default().to_string();
+        let in_folder = rel.contains('/');
+        let is_md = rel.ends_with(".md");
+        let name = entry.file_name().to_string_lossy();
+
+        if in_folder && first == "assets" {
+            content.assets.push(Asset {
+                path: path.to_path_buf(),
+                rel,
+            });
+        } else if in_folder && first == "data" {
+            if rel.ends_with(".yaml") || rel.ends_with(".yml") {
+                entries.push(Entry::Data {
+                    path: path.to_path_buf(),
+                    rel,
+                });
+            } else {
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "{display} is ignored: content/data/ holds only .yaml data tables"
+                    ))
+                    .in_file(display)
+                    .help("move other files to content/assets/"),
+                );
+            }
+        } else if is_md && name == "_index.md" {
+            entries.push(Entry::Intro {
+                path: path.to_path_buf(),
+                folder: in_folder.then(|| first.clone()),
+                rel,
+            });
+        } else if is_md {
+            entries.push(Entry::Page {
+                path: path.to_path_buf(),
+                folder: in_folder.then_some(first),
+                rel,
+            });
+        } else {
+            diagnostics.push(
+                Diagnostic::warning(format!("{display} is ignored: only .md pages are built from content/"))
+                    .in_file(display)
+                    .help("put images, PDFs and other files in content/assets/, where they are copied to the site"),
+            );
+        }
+    }
+
+    // Reading and front-matter parsing are independent per file: do them on all cores.
+    let loaded: Vec<(Option<Loaded>, Vec<Diagnostic>)> = entries
+        .into_par_iter()
+        .map(|entry| {
+            let mut diags = Vec::new();
+            let loaded = load_entry(entry, drafts, &mut diags);
+            (loaded, diags)
+        })
+        .collect();
+    for (loaded, diags) in loaded {
+        diagnostics.extend(diags);
+        match loaded {
+            Some(Loaded::Page(p)) => content.pages.push(p),
+            Some(Loaded::Intro(i)) => content.intros.push(i),
+            Some(Loaded::Data(d)) => content.data.push(d),
+            Some(Loaded::SkippedDraft(rel)) => content.skipped_drafts.push(rel),
+            None => {}
+        }
+    }
+    content
+}
+
+enum Loaded {
+    Page(SourcePage),
+    Intro(Intro),
+    Data(Source),
+    SkippedDraft(String),
+}
+
+fn load_entry(entry: Entry, drafts: bool, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
+    match entry {
+        Entry::Data { path, rel } => {
+            read_source(&path, &format!("content/{rel}"), diags).map(Loaded::Data)
+        }
+        Entry::Intro { path, rel, folder } => {
+            let source = read_source(&path, &format!("content/{rel}"), diags)?;
+            let split = match front_matter::split(&source) {
+                Ok(s) => s,
+                Err(d) => {
+                    diags.push(d);
+                    return None;
+                }
+            };
+            let title = intro_title(&source, &split, diags);
+            Some(Loaded::Intro(Intro {
+                source,
+                rel,
+                folder,
+                title,
+                split,
+            }))
+        }
+        Entry::Page { path, rel, folder } => {
+            let source = read_source(&path, &format!("content/{rel}"), diags)?;
+            let split = match front_matter::split(&source) {
+                Ok(s) => s,
+                Err(d) => {
+                    diags.push(d);
+                    return None;
+                }
+            };
+            let default_kind = folder
+                .as_deref()
+                .and_then(Kind::from_section)
+                .unwrap_or(Kind::Page);
+            let mut page_diags = Vec::new();
+            let front = front_matter::parse(&source, &split, default_kind, &mut page_diags);
+            // A draft's problems do not fail a build that leaves it out.
+            if front.draft && !drafts && !page_diags.iter().any(|d| d.message.contains("`draft`")) {
+                return Some(Loaded::SkippedDraft(rel));
+            }
+            diags.extend(page_diags);
+            Some(Loaded::Page(SourcePage {
+                source,
+                rel,
+                folder,
+                front,
+                split,
+            }))
+        }
+    }
+}
+
+/// `_index.md` front matter holds only a title.
+fn intro_title(source: &Source, split: &Split, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    use crate::yaml::{Step, Value};
+    let doc = crate::yaml_doc::YamlDoc::new(source, split.yaml.clone());
+    let value = match doc.parse() {
+        Ok(v) => v,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let entries = match doc.root_map(&value, "front matter") {
+        Ok(e) => e,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let mut title = None;
+    for (key, value) in entries {
+        let path = [Step::Key(key.clone())];
+        if key == "title" {
+            match doc.text(&path, value) {
+                Ok(t) => title = Some(t),
+                Err(d) => diags.push(d),
+            }
+        } else {
+            let _: &Value = value;
+            diags.push(doc.unknown_key(&[], key, &["title"], "an _index.md front matter"));
+        }
+    }
+    title
+}
+
+pub fn read_source(path: &Path, display: &str, diags: &mut Vec<Diagnostic>) -> Option<Source> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(Source::new(path.to_path_buf(), display.to_string(), &text)),
+            Err(err) => {
+                // Point at the first bad byte in a lossy copy, so the editor sees the line.
+                let offset = err.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
+                let source = Source::new(path.to_path_buf(), display.to_string(), &lossy);
+                diags.push(
+                    Diagnostic::error("the file is not UTF-8 text")
+                        .at(&source, offset..offset)
+                        .label("this byte is not valid UTF-8")
+                        .help("save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8)"),
+                );
+                None
+            }
+        },
+        Err(err) => {
+            diags.push(Diagnostic::io("cannot read", path, &err).in_file(display));
+            None
+        }
+    }
+}
+
+/// Hidden files and editors' temporary files are not content.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+fn rel_path(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A path as shown to editors: relative to the site root.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    rel_path(root, path)
+}

@@ -1,0 +1,559 @@
+//! Front matter: splitting it from the body, and validating it strictly against the contract.
+
+use crate::diagnostics::{Diagnostic, Source, did_you_mean, one_of};
+use crate::yaml::{Step, Target, Value};
+use crate::yaml_doc::YamlDoc;
+use jiff::civil::Date;
+use serde::Serialize;
+use std::ops::Range;
+
+/// The publication kinds, each with its section folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Brief,
+    CaseStudy,
+    Report,
+    Insight,
+    Post,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Brief,
+        Kind::CaseStudy,
+        Kind::Report,
+        Kind::Insight,
+        Kind::Post,
+        Kind::Page,
+    ];
+    /// The kinds that have a section (a folder, a listing, a date).
+    pub const SECTIONS: [Kind; 5] = [
+        Kind::Brief,
+        Kind::CaseStudy,
+        Kind::Report,
+        Kind::Insight,
+        Kind::Post,
+    ];
+
+    /// The name used in front matter (`kind: case-study`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Brief => "brief",
+            Kind::CaseStudy => "case-study",
+            Kind::Report => "report",
+            Kind::Insight => "insight",
+            Kind::Post => "post",
+            Kind::Page => "page",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The section folder and URL segment; plain pages have none.
+    pub fn section(self) -> Option<&'static str> {
+        match self {
+            Kind::Brief => Some("briefs"),
+            Kind::CaseStudy => Some("case-studies"),
+            Kind::Report => Some("reports"),
+            Kind::Insight => Some("insights"),
+            Kind::Post => Some("posts"),
+            Kind::Page => None,
+        }
+    }
+
+    pub fn from_section(folder: &str) -> Option<Kind> {
+        Kind::SECTIONS
+            .into_iter()
+            .find(|k| k.section() == Some(folder))
+    }
+
+    /// How one item of this kind is labelled above its title.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Brief => "CenterView Brief",
+            Kind::CaseStudy => "The View from the Field",
+            Kind::Report => "Report",
+            Kind::Insight => "CA Insights",
+            Kind::Post => "Blog post",
+            Kind::Page => "Page",
+        }
+    }
+
+    /// The heading of the section's listing.
+    pub fn section_title(self) -> &'static str {
+        match self {
+            Kind::Brief => "CenterView Briefs",
+            Kind::CaseStudy => "The View from the Field: Case Studies",
+            Kind::Report => "Reports",
+            Kind::Insight => "CA Insights",
+            Kind::Post => "Blog",
+            Kind::Page => "Pages",
+        }
+    }
+
+    /// The short name in the site navigation.
+    pub fn nav_title(self) -> &'static str {
+        match self {
+            Kind::Brief => "Briefs",
+            Kind::CaseStudy => "Case Studies",
+            Kind::Report => "Reports",
+            Kind::Insight => "CA Insights",
+            Kind::Post => "Blog",
+            Kind::Page => "Pages",
+        }
+    }
+}
+
+pub const KEYS: &[&str] = &[
+    "title", "subtitle", "kind", "date", "updated", "summary", "authors", "topics", "series",
+    "part", "district", "region", "slug", "draft", "extra",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub kind: Option<Kind>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub summary: Option<String>,
+    pub authors: Vec<String>,
+    pub topics: Vec<String>,
+    pub series: Option<String>,
+    pub part: Option<u32>,
+    pub district: Option<String>,
+    pub region: Option<String>,
+    pub slug: Option<String>,
+    pub draft: bool,
+    pub extra: Option<Value>,
+}
+
+/// Where the front matter and the body are in a file.
+#[derive(Debug, Clone)]
+pub struct Split {
+    /// The YAML between the `---` lines.
+    pub yaml: Range<usize>,
+    /// Everything after the closing `---` line.
+    pub body: Range<usize>,
+}
+
+/// Finds the front matter: the file must start with a `---` line, and the YAML ends at the
+/// next `---` line.
+pub fn split(source: &Source) -> Result<Split, Diagnostic> {
+    let text = &*source.text;
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        let what = if text.trim().is_empty() {
+            "the file is empty"
+        } else {
+            "the file does not start with front matter"
+        };
+        return Err(Diagnostic::error(format!("{what}: every page starts with a `---` line"))
+            .at(source, 0..first_line_end)
+            .label("expected `---` here")
+            .help("start the file with front matter:\n---\ntitle: The page title\ndate: 2017-05-01\n---"));
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Ok(Split {
+                yaml: yaml_start..offset,
+                body: offset + line.len()..text.len(),
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error("the front matter is never closed")
+        .at(source, 0..first_line_end)
+        .label("front matter opens here")
+        .help("end the front matter with a line holding only `---`, before the body text"))
+}
+
+/// Parses and validates a page's front matter, reporting every problem in it. The result is
+/// usable even when there were errors (missing values are left empty), so that the rest of
+/// the build can still report the page's other problems.
+pub fn parse(
+    source: &Source,
+    split: &Split,
+    default_kind: Kind,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
+    let doc = YamlDoc::new(source, split.yaml.clone());
+    let value = match doc.parse() {
+        Ok(v) => v,
+        Err(d) => {
+            diagnostics.push(d);
+            return FrontMatter::default();
+        }
+    };
+    let entries = match doc.root_map(&value, "front matter") {
+        Ok(e) => e,
+        Err(d) => {
+            diagnostics.push(d);
+            return FrontMatter::default();
+        }
+    };
+
+    let mut fm = FrontMatter::default();
+    let mut has_title = false;
+    for (key, value) in entries {
+        let path = [Step::Key(key.clone())];
+        let result: Result<(), Diagnostic> = (|| {
+            match key.as_str() {
+                "title" => {
+                    fm.title = non_empty(&doc, &path, value)?;
+                    has_title = true;
+                }
+                "subtitle" => fm.subtitle = Some(non_empty(&doc, &path, value)?),
+                "summary" => fm.summary = Some(non_empty(&doc, &path, value)?),
+                "district" => fm.district = Some(non_empty(&doc, &path, value)?),
+                "region" => fm.region = Some(non_empty(&doc, &path, value)?),
+                "series" => fm.series = Some(non_empty(&doc, &path, value)?),
+                "kind" => {
+                    let name = doc.text(&path, value)?;
+                    fm.kind = Some(Kind::from_name(&name).ok_or_else(|| {
+                        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                        let d = doc
+                            .error(&path, Target::Value, format!("unknown kind `{name}`"))
+                            .label("not a kind");
+                        match did_you_mean(&name, names.iter().copied()) {
+                            Some(close) => d.help(format!(
+                                "did you mean `{close}`? The kinds are {}",
+                                one_of(&names)
+                            )),
+                            None => d.help(format!("the kinds are {}", one_of(&names))),
+                        }
+                    })?);
+                }
+                "date" => fm.date = Some(date(&doc, &path, value)?),
+                "updated" => fm.updated = Some(date(&doc, &path, value)?),
+                "authors" => fm.authors = non_empty_list(&doc, &path, value)?,
+                "topics" => fm.topics = non_empty_list(&doc, &path, value)?,
+                "part" => match value {
+                    Value::Int(n) if *n >= 1 && *n <= u32::MAX as i64 => fm.part = Some(*n as u32),
+                    Value::Int(_) => {
+                        return Err(doc
+                            .error(&path, Target::Value, "`part` must be 1 or more")
+                            .label("parts are numbered from 1"));
+                    }
+                    other => {
+                        return Err(doc.wrong_type(&path, "a whole number", other).help(
+                            "write the part's position in its series, for example `part: 2`",
+                        ));
+                    }
+                },
+                "slug" => {
+                    let slug = doc.text(&path, value)?;
+                    if !is_slug(&slug) {
+                        return Err(doc
+                            .error(
+                                &path,
+                                Target::Value,
+                                format!("`slug` may only contain a-z, 0-9 and -, found `{slug}`"),
+                            )
+                            .label("not a valid slug")
+                            .help(format!("for example `slug: {}`", slugify(&slug))));
+                    }
+                    fm.slug = Some(slug);
+                }
+                "draft" => match value {
+                    Value::Bool(b) => fm.draft = *b,
+                    other => return Err(doc.wrong_type(&path, "`true` or `false`", other)),
+                },
+                "extra" => match value {
+                    Value::Map(_) => fm.extra = Some(value.clone()),
+                    other => {
+                        return Err(doc
+                            .wrong_type(&path, "a map of keys", other)
+                            .help("write each value on its own indented line under `extra:`"));
+                    }
+                },
+                _ => return Err(doc.unknown_key(&[], key, KEYS, "front matter")),
+            }
+            Ok(())
+        })();
+        if let Err(d) = result {
+            diagnostics.push(d);
+        }
+    }
+
+    let kind = fm.kind.unwrap_or(default_kind);
+    let whole_front_matter = split.yaml.start.saturating_sub(4)..split.yaml.start.saturating_sub(1);
+    if !has_title {
+        diagnostics.push(
+            Diagnostic::error("the front matter has no `title`, which is required")
+                .at(source, whole_front_matter.clone())
+                .help("add a line such as `title: It begins with a partnership`"),
+        );
+    }
+    if kind != Kind::Page && fm.date.is_none() && !entries.iter().any(|(k, _)| k == "date") {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "the front matter has no `date`, which every {} needs",
+                kind.name()
+            ))
+            .at(source, whole_front_matter)
+            .help("add the publication date, for example `date: 2017-05-01`"),
+        );
+    }
+    if fm.part.is_some() && fm.series.is_none() {
+        diagnostics.push(
+            doc.error(&["part".into()], Target::Key, "`part` is set but `series` is not")
+                .help("name the series this page belongs to, for example `series: District capacity for the Common Core`"),
+        );
+    }
+    if fm.series.is_some() && fm.part.is_none() && !entries.iter().any(|(k, _)| k == "part") {
+        diagnostics.push(
+            doc.error(
+                &["series".into()],
+                Target::Key,
+                "`series` is set but `part` is not",
+            )
+            .help("give this page's position in the series, for example `part: 2`"),
+        );
+    }
+    if let (Some(date), Some(updated)) = (fm.date, fm.updated)
+        && updated < date
+    {
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "`updated` ({updated}) is earlier than `date` ({date})"
+            ))
+            .at(source, doc.span(&["updated".into()], Target::Value))
+            .help("`updated` is the date of the last revision, on or after the publication date"),
+        );
+    }
+    fm
+}
+
+fn non_empty(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic> {
+    let text = doc.text(path, value)?;
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        let key = match path.last() {
+            Some(Step::Key(k)) => k.as_str(),
+            _ => "value",
+        };
+        return Err(doc
+            .error(path, Target::Value, format!("`{key}` is empty"))
+            .help("give it a value, or remove the line"));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn non_empty_list(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<Vec<String>, Diagnostic> {
+    let items = doc.text_list(path, value)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let item = item.trim().to_string();
+        if item.is_empty() {
+            let mut item_path = path.to_vec();
+            item_path.push(Step::Index(i));
+            return Err(doc
+                .error(&item_path, Target::Value, "an empty item in the list")
+                .help("remove the empty item"));
+        }
+        out.push(item);
+    }
+    Ok(out)
+}
+
+fn date(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<Date, Diagnostic> {
+    let key = match path.last() {
+        Some(Step::Key(k)) => k.clone(),
+        _ => "date".into(),
+    };
+    let help = format!("write the date as YYYY-MM-DD, for example `{key}: 2017-05-01`");
+    let text = match value {
+        Value::String(s) => s.trim(),
+        other => return Err(doc.wrong_type(path, "a date", other).help(help)),
+    };
+    parse_date(text).map_err(|why| {
+        doc.error(
+            path,
+            Target::Value,
+            format!("`{text}` is not a valid date: {why}"),
+        )
+        .label("expected YYYY-MM-DD")
+        .help(help)
+    })
+}
+
+/// Parses a strict `YYYY-MM-DD` calendar date.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let bytes = text.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shape_ok {
+        return Err("dates are written YYYY-MM-DD".to_string());
+    }
+    let year: i16 = text[0..4].parse().map_err(|_| "bad year".to_string())?;
+    let month: i8 = text[5..7].parse().map_err(|_| "bad month".to_string())?;
+    let day: i8 = text[8..10].parse().map_err(|_| "bad day".to_string())?;
+    if !(1..=12).contains(&month) {
+        return Err(format!("there is no month {month}"));
+    }
+    Date::new(year, month, day)
+        .map_err(|_| format!("{} {year} has no day {day}", month_name(month)))
+}
+
+fn month_name(month: i8) -> &'static str {
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ][(month - 1) as usize]
+}
+
+/// `true` for a valid slug: a-z, 0-9 and -, not empty, not starting or ending with -.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A slug of `text`, empty when the text has no letters or digits.
+pub fn slugify_or_empty(text: &str) -> String {
+    slug::slugify(text)
+}
+
+/// Turns any text into a slug ("Teacher Leaders & Coaches" → "teacher-leaders-coaches").
+pub fn slugify(text: &str) -> String {
+    let slug = slug::slugify(text);
+    if slug.is_empty() {
+        "untitled".into()
+    } else {
+        slug
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> (FrontMatter, Vec<String>) {
+        let source = Source::new("x.md".into(), "content/briefs/x.md".into(), text);
+        let mut diagnostics = Vec::new();
+        let fm = match split(&source) {
+            Ok(s) => parse(&source, &s, Kind::Brief, &mut diagnostics),
+            Err(d) => {
+                diagnostics.push(d);
+                FrontMatter::default()
+            }
+        };
+        (fm, diagnostics.iter().map(|d| d.render(false)).collect())
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let (fm, errors) = page(
+            "---\ntitle: It begins with a partnership\nsubtitle: Sub\nkind: brief\ndate: 2017-05-01\nupdated: 2017-06-01\nsummary: S\nauthors: [A, B]\ntopics:\n  - Teacher leaders\nseries: District capacity\npart: 2\ndistrict: Oakland\nregion: Bay Area\nslug: partnership\ndraft: false\nextra:\n  pdf: x.pdf\n---\nBody\n",
+        );
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert_eq!(fm.title, "It begins with a partnership");
+        assert_eq!(fm.part, Some(2));
+        assert_eq!(fm.authors, ["A", "B"]);
+        assert_eq!(fm.topics, ["Teacher leaders"]);
+        assert_eq!(fm.date.unwrap().to_string(), "2017-05-01");
+        assert!(fm.extra.is_some());
+    }
+
+    #[test]
+    fn reports_all_errors_with_lines() {
+        let (_, errors) = page(
+            "---\ntitel: X\ndate: 2017-02-30\nauthors: Jane Doe\npart: two\nslug: Not OK\nkind: breif\n---\n",
+        );
+        let joined = errors.join("\n");
+        assert!(
+            joined.contains("content/briefs/x.md:2:1: error: unknown field `titel`"),
+            "{joined}"
+        );
+        assert!(joined.contains("did you mean `title`?"), "{joined}");
+        assert!(
+            joined.contains(
+                "x.md:3:7: error: `2017-02-30` is not a valid date: February 2017 has no day 30"
+            ),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("x.md:4:10: error: `authors` must be a list, found text"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("x.md:5:7: error: `part` must be a whole number"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("x.md:6:7: error: `slug` may only contain"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("x.md:7:7: error: unknown kind `breif`"),
+            "{joined}"
+        );
+        assert!(joined.contains("did you mean `brief`?"), "{joined}");
+        assert!(joined.contains("no `title`"), "{joined}");
+        assert!(
+            joined.contains("`part` is set but `series` is not"),
+            "{joined}"
+        );
+    }
+
+    #[test]
+    fn front_matter_must_open_and_close() {
+        let (_, errors) = page("title: x\n");
+        assert!(
+            errors[0].contains("does not start with front matter"),
+            "{errors:?}"
+        );
+        let (_, errors) = page("---\ntitle: x\n");
+        assert!(errors[0].contains("never closed"), "{errors:?}");
+        let (_, errors) = page("");
+        assert!(errors[0].contains("the file is empty"), "{errors:?}");
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2016-02-29").is_ok());
+        assert!(parse_date("2017-02-29").is_err());
+        assert!(parse_date("2017-5-1").is_err());
+        assert!(
+            parse_date("2017-13-01")
+                .unwrap_err()
+                .contains("no month 13")
+        );
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("part-2"));
+        assert!(!is_slug("Part 2"));
+        assert!(!is_slug("-x"));
+        assert_eq!(
+            slugify("Teacher Leaders & Coaches"),
+            "teacher-leaders-coaches"
+        );
+        assert_eq!(slugify("Gutiérrez"), "gutierrez");
+    }
+}

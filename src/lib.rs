@@ -1,0 +1,31 @@
+//! centerview: a static site generator for the Center for the Future of Teaching and
+//! Learning's CenterView publications.
+//!
+//! A build is a pipeline of four stages, each a module that owns its data:
+//!
+//! 1. **load** ([`content`], [`config`], [`front_matter`]): read `site.yaml` and every file
+//!    under `content/`, validating front matter;
+//! 2. **resolve** ([`resolve`]): give pages kinds, slugs and URLs; form sections, topics and
+//!    series; catch site-wide conflicts;
+//! 3. **render** ([`render`], [`markdown`], [`shortcodes`], [`theme`]): markdown bodies, then
+//!    every output through the theme's Tera templates, in parallel;
+//! 4. **write** ([`write`]): into a temporary folder, swapped in atomically.
+//!
+//! [`build`] runs the pipeline; [`diagnostics`] turns every problem into a message an editor
+//! can act on. YAML is parsed only in [`yaml`].
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod front_matter;
+pub mod markdown;
+pub mod new;
+pub mod render;
+pub mod resolve;
+pub mod shortcodes;
+pub mod theme;
+pub mod write;
+pub mod yaml;
+pub mod yaml_doc;

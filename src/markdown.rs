@@ -1,0 +1,769 @@
+//! Markdown to HTML for one page (or intro), with CenterView's additions:
+//!
+//! * shortcodes are expanded first ([`crate::shortcodes`]);
+//! * every heading gets an `id`, unique on the page (`{#custom-id}` overrides);
+//! * footnotes become a numbered **Endnotes** section at the end, with back-links;
+//! * relative links to content files become page URLs, and links and images are checked;
+//! * task-list checkboxes get accessible labels.
+//!
+//! Links to anchors on *other* pages cannot be checked until those pages are rendered; they
+//! are returned as [`AnchorCheck`]s for the render stage to verify.
+
+use crate::diagnostics::{Diagnostic, Source, did_you_mean};
+use crate::resolve::{LinkTarget, PageId, Site};
+use crate::shortcodes::{self, Env, Ids, OffsetMap, Registry};
+use crate::theme::Theme;
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::ops::Range;
+
+/// The markdown dialect: CommonMark plus GFM tables, strikethrough, task lists, footnotes,
+/// smart punctuation and `{#id}` heading attributes.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Ids every page reserves for itself, so no heading can take them.
+pub const RESERVED_IDS: &[&str] = &["endnotes", "main-content", "site-nav", "page-title"];
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link to `#fragment` on another page, checked once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorCheck {
+    pub target: PageId,
+    pub fragment: String,
+    /// Where the link is, in the linking file.
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every id on the page's body.
+    pub ids: HashSet<String>,
+    /// The plain text of the first paragraph, for summaries.
+    pub first_paragraph: Option<String>,
+    /// Pages this one links to.
+    pub links_to: Vec<PageId>,
+    pub anchor_checks: Vec<AnchorCheck>,
+    pub endnote_count: usize,
+}
+
+/// What to render: a body of a source file.
+pub struct Input<'a> {
+    pub source: &'a Source,
+    pub body: Range<usize>,
+    /// The file's folder under `content/` (`briefs`), for resolving relative links.
+    pub dir: &'a str,
+    pub page: Option<PageId>,
+}
+
+pub fn render(
+    input: &Input,
+    site: &Site,
+    theme: &Theme,
+    registry: &Registry,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let body = &input.source.text[input.body.clone()];
+    let mut ids = Ids::new(RESERVED_IDS);
+    let expanded = {
+        let mut env = Env {
+            site,
+            theme,
+            page: input.page,
+            ids: &mut ids,
+            counters: Default::default(),
+        };
+        shortcodes::expand(
+            body,
+            input.body.start,
+            input.source,
+            registry,
+            &mut env,
+            diagnostics,
+        )
+    };
+    let mut r = Renderer {
+        input,
+        site,
+        map: &expanded.map,
+        ids,
+        diagnostics,
+        out: Vec::new(),
+        heading: None,
+        footnote: None,
+        notes: Notes::default(),
+        image: None,
+        text_run: None,
+        depth: 0,
+        paragraph: None,
+        pending_same_page: Vec::new(),
+        rendered: Rendered::default(),
+    };
+    for (event, range) in Parser::new_ext(&expanded.text, options()).into_offset_iter() {
+        r.event(event, range);
+    }
+    r.finish()
+}
+
+struct Renderer<'a, 'd, 'e> {
+    input: &'a Input<'a>,
+    site: &'a Site,
+    map: &'a OffsetMap,
+    ids: Ids,
+    diagnostics: &'d mut Vec<Diagnostic>,
+    out: Vec<Event<'e>>,
+    /// A heading being collected, to make its id from its text.
+    heading: Option<(
+        HeadingLevel,
+        Option<CowStr<'e>>,
+        Vec<CowStr<'e>>,
+        Vec<(CowStr<'e>, Option<CowStr<'e>>)>,
+        Vec<Event<'e>>,
+        Range<usize>,
+    )>,
+    /// A footnote definition being collected.
+    footnote: Option<(String, Vec<Event<'e>>)>,
+    notes: Notes<'e>,
+    /// An image's alt text being collected.
+    image: Option<(String, Range<usize>)>,
+    /// Consecutive text, to spot `[^label]` references to undefined footnotes.
+    text_run: Option<(String, Range<usize>)>,
+    /// How deep in lists, quotes and tables we are.
+    depth: usize,
+    /// The first top-level paragraph's text, while it is being collected.
+    paragraph: Option<String>,
+    /// Links to `#fragment` on this page, checked when all its ids are known.
+    pending_same_page: Vec<(String, Range<usize>)>,
+    rendered: Rendered,
+}
+
+#[derive(Default)]
+struct Notes<'e> {
+    /// Labels in order of first reference: endnote 1, 2, ...
+    order: Vec<String>,
+    /// How many times each label was referenced so far.
+    refs: HashMap<String, usize>,
+    defs: HashMap<String, (Vec<Event<'e>>, Range<usize>)>,
+}
+
+impl<'e> Renderer<'_, '_, 'e> {
+    /// A span of the expanded text, as a span of the source file.
+    fn file_span(&self, range: Range<usize>) -> Range<usize> {
+        let r = self.map.original_range(range);
+        r.start + self.input.body.start..r.end + self.input.body.start
+    }
+
+    fn push(&mut self, event: Event<'e>) {
+        if let Some(h) = &mut self.heading {
+            h.4.push(event);
+        } else if let Some((_, events)) = &mut self.footnote {
+            events.push(event);
+        } else {
+            self.out.push(event);
+        }
+    }
+
+    fn event(&mut self, event: Event<'e>, range: Range<usize>) {
+        if let Event::Text(text) = &event {
+            match &mut self.text_run {
+                Some((run, r)) => {
+                    run.push_str(text);
+                    r.end = range.end;
+                }
+                None => self.text_run = Some((text.to_string(), range.clone())),
+            }
+        } else if let Some((run, r)) = self.text_run.take() {
+            self.check_undefined_footnotes(&run, r);
+        }
+        if let Some(paragraph) = &mut self.paragraph {
+            match &event {
+                Event::Text(t) | Event::Code(t) => paragraph.push_str(t),
+                Event::SoftBreak | Event::HardBreak => paragraph.push(' '),
+                _ => {}
+            }
+        }
+        if let Some((alt, _)) = &mut self.image {
+            if let Event::Text(t) | Event::Code(t) = &event {
+                alt.push_str(t);
+            }
+        }
+
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                self.heading = Some((level, id, classes, attrs, Vec::new(), range));
+            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.footnote = Some((label.to_string(), Vec::new()));
+                self.notes
+                    .defs
+                    .entry(label.to_string())
+                    .or_insert((Vec::new(), range));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, events)) = self.footnote.take() {
+                    if let Some(def) = self.notes.defs.get_mut(&label) {
+                        def.0 = events;
+                    }
+                }
+            }
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.link(link_type, dest_url, false, range);
+                self.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.link(link_type, dest_url, true, range.clone());
+                self.image = Some((String::new(), range));
+                self.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((alt, range)) = self.image.take() {
+                    if alt.trim().is_empty() {
+                        let span = self.file_span(range);
+                        self.diagnostics.push(
+                            Diagnostic::error("this image has no alt text")
+                                .at(self.input.source, span)
+                                .label("empty alt text")
+                                .help("describe the image between the brackets for readers who cannot see it: `![Bar chart of supports districts use](../assets/fig.png)`"),
+                        );
+                    }
+                }
+                self.push(Event::End(TagEnd::Image));
+            }
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done {
+                    (" checked", "done")
+                } else {
+                    ("", "not done")
+                };
+                self.push(Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
+                        .into(),
+                ));
+            }
+            Event::Start(Tag::Paragraph) => {
+                if self.depth == 0
+                    && self.footnote.is_none()
+                    && self.rendered.first_paragraph.is_none()
+                    && self.paragraph.is_none()
+                {
+                    self.paragraph = Some(String::new());
+                }
+                self.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(text) = self.paragraph.take() {
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !text.is_empty() {
+                        self.rendered.first_paragraph = Some(text);
+                    }
+                }
+                self.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::Start(tag @ (Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_))) => {
+                self.depth += 1;
+                self.push(Event::Start(tag));
+            }
+            Event::End(tag @ (TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table)) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.push(Event::End(tag));
+            }
+            other => self.push(other),
+        }
+    }
+
+    fn end_heading(&mut self) {
+        let Some((level, custom, classes, attrs, inner, range)) = self.heading.take() else {
+            return;
+        };
+        let text: String = inner
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let id = match custom {
+            Some(custom) => {
+                if !self.ids.claim(&custom) {
+                    let span = self.file_span(range.clone());
+                    self.diagnostics.push(
+                        Diagnostic::error(format!("the id `{custom}` is used twice on this page"))
+                            .at(self.input.source, span)
+                            .help("give this heading another `{#id}`"),
+                    );
+                }
+                custom.to_string()
+            }
+            None => self
+                .ids
+                .allocate(&crate::front_matter::slugify_or_empty(&text)),
+        };
+        if level == HeadingLevel::H1 && self.footnote.is_none() {
+            let span = self.file_span(range);
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "a `#` heading in the body: the page title is already the page's top heading",
+                )
+                .at(self.input.source, span)
+                .help("use `##` for the page's sections, `###` below them"),
+            );
+        }
+        self.rendered.headings.push(Heading {
+            level: level as u8,
+            id: id.clone(),
+            text,
+        });
+        self.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes,
+            attrs,
+        }));
+        for e in inner {
+            self.push(e);
+        }
+        self.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    fn footnote_reference(&mut self, label: &str) {
+        if !self.notes.refs.contains_key(label) {
+            self.notes.order.push(label.to_string());
+        }
+        let number = self
+            .notes
+            .order
+            .iter()
+            .position(|l| l == label)
+            .unwrap_or(0)
+            + 1;
+        let count = self.notes.refs.entry(label.to_string()).or_insert(0);
+        *count += 1;
+        let ref_id = if *count == 1 {
+            format!("fnref_{number}")
+        } else {
+            format!("fnref_{number}_{count}")
+        };
+        self.push(Event::InlineHtml(
+            format!("<sup class=\"fnref\"><a href=\"#fn_{number}\" id=\"{ref_id}\" aria-label=\"Endnote {number}\">{number}</a></sup>").into(),
+        ));
+    }
+
+    fn check_undefined_footnotes(&mut self, text: &str, range: Range<usize>) {
+        let mut rest = text;
+        while let Some(start) = rest.find("[^") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find(']') else { break };
+            let label = &after[..end];
+            if !label.is_empty() && !label.contains(char::is_whitespace) {
+                let span = self.file_span(range.clone());
+                self.diagnostics.push(
+                    Diagnostic::error(format!("the endnote `[^{label}]` is never defined"))
+                        .at(self.input.source, span)
+                        .help(format!("add its text on a line of its own: `[^{label}]: The source, with its URL.`")),
+                );
+            }
+            rest = &after[end..];
+        }
+    }
+
+    /// Rewrites a link's destination, checking relative links against the site.
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest: CowStr<'e>,
+        image: bool,
+        range: Range<usize>,
+    ) -> CowStr<'e> {
+        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+            return dest;
+        }
+        let span = self.file_span(range);
+        let span = narrow_to(&self.input.source.text, span, &dest);
+        match resolve_link(self.site, self.input.dir, &dest, image) {
+            Ok(Link::Keep) => dest,
+            Ok(Link::SamePage(fragment)) => {
+                self.pending_same_page.push((fragment, span));
+                dest
+            }
+            Ok(Link::Page { id, url, fragment }) => {
+                self.rendered.links_to.push(id);
+                if let Some(fragment) = fragment {
+                    self.rendered.anchor_checks.push(AnchorCheck {
+                        target: id,
+                        fragment: fragment.clone(),
+                        span,
+                    });
+                    format!("{url}#{fragment}").into()
+                } else {
+                    url.into()
+                }
+            }
+            Ok(Link::Url(url)) => url.into(),
+            Err(failure) => {
+                let mut d = Diagnostic::error(failure.message).at(self.input.source, span);
+                if let Some(help) = failure.help {
+                    d = d.help(help);
+                }
+                self.diagnostics.push(d);
+                dest
+            }
+        }
+    }
+
+    fn finish(mut self) -> Rendered {
+        if let Some((run, r)) = self.text_run.take() {
+            self.check_undefined_footnotes(&run, r);
+        }
+        let mut html = String::with_capacity(self.input.body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
+
+        // Endnotes, numbered in order of first reference.
+        let order = std::mem::take(&mut self.notes.order);
+        if !order.is_empty() {
+            html.push_str("<section class=\"endnotes\" aria-labelledby=\"endnotes\">\n<h2 id=\"endnotes\">Endnotes</h2>\n<ol>\n");
+            for (i, label) in order.iter().enumerate() {
+                let number = i + 1;
+                self.ids.claim(&format!("fn_{number}"));
+                let Some((events, _)) = self.notes.defs.remove(label) else {
+                    // Referenced but never defined: pulldown-cmark leaves such references as
+                    // text, so this only happens for labels defined inside another note.
+                    continue;
+                };
+                let mut note = String::new();
+                pulldown_cmark::html::push_html(&mut note, events.into_iter());
+                let refs = self.notes.refs.get(label).copied().unwrap_or(1);
+                let mut back = String::new();
+                for n in 1..=refs {
+                    let (id, label) = if n == 1 {
+                        (
+                            format!("fnref_{number}"),
+                            format!("Back to reference {number}"),
+                        )
+                    } else {
+                        (
+                            format!("fnref_{number}_{n}"),
+                            format!("Back to reference {number} ({n})"),
+                        )
+                    };
+                    let _ = write!(
+                        back,
+                        " <a href=\"#{id}\" class=\"backref\" aria-label=\"{label}\">↩\u{fe0e}</a>"
+                    );
+                }
+                let note = note.trim_end();
+                match note.strip_suffix("</p>") {
+                    Some(before) => {
+                        let _ = writeln!(html, "<li id=\"fn_{number}\">{before}{back}</p></li>");
+                    }
+                    None => {
+                        let _ = writeln!(html, "<li id=\"fn_{number}\">{note}<p>{back}</p></li>");
+                    }
+                }
+            }
+            html.push_str("</ol>\n</section>\n");
+            self.rendered.endnote_count = order.len();
+        }
+        let mut unused: Vec<_> = self.notes.defs.iter().collect();
+        unused.sort_by_key(|(_, (_, r))| r.start);
+        for (label, (_, range)) in unused {
+            let span = self.file_span(range.clone());
+            self.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "the endnote `[^{label}]` is defined but never referenced"
+                ))
+                .at(self.input.source, span)
+                .help(format!(
+                    "refer to it in the text with `[^{label}]`, or remove it"
+                )),
+            );
+        }
+
+        // Links to anchors on this same page.
+        for (fragment, span) in std::mem::take(&mut self.pending_same_page) {
+            if !self.ids.contains(&fragment) {
+                let d = missing_anchor(
+                    self.input.source,
+                    span,
+                    &fragment,
+                    "this page",
+                    self.ids.iter(),
+                );
+                self.diagnostics.push(d);
+            }
+        }
+        self.rendered.html = html;
+        self.rendered.ids = self.ids.into_set();
+        self.rendered
+    }
+}
+
+/// Narrows a link's span to its destination when it can be found there.
+fn narrow_to(text: &str, span: Range<usize>, dest: &str) -> Range<usize> {
+    if dest.is_empty() || span.end > text.len() {
+        return span;
+    }
+    match text[span.clone()].rfind(dest) {
+        Some(i) => span.start + i..span.start + i + dest.len(),
+        None => span,
+    }
+}
+
+/// The error for a `#fragment` that names no id on its page.
+pub fn missing_anchor<'i>(
+    source: &Source,
+    span: Range<usize>,
+    fragment: &str,
+    page: &str,
+    ids: impl Iterator<Item = &'i str>,
+) -> Diagnostic {
+    let ids: Vec<&str> = ids.collect();
+    let d = Diagnostic::error(format!("the anchor `#{fragment}` does not exist on {page}"))
+        .at(source, span)
+        .label("no heading has this id");
+    match did_you_mean(fragment, ids.iter().copied()) {
+        Some(close) => d.help(format!("did you mean `#{close}`?")),
+        None => {
+            d.help("link to a heading's id: the heading text in lower case, with dashes for spaces")
+        }
+    }
+}
+
+pub enum Link {
+    /// External, site-absolute or otherwise not ours to touch.
+    Keep,
+    SamePage(String),
+    Page {
+        id: PageId,
+        url: String,
+        fragment: Option<String>,
+    },
+    Url(String),
+}
+
+pub struct LinkFailure {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Characters to percent-encode in a URL path segment.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Resolves a link written in a file under `content/<dir>/`.
+pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<Link, LinkFailure> {
+    let fail = |message: String, help: Option<String>| Err(LinkFailure { message, help });
+    if dest.is_empty() {
+        return fail(
+            "this link has no target".into(),
+            Some(
+                "put the page or URL between the parentheses: `[text](../briefs/snapshot.md)`"
+                    .into(),
+            ),
+        );
+    }
+    if let Some(fragment) = dest.strip_prefix('#') {
+        return Ok(Link::SamePage(fragment.to_string()));
+    }
+    if has_scheme(dest) || dest.starts_with("//") || dest.starts_with('/') {
+        return Ok(Link::Keep);
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    let path = path.split_once('?').map(|(p, _)| p).unwrap_or(path);
+    let decoded = percent_decode_str(path).decode_utf8_lossy();
+    let Some(rel) = normalize(dir, &decoded) else {
+        return fail(
+            format!("the link `{dest}` points outside content/"),
+            Some("link to a file inside content/, relative to this file".into()),
+        );
+    };
+    let what = if image { "image" } else { "link" };
+    match site.lookup(&rel) {
+        LinkTarget::Page(_) if image => fail(
+            format!("the image `{dest}` is a page, not an image"),
+            Some(
+                "images are files in content/assets/, for example `../assets/figure-1.png`".into(),
+            ),
+        ),
+        LinkTarget::Page(id) => Ok(Link::Page {
+            id,
+            url: site.pages[id].url.clone(),
+            fragment,
+        }),
+        LinkTarget::Home => Ok(match fragment {
+            Some(f) => Link::Url(format!("{}#{f}", site.home_url())),
+            None => Link::Url(site.home_url().to_string()),
+        }),
+        LinkTarget::Asset(asset) => {
+            let encoded: Vec<String> = asset
+                .split('/')
+                .map(|s| utf8_percent_encode(s, PATH_SEGMENT).to_string())
+                .collect();
+            let url = format!("{}{}", site.base_path(), encoded.join("/"));
+            Ok(Link::Url(match fragment {
+                Some(f) => format!("{url}#{f}"),
+                None => url,
+            }))
+        }
+        LinkTarget::Draft => fail(
+            format!("the {what} `{dest}` goes to a draft, which this build leaves out"),
+            Some(
+                "publish the draft (remove `draft: true`), build with --drafts, or remove the link"
+                    .into(),
+            ),
+        ),
+        LinkTarget::Missing => {
+            let shown = format!("content/{rel}");
+            if rel.ends_with(".md") {
+                let suggestion = did_you_mean(&rel, site.page_paths()).map(|close| {
+                    let written = relative_to(dir, close);
+                    format!("did you mean `{written}`?")
+                });
+                fail(
+                    format!("the {what} `{dest}` goes to {shown}, which does not exist"),
+                    Some(suggestion.unwrap_or_else(|| "link to a page by its file, relative to this file: `../briefs/snapshot.md`".into())),
+                )
+            } else if !rel.starts_with("assets/") {
+                fail(
+                    format!("the {what} `{dest}` goes to {shown}, which is not a page or an asset"),
+                    Some("files for the site belong in content/assets/; pages are linked by their .md file".into()),
+                )
+            } else {
+                let suggestion = did_you_mean(&rel, site.assets.iter().map(|a| a.rel.as_str()))
+                    .map(|close| format!("did you mean `{}`?", relative_to(dir, close)));
+                fail(
+                    format!("the {what} `{dest}` goes to {shown}, which does not exist"),
+                    Some(suggestion.unwrap_or_else(|| {
+                        "check the file name; files in content/assets/ are copied to the site"
+                            .into()
+                    })),
+                )
+            }
+        }
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Joins a relative path to a folder under `content/`, resolving `.` and `..`; `None` when it
+/// climbs out of `content/`.
+pub fn normalize(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in rel.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// How a file under `content/` is written from another folder under it.
+fn relative_to(dir: &str, target: &str) -> String {
+    let from: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from.len() - common];
+    out.extend(&to[common..]);
+    out.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_relative_paths() {
+        assert_eq!(
+            normalize("briefs", "../posts/x.md").as_deref(),
+            Some("posts/x.md")
+        );
+        assert_eq!(
+            normalize("briefs", "./y.md").as_deref(),
+            Some("briefs/y.md")
+        );
+        assert_eq!(normalize("", "briefs/y.md").as_deref(), Some("briefs/y.md"));
+        assert_eq!(normalize("briefs", "../../etc/passwd"), None);
+        assert_eq!(relative_to("posts", "briefs/x.md"), "../briefs/x.md");
+        assert_eq!(relative_to("briefs", "briefs/x.md"), "x.md");
+    }
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://x"));
+        assert!(has_scheme("mailto:a@b"));
+        assert!(!has_scheme("../x.md"));
+        assert!(!has_scheme("x.md#a:b"));
+    }
+}

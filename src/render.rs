@@ -1,0 +1,907 @@
+//! Stage 3, render: markdown bodies, then every output file through the theme's templates.
+//!
+//! Bodies are rendered first, all pages in parallel, because pages need things only other
+//! pages' bodies can give (anchors to check, summaries taken from first paragraphs). Then
+//! every output (pages, listings, topics, series, home, feed, sitemap, 404) is rendered in
+//! parallel from the site and the bodies. Each output records what it was made from, so that
+//! watch mode can later re-render only what a change affects.
+
+use crate::diagnostics::Diagnostic;
+use crate::front_matter::Kind;
+use crate::markdown::{self, Input, Rendered};
+use crate::resolve::{PageId, Site};
+use crate::shortcodes::Registry;
+use crate::theme::Theme;
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What an output file was made from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deps {
+    /// Source files, as shown to editors (`content/briefs/x.md`, `site.yaml`).
+    pub files: BTreeSet<String>,
+    /// Theme templates by name (`page.html`).
+    pub templates: BTreeSet<String>,
+}
+
+#[derive(Debug)]
+pub enum OutputData {
+    Bytes(Vec<u8>),
+    Static(&'static [u8]),
+    Copy(std::path::PathBuf),
+}
+
+#[derive(Debug)]
+pub struct Output {
+    /// Path under the output folder (`briefs/x/index.html`).
+    pub path: String,
+    pub data: OutputData,
+    pub deps: Deps,
+}
+
+/// The rendered markdown of every page and intro.
+#[derive(Debug, Default)]
+pub struct Bodies {
+    pub pages: Vec<Rendered>,
+    pub home_intro: Option<Rendered>,
+    pub section_intros: BTreeMap<Kind, Rendered>,
+}
+
+/// Renders every page's and intro's markdown, in parallel.
+pub fn render_bodies(
+    site: &Site,
+    theme: &Theme,
+    registry: &Registry,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Bodies {
+    let results: Vec<(Rendered, Vec<Diagnostic>)> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, page)| {
+            let mut diags = Vec::new();
+            let dir = page.src.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let input = Input {
+                source: &page.src.source,
+                body: page.src.split.body.clone(),
+                dir,
+                page: Some(id),
+            };
+            (
+                markdown::render(&input, site, theme, registry, &mut diags),
+                diags,
+            )
+        })
+        .collect();
+    let mut bodies = Bodies::default();
+    for (rendered, diags) in results {
+        diagnostics.extend(diags);
+        bodies.pages.push(rendered);
+    }
+    let intro = |intro: &crate::content::Intro, diagnostics: &mut Vec<Diagnostic>| {
+        let input = Input {
+            source: &intro.source,
+            body: intro.split.body.clone(),
+            dir: intro.folder.as_deref().unwrap_or(""),
+            page: None,
+        };
+        markdown::render(&input, site, theme, registry, diagnostics)
+    };
+    if let Some(home) = &site.home_intro {
+        bodies.home_intro = Some(intro(home, diagnostics));
+    }
+    for section in &site.sections {
+        if let Some(i) = &section.intro {
+            let rendered = intro(i, diagnostics);
+            bodies.section_intros.insert(section.kind, rendered);
+        }
+    }
+    bodies
+}
+
+/// Checks links to `#anchors` on other pages, now that every page's ids are known.
+pub fn check_anchors(site: &Site, bodies: &Bodies, diagnostics: &mut Vec<Diagnostic>) {
+    let all = bodies
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(id, r)| (Some(id), r))
+        .chain(bodies.home_intro.iter().map(|r| (None, r)));
+    for (from, rendered) in all {
+        for check in &rendered.anchor_checks {
+            let target = &bodies.pages[check.target];
+            if !target.ids.contains(&check.fragment) {
+                let source = match from {
+                    Some(id) => site.pages[id].source(),
+                    None => &site.home_intro.as_ref().expect("home intro").source,
+                };
+                let page = &site.pages[check.target];
+                diagnostics.push(markdown::missing_anchor(
+                    source,
+                    check.span.clone(),
+                    &check.fragment,
+                    &page.source().display,
+                    target.ids.iter().map(String::as_str),
+                ));
+            }
+        }
+    }
+    for (kind, rendered) in &bodies.section_intros {
+        for check in &rendered.anchor_checks {
+            let target = &bodies.pages[check.target];
+            if !target.ids.contains(&check.fragment) {
+                let source = &site
+                    .section(*kind)
+                    .and_then(|s| s.intro.as_ref())
+                    .expect("intro")
+                    .source;
+                diagnostics.push(markdown::missing_anchor(
+                    source,
+                    check.span.clone(),
+                    &check.fragment,
+                    &site.pages[check.target].source().display,
+                    target.ids.iter().map(String::as_str),
+                ));
+            }
+        }
+    }
+}
+
+#[derive(Serialize, Clone)]
+struct DateCtx {
+    /// 2017-05-01
+    iso: String,
+    /// May 1, 2017
+    display: String,
+    year: i16,
+    /// 2017-05-01T00:00:00Z, for feeds.
+    rfc3339: String,
+}
+
+fn date_ctx(date: Date) -> DateCtx {
+    DateCtx {
+        iso: date.to_string(),
+        display: date.strftime("%B %-d, %Y").to_string(),
+        year: date.year(),
+        rfc3339: format!("{date}T00:00:00Z"),
+    }
+}
+
+#[derive(Serialize, Clone)]
+struct LinkCtx {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct SeriesRef {
+    title: String,
+    url: String,
+    part: u32,
+    total: u32,
+}
+
+/// What listings show of a page; also the base of the page's own context.
+#[derive(Serialize, Clone)]
+struct PageRef<'a> {
+    title: &'a str,
+    subtitle: Option<&'a str>,
+    url: &'a str,
+    permalink: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    date: Option<DateCtx>,
+    updated: Option<DateCtx>,
+    summary: String,
+    authors: &'a [String],
+    /// "By A, B and C", or none.
+    byline: Option<String>,
+    topics: Vec<LinkCtx>,
+    series: Option<SeriesRef>,
+    district: Option<&'a str>,
+    region: Option<&'a str>,
+    draft: bool,
+    extra: Option<&'a crate::yaml::Value>,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    nav: Vec<LinkCtx>,
+    /// Plain pages (about, contact...), for the footer.
+    pages: Vec<LinkCtx>,
+    css: String,
+    topics_url: String,
+    series_url: String,
+    feed_url: String,
+}
+
+/// The longest summary taken from a first paragraph, in characters.
+const SUMMARY_MAX: usize = 220;
+
+/// The summary for listings and meta descriptions: the front matter's, or the first paragraph
+/// cut at a word boundary.
+pub fn summary(front: Option<&str>, first_paragraph: Option<&str>) -> String {
+    if let Some(s) = front {
+        return s.to_string();
+    }
+    let Some(text) = first_paragraph else {
+        return String::new();
+    };
+    if text.chars().count() <= SUMMARY_MAX {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(SUMMARY_MAX).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) => &cut[..i],
+        None => &cut,
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches([',', ';', ':', '.', ' ', '—', '–'])
+    )
+}
+
+fn byline(authors: &[String]) -> Option<String> {
+    match authors {
+        [] => None,
+        [one] => Some(format!("By {one}")),
+        [rest @ .., last] => Some(format!("By {} and {last}", rest.join(", "))),
+    }
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    bodies: &'a Bodies,
+    site_ctx: tera::Value,
+    /// Every page's listing card, serialized once.
+    refs: Vec<tera::Value>,
+}
+
+/// Renders every output file. Template failures are reported as diagnostics.
+pub fn render_outputs(
+    site: &Site,
+    theme: &Theme,
+    bodies: &Bodies,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Output> {
+    let r = Renderer::new(site, theme, bodies);
+    let mut jobs: Vec<Job> = Vec::new();
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend(site.sections.iter().map(|s| Job::Section(s.kind)));
+    jobs.extend((0..site.topics.len()).map(Job::Topic));
+    jobs.extend((0..site.series.len()).map(Job::Series));
+    jobs.extend([
+        Job::Home,
+        Job::Topics,
+        Job::SeriesList,
+        Job::NotFound,
+        Job::Feed,
+        Job::Sitemap,
+    ]);
+
+    let results: Vec<Result<Output, Diagnostic>> =
+        jobs.par_iter().map(|job| r.render(*job)).collect();
+    let mut outputs = Vec::with_capacity(results.len() + site.assets.len() + theme.statics.len());
+    for result in results {
+        match result {
+            Ok(o) => outputs.push(o),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    for asset in &site.assets {
+        outputs.push(Output {
+            path: asset.rel.clone(),
+            data: OutputData::Copy(asset.path.clone()),
+            deps: Deps {
+                files: [format!("content/{}", asset.rel)].into(),
+                templates: BTreeSet::new(),
+            },
+        });
+    }
+    for file in &theme.statics {
+        let (data, files) = match &file.origin {
+            crate::theme::Origin::Builtin(bytes) => (OutputData::Static(bytes), BTreeSet::new()),
+            crate::theme::Origin::Site(path) => (
+                OutputData::Copy(path.clone()),
+                [format!("themes/{}/static/{}", site.config.theme, file.rel)].into(),
+            ),
+        };
+        outputs.push(Output {
+            path: file.rel.clone(),
+            data,
+            deps: Deps {
+                files,
+                templates: BTreeSet::new(),
+            },
+        });
+    }
+    outputs
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Page(PageId),
+    Section(Kind),
+    Topic(usize),
+    Series(usize),
+    Home,
+    Topics,
+    SeriesList,
+    NotFound,
+    Feed,
+    Sitemap,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, theme: &'a Theme, bodies: &'a Bodies) -> Renderer<'a> {
+        let base = site.base_path();
+        let mut nav: Vec<LinkCtx> = site
+            .sections
+            .iter()
+            .filter(|s| !s.pages.is_empty())
+            .map(|s| LinkCtx {
+                name: s.kind.nav_title().to_string(),
+                url: s.url.clone(),
+            })
+            .collect();
+        if !site.topics.is_empty() {
+            nav.push(LinkCtx {
+                name: "Topics".into(),
+                url: format!("{base}topics/"),
+            });
+        }
+        let mut pages: Vec<LinkCtx> = site
+            .pages
+            .iter()
+            .filter(|p| p.kind == Kind::Page)
+            .map(|p| LinkCtx {
+                name: p.title().to_string(),
+                url: p.url.clone(),
+            })
+            .collect();
+        pages.sort_by(|a, b| a.name.cmp(&b.name));
+        let site_ctx = SiteCtx {
+            title: &site.config.title,
+            description: &site.config.description,
+            base_url: &site.config.base_url,
+            base_path: base,
+            language: &site.config.language,
+            nav,
+            pages,
+            css: format!("{base}css/centerview.css"),
+            topics_url: format!("{base}topics/"),
+            series_url: format!("{base}series/"),
+            feed_url: format!("{base}atom.xml"),
+        };
+        let refs = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(id, _)| tera::Value::from_serializable(&page_ref(site, bodies, id)))
+            .collect();
+        Renderer {
+            site,
+            theme,
+            bodies,
+            site_ctx: tera::Value::from_serializable(&site_ctx),
+            refs,
+        }
+    }
+
+    fn cards(&self, ids: &[PageId]) -> tera::Value {
+        tera::Value::from(
+            ids.iter()
+                .map(|&id| self.refs[id].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// The context every HTML template gets.
+    fn base_context(&self, title: &str, description: &str, url: &str) -> tera::Context {
+        let mut context = tera::Context::new();
+        context.insert_value("site", self.site_ctx.clone());
+        context.insert(
+            "meta_title",
+            &if title == self.site.config.title {
+                title.to_string()
+            } else {
+                format!("{title} | {}", self.site.config.title)
+            },
+        );
+        let description = if description.is_empty() {
+            &self.site.config.description
+        } else {
+            description
+        };
+        context.insert("meta_description", description);
+        context.insert("canonical", &self.site.config.absolute(url));
+        context.insert("current_url", url);
+        context
+    }
+
+    fn render(&self, job: Job) -> Result<Output, Diagnostic> {
+        let site = self.site;
+        let base = site.base_path();
+        let mut deps = Deps::default();
+        deps.files.insert("site.yaml".into());
+        let (path, template, context) = match job {
+            Job::Page(id) => {
+                let page = &site.pages[id];
+                let body = &self.bodies.pages[id];
+                let card = page_ref(site, self.bodies, id);
+                let mut context = self.base_context(page.title(), &card.summary, &page.url);
+                context.insert("page", &card);
+                context.insert_value("content", tera::Value::safe_string(&body.html));
+                context.insert(
+                    "headings",
+                    &body
+                        .headings
+                        .iter()
+                        .map(|h| HeadingCtx {
+                            level: h.level,
+                            id: &h.id,
+                            text: &h.text,
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                context.insert("endnote_count", &body.endnote_count);
+                deps.files.insert(page.source().display.clone());
+                let series = site.series_of(id).map(|(series, part)| {
+                    let parts: Vec<SeriesPart> = series
+                        .parts
+                        .iter()
+                        .map(|&p| {
+                            deps.files.insert(site.pages[p].source().display.clone());
+                            SeriesPart {
+                                part: site.pages[p].series.map(|s| s.1).unwrap_or(0),
+                                title: site.pages[p].title().to_string(),
+                                url: site.pages[p].url.clone(),
+                                current: p == id,
+                            }
+                        })
+                        .collect();
+                    let index = series.parts.iter().position(|&p| p == id).unwrap_or(0);
+                    let link = |p: Option<&PageId>| {
+                        p.map(|&p| LinkCtx {
+                            name: site.pages[p].title().to_string(),
+                            url: site.pages[p].url.clone(),
+                        })
+                    };
+                    SeriesNav {
+                        title: series.title.clone(),
+                        url: series.url.clone(),
+                        part,
+                        total: series.total,
+                        prev: link(index.checked_sub(1).and_then(|i| series.parts.get(i))),
+                        next: link(series.parts.get(index + 1)),
+                        parts,
+                    }
+                });
+                context.insert("series", &series);
+                for &linked in &body.links_to {
+                    deps.files
+                        .insert(site.pages[linked].source().display.clone());
+                }
+                let kind_template = format!("{}.html", page.kind.name());
+                let template = if self.theme.has_template(&kind_template) {
+                    kind_template
+                } else {
+                    "page.html".to_string()
+                };
+                (page.output.clone(), template, context)
+            }
+            Job::Section(kind) => {
+                let section = site.section(kind).expect("section exists");
+                let mut context = self.base_context(kind.section_title(), "", &section.url);
+                let intro = self.bodies.section_intros.get(&kind);
+                let title = section
+                    .intro
+                    .as_ref()
+                    .and_then(|i| i.title.clone())
+                    .unwrap_or_else(|| kind.section_title().to_string());
+                context.insert(
+                    "section",
+                    &SectionCtx {
+                        title: &title,
+                        kind: kind.name(),
+                        kind_label: kind.label(),
+                        url: &section.url,
+                    },
+                );
+                context.insert_value(
+                    "intro",
+                    intro
+                        .map(|r| tera::Value::safe_string(&r.html))
+                        .unwrap_or_else(tera::Value::none),
+                );
+                context.insert_value("pages", self.cards(&section.pages));
+                // Case studies are grouped by region (those without one last).
+                let mut regions: BTreeMap<Option<&str>, Vec<PageId>> = BTreeMap::new();
+                for &id in &section.pages {
+                    regions
+                        .entry(site.pages[id].src.front.region.as_deref())
+                        .or_default()
+                        .push(id);
+                }
+                let mut groups: Vec<(Option<&str>, Vec<PageId>)> = regions.into_iter().collect();
+                groups.sort_by_key(|(region, _)| (region.is_none(), *region));
+                let groups: Vec<tera::Value> = groups
+                    .into_iter()
+                    .map(|(region, ids)| {
+                        let mut map = tera::Map::new();
+                        map.insert("region".into(), tera::Value::from_serializable(&region));
+                        map.insert("pages".into(), self.cards(&ids));
+                        tera::Value::from(map)
+                    })
+                    .collect();
+                context.insert_value("groups", tera::Value::from(groups));
+                for &id in &section.pages {
+                    deps.files.insert(site.pages[id].source().display.clone());
+                }
+                if let Some(i) = &section.intro {
+                    deps.files.insert(i.source.display.clone());
+                }
+                (section.output.clone(), "section.html".into(), context)
+            }
+            Job::Topic(index) => {
+                let topic = &site.topics[index];
+                let mut context =
+                    self.base_context(&format!("Topic: {}", topic.name), "", &topic.url);
+                context.insert(
+                    "topic",
+                    &LinkCtx {
+                        name: topic.name.clone(),
+                        url: topic.url.clone(),
+                    },
+                );
+                context.insert_value("pages", self.cards(&topic.pages));
+                for &id in &topic.pages {
+                    deps.files.insert(site.pages[id].source().display.clone());
+                }
+                (topic.output.clone(), "topic.html".into(), context)
+            }
+            Job::Series(index) => {
+                let series = &site.series[index];
+                let mut context = self.base_context(&series.title, "", &series.url);
+                context.insert(
+                    "series",
+                    &SeriesCtx {
+                        title: &series.title,
+                        url: &series.url,
+                        total: series.total,
+                    },
+                );
+                context.insert_value("pages", self.cards(&series.parts));
+                for &id in &series.parts {
+                    deps.files.insert(site.pages[id].source().display.clone());
+                }
+                (series.output.clone(), "series.html".into(), context)
+            }
+            Job::Home => {
+                let title = site
+                    .home_intro
+                    .as_ref()
+                    .and_then(|i| i.title.clone())
+                    .unwrap_or_else(|| site.config.title.clone());
+                let mut context = self.base_context(&site.config.title, "", base);
+                context.insert("title", &title);
+                context.insert_value(
+                    "intro",
+                    self.bodies
+                        .home_intro
+                        .as_ref()
+                        .map(|r| tera::Value::safe_string(&r.html))
+                        .unwrap_or_else(tera::Value::none),
+                );
+                let latest = |kind: Kind, n: usize| {
+                    site.section(kind)
+                        .map(|s| s.pages.iter().take(n).copied().collect::<Vec<_>>())
+                        .unwrap_or_default()
+                };
+                context.insert_value("briefs", self.cards(&latest(Kind::Brief, 4)));
+                context.insert_value("case_studies", self.cards(&latest(Kind::CaseStudy, 6)));
+                context.insert_value("reports", self.cards(&latest(Kind::Report, 3)));
+                context.insert_value("insights", self.cards(&latest(Kind::Insight, 3)));
+                context.insert_value("posts", self.cards(&latest(Kind::Post, 3)));
+                context.insert_value("series", self.series_list());
+                context.insert("topics", &self.topic_list());
+                context.insert(
+                    "sections",
+                    &site
+                        .sections
+                        .iter()
+                        .map(|s| SectionLink {
+                            name: s.kind.nav_title(),
+                            url: &s.url,
+                            count: s.pages.len(),
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                for page in &site.pages {
+                    deps.files.insert(page.source().display.clone());
+                }
+                if let Some(i) = &site.home_intro {
+                    deps.files.insert(i.source.display.clone());
+                }
+                ("index.html".into(), "home.html".into(), context)
+            }
+            Job::Topics => {
+                let url = format!("{base}topics/");
+                let mut context =
+                    self.base_context("Topics", "Every topic CenterView publications cover", &url);
+                context.insert("topics", &self.topic_list());
+                for page in site.pages.iter().filter(|p| !p.topics.is_empty()) {
+                    deps.files.insert(page.source().display.clone());
+                }
+                ("topics/index.html".into(), "topics.html".into(), context)
+            }
+            Job::SeriesList => {
+                let url = format!("{base}series/");
+                let mut context =
+                    self.base_context("Series", "Publications that appear in parts", &url);
+                context.insert_value("series", self.series_list());
+                for page in site.pages.iter().filter(|p| p.series.is_some()) {
+                    deps.files.insert(page.source().display.clone());
+                }
+                (
+                    "series/index.html".into(),
+                    "series_list.html".into(),
+                    context,
+                )
+            }
+            Job::NotFound => {
+                let url = format!("{base}404.html");
+                let context = self.base_context("Page not found", "", &url);
+                ("404.html".into(), "404.html".into(), context)
+            }
+            Job::Feed => {
+                let mut dated: Vec<PageId> = (0..site.pages.len())
+                    .filter(|&id| site.pages[id].src.front.date.is_some())
+                    .collect();
+                dated.sort_by(|&a, &b| {
+                    let (pa, pb) = (&site.pages[a], &site.pages[b]);
+                    pb.src
+                        .front
+                        .date
+                        .cmp(&pa.src.front.date)
+                        .then_with(|| pa.src.rel.cmp(&pb.src.rel))
+                });
+                dated.truncate(20);
+                let entries: Vec<tera::Value> = dated
+                    .iter()
+                    .map(|&id| {
+                        deps.files.insert(site.pages[id].source().display.clone());
+                        let mut map = tera::Map::new();
+                        map.insert("page".into(), self.refs[id].clone());
+                        map.insert(
+                            "content".into(),
+                            tera::Value::from(self.bodies.pages[id].html.as_str()),
+                        );
+                        tera::Value::from(map)
+                    })
+                    .collect();
+                let updated = dated
+                    .iter()
+                    .filter_map(|&id| {
+                        let f = &site.pages[id].src.front;
+                        f.updated.or(f.date)
+                    })
+                    .max()
+                    .map(|d| format!("{d}T00:00:00Z"))
+                    .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+                let mut context = tera::Context::new();
+                context.insert_value("site", self.site_ctx.clone());
+                context.insert(
+                    "feed_url",
+                    &site.config.absolute(&format!("{base}atom.xml")),
+                );
+                context.insert("home_url", &site.config.base_url);
+                context.insert("updated", &updated);
+                context.insert_value("entries", tera::Value::from(entries));
+                ("atom.xml".into(), "atom.xml".into(), context)
+            }
+            Job::Sitemap => {
+                let mut urls: Vec<SitemapUrl> = Vec::new();
+                let mut add = |url: &str, lastmod: Option<Date>| {
+                    urls.push(SitemapUrl {
+                        loc: site.config.absolute(url),
+                        lastmod: lastmod.map(|d| d.to_string()),
+                    });
+                };
+                add(base, None);
+                for s in &site.sections {
+                    add(&s.url, None);
+                }
+                for page in &site.pages {
+                    add(&page.url, page.src.front.updated.or(page.src.front.date));
+                    deps.files.insert(page.source().display.clone());
+                }
+                add(&format!("{base}topics/"), None);
+                for t in &site.topics {
+                    add(&t.url, None);
+                }
+                add(&format!("{base}series/"), None);
+                for s in &site.series {
+                    add(&s.url, None);
+                }
+                urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+                let mut context = tera::Context::new();
+                context.insert("urls", &urls);
+                ("sitemap.xml".into(), "sitemap.xml".into(), context)
+            }
+        };
+        deps.templates = self.theme.closure(&template);
+        let html = self.theme.render(&template, &context).map_err(|err| {
+            Diagnostic::error(format!("the template `{template}` failed while rendering {path}: {err}"))
+                .in_file(self.theme.display_path(&template, &site.config.theme))
+                .help("fix the template; every variable a template uses must exist (use `{% if x %}` for optional ones)")
+        })?;
+        Ok(Output {
+            path,
+            data: OutputData::Bytes(html.into_bytes()),
+            deps,
+        })
+    }
+
+    fn topic_list(&self) -> Vec<TopicCtx<'_>> {
+        self.site
+            .topics
+            .iter()
+            .map(|t| TopicCtx {
+                name: &t.name,
+                url: &t.url,
+                count: t.pages.len(),
+            })
+            .collect()
+    }
+
+    fn series_list(&self) -> tera::Value {
+        let list: Vec<tera::Value> = self
+            .site
+            .series
+            .iter()
+            .map(|s| {
+                let mut map = tera::Map::new();
+                map.insert("title".into(), tera::Value::from(s.title.as_str()));
+                map.insert("url".into(), tera::Value::from(s.url.as_str()));
+                map.insert("total".into(), tera::Value::from(s.total));
+                map.insert("pages".into(), self.cards(&s.parts));
+                tera::Value::from(map)
+            })
+            .collect();
+        tera::Value::from(list)
+    }
+}
+
+fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> {
+    let page = &site.pages[id];
+    let front = &page.src.front;
+    PageRef {
+        title: &front.title,
+        subtitle: front.subtitle.as_deref(),
+        url: &page.url,
+        permalink: site.config.absolute(&page.url),
+        kind: page.kind.name(),
+        kind_label: page.kind.label(),
+        date: front.date.map(date_ctx),
+        updated: front.updated.map(date_ctx),
+        summary: summary(
+            front.summary.as_deref(),
+            bodies.pages[id].first_paragraph.as_deref(),
+        ),
+        authors: &front.authors,
+        byline: byline(&front.authors),
+        topics: page
+            .topics
+            .iter()
+            .map(|&t| LinkCtx {
+                name: site.topics[t].name.clone(),
+                url: site.topics[t].url.clone(),
+            })
+            .collect(),
+        series: site.series_of(id).map(|(s, part)| SeriesRef {
+            title: s.title.clone(),
+            url: s.url.clone(),
+            part,
+            total: s.total,
+        }),
+        district: front.district.as_deref(),
+        region: front.region.as_deref(),
+        draft: front.draft,
+        extra: front.extra.as_ref(),
+    }
+}
+
+#[derive(Serialize)]
+struct HeadingCtx<'a> {
+    level: u8,
+    id: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct SeriesPart {
+    part: u32,
+    title: String,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct SeriesNav {
+    title: String,
+    url: String,
+    part: u32,
+    total: u32,
+    parts: Vec<SeriesPart>,
+    prev: Option<LinkCtx>,
+    next: Option<LinkCtx>,
+}
+
+#[derive(Serialize)]
+struct SectionCtx<'a> {
+    title: &'a str,
+    kind: &'static str,
+    kind_label: &'static str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct SectionLink<'a> {
+    name: &'static str,
+    url: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct SeriesCtx<'a> {
+    title: &'a str,
+    url: &'a str,
+    total: u32,
+}
+
+#[derive(Serialize)]
+struct TopicCtx<'a> {
+    name: &'a str,
+    url: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_cut_at_a_word() {
+        assert_eq!(summary(Some("Given."), Some("ignored")), "Given.");
+        assert_eq!(summary(None, Some("Short.")), "Short.");
+        let long = "word ".repeat(100);
+        let s = summary(None, Some(long.trim()));
+        assert!(s.ends_with("word…"), "{s}");
+        assert!(s.chars().count() <= SUMMARY_MAX + 1);
+    }
+
+    #[test]
+    fn bylines() {
+        assert_eq!(byline(&[]), None);
+        assert_eq!(byline(&["A".into()]).unwrap(), "By A");
+        assert_eq!(
+            byline(&["A".into(), "B".into(), "C".into()]).unwrap(),
+            "By A, B and C"
+        );
+    }
+}

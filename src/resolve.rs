@@ -1,0 +1,508 @@
+//! Stage 2, resolve: turn loaded files into a site with URLs and structure.
+//!
+//! This stage owns [`Site`]: every page's kind, slug and URL; the sections, topics and series;
+//! and the lookup from a content path to its page, which the render stage uses to rewrite
+//! links. It reports what only the whole site can show: two pages with one URL, two parts of a
+//! series with one number.
+
+use crate::config::Config;
+use crate::content::{Asset, Content, Intro, SourcePage};
+use crate::diagnostics::{Diagnostic, Source};
+use crate::front_matter::{Kind, slugify};
+use crate::yaml::{Step, Target};
+use crate::yaml_doc::YamlDoc;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::PathBuf;
+
+pub type PageId = usize;
+
+#[derive(Debug)]
+pub struct Page {
+    pub src: SourcePage,
+    pub kind: Kind,
+    pub slug: String,
+    /// Root-relative URL, starting with the base path (`/briefs/partnership/`).
+    pub url: String,
+    /// The file written under the output folder (`briefs/partnership/index.html`).
+    pub output: String,
+    /// Indexes into [`Site::topics`], in the page's order.
+    pub topics: Vec<usize>,
+    /// Index into [`Site::series`] and this page's part number.
+    pub series: Option<(usize, u32)>,
+}
+
+impl Page {
+    pub fn title(&self) -> &str {
+        &self.src.front.title
+    }
+
+    /// The span of a front matter key (or its value) in the page's file, for diagnostics.
+    pub fn front_span(&self, key: &str, target: Target) -> Range<usize> {
+        YamlDoc::new(&self.src.source, self.src.split.yaml.clone())
+            .span(&[Step::Key(key.to_string())], target)
+    }
+
+    pub fn source(&self) -> &Source {
+        &self.src.source
+    }
+}
+
+#[derive(Debug)]
+pub struct Section {
+    pub kind: Kind,
+    pub url: String,
+    pub output: String,
+    pub intro: Option<Intro>,
+    /// Newest first.
+    pub pages: Vec<PageId>,
+}
+
+#[derive(Debug)]
+pub struct Topic {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub output: String,
+    /// Newest first.
+    pub pages: Vec<PageId>,
+}
+
+#[derive(Debug)]
+pub struct Series {
+    pub title: String,
+    pub slug: String,
+    pub url: String,
+    pub output: String,
+    /// In part order.
+    pub parts: Vec<PageId>,
+    /// The number of parts the series has: the highest part number published.
+    pub total: u32,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// Sorted by name.
+    pub topics: Vec<Topic>,
+    /// Newest first (by the latest part's date).
+    pub series: Vec<Series>,
+    pub home_intro: Option<Intro>,
+    pub assets: Vec<Asset>,
+    pub data: Vec<Source>,
+    by_rel: HashMap<String, PageId>,
+    asset_rels: HashSet<String>,
+    skipped_drafts: HashSet<String>,
+}
+
+/// What a content path (`briefs/x.md`, `assets/fig.png`) refers to.
+pub enum LinkTarget<'a> {
+    Page(PageId),
+    Home,
+    Asset(&'a str),
+    Draft,
+    Missing,
+}
+
+impl Site {
+    pub fn base_path(&self) -> &str {
+        self.config.base_path()
+    }
+
+    /// What a normalised path under `content/` is.
+    pub fn lookup(&self, rel: &str) -> LinkTarget<'_> {
+        if let Some(&id) = self.by_rel.get(rel) {
+            LinkTarget::Page(id)
+        } else if rel == "_index.md" {
+            LinkTarget::Home
+        } else if let Some(asset) = self.asset_rels.get(rel) {
+            LinkTarget::Asset(asset)
+        } else if self.skipped_drafts.contains(rel) {
+            LinkTarget::Draft
+        } else {
+            LinkTarget::Missing
+        }
+    }
+
+    /// Every page path under `content/`, for did-you-mean suggestions.
+    pub fn page_paths(&self) -> impl Iterator<Item = &str> {
+        self.by_rel.keys().map(String::as_str)
+    }
+
+    pub fn section(&self, kind: Kind) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    /// The URL of the home page.
+    pub fn home_url(&self) -> &str {
+        self.base_path()
+    }
+
+    /// The series a page belongs to, with its position.
+    pub fn series_of(&self, id: PageId) -> Option<(&Series, u32)> {
+        self.pages[id]
+            .series
+            .map(|(s, part)| (&self.series[s], part))
+    }
+}
+
+/// Builds the site structure from loaded content, reporting site-wide problems.
+pub fn resolve(
+    root: PathBuf,
+    config: Config,
+    content: Content,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Site {
+    let base = config.base_path().to_string();
+    let mut pages: Vec<Page> = content
+        .pages
+        .into_iter()
+        .map(|src| page_from(src, &base))
+        .collect();
+
+    // Listings, topics and series all read newest first; ties fall back to the title, then the
+    // path, so the order is the same on every build.
+    let newest_first = |pages: &[Page], a: &PageId, b: &PageId| {
+        let (pa, pb) = (&pages[*a], &pages[*b]);
+        pb.src
+            .front
+            .date
+            .cmp(&pa.src.front.date)
+            .then_with(|| pa.title().cmp(pb.title()))
+            .then_with(|| pa.src.rel.cmp(&pb.src.rel))
+    };
+
+    // Sections.
+    let mut sections: Vec<Section> = Kind::SECTIONS
+        .iter()
+        .map(|&kind| {
+            let folder = kind.section().unwrap_or_default();
+            Section {
+                kind,
+                url: format!("{base}{folder}/"),
+                output: format!("{folder}/index.html"),
+                intro: None,
+                pages: Vec::new(),
+            }
+        })
+        .collect();
+    let mut home_intro = None;
+    for intro in content.intros {
+        match intro.folder.as_deref() {
+            None => home_intro = Some(intro),
+            Some(folder) => match sections
+                .iter_mut()
+                .find(|s| s.kind.section() == Some(folder))
+            {
+                Some(section) => section.intro = Some(intro),
+                None => diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "{} is ignored: only the home page and the sections ({}) have an intro",
+                        intro.source.display,
+                        Kind::SECTIONS
+                            .map(|k| k.section().unwrap_or_default())
+                            .join(", ")
+                    ))
+                    .in_file(intro.source.display.clone()),
+                ),
+            },
+        }
+    }
+    for (id, page) in pages.iter().enumerate() {
+        if let Some(section) = sections.iter_mut().find(|s| s.kind == page.kind) {
+            section.pages.push(id);
+        }
+    }
+    for section in &mut sections {
+        section.pages.sort_by(|a, b| newest_first(&pages, a, b));
+    }
+
+    // Topics: pages name them freely; spellings that slug the same are one topic.
+    let mut topic_index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut topics: Vec<Topic> = Vec::new();
+    for id in 0..pages.len() {
+        let names = pages[id].src.front.topics.clone();
+        let mut seen = HashSet::new();
+        for name in names {
+            let slug = slugify(&name);
+            if !seen.insert(slug.clone()) {
+                continue;
+            }
+            let index = *topic_index.entry(slug.clone()).or_insert_with(|| {
+                topics.push(Topic {
+                    url: format!("{base}topics/{slug}/"),
+                    output: format!("topics/{slug}/index.html"),
+                    name: name.clone(),
+                    slug: slug.clone(),
+                    pages: Vec::new(),
+                });
+                topics.len() - 1
+            });
+            if topics[index].name != name {
+                let page = &pages[id];
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "topic `{name}` is spelled `{}` elsewhere; both are listed as `{}`",
+                        topics[index].name, topics[index].name
+                    ))
+                    .at(page.source(), page.front_span("topics", Target::Key))
+                    .help("spell each topic the same way on every page"),
+                );
+            }
+            topics[index].pages.push(id);
+            pages[id].topics.push(index);
+        }
+    }
+    // Sort topics by name, remapping the pages' indexes.
+    let mut order: Vec<usize> = (0..topics.len()).collect();
+    order.sort_by(|&a, &b| {
+        topics[a]
+            .name
+            .to_lowercase()
+            .cmp(&topics[b].name.to_lowercase())
+            .then_with(|| topics[a].slug.cmp(&topics[b].slug))
+    });
+    let mut new_index = vec![0; topics.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut sorted_topics: Vec<Option<Topic>> = topics.into_iter().map(Some).collect();
+    let mut topics: Vec<Topic> = order
+        .iter()
+        .map(|&i| sorted_topics[i].take().unwrap())
+        .collect();
+    for page in &mut pages {
+        for t in &mut page.topics {
+            *t = new_index[*t];
+        }
+    }
+    for topic in &mut topics {
+        topic.pages.sort_by(|a, b| newest_first(&pages, a, b));
+    }
+
+    // Series: pages with the same series title, in part order.
+    let mut series_by_slug: BTreeMap<String, (String, Vec<(u32, PageId)>)> = BTreeMap::new();
+    for (id, page) in pages.iter().enumerate() {
+        let (Some(title), Some(part)) = (&page.src.front.series, page.src.front.part) else {
+            continue;
+        };
+        let slug = slugify(title);
+        let entry = series_by_slug
+            .entry(slug)
+            .or_insert_with(|| (title.clone(), Vec::new()));
+        if &entry.0 != title {
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "series `{title}` is spelled `{}` in another part",
+                    entry.0
+                ))
+                .at(page.source(), page.front_span("series", Target::Value))
+                .help("spell the series title the same way in every part"),
+            );
+        }
+        entry.1.push((part, id));
+    }
+    let mut series: Vec<Series> = Vec::new();
+    for (slug, (title, mut parts)) in series_by_slug {
+        parts.sort_by_key(|&(part, id)| (part, pages[id].src.rel.clone()));
+        for pair in parts.windows(2) {
+            let ((part_a, a), (part_b, b)) = (pair[0], pair[1]);
+            if part_a == part_b {
+                let page = &pages[b];
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "series `{title}` already has a part {part_b}: {}",
+                        pages[a].source().display
+                    ))
+                    .at(page.source(), page.front_span("part", Target::Value))
+                    .label("this part number is taken")
+                    .help("give each part of a series its own number"),
+                );
+            }
+        }
+        let total = parts.last().map(|p| p.0).unwrap_or(0);
+        let numbers: HashSet<u32> = parts.iter().map(|p| p.0).collect();
+        let missing: Vec<String> = (1..=total)
+            .filter(|n| !numbers.contains(n))
+            .map(|n| n.to_string())
+            .collect();
+        if !missing.is_empty() {
+            let (_, last) = *parts.last().expect("a series has parts");
+            let page = &pages[last];
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "series `{title}` has no part {} (it may be a draft)",
+                    missing.join(", ")
+                ))
+                .at(page.source(), page.front_span("part", Target::Value)),
+            );
+        }
+        let index = series.len();
+        for &(part, id) in &parts {
+            pages[id].series = Some((index, part));
+        }
+        series.push(Series {
+            url: format!("{base}series/{slug}/"),
+            output: format!("series/{slug}/index.html"),
+            title,
+            slug,
+            parts: parts.into_iter().map(|(_, id)| id).collect(),
+            total,
+        });
+    }
+    // Newest first by latest part, keeping page → series indexes valid.
+    let latest = |s: &Series| {
+        s.parts
+            .iter()
+            .filter_map(|&id| pages[id].src.front.date)
+            .max()
+    };
+    let mut order: Vec<usize> = (0..series.len()).collect();
+    order.sort_by(|&a, &b| {
+        latest(&series[b])
+            .cmp(&latest(&series[a]))
+            .then_with(|| series[a].title.cmp(&series[b].title))
+    });
+    let mut new_index = vec![0; series.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut taken: Vec<Option<Series>> = series.into_iter().map(Some).collect();
+    let series: Vec<Series> = order.iter().map(|&i| taken[i].take().unwrap()).collect();
+    for page in &mut pages {
+        if let Some((s, part)) = page.series {
+            page.series = Some((new_index[s], part));
+        }
+    }
+
+    check_urls(&base, &pages, &sections, &topics, &series, diagnostics);
+
+    let by_rel = pages
+        .iter()
+        .enumerate()
+        .map(|(id, p)| (p.src.rel.clone(), id))
+        .collect();
+    let asset_rels = content.assets.iter().map(|a| a.rel.clone()).collect();
+    Site {
+        root,
+        config,
+        pages,
+        sections,
+        topics,
+        series,
+        home_intro,
+        assets: content.assets,
+        data: content.data,
+        by_rel,
+        asset_rels,
+        skipped_drafts: content.skipped_drafts.into_iter().collect(),
+    }
+}
+
+fn page_from(src: SourcePage, base: &str) -> Page {
+    let default_kind = src
+        .folder
+        .as_deref()
+        .and_then(Kind::from_section)
+        .unwrap_or(Kind::Page);
+    let kind = src.front.kind.unwrap_or(default_kind);
+    let stem = src
+        .rel
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(".md");
+    let is_index = stem == "index" && src.front.slug.is_none();
+    let slug = src.front.slug.clone().unwrap_or_else(|| slugify(stem));
+    // Section kinds live in their section; plain pages live in their folder, and an index.md
+    // is its folder's page.
+    let path = match (kind.section(), src.folder.as_deref()) {
+        (Some(section), _) => format!("{section}/{slug}/"),
+        (None, Some(folder)) if is_index => format!("{folder}/"),
+        (None, Some(folder)) => format!("{folder}/{slug}/"),
+        (None, None) if is_index => String::new(),
+        (None, None) => format!("{slug}/"),
+    };
+    Page {
+        url: format!("{base}{path}"),
+        output: format!("{path}index.html"),
+        src,
+        kind,
+        slug,
+        topics: Vec::new(),
+        series: None,
+    }
+}
+
+/// Two pages with one URL, or a page on a URL the build generates itself, are errors.
+fn check_urls(
+    base: &str,
+    pages: &[Page],
+    sections: &[Section],
+    topics: &[Topic],
+    series: &[Series],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut generated: HashMap<String, String> = HashMap::new();
+    generated.insert(base.to_string(), "the home page".into());
+    generated.insert(format!("{base}topics/"), "the list of topics".into());
+    generated.insert(format!("{base}series/"), "the list of series".into());
+    generated.insert(format!("{base}search/"), "the search page".into());
+    generated.insert(format!("{base}data/"), "the list of data tables".into());
+    for s in sections {
+        generated.insert(s.url.clone(), format!("the {} listing", s.kind.nav_title()));
+    }
+    for t in topics {
+        generated.insert(t.url.clone(), format!("the page of topic `{}`", t.name));
+    }
+    for s in series {
+        generated.insert(s.url.clone(), format!("the page of series `{}`", s.title));
+    }
+
+    let mut by_url: BTreeMap<&str, Vec<PageId>> = BTreeMap::new();
+    for (id, page) in pages.iter().enumerate() {
+        by_url.entry(&page.url).or_default().push(id);
+    }
+    let span_of = |page: &Page| {
+        if page.src.front.slug.is_some() {
+            page.front_span("slug", Target::Value)
+        } else {
+            page.front_span("title", Target::Key)
+        }
+    };
+    for (url, ids) in &by_url {
+        if let Some(what) = generated.get(*url) {
+            for &id in ids {
+                let page = &pages[id];
+                diagnostics.push(
+                    Diagnostic::error(format!("this page's URL {url} is already {what}"))
+                        .at(page.source(), span_of(page))
+                        .help("give the page another `slug`, or move it to another folder"),
+                );
+            }
+        }
+        if ids.len() < 2 {
+            continue;
+        }
+        for &id in ids {
+            let page = &pages[id];
+            let others: Vec<&str> = ids
+                .iter()
+                .filter(|&&o| o != id)
+                .map(|&o| pages[o].source().display.as_str())
+                .collect();
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "two pages have the URL {url}: this one and {}",
+                    others.join(", ")
+                ))
+                .at(page.source(), span_of(page))
+                .label("same URL as another page")
+                .help("give one of them a different `slug` in its front matter"),
+            );
+        }
+    }
+}

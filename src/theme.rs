@@ -1,0 +1,262 @@
+//! The theme: Tera templates and static files.
+//!
+//! The CenterView theme (`themes/centerview/` in this repository) is compiled into the binary,
+//! so a site needs no `themes/` folder. A site's `themes/<theme>/templates/` and
+//! `themes/<theme>/static/` override the built-in files one by one, and may add new ones.
+
+use crate::diagnostics::Diagnostic;
+use include_dir::{Dir, include_dir};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/centerview");
+
+/// Where a theme file comes from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Builtin(&'static [u8]),
+    Site(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Path under the output folder (`css/centerview.css`).
+    pub rel: String,
+    pub origin: Origin,
+}
+
+pub struct Theme {
+    tera: tera::Tera,
+    /// Template name → where it came from.
+    pub templates: BTreeMap<String, Origin>,
+    pub statics: Vec<StaticFile>,
+    /// Template name → every template it needs (itself, what it extends and includes, and the
+    /// shared components), for the dependency record.
+    closures: HashMap<String, BTreeSet<String>>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("templates", &self.templates.keys())
+            .finish()
+    }
+}
+
+/// The file of shared Tera components, which every template may use.
+const COMPONENTS: &str = "components.html";
+
+impl Theme {
+    /// Loads the built-in theme with the site's overrides from `root/themes/<name>/`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let mut templates: BTreeMap<String, Origin> = BTreeMap::new();
+        let mut statics: BTreeMap<String, Origin> = BTreeMap::new();
+        for file in builtin_files(&BUILTIN) {
+            let path = file.path().to_string_lossy().replace('\\', "/");
+            if let Some(rel) = path.strip_prefix("templates/") {
+                templates.insert(rel.to_string(), Origin::Builtin(file.contents()));
+            } else if let Some(rel) = path.strip_prefix("static/") {
+                statics.insert(rel.to_string(), Origin::Builtin(file.contents()));
+            }
+        }
+
+        let site_theme = root.join("themes").join(name);
+        if site_theme.is_dir() {
+            for (sub, map) in [("templates", &mut templates), ("static", &mut statics)] {
+                let dir = site_theme.join(sub);
+                if !dir.is_dir() {
+                    continue;
+                }
+                for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                    let entry = entry.map_err(|err| {
+                        vec![Diagnostic::error(format!(
+                            "cannot read the theme folder {}: {err}",
+                            dir.display()
+                        ))]
+                    })?;
+                    if !entry.file_type().is_file()
+                        || entry.file_name().to_string_lossy().starts_with('.')
+                    {
+                        continue;
+                    }
+                    let rel = entry
+                        .path()
+                        .strip_prefix(&dir)
+                        .unwrap_or(entry.path())
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    map.insert(rel, Origin::Site(entry.path().to_path_buf()));
+                }
+            }
+        } else if name != "centerview" {
+            return Err(vec![
+                Diagnostic::error(format!(
+                    "site.yaml names the theme `{name}`, but there is no folder themes/{name}/"
+                ))
+                .in_file("site.yaml")
+                .help("create the folder, or use the built-in theme with `theme: centerview`"),
+            ]);
+        }
+
+        let mut sources: Vec<(String, String)> = Vec::new();
+        let mut errors = Vec::new();
+        for (rel, origin) in &templates {
+            match origin {
+                Origin::Builtin(bytes) => {
+                    sources.push((rel.clone(), String::from_utf8_lossy(bytes).into_owned()))
+                }
+                Origin::Site(path) => match std::fs::read_to_string(path) {
+                    Ok(text) => sources.push((rel.clone(), text)),
+                    Err(err) => errors.push(Diagnostic::io("cannot read the template", path, &err)),
+                },
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        if let Err(err) =
+            tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        {
+            let origin = describe_origin(&templates, root, name, &err.to_string());
+            return Err(vec![
+                Diagnostic::error(format!("the theme's templates do not compile: {err}"))
+                    .in_file(origin)
+                    .help("fix the template named above; the built-in templates in themes/centerview/templates/ show the expected structure"),
+            ]);
+        }
+
+        let closures = template_closures(&sources);
+        Ok(Theme {
+            tera,
+            templates,
+            statics: statics
+                .into_iter()
+                .map(|(rel, origin)| StaticFile { rel, origin })
+                .collect(),
+            closures,
+        })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.templates.contains_key(name)
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, tera::Error> {
+        self.tera.render(name, context)
+    }
+
+    /// Every template `name` needs.
+    pub fn closure(&self, name: &str) -> BTreeSet<String> {
+        self.closures.get(name).cloned().unwrap_or_default()
+    }
+
+    /// Where a template lives, as shown to a maintainer.
+    pub fn display_path(&self, name: &str, theme: &str) -> String {
+        match self.templates.get(name) {
+            Some(Origin::Site(_)) => format!("themes/{theme}/templates/{name}"),
+            _ => format!("built-in theme: templates/{name}"),
+        }
+    }
+}
+
+fn builtin_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut out: Vec<&include_dir::File> = dir.files().collect();
+    for sub in dir.dirs() {
+        out.extend(builtin_files(sub));
+    }
+    out
+}
+
+/// The template an error message names, as a path a maintainer can open.
+fn describe_origin(
+    templates: &BTreeMap<String, Origin>,
+    root: &Path,
+    theme: &str,
+    message: &str,
+) -> String {
+    for (name, origin) in templates {
+        if message.contains(&format!("'{name}'")) || message.contains(&format!("{name}:")) {
+            return match origin {
+                Origin::Site(path) => path
+                    .strip_prefix(root)
+                    .unwrap_or(path)
+                    .to_string_lossy()
+                    .into_owned(),
+                Origin::Builtin(_) => format!("built-in theme: templates/{name}"),
+            };
+        }
+    }
+    format!("themes/{theme}/templates/")
+}
+
+/// For each template, the templates it extends or includes, transitively, plus components.
+fn template_closures(sources: &[(String, String)]) -> HashMap<String, BTreeSet<String>> {
+    let direct: HashMap<&str, Vec<String>> = sources
+        .iter()
+        .map(|(name, text)| (name.as_str(), referenced_templates(text)))
+        .collect();
+    let mut closures = HashMap::new();
+    for (name, _) in sources {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![name.clone()];
+        while let Some(current) = stack.pop() {
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            if let Some(refs) = direct.get(current.as_str()) {
+                stack.extend(refs.iter().cloned());
+            }
+        }
+        if direct.contains_key(COMPONENTS) {
+            seen.insert(COMPONENTS.to_string());
+        }
+        closures.insert(name.clone(), seen);
+    }
+    closures
+}
+
+/// Names in `{% extends "x" %}` and `{% include "x" %}` tags.
+fn referenced_templates(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for keyword in ["extends", "include"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(keyword) {
+            rest = &rest[i + keyword.len()..];
+            let trimmed = rest.trim_start();
+            if let Some(quote) = trimmed.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                let inner = &trimmed[1..];
+                if let Some(end) = inner.find(quote) {
+                    out.push(inner[..end].to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_referenced_templates() {
+        let refs =
+            referenced_templates(r#"{% extends "base.html" %}{% include 'partials/x.html' %}"#);
+        assert_eq!(refs, ["base.html", "partials/x.html"]);
+    }
+
+    #[test]
+    fn builtin_theme_compiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = Theme::load(dir.path(), "centerview").unwrap();
+        assert!(theme.has_template("base.html"));
+        assert!(theme.has_template("page.html"));
+        assert!(theme.closure("page.html").contains("base.html"));
+        assert!(theme.statics.iter().any(|s| s.rel == "css/centerview.css"));
+    }
+}

@@ -113,6 +113,7 @@ pub fn render(
         depth: 0,
         paragraph: None,
         pending_same_page: Vec::new(),
+        autolinks: Vec::new(),
         rendered: Rendered::default(),
     };
     for (event, range) in Parser::new_ext(&expanded.text, options()).into_offset_iter() {
@@ -148,6 +149,8 @@ struct Renderer<'a, 'd, 'e> {
     depth: usize,
     /// The first top-level paragraph's text, while it is being collected.
     paragraph: Option<String>,
+    /// For each open link, whether it is an autolink (closed with raw HTML).
+    autolinks: Vec<bool>,
     /// Links to `#fragment` on this page, checked when all its ids are known.
     pending_same_page: Vec<(String, Range<usize>)>,
     rendered: Rendered,
@@ -230,18 +233,44 @@ impl<'e> Renderer<'_, '_, 'e> {
             }
             Event::FootnoteReference(label) => self.footnote_reference(&label),
             Event::Start(Tag::Link {
+                link_type: link_type @ (LinkType::Autolink | LinkType::Email),
+                dest_url,
+                ..
+            }) => {
+                // Autolinks show their URL as their text; the class lets print styles avoid
+                // printing it twice.
+                let href = if link_type == LinkType::Email {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
+                let mut html = String::from("<a class=\"url\" href=\"");
+                pulldown_cmark_escape::escape_href(&mut html, &href).ok();
+                html.push_str("\">");
+                self.autolinks.push(true);
+                self.push(Event::InlineHtml(html.into()));
+            }
+            Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
                 let dest_url = self.link(link_type, dest_url, false, range);
+                self.autolinks.push(false);
                 self.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
                 }));
+            }
+            Event::End(TagEnd::Link) => {
+                if self.autolinks.pop() == Some(true) {
+                    self.push(Event::InlineHtml("</a>".into()));
+                } else {
+                    self.push(Event::End(TagEnd::Link));
+                }
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -645,9 +674,9 @@ pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<L
             url: site.pages[id].url.clone(),
             fragment,
         }),
-        LinkTarget::Home => Ok(match fragment {
-            Some(f) => Link::Url(format!("{}#{f}", site.home_url())),
-            None => Link::Url(site.home_url().to_string()),
+        LinkTarget::Listing(url) => Ok(match fragment {
+            Some(f) => Link::Url(format!("{url}#{f}")),
+            None => Link::Url(url),
         }),
         LinkTarget::Asset(asset) => {
             let encoded: Vec<String> = asset

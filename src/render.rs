@@ -7,7 +7,7 @@
 //! watch mode can later re-render only what a change affects.
 
 use crate::diagnostics::Diagnostic;
-use crate::front_matter::Kind;
+use crate::front_matter::{Kind, smarten};
 use crate::markdown::{self, Input, Rendered};
 use crate::resolve::{PageId, Site};
 use crate::shortcodes::Registry;
@@ -186,8 +186,8 @@ struct SeriesRef {
 /// What listings show of a page; also the base of the page's own context.
 #[derive(Serialize, Clone)]
 struct PageRef<'a> {
-    title: &'a str,
-    subtitle: Option<&'a str>,
+    title: String,
+    subtitle: Option<String>,
     url: &'a str,
     permalink: String,
     kind: &'static str,
@@ -363,7 +363,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter(|p| p.kind == Kind::Page)
             .map(|p| LinkCtx {
-                name: p.title().to_string(),
+                name: smarten(p.title()),
                 url: p.url.clone(),
             })
             .collect();
@@ -437,7 +437,7 @@ impl<'a> Renderer<'a> {
                 let page = &site.pages[id];
                 let body = &self.bodies.pages[id];
                 let card = page_ref(site, self.bodies, id);
-                let mut context = self.base_context(page.title(), &card.summary, &page.url);
+                let mut context = self.base_context(&card.title, &card.summary, &page.url);
                 context.insert("page", &card);
                 context.insert_value("content", tera::Value::safe_string(&body.html));
                 context.insert(
@@ -462,7 +462,7 @@ impl<'a> Renderer<'a> {
                             deps.files.insert(site.pages[p].source().display.clone());
                             SeriesPart {
                                 part: site.pages[p].series.map(|s| s.1).unwrap_or(0),
-                                title: site.pages[p].title().to_string(),
+                                title: smarten(site.pages[p].title()),
                                 url: site.pages[p].url.clone(),
                                 current: p == id,
                             }
@@ -505,7 +505,7 @@ impl<'a> Renderer<'a> {
                 let title = section
                     .intro
                     .as_ref()
-                    .and_then(|i| i.title.clone())
+                    .and_then(|i| i.title.as_deref().map(smarten))
                     .unwrap_or_else(|| kind.section_title().to_string());
                 context.insert(
                     "section",
@@ -589,7 +589,7 @@ impl<'a> Renderer<'a> {
                 let title = site
                     .home_intro
                     .as_ref()
-                    .and_then(|i| i.title.clone())
+                    .and_then(|i| i.title.as_deref().map(smarten))
                     .unwrap_or_else(|| site.config.title.clone());
                 let mut context = self.base_context(&site.config.title, "", base);
                 context.insert("title", &title);
@@ -770,7 +770,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|s| {
                 let mut map = tera::Map::new();
-                map.insert("title".into(), tera::Value::from(s.title.as_str()));
+                map.insert("title".into(), tera::Value::from(smarten(&s.title)));
                 map.insert("url".into(), tera::Value::from(s.url.as_str()));
                 map.insert("total".into(), tera::Value::from(s.total));
                 map.insert("pages".into(), self.cards(&s.parts));
@@ -785,8 +785,8 @@ fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> {
     let page = &site.pages[id];
     let front = &page.src.front;
     PageRef {
-        title: &front.title,
-        subtitle: front.subtitle.as_deref(),
+        title: smarten(&front.title),
+        subtitle: front.subtitle.as_deref().map(smarten),
         url: &page.url,
         permalink: site.config.absolute(&page.url),
         kind: page.kind.name(),

@@ -101,7 +101,8 @@ pub struct Site {
 /// What a content path (`briefs/x.md`, `assets/fig.png`) refers to.
 pub enum LinkTarget<'a> {
     Page(PageId),
-    Home,
+    /// An `_index.md`: the home page or a section's listing, by URL.
+    Listing(String),
     Asset(&'a str),
     Draft,
     Missing,
@@ -117,7 +118,13 @@ impl Site {
         if let Some(&id) = self.by_rel.get(rel) {
             LinkTarget::Page(id)
         } else if rel == "_index.md" {
-            LinkTarget::Home
+            LinkTarget::Listing(self.home_url().to_string())
+        } else if let Some(section) = rel.strip_suffix("/_index.md").and_then(|folder| {
+            self.sections
+                .iter()
+                .find(|s| s.kind.section() == Some(folder))
+        }) {
+            LinkTarget::Listing(section.url.clone())
         } else if let Some(asset) = self.asset_rels.get(rel) {
             LinkTarget::Asset(asset)
         } else if self.skipped_drafts.contains(rel) {

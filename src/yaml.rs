@@ -113,12 +113,12 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
         return Ok(Value::Null);
     }
     let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
-        let (line, column) = err
-            .location()
-            .map(|l| (l.line(), l.column()))
+        let message = clean_message(&err.to_string());
+        let (line, column) = duplicate_key_position(text, &message)
+            .or_else(|| err.location().map(|l| (l.line(), l.column())))
             .unwrap_or((1, 1));
         SyntaxError {
-            message: clean_message(&err.to_string()),
+            message,
             line,
             column,
         }
@@ -132,6 +132,33 @@ fn clean_message(message: &str) -> String {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
     }
+}
+
+/// serde_yaml reports a duplicate key at the start of its mapping; find the repeated key
+/// itself (the second line that starts with it at the same indentation as the first).
+fn duplicate_key_position(text: &str, message: &str) -> Option<(usize, usize)> {
+    let key = message
+        .strip_prefix("duplicate entry with key ")?
+        .trim_matches('"');
+    let mut first_indent = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let rest = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        let is_key = rest
+            .strip_prefix(key)
+            .or_else(|| rest.strip_prefix(&format!("\"{key}\"")))
+            .is_some_and(|after| after.trim_start().starts_with(':'));
+        if !is_key {
+            continue;
+        }
+        match first_indent {
+            None => first_indent = Some(indent),
+            Some(first) if first == indent => return Some((i + 1, indent + 1)),
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 fn convert(raw: serde_yaml::Value) -> Value {
@@ -208,7 +235,8 @@ pub fn locate(text: &str, path: &[Step], target: Target) -> Option<(usize, usize
     let first = de.next()?;
     match (Locator { path, target }).deserialize(first) {
         Ok(()) => None,
-        Err(err) if err.to_string().starts_with(FOUND) => {
+        // serde_yaml prefixes the message with the path ("titel: ...").
+        Err(err) if err.to_string().contains(FOUND) => {
             err.location().map(|l| (l.line(), l.column()))
         }
         Err(_) => None,

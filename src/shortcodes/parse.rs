@@ -404,12 +404,7 @@ mod tests {
         assert_eq!(tag.arg("scale").unwrap().value, ArgValue::Float(1.5));
         assert_eq!(tag.arg("flag").unwrap().value, ArgValue::Bool(true));
         assert_eq!(tag.arg("q").unwrap().value, ArgValue::Text("it's".into()));
-        assert_eq!(
-            &r#"x {{ figure(data="supports-used", n=3, scale=1.5, flag=true, q='it\'s') }} y"#
-                [tag.span.clone()]
-            .len(),
-            tag.span.len()
-        );
+        assert!(tag.span.start == 2 && tag.span.len() > 10);
     }
 
     #[test]

@@ -180,7 +180,7 @@ pub fn load(root: &Path, drafts: bool, diagnostics: &mut Vec<Diagnostic>) -> Con
     for (loaded, diags) in loaded {
         diagnostics.extend(diags);
         match loaded {
-            Some(Loaded::Page(p)) => content.pages.push(p),
+            Some(Loaded::Page(p)) => content.pages.push(*p),
             Some(Loaded::Intro(i)) => content.intros.push(i),
             Some(Loaded::Data(d)) => content.data.push(d),
             Some(Loaded::SkippedDraft(rel)) => content.skipped_drafts.push(rel),
@@ -191,7 +191,7 @@ pub fn load(root: &Path, drafts: bool, diagnostics: &mut Vec<Diagnostic>) -> Con
 }
 
 enum Loaded {
-    Page(SourcePage),
+    Page(Box<SourcePage>),
     Intro(Intro),
     Data(Source),
     SkippedDraft(String),
@@ -240,13 +240,13 @@ fn load_entry(entry: Entry, drafts: bool, diags: &mut Vec<Diagnostic>) -> Option
                 return Some(Loaded::SkippedDraft(rel));
             }
             diags.extend(page_diags);
-            Some(Loaded::Page(SourcePage {
+            Some(Loaded::Page(Box::new(SourcePage {
                 source,
                 rel,
                 folder,
                 front,
                 split,
-            }))
+            })))
         }
     }
 }

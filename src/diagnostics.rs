@@ -101,8 +101,13 @@ pub enum Category {
     Io,
 }
 
+/// One problem found by a build. The details are boxed so that `Result<_, Diagnostic>` stays
+/// small; fields are reached through `Deref` (`diagnostic.message`).
 #[derive(Debug, Clone)]
-pub struct Diagnostic {
+pub struct Diagnostic(Box<Details>);
+
+#[derive(Debug, Clone)]
+pub struct Details {
     pub severity: Severity,
     pub category: Category,
     pub message: String,
@@ -116,9 +121,22 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+impl std::ops::Deref for Diagnostic {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Diagnostic {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.0
+    }
+}
+
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
+        Diagnostic(Box::new(Details {
             severity: Severity::Error,
             category: Category::Content,
             message: message.into(),
@@ -127,22 +145,20 @@ impl Diagnostic {
             span: None,
             label: None,
             help: None,
-        }
+        }))
     }
 
     pub fn warning(message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(message)
-        }
+        let mut d = Diagnostic::error(message);
+        d.severity = Severity::Warning;
+        d
     }
 
     /// An I/O failure: the file system, not the content, is at fault.
     pub fn io(message: impl Into<String>, path: &Path, err: &std::io::Error) -> Diagnostic {
-        Diagnostic {
-            category: Category::Io,
-            ..Diagnostic::error(format!("{}: {}: {err}", message.into(), path.display()))
-        }
+        let mut d = Diagnostic::error(format!("{}: {}: {err}", message.into(), path.display()));
+        d.category = Category::Io;
+        d
     }
 
     /// The whole file, with no position (for example, it could not be read).

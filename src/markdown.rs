@@ -102,6 +102,7 @@ pub fn render(
         input,
         site,
         map: &expanded.map,
+        boxes: &expanded.boxes,
         ids,
         diagnostics,
         out: Vec::new(),
@@ -126,18 +127,13 @@ struct Renderer<'a, 'd, 'e> {
     input: &'a Input<'a>,
     site: &'a Site,
     map: &'a OffsetMap,
+    /// Regions of body shortcodes (boxes), whose paragraphs are not the page's summary.
+    boxes: &'a [Range<usize>],
     ids: Ids,
     diagnostics: &'d mut Vec<Diagnostic>,
     out: Vec<Event<'e>>,
     /// A heading being collected, to make its id from its text.
-    heading: Option<(
-        HeadingLevel,
-        Option<CowStr<'e>>,
-        Vec<CowStr<'e>>,
-        Vec<(CowStr<'e>, Option<CowStr<'e>>)>,
-        Vec<Event<'e>>,
-        Range<usize>,
-    )>,
+    heading: Option<PendingHeading<'e>>,
     /// A footnote definition being collected.
     footnote: Option<(String, Vec<Event<'e>>)>,
     notes: Notes<'e>,
@@ -154,6 +150,16 @@ struct Renderer<'a, 'd, 'e> {
     /// Links to `#fragment` on this page, checked when all its ids are known.
     pending_same_page: Vec<(String, Range<usize>)>,
     rendered: Rendered,
+}
+
+/// A heading whose events are held back until its text (and so its id) is known.
+struct PendingHeading<'e> {
+    level: HeadingLevel,
+    custom_id: Option<CowStr<'e>>,
+    classes: Vec<CowStr<'e>>,
+    attrs: Vec<(CowStr<'e>, Option<CowStr<'e>>)>,
+    inner: Vec<Event<'e>>,
+    range: Range<usize>,
 }
 
 #[derive(Default)]
@@ -174,7 +180,7 @@ impl<'e> Renderer<'_, '_, 'e> {
 
     fn push(&mut self, event: Event<'e>) {
         if let Some(h) = &mut self.heading {
-            h.4.push(event);
+            h.inner.push(event);
         } else if let Some((_, events)) = &mut self.footnote {
             events.push(event);
         } else {
@@ -194,17 +200,16 @@ impl<'e> Renderer<'_, '_, 'e> {
         } else if let Some((run, r)) = self.text_run.take() {
             self.check_undefined_footnotes(&run, r);
         }
-        if let Some(paragraph) = &mut self.paragraph {
+        // An image's alt text is not running text.
+        if let Some(paragraph) = self.paragraph.as_mut().filter(|_| self.image.is_none()) {
             match &event {
                 Event::Text(t) | Event::Code(t) => paragraph.push_str(t),
                 Event::SoftBreak | Event::HardBreak => paragraph.push(' '),
                 _ => {}
             }
         }
-        if let Some((alt, _)) = &mut self.image {
-            if let Event::Text(t) | Event::Code(t) = &event {
-                alt.push_str(t);
-            }
+        if let (Some((alt, _)), Event::Text(t) | Event::Code(t)) = (&mut self.image, &event) {
+            alt.push_str(t);
         }
 
         match event {
@@ -214,7 +219,14 @@ impl<'e> Renderer<'_, '_, 'e> {
                 classes,
                 attrs,
             }) => {
-                self.heading = Some((level, id, classes, attrs, Vec::new(), range));
+                self.heading = Some(PendingHeading {
+                    level,
+                    custom_id: id,
+                    classes,
+                    attrs,
+                    inner: Vec::new(),
+                    range,
+                });
             }
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
             Event::Start(Tag::FootnoteDefinition(label)) => {
@@ -225,10 +237,10 @@ impl<'e> Renderer<'_, '_, 'e> {
                     .or_insert((Vec::new(), range));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, events)) = self.footnote.take() {
-                    if let Some(def) = self.notes.defs.get_mut(&label) {
-                        def.0 = events;
-                    }
+                if let Some((label, events)) = self.footnote.take()
+                    && let Some(def) = self.notes.defs.get_mut(&label)
+                {
+                    def.0 = events;
                 }
             }
             Event::FootnoteReference(label) => self.footnote_reference(&label),
@@ -288,8 +300,10 @@ impl<'e> Renderer<'_, '_, 'e> {
                 }));
             }
             Event::End(TagEnd::Image) => {
-                if let Some((alt, range)) = self.image.take() {
-                    if alt.trim().is_empty() {
+                if let Some((alt, range)) = self.image.take()
+                    && alt.trim().is_empty()
+                {
+                    {
                         let span = self.file_span(range);
                         self.diagnostics.push(
                             Diagnostic::error("this image has no alt text")
@@ -313,7 +327,9 @@ impl<'e> Renderer<'_, '_, 'e> {
                 ));
             }
             Event::Start(Tag::Paragraph) => {
-                if self.depth == 0
+                let in_box = self.boxes.iter().any(|b| b.contains(&range.start));
+                if !in_box
+                    && self.depth == 0
                     && self.footnote.is_none()
                     && self.rendered.first_paragraph.is_none()
                     && self.paragraph.is_none()
@@ -344,7 +360,15 @@ impl<'e> Renderer<'_, '_, 'e> {
     }
 
     fn end_heading(&mut self) {
-        let Some((level, custom, classes, attrs, inner, range)) = self.heading.take() else {
+        let Some(PendingHeading {
+            level,
+            custom_id: custom,
+            classes,
+            attrs,
+            inner,
+            range,
+        }) = self.heading.take()
+        else {
             return;
         };
         let text: String = inner

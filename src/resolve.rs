@@ -230,6 +230,7 @@ pub fn resolve(
     // Topics: pages name them freely; spellings that slug the same are one topic.
     let mut topic_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut topics: Vec<Topic> = Vec::new();
+    #[allow(clippy::needless_range_loop)] // `pages[id]` is mutated inside the loop.
     for id in 0..pages.len() {
         let names = pages[id].src.front.topics.clone();
         let mut seen = HashSet::new();

@@ -347,6 +347,9 @@ impl OffsetMap {
 pub struct Expanded<'a> {
     pub text: Cow<'a, str>,
     pub map: OffsetMap,
+    /// The regions of the expanded text that body shortcodes enclose (from the opening HTML
+    /// to the closing HTML), so the renderer can tell box content from running text.
+    pub boxes: Vec<Range<usize>>,
 }
 
 /// Expands every shortcode in `body` (which starts at `body_start` in `source`).
@@ -362,6 +365,7 @@ pub fn expand<'b>(
         return Expanded {
             text: Cow::Borrowed(body),
             map: OffsetMap::default(),
+            boxes: Vec::new(),
         };
     }
     let at = |span: Range<usize>| span.start + body_start..span.end + body_start;
@@ -376,8 +380,11 @@ pub fn expand<'b>(
     }
 
     let mut replacements: Vec<(Range<usize>, String)> = Vec::new();
-    // Open body shortcodes: the tag, and the closing HTML to put at its `{% end %}`.
-    let mut open: Vec<(&Tag, Option<String>)> = Vec::new();
+    // Open body shortcodes: the tag, the closing HTML to put at its `{% end %}`, and the
+    // index of its opening replacement.
+    let mut open: Vec<(&Tag, Option<(String, usize)>)> = Vec::new();
+    // Pairs of replacement indexes (opening, closing) of each body shortcode.
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
     for tag in &tags {
         let line = line_around(body, tag.span.clone());
         let alone = body[line.start..tag.span.start].trim().is_empty()
@@ -396,7 +403,8 @@ pub fn expand<'b>(
                 diagnostics.push(own_line_error(source, at(tag.span.clone()), "{% end %}"));
                 continue;
             }
-            if let Some(close) = close {
+            if let Some((close, opening)) = close {
+                pairs.push((opening, replacements.len()));
                 replacements.push((tag.span.clone(), block_html(&close, indent)));
             }
             continue;
@@ -471,8 +479,8 @@ pub fn expand<'b>(
                     open.push((tag, None));
                     continue;
                 }
+                open.push((tag, Some((parts[1].to_string(), replacements.len()))));
                 replacements.push((tag.span.clone(), block_html(parts[0], indent)));
-                open.push((tag, Some(parts[1].to_string())));
             }
             TagKind::End => unreachable!("handled above"),
         }
@@ -498,9 +506,14 @@ pub fn expand<'b>(
         last = range.end;
     }
     text.push_str(&body[last..]);
+    let boxes = pairs
+        .into_iter()
+        .map(|(opening, closing)| map.replaced[opening].0.start..map.replaced[closing].0.end)
+        .collect();
     Expanded {
         text: Cow::Owned(text),
         map,
+        boxes,
     }
 }
 

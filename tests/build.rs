@@ -1,0 +1,490 @@
+//! A successful build: every output the contract lists, built from temp-dir sites with the
+//! real binary.
+
+mod common;
+
+use common::{Site, brief, main_of};
+
+fn series_site() -> Site {
+    let site = Site::new();
+    site.page(
+        "briefs/snapshot.md",
+        "title: A snapshot\ndate: 2016-10-04\nseries: District capacity\npart: 1\ntopics: [Common Core]",
+        "First part.\n",
+    )
+    .page(
+        "briefs/partnership.md",
+        "title: It begins with a partnership\nsubtitle: Part two\ndate: 2016-12-06\nupdated: 2017-01-10\nauthors: [Pamela Fong, Robert Sheffield]\nseries: District capacity\npart: 2\ntopics: [Common Core, Teacher Leaders]\nsummary: Given summary.",
+        "Body of part two.\n\n## Drawing on expertise\n\nText.\n",
+    )
+    .page(
+        "briefs/next.md",
+        "title: Next steps\ndate: 2017-03-07\nseries: District capacity\npart: 3",
+        "The third part's first paragraph is its summary.\n\nSecond paragraph.\n",
+    )
+    .page("about/index.md", "title: About", "About the Center.\n")
+    .page("case-studies/oakland.md", "title: Oakland grants\ndate: 2019-06-18\ndistrict: Oakland Unified School District\nregion: Bay Area", "Case.\n");
+    site
+}
+
+#[test]
+fn builds_every_output_the_contract_lists() {
+    let site = series_site();
+    site.build().assert_ok();
+    for path in [
+        "index.html",
+        "briefs/index.html",
+        "case-studies/index.html",
+        "reports/index.html",
+        "insights/index.html",
+        "posts/index.html",
+        "briefs/partnership/index.html",
+        "case-studies/oakland/index.html",
+        "about/index.html",
+        "topics/index.html",
+        "topics/common-core/index.html",
+        "topics/teacher-leaders/index.html",
+        "series/index.html",
+        "series/district-capacity/index.html",
+        "atom.xml",
+        "sitemap.xml",
+        "404.html",
+        "css/centerview.css",
+        ".centerview",
+    ] {
+        assert!(
+            site.exists(&format!("output/{path}")),
+            "missing output/{path}"
+        );
+    }
+}
+
+#[test]
+fn every_page_has_the_required_head_and_landmarks() {
+    let site = series_site();
+    site.build().assert_ok();
+    for (path, bytes) in site.output_files() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for needle in [
+            "<!DOCTYPE html>",
+            "<html lang=\"en\">",
+            "<title>",
+            "<meta name=\"description\" content=\"",
+            "<link rel=\"canonical\" href=\"https://example.org/",
+            "<header class=\"masthead\">",
+            "<nav id=\"site-nav\"",
+            "<main id=\"main-content\"",
+            "<footer class=\"site-footer\">",
+            "class=\"skip-link\" href=\"#main-content\"",
+        ] {
+            assert!(html.contains(needle), "{path} lacks {needle}");
+        }
+    }
+}
+
+#[test]
+fn a_series_part_shows_its_position_and_links_the_other_parts() {
+    let site = series_site();
+    site.build().assert_ok();
+    let html = site.read("output/briefs/partnership/index.html");
+    assert!(html.contains("Part 2 of 3"), "{}", main_of(&html));
+    assert!(html.contains("href=\"/briefs/snapshot/\""));
+    assert!(html.contains("href=\"/briefs/next/\""));
+    assert!(html.contains("rel=\"prev\""));
+    assert!(html.contains("rel=\"next\""));
+    assert!(html.contains("<span aria-current=\"page\">It begins with a partnership</span>"));
+
+    let series = site.read("output/series/district-capacity/index.html");
+    let order: Vec<usize> = ["A snapshot", "It begins with a partnership", "Next steps"]
+        .iter()
+        .map(|t| series.find(t).unwrap_or_else(|| panic!("{t} missing")))
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "parts are in part order"
+    );
+}
+
+#[test]
+fn listings_are_newest_first_and_case_studies_grouped_by_region() {
+    let site = series_site();
+    site.build().assert_ok();
+    let briefs = site.read("output/briefs/index.html");
+    let next = briefs.find("Next steps").unwrap();
+    let partnership = briefs.find("It begins with a partnership").unwrap();
+    let snapshot = briefs.find("A snapshot").unwrap();
+    assert!(next < partnership && partnership < snapshot);
+
+    let cases = site.read("output/case-studies/index.html");
+    assert!(cases.contains("Bay Area"));
+    assert!(cases.contains("Oakland Unified School District"));
+}
+
+#[test]
+fn page_shows_front_matter_and_summaries_fall_back_to_the_first_paragraph() {
+    let site = series_site();
+    site.build().assert_ok();
+    let html = site.read("output/briefs/partnership/index.html");
+    assert!(html.contains("By Pamela Fong and Robert Sheffield"));
+    assert!(html.contains("<time datetime=\"2016-12-06\">December 6, 2016</time>"));
+    assert!(html.contains("Updated <time datetime=\"2017-01-10\">January 10, 2017</time>"));
+    assert!(html.contains("<p class=\"subtitle\">Part two</p>"));
+    assert!(html.contains("<meta name=\"description\" content=\"Given summary.\">"));
+    let briefs = site.read("output/briefs/index.html");
+    assert!(
+        briefs.contains("The third part’s first paragraph is its summary."),
+        "first paragraph used as summary"
+    );
+}
+
+#[test]
+fn topics_slug_together_and_list_their_pages() {
+    let site = series_site();
+    site.page(
+        "posts/p.md",
+        "title: A post\ndate: 2017-01-01\ntopics: [teacher leaders]",
+        "Post.\n",
+    );
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("topic `teacher leaders` is spelled `Teacher Leaders` elsewhere"),
+        "{}",
+        run.stderr
+    );
+    let topic = site.read("output/topics/teacher-leaders/index.html");
+    assert!(topic.contains("It begins with a partnership") && topic.contains("A post"));
+    let index = site.read("output/topics/index.html");
+    assert!(index.contains("Common Core") && index.contains("2 publications"));
+}
+
+#[test]
+fn feed_and_sitemap_use_absolute_urls() {
+    let site = series_site();
+    for i in 0..25 {
+        site.page(
+            &format!("posts/p{i:02}.md"),
+            &format!("title: Post {i}\ndate: 2020-01-{:02}", i + 1),
+            "Body.\n",
+        );
+    }
+    site.build().assert_ok();
+    let feed = site.read("output/atom.xml");
+    assert!(feed.starts_with("<?xml"));
+    assert_eq!(feed.matches("<entry>").count(), 20, "the latest 20");
+    assert!(feed.contains("<id>https://example.org/posts/p24/</id>"));
+    assert!(!feed.contains("Post 4<"), "older entries are left out");
+    assert!(feed.contains("<updated>2020-01-25T00:00:00Z</updated>"));
+    let sitemap = site.read("output/sitemap.xml");
+    assert!(sitemap.contains(
+        "<loc>https://example.org/briefs/partnership/</loc><lastmod>2017-01-10</lastmod>"
+    ));
+    assert!(sitemap.contains("<loc>https://example.org/about/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/topics/common-core/</loc>"));
+}
+
+#[test]
+fn base_url_override_changes_every_link() {
+    let site = series_site();
+    site.run(&["build", "--base-url", "https://staging.example.org/cv"])
+        .assert_ok();
+    let html = site.read("output/briefs/partnership/index.html");
+    assert!(html.contains("href=\"/cv/briefs/snapshot/\""));
+    assert!(html.contains(
+        "<link rel=\"canonical\" href=\"https://staging.example.org/cv/briefs/partnership/\">"
+    ));
+    assert!(html.contains("href=\"/cv/css/centerview.css\""));
+}
+
+#[test]
+fn markdown_extensions_render() {
+    let site = Site::new();
+    site.page(
+        "briefs/x.md",
+        &brief("Markdown", "2017-01-01"),
+        "He said \"yes\" -- then --- left...\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n~~gone~~\n\n- [x] done\n- [ ] todo\n\n## Same\n\n## Same\n\n## Custom {#my-id}\n\nA note.[^n] Again.[^n]\n\n[^n]: The note's text.\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/briefs/x/index.html");
+    assert!(html.contains("He said “yes” – then — left…"));
+    assert!(html.contains("<table>") && html.contains("<th>A</th>"));
+    assert!(html.contains("<del>gone</del>"));
+    assert!(html.contains("<input type=\"checkbox\" disabled checked aria-label=\"done\">"));
+    assert!(
+        html.contains("<h2 id=\"same\">Same</h2>") && html.contains("<h2 id=\"same-1\">Same</h2>")
+    );
+    assert!(html.contains("<h2 id=\"my-id\">Custom</h2>"));
+    assert!(html.contains("<section class=\"endnotes\" aria-labelledby=\"endnotes\">\n<h2 id=\"endnotes\">Endnotes</h2>"));
+    assert!(html.contains("<li id=\"fn_1\"><p>The note’s text. <a href=\"#fnref_1\""));
+    assert!(
+        html.contains("href=\"#fnref_1_2\""),
+        "a back-link per reference"
+    );
+    assert!(html.contains("<a href=\"#fn_1\" id=\"fnref_1\""));
+}
+
+#[test]
+fn relative_links_and_images_are_rewritten() {
+    let site = Site::new();
+    site.write("content/assets/fig one.png", "png");
+    site.page(
+        "briefs/a.md",
+        &brief("A", "2017-01-01"),
+        "## Target heading\n\nText.\n",
+    );
+    site.page(
+        "posts/b.md",
+        &brief("B", "2017-01-02"),
+        "[a](../briefs/a.md) [anchor](../briefs/a.md#target-heading) [home](../_index.md) [cases](../case-studies/_index.md) [ext](https://example.com/x.md) [abs](/somewhere/) ![A figure](../assets/fig%20one.png)\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/posts/b/index.html");
+    assert!(html.contains("<a href=\"/briefs/a/\">a</a>"));
+    assert!(html.contains("<a href=\"/briefs/a/#target-heading\">anchor</a>"));
+    assert!(html.contains("<a href=\"/\">home</a>"));
+    assert!(html.contains("<a href=\"/case-studies/\">cases</a>"));
+    assert!(html.contains("<a href=\"https://example.com/x.md\">ext</a>"));
+    assert!(html.contains("<a href=\"/somewhere/\">abs</a>"));
+    assert!(html.contains("<img src=\"/assets/fig%20one.png\" alt=\"A figure\""));
+    assert_eq!(
+        site.read("output/assets/fig one.png"),
+        "png",
+        "assets are copied unchanged"
+    );
+}
+
+#[test]
+fn shortcodes_render_their_boxes_and_code_is_left_alone() {
+    let site = Site::new();
+    site.page(
+        "briefs/x.md",
+        &brief("Boxes", "2017-01-01"),
+        "{% sidebar(title=\"What is it?\") %}\nSidebar *body* with a note.[^s]\n{% end %}\n\n{% pullquote(by=\"District Leader\") %}\nWe meet weekly.\n{% end %}\n\n{% action_steps(title=\"CenterView Action Steps\") %}\n- Partner with districts.\n{% end %}\n\n{% summary() %}\nShort version.\n{% end %}\n\nInline `{{ figure(data=\"x\") }}` code.\n\n```\n{% sidebar(title=\"x\") %}\n```\n\n[^s]: Inside a box.\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/briefs/x/index.html");
+    assert!(html.contains("<aside class=\"box sidebar\" aria-labelledby=\"what-is-it\">\n<p class=\"box-title\" id=\"what-is-it\">What is it?</p>\n<p>Sidebar <em>body</em> with a note.<sup class=\"fnref\">"));
+    assert!(html.contains("<figure class=\"pullquote\">\n<blockquote>\n<p>We meet weekly.</p>\n</blockquote>\n<figcaption>District Leader</figcaption>"));
+    assert!(html.contains("<section class=\"box action-steps\" aria-labelledby=\"centerview-action-steps\">\n<h2 class=\"box-heading\" id=\"centerview-action-steps\">CenterView Action Steps</h2>"));
+    assert!(
+        html.contains("<p class=\"box-title\" id=\"summary\">Summary</p>\n<p>Short version.</p>")
+    );
+    assert!(html.contains("<code>{{ figure(data=\"x\") }}</code>"));
+    assert!(html.contains("<pre><code>{% sidebar(title=\"x\") %}\n</code></pre>"));
+    assert!(
+        html.contains("<li id=\"fn_1\"><p>Inside a box."),
+        "a footnote inside a box joins the endnotes"
+    );
+}
+
+#[test]
+fn shortcode_arguments_are_escaped() {
+    let site = Site::new();
+    site.page(
+        "briefs/x.md",
+        &brief("X", "2017-01-01"),
+        "{% sidebar(title=\"<script>alert('x')</script> & co\") %}\nBody.\n{% end %}\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/briefs/x/index.html");
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("&lt;script&gt;"));
+}
+
+#[test]
+fn front_matter_values_are_escaped_but_raw_html_in_the_body_passes() {
+    let site = Site::new();
+    site.page(
+        "briefs/x.md",
+        "title: \"<b>Bold</b> & \\\"quoted\\\"\"\ndate: 2017-01-01\nsummary: \"<script>x</script>\"",
+        "<div class=\"editor-html\">trusted</div>\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/briefs/x/index.html");
+    assert!(html.contains("&lt;b&gt;Bold&lt;/b&gt; &amp; “quoted”"));
+    assert!(!html.contains("<script>x</script>"));
+    assert!(html.contains("<div class=\"editor-html\">trusted</div>"));
+}
+
+#[test]
+fn kinds_come_from_folders_and_can_be_overridden() {
+    let site = Site::new();
+    site.page(
+        "posts/x.md",
+        &brief("Moved", "2017-01-01").replace("date", "kind: brief\ndate"),
+        "Body.\n",
+    );
+    site.page("reports/r.md", &brief("Report", "2017-01-01"), "Body.\n");
+    site.page(
+        "pages-folder/contact.md",
+        "title: Contact",
+        "Write to us.\n",
+    );
+    site.page("top.md", "title: Top level", "Body.\n");
+    site.build().assert_ok();
+    assert!(
+        site.read("output/briefs/x/index.html")
+            .contains("CenterView Brief")
+    );
+    assert!(
+        site.read("output/reports/r/index.html")
+            .contains("<p class=\"kind-label\">Report</p>")
+    );
+    assert!(site.exists("output/pages-folder/contact/index.html"));
+    assert!(site.exists("output/top/index.html"));
+}
+
+#[test]
+fn slugs_come_from_front_matter_or_file_names() {
+    let site = Site::new();
+    site.page("briefs/My Brief.md", &brief("A", "2017-01-01"), "Body.\n");
+    site.page(
+        "briefs/b.md",
+        "title: B\ndate: 2017-01-01\nslug: custom-slug",
+        "Body.\n",
+    );
+    site.build().assert_ok();
+    assert!(site.exists("output/briefs/my-brief/index.html"));
+    assert!(site.exists("output/briefs/custom-slug/index.html"));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::new();
+    site.page(
+        "briefs/d.md",
+        "title: Draft\ndate: 2017-01-01\ndraft: true",
+        "Body.\n",
+    );
+    site.page("briefs/p.md", &brief("Published", "2017-01-01"), "Body.\n");
+    site.build().assert_ok();
+    assert!(!site.exists("output/briefs/d/index.html"));
+    assert!(!site.read("output/briefs/index.html").contains("Draft"));
+    site.run(&["build", "--drafts"]).assert_ok();
+    assert!(site.exists("output/briefs/d/index.html"));
+}
+
+#[test]
+fn a_broken_draft_does_not_fail_a_build_without_drafts() {
+    let site = Site::new();
+    site.page(
+        "briefs/d.md",
+        "title: Draft\ndate: not-a-date\ndraft: true",
+        "[x](missing.md)\n",
+    );
+    site.build().assert_ok();
+    site.run(&["build", "--drafts"])
+        .assert_error("is not a valid date");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = series_site();
+    site.build().assert_ok();
+    let first = site.output_files();
+    site.build().assert_ok();
+    assert_eq!(first, site.output_files());
+}
+
+#[test]
+fn bom_and_crlf_files_build() {
+    let site = Site::new();
+    site.write("content/briefs/x.md", "\u{feff}---\r\ntitle: Windows file\r\ndate: 2017-01-01\r\n---\r\nBody line one\r\nline two.\r\n");
+    site.build().assert_ok();
+    assert!(
+        site.read("output/briefs/x/index.html")
+            .contains("Windows file")
+    );
+}
+
+#[test]
+fn theme_files_can_be_overridden_one_by_one() {
+    let site = Site::new();
+    site.page(
+        "briefs/x.md",
+        &brief("X", "2017-01-01"),
+        "{% pullquote(by=\"Principal\") %}\nQuote.\n{% end %}\n",
+    );
+    site.write(
+        "themes/centerview/templates/shortcodes/pullquote.html",
+        "<blockquote class=\"custom\">{{ body }}<cite>{{ by }}</cite></blockquote>\n",
+    );
+    site.write("themes/centerview/static/css/extra.css", "body{}");
+    site.build().assert_ok();
+    let html = site.read("output/briefs/x/index.html");
+    assert!(html.contains("<blockquote class=\"custom\">"));
+    assert!(
+        html.contains("class=\"masthead\""),
+        "the other templates are still built in"
+    );
+    assert!(site.exists("output/css/extra.css"));
+    assert!(site.exists("output/css/centerview.css"));
+}
+
+#[test]
+fn check_reports_but_writes_nothing() {
+    let site = series_site();
+    let run = site.run(&["check"]);
+    run.assert_ok();
+    assert!(run.stderr.contains("Checked"), "{}", run.stderr);
+    assert!(!site.exists("output"));
+}
+
+#[test]
+fn summary_line_quiet_and_verbose() {
+    let site = series_site();
+    let run = site.build();
+    assert!(
+        run.stderr.contains("Built 17 pages (20 files) into"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(" ms"));
+    let quiet = site.run(&["build", "--quiet"]);
+    quiet.assert_ok();
+    assert_eq!(quiet.stderr, "");
+    let verbose = site.run(&["build", "--verbose"]);
+    assert!(
+        verbose.stderr.contains("render markdown"),
+        "{}",
+        verbose.stderr
+    );
+}
+
+#[test]
+fn new_creates_a_draft_that_builds() {
+    let site = Site::new();
+    let run = site.run(&["new", "brief", "It begins with a partnership"]);
+    run.assert_ok();
+    assert!(
+        run.stdout
+            .contains("content/briefs/it-begins-with-a-partnership.md")
+    );
+    let text = site.read("content/briefs/it-begins-with-a-partnership.md");
+    assert!(text.contains("title: It begins with a partnership"));
+    assert!(text.contains("draft: true"));
+    site.run(&["build", "--drafts"]).assert_ok();
+    assert!(site.exists("output/briefs/it-begins-with-a-partnership/index.html"));
+    let again = site.run(&["new", "brief", "It begins with a partnership"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"));
+    let bad = site.run(&["new", "breif", "X"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("did you mean `brief`"));
+}
+
+#[test]
+fn help_lists_commands_and_examples() {
+    let site = Site::new();
+    let run = site.run(&["--help"]);
+    run.assert_ok();
+    for needle in ["build", "check", "new", "Examples:", "Exit status"] {
+        assert!(run.stdout.contains(needle), "{needle} missing from --help");
+    }
+    let bad = site.run(&["build", "--no-such-flag"]);
+    assert_eq!(bad.code, 2);
+}

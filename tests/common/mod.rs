@@ -1,0 +1,136 @@
+//! Helpers for integration tests: a site in a temporary folder, built with the real binary.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the run failed with content errors and printed `needle`.
+    #[track_caller]
+    pub fn assert_error(&self, needle: &str) {
+        assert_eq!(self.code, 1, "expected exit status 1\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(needle),
+            "expected {needle:?} in:\n{}",
+            self.stderr
+        );
+    }
+
+    #[track_caller]
+    pub fn assert_ok(&self) {
+        assert_eq!(self.code, 0, "build failed:\n{}", self.stderr);
+    }
+}
+
+pub const SITE_YAML: &str =
+    "title: CenterView\ndescription: Test site\nbase_url: https://example.org/\n";
+
+impl Site {
+    /// An empty site with a valid site.yaml and content/ folder.
+    pub fn new() -> Site {
+        let site = Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        site.write("site.yaml", SITE_YAML);
+        std::fs::create_dir_all(site.path("content")).unwrap();
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Site {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        self
+    }
+
+    /// A page with front matter `front` (without the `---` lines) and `body`.
+    pub fn page(&self, rel: &str, front: &str, body: &str) -> &Site {
+        self.write(
+            &format!("content/{rel}"),
+            &format!("---\n{front}\n---\n{body}"),
+        )
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_centerview"))
+            .args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run centerview");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path(rel).exists()
+    }
+
+    /// Every file under `output/`, with its bytes.
+    pub fn output_files(&self) -> BTreeMap<String, Vec<u8>> {
+        files_under(&self.path("output"))
+    }
+}
+
+pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    if !dir.exists() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+/// The `<main>` element of an HTML page.
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("a <main>");
+    let end = html.find("</main>").expect("a </main>") + "</main>".len();
+    &html[start..end]
+}
+
+/// A minimal valid brief.
+pub fn brief(title: &str, date: &str) -> String {
+    format!("title: {title}\ndate: {date}")
+}

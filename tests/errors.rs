@@ -1,0 +1,601 @@
+//! Every error the contract names for the generator: exit status 1, the file, the line (and
+//! column), the message, a help line where one is useful, and `output/` byte-for-byte
+//! unchanged. Each case starts from a site that built successfully, then breaks one thing.
+
+mod common;
+
+use common::{Site, brief};
+
+/// A site that builds, with an existing output folder.
+fn good_site() -> Site {
+    let site = Site::new();
+    site.page(
+        "briefs/good.md",
+        &brief("Good", "2017-01-01"),
+        "## A heading\n\nText.\n",
+    );
+    site.page(
+        "briefs/other.md",
+        &brief("Other", "2017-02-01"),
+        "Other text.\n",
+    );
+    site.build().assert_ok();
+    site
+}
+
+struct Case {
+    name: &'static str,
+    /// Files to write (path under the site, contents).
+    files: &'static [(&'static str, &'static str)],
+    /// Lines that must all appear in the diagnostics.
+    expect: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "unknown front matter key",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ntitel: Y\ndate: 2017-01-01\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:3:1: error: unknown field `titel` in front matter",
+            "help: did you mean `title`?",
+        ],
+    },
+    Case {
+        name: "wrong type",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nauthors: Jane Doe\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:10: error: `authors` must be a list, found text",
+            "write `authors: [First, Second]`",
+        ],
+    },
+    Case {
+        name: "bad date",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-02-30\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:3:7: error: `2017-02-30` is not a valid date: February 2017 has no day 30",
+        ],
+    },
+    Case {
+        name: "date in the wrong format",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: May 1, 2017\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:3:7: error: `May 1, 2017` is not a valid date",
+            "YYYY-MM-DD",
+        ],
+    },
+    Case {
+        name: "bad slug",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nslug: My Slug\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:7: error: `slug` may only contain a-z, 0-9 and -, found `My Slug`",
+            "for example `slug: my-slug`",
+        ],
+    },
+    Case {
+        name: "missing title",
+        files: &[("content/briefs/x.md", "---\ndate: 2017-01-01\n---\nBody.\n")],
+        expect: &[
+            "content/briefs/x.md:1:1: error: the front matter has no `title`, which is required",
+        ],
+    },
+    Case {
+        name: "missing date on a dated kind",
+        files: &[("content/posts/x.md", "---\ntitle: X\n---\nBody.\n")],
+        expect: &[
+            "content/posts/x.md:1:1: error: the front matter has no `date`, which every post needs",
+        ],
+    },
+    Case {
+        name: "unknown kind",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nkind: breif\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:7: error: unknown kind `breif`",
+            "did you mean `brief`?",
+        ],
+    },
+    Case {
+        name: "part is not a number",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nseries: S\npart: two\n---\nBody.\n",
+        )],
+        expect: &["content/briefs/x.md:5:7: error: `part` must be a whole number, found text"],
+    },
+    Case {
+        name: "part zero",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nseries: S\npart: 0\n---\nBody.\n",
+        )],
+        expect: &["content/briefs/x.md:5:7: error: `part` must be 1 or more"],
+    },
+    Case {
+        name: "part without series",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\npart: 2\n---\nBody.\n",
+        )],
+        expect: &["content/briefs/x.md:4:1: error: `part` is set but `series` is not"],
+    },
+    Case {
+        name: "YAML syntax error",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\ntopics: [a, b\n---\nBody.\n",
+        )],
+        expect: &["content/briefs/x.md:", "error: invalid YAML"],
+    },
+    Case {
+        name: "duplicate front matter key",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\ntitle: Y\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:1: error: invalid YAML: duplicate entry with key \"title\"",
+        ],
+    },
+    Case {
+        name: "unclosed front matter",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nBody.\n",
+        )],
+        expect: &["content/briefs/x.md:1:1: error: the front matter is never closed"],
+    },
+    Case {
+        name: "no front matter",
+        files: &[("content/briefs/x.md", "Just text.\n")],
+        expect: &["content/briefs/x.md:1:1: error: the file does not start with front matter"],
+    },
+    Case {
+        name: "empty file",
+        files: &[("content/briefs/x.md", "")],
+        expect: &["content/briefs/x.md:1:1: error: the file is empty"],
+    },
+    Case {
+        name: "two pages with one URL",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nslug: good\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/good.md:2:1: error: two pages have the URL /briefs/good/: this one and content/briefs/x.md",
+            "content/briefs/x.md:4:7: error: two pages have the URL /briefs/good/: this one and content/briefs/good.md",
+        ],
+    },
+    Case {
+        name: "a page on a generated URL",
+        files: &[(
+            "content/topics/index.md",
+            "---\ntitle: Topics\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/topics/index.md:2:1: error: this page's URL /topics/ is already the list of topics",
+        ],
+    },
+    Case {
+        name: "two parts with one number",
+        files: &[
+            (
+                "content/briefs/a.md",
+                "---\ntitle: A\ndate: 2017-01-01\nseries: S\npart: 1\n---\nA.\n",
+            ),
+            (
+                "content/briefs/b.md",
+                "---\ntitle: B\ndate: 2017-01-02\nseries: S\npart: 1\n---\nB.\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/b.md:5:7: error: series `S` already has a part 1: content/briefs/a.md",
+        ],
+    },
+    Case {
+        name: "link to a missing page",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\nSee [the other](othr.md).\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:5:17: error: the link `othr.md` goes to content/briefs/othr.md, which does not exist",
+            "did you mean `other.md`?",
+        ],
+    },
+    Case {
+        name: "link to a missing anchor on another page",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n\nSee [it](good.md#a-headin).\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:6:10: error: the anchor `#a-headin` does not exist on content/briefs/good.md",
+            "did you mean `#a-heading`?",
+        ],
+    },
+    Case {
+        name: "link to a missing anchor on the same page",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n## Real\n\n[down](#rael)\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:7:8: error: the anchor `#rael` does not exist on this page",
+            "did you mean `#real`?",
+        ],
+    },
+    Case {
+        name: "link out of content",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n[x](../../site.yaml)\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:5:5: error: the link `../../site.yaml` points outside content/",
+        ],
+    },
+    Case {
+        name: "link to a draft",
+        files: &[
+            (
+                "content/briefs/d.md",
+                "---\ntitle: D\ndate: 2017-01-01\ndraft: true\n---\nDraft.\n",
+            ),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\n[draft](d.md)\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:5:9: error: the link `d.md` goes to a draft, which this build leaves out",
+        ],
+    },
+    Case {
+        name: "missing image",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n![A chart](../assets/chart.png)\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:5:12: error: the image `../assets/chart.png` goes to content/assets/chart.png, which does not exist",
+        ],
+    },
+    Case {
+        name: "image without alt text",
+        files: &[
+            ("content/assets/chart.png", "png"),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\n\n![](../assets/chart.png)\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:6:1: error: this image has no alt text",
+            "describe the image",
+        ],
+    },
+    Case {
+        name: "undefined endnote",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\nA claim.[^missing]\n",
+        )],
+        expect: &["content/briefs/x.md:5:1: error: the endnote `[^missing]` is never defined"],
+    },
+    Case {
+        name: "unknown shortcode",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n\n{% sidebr(title=\"x\") %}\nBody.\n{% end %}\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:6:4: error: unknown shortcode `sidebr`",
+            "did you mean `sidebar`?",
+        ],
+    },
+    Case {
+        name: "unknown shortcode argument",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n{% pullquote(by=\"A\", from=\"B\") %}\nQ.\n{% end %}\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:5:22: error: `pullquote` has no argument `from`",
+            "`pullquote` takes `by`",
+        ],
+    },
+    Case {
+        name: "missing required argument",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n{% sidebar() %}\nBody.\n{% end %}\n",
+        )],
+        expect: &["content/briefs/x.md:5:1: error: `sidebar` needs the argument `title`"],
+    },
+    Case {
+        name: "argument of the wrong type",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n{% sidebar(title=3) %}\nBody.\n{% end %}\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:5:12: error: argument `title` of `sidebar` must be quoted text, found a number",
+        ],
+    },
+    Case {
+        name: "unclosed body shortcode",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\nText.\n\n{% summary() %}\nNever closed.\n",
+        )],
+        expect: &["content/briefs/x.md:7:1: error: `{% summary %}` is never closed"],
+    },
+    Case {
+        name: "end without a shortcode",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\nText.\n{% end %}\n",
+        )],
+        expect: &["content/briefs/x.md:6:1: error: `{% end %}` closes nothing"],
+    },
+    Case {
+        name: "malformed shortcode",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n{% sidebar(title=x) %}\n{% end %}\n",
+        )],
+        expect: &["content/briefs/x.md:5:18: error: `x` is not a value: text must be quoted"],
+    },
+    Case {
+        name: "unknown site.yaml key",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: https://example.org/\nthme: centerview\n",
+        )],
+        expect: &[
+            "site.yaml:3:1: error: unknown field `thme` in site.yaml",
+            "did you mean `theme`?",
+        ],
+    },
+    Case {
+        name: "site.yaml without base_url",
+        files: &[("site.yaml", "title: CenterView\n")],
+        expect: &["site.yaml:1:1: error: site.yaml has no `base_url`, which is required"],
+    },
+    Case {
+        name: "site.yaml with a relative base_url",
+        files: &[("site.yaml", "title: CenterView\nbase_url: example.org\n")],
+        expect: &[
+            "site.yaml:2:11: error: `base_url` must be an absolute http or https URL, found `example.org`",
+        ],
+    },
+    Case {
+        name: "a theme that does not exist",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: https://example.org/\ntheme: fancy\n",
+        )],
+        expect: &["error: site.yaml names the theme `fancy`, but there is no folder themes/fancy/"],
+    },
+    Case {
+        name: "a template that does not compile",
+        files: &[(
+            "themes/centerview/templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}{{ page.title {% endblock main %}",
+        )],
+        expect: &[
+            "themes/centerview/templates/page.html: error: the theme's templates do not compile",
+        ],
+    },
+];
+
+#[test]
+fn every_error_names_file_line_and_message_and_leaves_output_alone() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let site = good_site();
+        let before = site.output_files();
+        for (path, text) in case.files {
+            site.write(path, text);
+        }
+        let run = site.build();
+        let mut problems = Vec::new();
+        if run.code != 1 {
+            problems.push(format!("exit status {} instead of 1", run.code));
+        }
+        for needle in case.expect {
+            if !run.stderr.contains(needle) {
+                problems.push(format!("missing {needle:?}"));
+            }
+        }
+        if !run.stderr.contains("Build failed:") {
+            problems.push("no failure summary".into());
+        }
+        if site.output_files() != before {
+            problems.push("output/ changed".into());
+        }
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{}: {}\n{}",
+                case.name,
+                problems.join("; "),
+                run.stderr
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn every_error_of_a_build_is_reported_not_only_the_first() {
+    let site = good_site();
+    site.page(
+        "briefs/a.md",
+        "titel: A\ndate: 2017-01-01",
+        "[x](nope.md)\n",
+    );
+    site.page(
+        "posts/b.md",
+        "title: B\ndate: 2017-13-01",
+        "{{ nothing(x=1) }}\n",
+    );
+    site.write(
+        "site.yaml",
+        "title: CenterView\nbase_url: https://example.org/\nlanguage: en\ncolour: teal\n",
+    );
+    let run = site.build();
+    run.assert_error("Build failed: 6 errors");
+    let order = [
+        "content/briefs/a.md:1:1: error: the front matter has no `title`",
+        "content/briefs/a.md:2:1: error: unknown field `titel`",
+        "content/briefs/a.md:5:5: error: the link `nope.md`",
+        "content/posts/b.md:3:7: error: `2017-13-01` is not a valid date: there is no month 13",
+        "content/posts/b.md:5:4: error: unknown shortcode `nothing`",
+        "site.yaml:4:1: error: unknown field `colour`",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|needle| {
+            run.stderr
+                .find(needle)
+                .unwrap_or_else(|| panic!("missing {needle}\n{}", run.stderr))
+        })
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "sorted by file and line:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_reported_at_its_line() {
+    let site = good_site();
+    let before = site.output_files();
+    std::fs::write(
+        site.path("content/briefs/latin1.md"),
+        b"---\ntitle: Caf\xe9\ndate: 2017-01-01\n---\n",
+    )
+    .unwrap();
+    let run = site.build();
+    run.assert_error("content/briefs/latin1.md:2:11: error: the file is not UTF-8 text");
+    assert!(run.stderr.contains("Save with encoding"));
+    assert_eq!(site.output_files(), before);
+}
+
+#[test]
+fn warnings_do_not_fail_the_build() {
+    let site = good_site();
+    site.page(
+        "briefs/w.md",
+        &brief("W", "2017-01-01"),
+        "# A top heading\n\nText.[^a]\n\n[^a]: Used.\n\n[^b]: Never used.\n",
+    );
+    site.write("content/briefs/notes.txt", "stray");
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("content/briefs/w.md:5:1: warning: a `#` heading in the body"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("warning: the endnote `[^b]` is defined but never referenced"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/briefs/notes.txt: warning: content/briefs/notes.txt is ignored"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("3 warnings"));
+}
+
+#[test]
+fn usage_and_io_problems_exit_with_2() {
+    let site = good_site();
+    let before = site.output_files();
+    for (args, needle) in [
+        (
+            vec!["build", "--output", "."],
+            "it is the site's own folder",
+        ),
+        (
+            vec!["build", "--output", "content"],
+            "it is or contains the site's content",
+        ),
+        (
+            vec!["build", "--output", "content/briefs"],
+            "it is or contains the site's content",
+        ),
+        (
+            vec!["build", "--output", "themes"],
+            "it is or contains the site's themes",
+        ),
+        (
+            vec!["build", "--output", ".."],
+            "it contains the site's sources",
+        ),
+        (
+            vec!["build", "--base-url", "not a url"],
+            "--base-url must be an absolute http or https URL",
+        ),
+        (
+            vec!["build", "--root", "/nonexistent-site"],
+            "it has no site.yaml",
+        ),
+    ] {
+        let run = site.run(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(needle), "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(site.output_files(), before);
+    assert!(site.exists("content/briefs/good.md"), "sources untouched");
+}
+
+#[test]
+fn a_folder_centerview_did_not_make_is_never_replaced() {
+    let site = good_site();
+    site.write("mine/notes.txt", "my own notes");
+    let run = site.run(&["build", "--output", "mine"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("already holds files that centerview did not make"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read("mine/notes.txt"), "my own notes");
+    // An empty folder, or one centerview made, is fine.
+    std::fs::create_dir(site.path("public")).unwrap();
+    site.run(&["build", "--output", "public"]).assert_ok();
+    site.run(&["build", "--output", "public"]).assert_ok();
+    assert!(site.exists("public/briefs/good/index.html"));
+}

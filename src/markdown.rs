@@ -61,6 +61,8 @@ pub struct Rendered {
     pub links_to: Vec<PageId>,
     pub anchor_checks: Vec<AnchorCheck>,
     pub endnote_count: usize,
+    /// Theme templates the body's shortcodes used.
+    pub templates: std::collections::BTreeSet<String>,
 }
 
 /// What to render: a body of a source file.
@@ -81,22 +83,24 @@ pub fn render(
 ) -> Rendered {
     let body = &input.source.text[input.body.clone()];
     let mut ids = Ids::new(RESERVED_IDS);
-    let expanded = {
+    let (expanded, templates) = {
         let mut env = Env {
             site,
             theme,
             page: input.page,
             ids: &mut ids,
             counters: Default::default(),
+            templates: Default::default(),
         };
-        shortcodes::expand(
+        let expanded = shortcodes::expand(
             body,
             input.body.start,
             input.source,
             registry,
             &mut env,
             diagnostics,
-        )
+        );
+        (expanded, env.templates)
     };
     let mut r = Renderer {
         input,
@@ -115,7 +119,10 @@ pub fn render(
         paragraph: None,
         pending_same_page: Vec::new(),
         autolinks: Vec::new(),
-        rendered: Rendered::default(),
+        rendered: Rendered {
+            templates,
+            ..Rendered::default()
+        },
     };
     for (event, range) in Parser::new_ext(&expanded.text, options()).into_offset_iter() {
         r.event(event, range);

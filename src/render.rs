@@ -486,6 +486,7 @@ impl<'a> Renderer<'a> {
                     }
                 });
                 context.insert("series", &series);
+                deps.templates.extend(body.templates.iter().cloned());
                 for &linked in &body.links_to {
                     deps.files
                         .insert(site.pages[linked].source().display.clone());
@@ -738,7 +739,7 @@ impl<'a> Renderer<'a> {
                 ("sitemap.xml".into(), "sitemap.xml".into(), context)
             }
         };
-        deps.templates = self.theme.closure(&template);
+        deps.templates.extend(self.theme.closure(&template));
         let html = self.theme.render(&template, &context).map_err(|err| {
             Diagnostic::error(format!("the template `{template}` failed while rendering {path}: {err}"))
                 .in_file(self.theme.display_path(&template, &site.config.theme))

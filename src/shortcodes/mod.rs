@@ -22,7 +22,7 @@ use crate::resolve::{PageId, Site};
 use crate::theme::Theme;
 use parse::{ArgValue, Tag, TagKind};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -186,11 +186,18 @@ pub struct Env<'a> {
     pub ids: &'a mut Ids,
     /// Counters by name ("figure"), for numbering in page order.
     pub counters: BTreeMap<&'static str, usize>,
+    /// Theme templates rendered for this page, for its dependency record.
+    pub templates: BTreeSet<String>,
 }
 
 impl Env<'_> {
     /// Renders one of the theme's templates with the given context.
-    pub fn render_template(&self, name: &str, context: &tera::Context) -> Result<String, Failure> {
+    pub fn render_template(
+        &mut self,
+        name: &str,
+        context: &tera::Context,
+    ) -> Result<String, Failure> {
+        self.templates.insert(name.to_string());
         self.theme
             .render(name, context)
             .map_err(|err| Failure::new(format!("the theme's template `{name}` failed: {err}")))

@@ -203,14 +203,7 @@ fn load_entry(entry: Entry, drafts: bool, diags: &mut Vec<Diagnostic>) -> Option
             read_source(&path, &format!("content/{rel}"), diags).map(Loaded::Data)
         }
         Entry::Intro { path, rel, folder } => {
-            let source = read_source(&path, &format!("content/{rel}"), diags)?;
-            let split = match front_matter::split(&source) {
-                Ok(s) => s,
-                Err(d) => {
-                    diags.push(d);
-                    return None;
-                }
-            };
+            let (source, split) = read_with_front_matter(&path, &rel, diags)?;
             let title = intro_title(&source, &split, diags);
             Some(Loaded::Intro(Intro {
                 source,
@@ -221,14 +214,7 @@ fn load_entry(entry: Entry, drafts: bool, diags: &mut Vec<Diagnostic>) -> Option
             }))
         }
         Entry::Page { path, rel, folder } => {
-            let source = read_source(&path, &format!("content/{rel}"), diags)?;
-            let split = match front_matter::split(&source) {
-                Ok(s) => s,
-                Err(d) => {
-                    diags.push(d);
-                    return None;
-                }
-            };
+            let (source, split) = read_with_front_matter(&path, &rel, diags)?;
             let default_kind = folder
                 .as_deref()
                 .and_then(Kind::from_section)
@@ -247,6 +233,22 @@ fn load_entry(entry: Entry, drafts: bool, diags: &mut Vec<Diagnostic>) -> Option
                 front,
                 split,
             })))
+        }
+    }
+}
+
+/// Reads a markdown file and finds its front matter.
+fn read_with_front_matter(
+    path: &Path,
+    rel: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Source, Split)> {
+    let source = read_source(path, &format!("content/{rel}"), diags)?;
+    match front_matter::split(&source) {
+        Ok(split) => Some((source, split)),
+        Err(d) => {
+            diags.push(d);
+            None
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::diagnostics::{self, Category, Diagnostic, Source};
 use crate::render::{self, Deps};
 use crate::shortcodes::Registry;
 use crate::theme::Theme;
-use crate::{content, resolve, write};
+use crate::{content, data, resolve, write};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -163,7 +163,8 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     stage("load", &mut stages);
 
     // Resolve.
-    let site = resolve::resolve(root.clone(), config, content, &mut diags);
+    let tables = data::load(&content.data, &mut diags);
+    let site = resolve::resolve(root.clone(), config, content, tables, &mut diags);
     stage("resolve", &mut stages);
 
     // Render.

@@ -3,11 +3,11 @@
 //!
 //! A build is a pipeline of four stages, each a module that owns its data:
 //!
-//! 1. **load** ([`content`], [`config`], [`front_matter`]): read `site.yaml` and every file
-//!    under `content/`, validating front matter;
+//! 1. **load** ([`content`], [`config`], [`front_matter`], [`data`]): read `site.yaml` and
+//!    every file under `content/`, validating front matter and data tables;
 //! 2. **resolve** ([`resolve`]): give pages kinds, slugs and URLs; form sections, topics and
 //!    series; catch site-wide conflicts;
-//! 3. **render** ([`render`], [`markdown`], [`shortcodes`], [`theme`]): markdown bodies, then
+//! 3. **render** ([`render`], [`markdown`], [`shortcodes`], [`chart`], [`theme`]): markdown bodies, then
 //!    every output through the theme's Tera templates, in parallel;
 //! 4. **write** ([`write`]): into a temporary folder, swapped in atomically.
 //!
@@ -15,9 +15,11 @@
 //! can act on. YAML is parsed only in [`yaml`].
 
 pub mod build;
+pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod diagnostics;
 pub mod front_matter;
 pub mod markdown;

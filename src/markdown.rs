@@ -11,7 +11,7 @@
 
 use crate::diagnostics::{Diagnostic, Source, did_you_mean};
 use crate::resolve::{LinkTarget, PageId, Site};
-use crate::shortcodes::{self, Env, Ids, OffsetMap, Registry};
+use crate::shortcodes::{self, EmbedRegion, Env, Ids, OffsetMap, Registry};
 use crate::theme::Theme;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -61,8 +61,21 @@ pub struct Rendered {
     pub links_to: Vec<PageId>,
     pub anchor_checks: Vec<AnchorCheck>,
     pub endnote_count: usize,
-    /// Theme templates the body's shortcodes used.
+    /// What the body's shortcodes used.
+    pub records: Records,
+}
+
+/// What a page's shortcodes used, for its dependency record and cross-references.
+#[derive(Debug, Default, Clone)]
+pub struct Records {
+    /// Theme templates.
     pub templates: std::collections::BTreeSet<String>,
+    /// Source files (data tables, embedded case studies).
+    pub files: std::collections::BTreeSet<String>,
+    /// Data tables, by id.
+    pub tables: std::collections::BTreeSet<String>,
+    /// Case studies shown on the page, boxed or in full.
+    pub case_studies: Vec<PageId>,
 }
 
 /// What to render: a body of a source file.
@@ -83,15 +96,8 @@ pub fn render(
 ) -> Rendered {
     let body = &input.source.text[input.body.clone()];
     let mut ids = Ids::new(RESERVED_IDS);
-    let (expanded, templates) = {
-        let mut env = Env {
-            site,
-            theme,
-            page: input.page,
-            ids: &mut ids,
-            counters: Default::default(),
-            templates: Default::default(),
-        };
+    let (expanded, records) = {
+        let mut env = Env::new(site, theme, registry, input.page, &mut ids);
         let expanded = shortcodes::expand(
             body,
             input.body.start,
@@ -100,13 +106,20 @@ pub fn render(
             &mut env,
             diagnostics,
         );
-        (expanded, env.templates)
+        let records = Records {
+            templates: std::mem::take(&mut env.templates),
+            files: std::mem::take(&mut env.files),
+            tables: std::mem::take(&mut env.tables),
+            case_studies: std::mem::take(&mut env.case_studies),
+        };
+        (expanded, records)
     };
     let mut r = Renderer {
         input,
         site,
         map: &expanded.map,
         boxes: &expanded.boxes,
+        embeds: &expanded.embeds,
         ids,
         diagnostics,
         out: Vec::new(),
@@ -120,7 +133,7 @@ pub fn render(
         pending_same_page: Vec::new(),
         autolinks: Vec::new(),
         rendered: Rendered {
-            templates,
+            records,
             ..Rendered::default()
         },
     };
@@ -136,6 +149,8 @@ struct Renderer<'a, 'd, 'e> {
     map: &'a OffsetMap,
     /// Regions of body shortcodes (boxes), whose paragraphs are not the page's summary.
     boxes: &'a [Range<usize>],
+    /// Regions embedded from other files (case studies in full).
+    embeds: &'a [EmbedRegion],
     ids: Ids,
     diagnostics: &'d mut Vec<Diagnostic>,
     out: Vec<Event<'e>>,
@@ -179,6 +194,16 @@ struct Notes<'e> {
 }
 
 impl<'e> Renderer<'_, '_, 'e> {
+    /// The innermost embedded file at a position of the expanded text, if any. Problems
+    /// inside an embedded file are reported when that file's own page is rendered, so they
+    /// are not reported again here.
+    fn embed_at(&self, offset: usize) -> Option<&EmbedRegion> {
+        self.embeds
+            .iter()
+            .filter(|e| e.range.contains(&offset))
+            .max_by_key(|e| e.depth)
+    }
+
     /// A span of the expanded text, as a span of the source file.
     fn file_span(&self, range: Range<usize>) -> Range<usize> {
         let r = self.map.original_range(range);
@@ -309,6 +334,7 @@ impl<'e> Renderer<'_, '_, 'e> {
             Event::End(TagEnd::Image) => {
                 if let Some((alt, range)) = self.image.take()
                     && alt.trim().is_empty()
+                    && self.embed_at(range.start).is_none()
                 {
                     {
                         let span = self.file_span(range);
@@ -386,9 +412,12 @@ impl<'e> Renderer<'_, '_, 'e> {
             })
             .collect();
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let depth = self.embed_at(range.start).map(|e| e.depth).unwrap_or(0);
+        // An embedded file's headings sit one level below the page's, per level of embedding.
+        let level = demote(level, depth);
         let id = match custom {
             Some(custom) => {
-                if !self.ids.claim(&custom) {
+                if !self.ids.claim(&custom) && depth == 0 {
                     let span = self.file_span(range.clone());
                     self.diagnostics.push(
                         Diagnostic::error(format!("the id `{custom}` is used twice on this page"))
@@ -402,7 +431,7 @@ impl<'e> Renderer<'_, '_, 'e> {
                 .ids
                 .allocate(&crate::front_matter::slugify_or_empty(&text)),
         };
-        if level == HeadingLevel::H1 && self.footnote.is_none() {
+        if level == HeadingLevel::H1 && self.footnote.is_none() && depth == 0 {
             let span = self.file_span(range);
             self.diagnostics.push(
                 Diagnostic::warning(
@@ -458,7 +487,10 @@ impl<'e> Renderer<'_, '_, 'e> {
             let after = &rest[start + 2..];
             let Some(end) = after.find(']') else { break };
             let label = &after[..end];
-            if !label.is_empty() && !label.contains(char::is_whitespace) {
+            if !label.is_empty()
+                && !label.contains(char::is_whitespace)
+                && self.embed_at(range.start).is_none()
+            {
                 let span = self.file_span(range.clone());
                 self.diagnostics.push(
                     Diagnostic::error(format!("the endnote `[^{label}]` is never defined"))
@@ -481,28 +513,35 @@ impl<'e> Renderer<'_, '_, 'e> {
         if matches!(link_type, LinkType::Autolink | LinkType::Email) {
             return dest;
         }
+        let embedded = self.embed_at(range.start).map(|e| e.dir.clone());
+        let dir = embedded.as_deref().unwrap_or(self.input.dir);
         let span = self.file_span(range);
         let span = narrow_to(&self.input.source.text, span, &dest);
-        match resolve_link(self.site, self.input.dir, &dest, image) {
+        match resolve_link(self.site, dir, &dest, image) {
             Ok(Link::Keep) => dest,
             Ok(Link::SamePage(fragment)) => {
-                self.pending_same_page.push((fragment, span));
+                if embedded.is_none() {
+                    self.pending_same_page.push((fragment, span));
+                }
                 dest
             }
             Ok(Link::Page { id, url, fragment }) => {
                 self.rendered.links_to.push(id);
                 if let Some(fragment) = fragment {
-                    self.rendered.anchor_checks.push(AnchorCheck {
-                        target: id,
-                        fragment: fragment.clone(),
-                        span,
-                    });
+                    if embedded.is_none() {
+                        self.rendered.anchor_checks.push(AnchorCheck {
+                            target: id,
+                            fragment: fragment.clone(),
+                            span,
+                        });
+                    }
                     format!("{url}#{fragment}").into()
                 } else {
                     url.into()
                 }
             }
             Ok(Link::Url(url)) => url.into(),
+            Err(_) if embedded.is_some() => dest,
             Err(failure) => {
                 let mut d = Diagnostic::error(failure.message).at(self.input.source, span);
                 if let Some(help) = failure.help {
@@ -570,6 +609,9 @@ impl<'e> Renderer<'_, '_, 'e> {
         let mut unused: Vec<_> = self.notes.defs.iter().collect();
         unused.sort_by_key(|(_, (_, r))| r.start);
         for (label, (_, range)) in unused {
+            if self.embed_at(range.start).is_some() {
+                continue;
+            }
             let span = self.file_span(range.clone());
             self.diagnostics.push(
                 Diagnostic::warning(format!(
@@ -598,6 +640,18 @@ impl<'e> Renderer<'_, '_, 'e> {
         self.rendered.html = html;
         self.rendered.ids = self.ids.into_set();
         self.rendered
+    }
+}
+
+/// A heading level moved down `by` levels, no lower than h6.
+fn demote(level: HeadingLevel, by: u8) -> HeadingLevel {
+    match (level as u8 + by).min(6) {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
     }
 }
 

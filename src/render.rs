@@ -6,6 +6,7 @@
 //! parallel from the site and the bodies. Each output records what it was made from, so that
 //! watch mode can later re-render only what a change affects.
 
+use crate::data::DataTable;
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::{Kind, smarten};
 use crate::markdown::{self, Input, Rendered};
@@ -261,6 +262,12 @@ struct Renderer<'a> {
     theme: &'a Theme,
     bodies: &'a Bodies,
     site_ctx: tera::Value,
+    /// Every data table, for templates (`data["supports-used"].rows`).
+    data_ctx: tera::Value,
+    /// For each case study, the pages that show it, newest first.
+    featured_in: BTreeMap<PageId, Vec<PageId>>,
+    /// For each data table, the pages that use it.
+    table_users: BTreeMap<String, Vec<PageId>>,
     /// Every page's listing card, serialized once.
     refs: Vec<tera::Value>,
 }
@@ -285,7 +292,9 @@ pub fn render_outputs(
         Job::NotFound,
         Job::Feed,
         Job::Sitemap,
+        Job::DataIndex,
     ]);
+    jobs.extend(site.tables.keys().map(|id| Job::Csv(id.as_str())));
 
     let results: Vec<Result<Output, Diagnostic>> =
         jobs.par_iter().map(|job| r.render(*job)).collect();
@@ -327,8 +336,10 @@ pub fn render_outputs(
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Job {
+enum Job<'s> {
     Page(PageId),
+    DataIndex,
+    Csv(&'s str),
     Section(Kind),
     Topic(usize),
     Series(usize),
@@ -387,11 +398,43 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .map(|(id, _)| tera::Value::from_serializable(&page_ref(site, bodies, id)))
             .collect();
+        let mut featured_in: BTreeMap<PageId, Vec<PageId>> = BTreeMap::new();
+        let mut table_users: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
+        for (id, body) in bodies.pages.iter().enumerate() {
+            for &case in &body.records.case_studies {
+                let hosts = featured_in.entry(case).or_default();
+                if case != id && !hosts.contains(&id) {
+                    hosts.push(id);
+                }
+            }
+            for table in &body.records.tables {
+                table_users.entry(table.clone()).or_default().push(id);
+            }
+        }
+        let newest_first = |a: &PageId, b: &PageId| {
+            let (pa, pb) = (&site.pages[*a], &site.pages[*b]);
+            pb.src
+                .front
+                .date
+                .cmp(&pa.src.front.date)
+                .then_with(|| pa.src.rel.cmp(&pb.src.rel))
+        };
+        for hosts in featured_in.values_mut().chain(table_users.values_mut()) {
+            hosts.sort_by(newest_first);
+        }
+        let data_ctx: BTreeMap<&str, TableCtx> = site
+            .tables
+            .iter()
+            .map(|(id, t)| (id.as_str(), table_ctx(t, base)))
+            .collect();
         Renderer {
             site,
             theme,
             bodies,
             site_ctx: tera::Value::from_serializable(&site_ctx),
+            data_ctx: tera::Value::from_serializable(&data_ctx),
+            featured_in,
+            table_users,
             refs,
         }
     }
@@ -408,6 +451,7 @@ impl<'a> Renderer<'a> {
     fn base_context(&self, title: &str, description: &str, url: &str) -> tera::Context {
         let mut context = tera::Context::new();
         context.insert_value("site", self.site_ctx.clone());
+        context.insert_value("data", self.data_ctx.clone());
         context.insert(
             "meta_title",
             &if title == self.site.config.title {
@@ -433,6 +477,43 @@ impl<'a> Renderer<'a> {
         let mut deps = Deps::default();
         deps.files.insert("site.yaml".into());
         let (path, template, context) = match job {
+            Job::Csv(id) => {
+                let table = &site.tables[id];
+                deps.files.insert(table.file.clone());
+                return Ok(Output {
+                    path: format!("data/{id}.csv"),
+                    data: OutputData::Bytes(table.to_csv().into_bytes()),
+                    deps,
+                });
+            }
+            Job::DataIndex => {
+                let url = format!("{base}data/");
+                let mut context = self.base_context(
+                    "Data",
+                    "The data behind every CenterView figure, to download as CSV",
+                    &url,
+                );
+                let tables: Vec<tera::Value> = site
+                    .tables
+                    .values()
+                    .map(|t| {
+                        deps.files.insert(t.file.clone());
+                        let users = self.table_users.get(&t.id).cloned().unwrap_or_default();
+                        for &u in &users {
+                            deps.files.insert(site.pages[u].source().display.clone());
+                        }
+                        let mut map = tera::Map::new();
+                        map.insert(
+                            "table".into(),
+                            tera::Value::from_serializable(&table_ctx(t, base)),
+                        );
+                        map.insert("used_by".into(), self.cards(&users));
+                        tera::Value::from(map)
+                    })
+                    .collect();
+                context.insert_value("tables", tera::Value::from(tables));
+                ("data/index.html".into(), "data.html".into(), context)
+            }
             Job::Page(id) => {
                 let page = &site.pages[id];
                 let body = &self.bodies.pages[id];
@@ -486,7 +567,21 @@ impl<'a> Renderer<'a> {
                     }
                 });
                 context.insert("series", &series);
-                deps.templates.extend(body.templates.iter().cloned());
+                let featured: Vec<PageId> = self.featured_in.get(&id).cloned().unwrap_or_default();
+                for &host in &featured {
+                    deps.files.insert(site.pages[host].source().display.clone());
+                }
+                context.insert_value("featured_in", self.cards(&featured));
+                let mut shown: Vec<PageId> = Vec::new();
+                for &case in &body.records.case_studies {
+                    if case != id && !shown.contains(&case) {
+                        shown.push(case);
+                    }
+                }
+                context.insert_value("case_studies", self.cards(&shown));
+                deps.templates
+                    .extend(body.records.templates.iter().cloned());
+                deps.files.extend(body.records.files.iter().cloned());
                 for &linked in &body.links_to {
                     deps.files
                         .insert(site.pages[linked].source().display.clone());
@@ -730,6 +825,7 @@ impl<'a> Renderer<'a> {
                     add(&t.url, None);
                 }
                 add(&format!("{base}series/"), None);
+                add(&format!("{base}data/"), None);
                 for s in &site.series {
                     add(&s.url, None);
                 }
@@ -818,6 +914,47 @@ fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> {
         region: front.region.as_deref(),
         draft: front.draft,
         extra: front.extra.as_ref(),
+    }
+}
+
+/// A data table as templates see it.
+#[derive(Serialize)]
+struct TableCtx<'a> {
+    id: &'a str,
+    title: &'a str,
+    source: Option<&'a str>,
+    n: Option<u64>,
+    notes: Option<&'a str>,
+    csv_url: String,
+    columns: &'a [crate::data::Column],
+    /// Each row as the cells read (`27`, `45%`).
+    rows: Vec<Vec<String>>,
+    chart: Option<&'static str>,
+}
+
+fn table_ctx<'t>(table: &'t DataTable, base: &str) -> TableCtx<'t> {
+    TableCtx {
+        id: &table.id,
+        title: &table.title,
+        source: table.source.as_deref(),
+        n: table.n,
+        notes: table.notes.as_deref(),
+        csv_url: format!("{base}data/{}.csv", table.id),
+        columns: &table.columns,
+        rows: table
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .map(|(i, c)| table.display(i, c))
+                    .collect()
+            })
+            .collect(),
+        chart: table.chart.as_ref().map(|c| match c.ty {
+            crate::data::ChartType::Bar => "bar",
+            crate::data::ChartType::Column => "column",
+        }),
     }
 }
 

@@ -7,11 +7,12 @@
 
 use crate::config::Config;
 use crate::content::{Asset, Content, Intro, SourcePage};
+use crate::data::DataTable;
 use crate::diagnostics::{Diagnostic, Source};
 use crate::front_matter::{Kind, slugify};
 use crate::yaml::{Step, Target};
 use crate::yaml_doc::YamlDoc;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -92,7 +93,10 @@ pub struct Site {
     pub series: Vec<Series>,
     pub home_intro: Option<Intro>,
     pub assets: Vec<Asset>,
-    pub data: Vec<Source>,
+    /// Data tables by id.
+    pub tables: BTreeMap<String, DataTable>,
+    /// The ids of every data file, valid or not.
+    pub data_files: BTreeSet<String>,
     by_rel: HashMap<String, PageId>,
     asset_rels: HashSet<String>,
     skipped_drafts: HashSet<String>,
@@ -139,6 +143,13 @@ impl Site {
         self.by_rel.keys().map(String::as_str)
     }
 
+    /// The case study with this slug.
+    pub fn case_study(&self, slug: &str) -> Option<PageId> {
+        self.pages
+            .iter()
+            .position(|p| p.kind == Kind::CaseStudy && p.slug == slug)
+    }
+
     pub fn section(&self, kind: Kind) -> Option<&Section> {
         self.sections.iter().find(|s| s.kind == kind)
     }
@@ -161,6 +172,7 @@ pub fn resolve(
     root: PathBuf,
     config: Config,
     content: Content,
+    tables: BTreeMap<String, DataTable>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
     let base = config.base_path().to_string();
@@ -403,7 +415,17 @@ pub fn resolve(
         series,
         home_intro,
         assets: content.assets,
-        data: content.data,
+        tables,
+        data_files: content
+            .data
+            .iter()
+            .map(|s| {
+                let name = s.display.rsplit('/').next().unwrap_or_default();
+                name.trim_end_matches(".yaml")
+                    .trim_end_matches(".yml")
+                    .to_string()
+            })
+            .collect(),
         by_rel,
         asset_rels,
         skipped_drafts: content.skipped_drafts.into_iter().collect(),

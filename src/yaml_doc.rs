@@ -160,7 +160,16 @@ fn token_len(rest: &str, target: Target) -> usize {
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
     let len = match target {
         Target::Key => line.find(':').unwrap_or(line.len()),
-        Target::Value => line.trim_end().len(),
+        // A quoted value ends at its closing quote; a plain one inside `{ }` or `[ ]` at the
+        // next `,`, `}` or `]`.
+        Target::Value => match line.chars().next() {
+            Some(q @ ('"' | '\'')) => line[1..].find(q).map(|i| i + 2).unwrap_or(line.len()),
+            _ if line.contains(['}', ']']) => line
+                .find([',', '}', ']'])
+                .map(|i| line[..i].trim_end().len())
+                .unwrap_or(line.len()),
+            _ => line.trim_end().len(),
+        },
     };
     len.max(1).min(rest.len())
 }

@@ -14,6 +14,8 @@
 //! The [`Registry`] holds the known shortcodes; later features add their own (see
 //! [`Registry::register`]).
 
+pub mod case_study;
+pub mod figures;
 pub mod parse;
 
 use crate::diagnostics::{Diagnostic, Source, did_you_mean, one_of};
@@ -181,6 +183,7 @@ impl Ids {
 pub struct Env<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
+    pub registry: &'a Registry,
     /// The page being rendered; `None` for an intro (`_index.md`).
     pub page: Option<PageId>,
     pub ids: &'a mut Ids,
@@ -188,9 +191,51 @@ pub struct Env<'a> {
     pub counters: BTreeMap<&'static str, usize>,
     /// Theme templates rendered for this page, for its dependency record.
     pub templates: BTreeSet<String>,
+    /// Source files the page's shortcodes read (data tables, embedded case studies).
+    pub files: BTreeSet<String>,
+    /// Data tables used, by id.
+    pub tables: BTreeSet<String>,
+    /// Case studies shown, boxed or in full, in page order.
+    pub case_studies: Vec<PageId>,
+    /// The pages being embedded, outermost first (the page itself at the bottom), to catch
+    /// a case study that embeds itself.
+    pub embedding: Vec<PageId>,
+    /// Set when an embedding cycle is found, as the chain of files; reported by the
+    /// outermost embed.
+    pub cycle: Option<Vec<String>>,
 }
 
-impl Env<'_> {
+impl<'a> Env<'a> {
+    pub fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        registry: &'a Registry,
+        page: Option<PageId>,
+        ids: &'a mut Ids,
+    ) -> Env<'a> {
+        Env {
+            site,
+            theme,
+            registry,
+            page,
+            ids,
+            counters: BTreeMap::new(),
+            templates: BTreeSet::new(),
+            files: BTreeSet::new(),
+            tables: BTreeSet::new(),
+            case_studies: Vec::new(),
+            embedding: page.into_iter().collect(),
+            cycle: None,
+        }
+    }
+
+    /// The next number of a counter ("figure" → 1, 2, ...), in page order.
+    pub fn next(&mut self, counter: &'static str) -> usize {
+        let n = self.counters.entry(counter).or_insert(0);
+        *n += 1;
+        *n
+    }
+
     /// Renders one of the theme's templates with the given context.
     pub fn render_template(
         &mut self,
@@ -204,12 +249,29 @@ impl Env<'_> {
     }
 }
 
+/// What a shortcode produces.
+pub enum Output {
+    /// HTML. A body shortcode's HTML holds [`BODY_MARKER`] once, where its body goes.
+    Html(String),
+    /// HTML around another file's markdown, which becomes part of this page (a case study
+    /// embedded in full). `html` holds [`BODY_MARKER`] where the markdown goes.
+    Embed(Embed),
+}
+
+pub struct Embed {
+    pub html: String,
+    /// The embedded markdown, its own shortcodes already expanded.
+    pub markdown: Expanded<'static>,
+    /// The embedded file's folder under `content/`, against which its links resolve.
+    pub dir: String,
+}
+
 pub trait Shortcode: Send + Sync {
     fn name(&self) -> &'static str;
     fn form(&self) -> Form;
     fn params(&self) -> &'static [Param];
-    /// Renders the shortcode. A body shortcode prints [`BODY_MARKER`] once where its body goes.
-    fn render(&self, call: &Call, env: &mut Env) -> Result<String, Failure>;
+    /// Renders the shortcode.
+    fn render(&self, call: &Call, env: &mut Env) -> Result<Output, Failure>;
 }
 
 /// The known shortcodes.
@@ -249,6 +311,9 @@ impl Registry {
                 required: false,
             }],
         });
+        registry.register(figures::Figure);
+        registry.register(figures::Table);
+        registry.register(case_study::CaseStudy);
         registry.register(TemplateShortcode {
             name: "summary",
             form: Form::Body,
@@ -293,7 +358,7 @@ impl Shortcode for TemplateShortcode {
     fn params(&self) -> &'static [Param] {
         self.params
     }
-    fn render(&self, call: &Call, env: &mut Env) -> Result<String, Failure> {
+    fn render(&self, call: &Call, env: &mut Env) -> Result<Output, Failure> {
         let mut context = tera::Context::new();
         // Every parameter is defined for the template; absent optional ones are none.
         for param in self.params {
@@ -316,6 +381,7 @@ impl Shortcode for TemplateShortcode {
             context.insert("body", BODY_MARKER);
         }
         env.render_template(&format!("shortcodes/{}.html", self.name), &context)
+            .map(Output::Html)
     }
 }
 
@@ -357,6 +423,30 @@ pub struct Expanded<'a> {
     /// The regions of the expanded text that body shortcodes enclose (from the opening HTML
     /// to the closing HTML), so the renderer can tell box content from running text.
     pub boxes: Vec<Range<usize>>,
+    /// Regions holding another file's markdown (embedded case studies).
+    pub embeds: Vec<EmbedRegion>,
+}
+
+/// A region of expanded text that came from another file.
+#[derive(Debug, Clone)]
+pub struct EmbedRegion {
+    pub range: Range<usize>,
+    /// The embedded file's folder under `content/`, for its relative links.
+    pub dir: String,
+    /// How many embeds deep: headings inside are demoted by this many levels.
+    pub depth: u8,
+}
+
+impl Expanded<'_> {
+    /// An owned copy, for embedding in another page.
+    pub fn into_owned(self) -> Expanded<'static> {
+        Expanded {
+            text: Cow::Owned(self.text.into_owned()),
+            map: self.map,
+            boxes: self.boxes,
+            embeds: self.embeds,
+        }
+    }
 }
 
 /// Expands every shortcode in `body` (which starts at `body_start` in `source`).
@@ -373,6 +463,7 @@ pub fn expand<'b>(
             text: Cow::Borrowed(body),
             map: OffsetMap::default(),
             boxes: Vec::new(),
+            embeds: Vec::new(),
         };
     }
     let at = |span: Range<usize>| span.start + body_start..span.end + body_start;
@@ -387,6 +478,9 @@ pub fn expand<'b>(
     }
 
     let mut replacements: Vec<(Range<usize>, String)> = Vec::new();
+    // Embedded markdown: (replacement index, offset of the markdown in its text, the markdown
+    // expanded, its folder).
+    let mut embedded: Vec<(usize, usize, Expanded<'static>, String)> = Vec::new();
     // Open body shortcodes: the tag, the closing HTML to put at its `{% end %}`, and the
     // index of its opening replacement.
     let mut open: Vec<(&Tag, Option<(String, usize)>)> = Vec::new();
@@ -453,8 +547,8 @@ pub fn expand<'b>(
         }
 
         let call = Call { tag };
-        let html = match shortcode.render(&call, env) {
-            Ok(html) => html,
+        let output = match shortcode.render(&call, env) {
+            Ok(output) => output,
             Err(failure) => {
                 let mut d = Diagnostic::error(failure.message)
                     .at(source, at(failure.span.unwrap_or(tag.span.clone())));
@@ -465,6 +559,36 @@ pub fn expand<'b>(
                 if tag.kind == TagKind::Open {
                     open.push((tag, None));
                 }
+                continue;
+            }
+        };
+        let html = match output {
+            Output::Html(html) => html,
+            Output::Embed(embed) => {
+                let parts: Vec<&str> = embed.html.split(BODY_MARKER).collect();
+                if !alone || parts.len() != 2 {
+                    let message = if alone {
+                        format!(
+                            "the theme's template `shortcodes/{}.html` must print `{{{{ body }}}}` exactly once",
+                            tag.name
+                        )
+                    } else {
+                        format!(
+                            "`{}` with a whole case study must be on a line of its own",
+                            tag.name
+                        )
+                    };
+                    diagnostics.push(Diagnostic::error(message).at(source, at(tag.span.clone())));
+                    continue;
+                }
+                let mut text = block_html(parts[0], indent);
+                text.push('\n');
+                let offset = text.len();
+                text.push_str(&embed.markdown.text);
+                text.push_str("\n\n");
+                text.push_str(&block_html(parts[1], indent));
+                embedded.push((replacements.len(), offset, embed.markdown, embed.dir));
+                replacements.push((tag.span.clone(), text));
                 continue;
             }
         };
@@ -513,14 +637,30 @@ pub fn expand<'b>(
         last = range.end;
     }
     text.push_str(&body[last..]);
-    let boxes = pairs
+    let mut boxes: Vec<Range<usize>> = pairs
         .into_iter()
         .map(|(opening, closing)| map.replaced[opening].0.start..map.replaced[closing].0.end)
         .collect();
+    let mut embeds = Vec::new();
+    for (index, offset, inner, dir) in embedded {
+        let start = map.replaced[index].0.start + offset;
+        embeds.push(EmbedRegion {
+            range: start..start + inner.text.len(),
+            dir,
+            depth: 1,
+        });
+        boxes.extend(inner.boxes.iter().map(|b| b.start + start..b.end + start));
+        embeds.extend(inner.embeds.into_iter().map(|e| EmbedRegion {
+            range: e.range.start + start..e.range.end + start,
+            dir: e.dir,
+            depth: e.depth + 1,
+        }));
+    }
     Expanded {
         text: Cow::Owned(text),
         map,
         boxes,
+        embeds,
     }
 }
 

@@ -1,0 +1,667 @@
+//! SVG charts drawn at build time: horizontal bars and vertical columns.
+//!
+//! No JavaScript and no library at view time: the chart is inline SVG with a `viewBox`, so it
+//! scales with the page. Bars start at a zero baseline and their lengths are proportional to
+//! the values; each carries its value as a label. Category labels are wrapped to the space
+//! they have (text width is estimated conservatively from the font size), so they are never
+//! cut off and never overlap.
+//!
+//! Each chart comes in two layouts: [`Layout::Wide`] for screens and paper, and
+//! [`Layout::Narrow`] for phones, where a horizontal bar chart puts each label above its bar
+//! so that the text stays legible instead of shrinking with the drawing.
+
+use crate::data::{ChartType, DataTable};
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Wide,
+    Narrow,
+}
+
+impl Layout {
+    /// The width of the drawing, in SVG units (≈ CSS pixels at its natural size).
+    pub fn width(self) -> f64 {
+        match self {
+            Layout::Wide => 640.0,
+            Layout::Narrow => 340.0,
+        }
+    }
+}
+
+const FONT: f64 = 14.0;
+const LINE: f64 = FONT * 1.25;
+const BAR: f64 = 22.0;
+const INK: &str = "#1c2530";
+const BAR_FILL: &str = "#0b5566";
+const NEGATIVE_FILL: &str = "#a4471a";
+
+/// The width of one character as a share of the font size, by character class. The values
+/// follow DejaVu Sans, the widest of the usual system sans-serif fonts, rounded up, so the
+/// estimate is never smaller than the rendered text.
+fn char_width(c: char) -> f64 {
+    match c {
+        'i' | 'l' | 'j' | '\'' | '.' | ',' | ':' | ';' | '!' | '|' | '’' => 0.32,
+        't' | 'f' | 'r' | '(' | ')' | '[' | ']' | ' ' | 'I' | '-' | '/' => 0.44,
+        'm' | 'w' | 'M' | 'W' | '—' => 1.0,
+        '%' | '@' => 1.0,
+        c if c.is_ascii_uppercase() => 0.78,
+        c if c.is_ascii_digit() => 0.66,
+        c if c.is_lowercase() => 0.64,
+        _ => 0.7,
+    }
+}
+
+/// The estimated rendered width of `text` at `size`.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().map(char_width).sum::<f64>() * size
+}
+
+/// Splits `text` into lines no wider than `width`, breaking a word (with a hyphen) only when
+/// it cannot fit on a line of its own.
+pub fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
+    let fits = |s: &str| text_width(s, size) <= width;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if fits(&candidate) {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut rest = word.to_string();
+        while !fits(&rest) {
+            let mut head = String::new();
+            for c in rest.chars() {
+                let mut next = head.clone();
+                next.push(c);
+                next.push('-');
+                if !fits(&next) && !head.is_empty() {
+                    break;
+                }
+                head.push(c);
+            }
+            rest = rest.chars().skip(head.chars().count()).collect();
+            lines.push(format!("{head}-"));
+        }
+        line = rest;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One bar: its category label, value and value label.
+struct Datum {
+    label: String,
+    value: f64,
+    shown: String,
+}
+
+fn data(table: &DataTable) -> Option<(Vec<Datum>, ChartType)> {
+    let chart = table.chart.as_ref()?;
+    let data = table
+        .rows
+        .iter()
+        .map(|row| Datum {
+            label: table.display(chart.label, &row[chart.label]),
+            value: row[chart.value].number().unwrap_or(0.0),
+            shown: table.display(chart.value, &row[chart.value]),
+        })
+        .collect();
+    Some((data, chart.ty))
+}
+
+/// The text for the chart's `<desc>`: what it shows, and its values.
+pub fn describe(table: &DataTable) -> String {
+    let Some(chart) = &table.chart else {
+        return String::new();
+    };
+    let Some((data, ty)) = data(table) else {
+        return String::new();
+    };
+    let kind = match ty {
+        ChartType::Bar => "Horizontal bar chart",
+        ChartType::Column => "Column chart",
+    };
+    let value_label = &table.columns[chart.value].label;
+    let label_label = &table.columns[chart.label].label;
+    let mut out = format!("{kind} of {value_label} by {label_label}. ");
+    let listed: Vec<String> = data
+        .iter()
+        .map(|d| format!("{}: {}", d.label, d.shown))
+        .collect();
+    if listed.len() <= 12 {
+        out.push_str(&listed.join("; "));
+        out.push('.');
+    } else {
+        let max = data
+            .iter()
+            .max_by(|a, b| a.value.total_cmp(&b.value))
+            .expect("data");
+        let min = data
+            .iter()
+            .min_by(|a, b| a.value.total_cmp(&b.value))
+            .expect("data");
+        let _ = write!(
+            out,
+            "{} categories, from {} ({}) to {} ({}); the table below lists every value.",
+            data.len(),
+            max.label,
+            max.shown,
+            min.label,
+            min.shown
+        );
+    }
+    out
+}
+
+/// Draws the table's chart in `layout`, or `None` when the table has no chart. `id` prefixes
+/// the ids of the `<title>` and `<desc>`, which must be unique on the page.
+pub fn render(table: &DataTable, layout: Layout, id: &str) -> Option<String> {
+    let (data, ty) = data(table)?;
+    let (body, height) = match (ty, layout) {
+        (ChartType::Bar, Layout::Wide) => bars_beside_labels(&data, layout.width()),
+        (ChartType::Bar, Layout::Narrow) => bars_under_labels(&data, layout.width()),
+        (ChartType::Column, _) => columns(&data, layout.width()),
+    };
+    let width = layout.width();
+    let class = match ty {
+        ChartType::Bar => "bar",
+        ChartType::Column => "column",
+    };
+    let layout_class = match layout {
+        Layout::Wide => "wide",
+        Layout::Narrow => "narrow",
+    };
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"chart chart-{class} chart-{layout_class}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif\" font-size=\"{FONT}\">"
+    );
+    let _ = write!(
+        svg,
+        "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        escape(&table.title),
+        escape(&describe(table))
+    );
+    svg.push_str(&body);
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+/// The value domain: always includes zero, so bars start at a zero baseline.
+fn domain(data: &[Datum]) -> (f64, f64) {
+    let lo = data.iter().map(|d| d.value).fold(0.0_f64, f64::min);
+    let hi = data.iter().map(|d| d.value).fold(0.0_f64, f64::max);
+    if hi - lo <= f64::EPSILON {
+        (lo, lo + 1.0)
+    } else {
+        (lo, hi)
+    }
+}
+
+fn value_label_width(data: &[Datum]) -> f64 {
+    data.iter()
+        .map(|d| text_width(&d.shown, FONT))
+        .fold(0.0, f64::max)
+}
+
+fn bar_rect(out: &mut String, x: f64, y: f64, w: f64, h: f64, value: f64) {
+    let fill = if value < 0.0 { NEGATIVE_FILL } else { BAR_FILL };
+    let _ = write!(
+        out,
+        "<rect class=\"bar\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\"/>"
+    );
+}
+
+fn text(out: &mut String, x: f64, y: f64, anchor: &str, weight: &str, content: &str) {
+    let _ = write!(
+        out,
+        "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\"{} fill=\"{INK}\">{}</text>",
+        if weight.is_empty() {
+            String::new()
+        } else {
+            format!(" font-weight=\"{weight}\"")
+        },
+        escape(content)
+    );
+}
+
+/// Wide horizontal bars: wrapped labels in a column on the left, bars to their right.
+fn bars_beside_labels(data: &[Datum], width: f64) -> (String, f64) {
+    let pad = 4.0;
+    let longest = data
+        .iter()
+        .map(|d| text_width(&d.label, FONT))
+        .fold(0.0, f64::max);
+    let label_width = longest.min(width * 0.38);
+    let value_width = value_label_width(data) + 8.0;
+    let (lo, hi) = domain(data);
+    let negative_room = if lo < 0.0 { value_width } else { 0.0 };
+    let plot_x = pad + label_width + 12.0 + negative_room;
+    let plot_width = width - plot_x - value_width - pad;
+    let scale = |v: f64| plot_x + (v - lo) / (hi - lo) * plot_width;
+    let zero = scale(0.0);
+
+    let mut out = String::new();
+    let mut y = pad;
+    for d in data {
+        let lines = wrap(&d.label, label_width, FONT);
+        let row = (lines.len() as f64 * LINE).max(BAR) + 14.0;
+        let mid = y + row / 2.0;
+        let first_baseline = mid - (lines.len() as f64 - 1.0) * LINE / 2.0 + FONT * 0.35;
+        for (i, line) in lines.iter().enumerate() {
+            text(
+                &mut out,
+                pad + label_width,
+                first_baseline + i as f64 * LINE,
+                "end",
+                "",
+                line,
+            );
+        }
+        let (x0, x1) = (scale(d.value.min(0.0)), scale(d.value.max(0.0)));
+        bar_rect(&mut out, x0, mid - BAR / 2.0, x1 - x0, BAR, d.value);
+        if d.value < 0.0 {
+            text(
+                &mut out,
+                x0 - 6.0,
+                mid + FONT * 0.35,
+                "end",
+                "700",
+                &d.shown,
+            );
+        } else {
+            text(
+                &mut out,
+                x1 + 6.0,
+                mid + FONT * 0.35,
+                "start",
+                "700",
+                &d.shown,
+            );
+        }
+        y += row;
+    }
+    let height = y + pad;
+    let _ = write!(
+        out,
+        "<line class=\"baseline\" x1=\"{zero:.1}\" y1=\"{pad}\" x2=\"{zero:.1}\" y2=\"{:.1}\" stroke=\"{INK}\" stroke-width=\"1.5\"/>",
+        height - pad
+    );
+    (out, height)
+}
+
+/// Narrow horizontal bars for phones: each label on its own line(s), its bar below.
+fn bars_under_labels(data: &[Datum], width: f64) -> (String, f64) {
+    let pad = 4.0;
+    let value_width = value_label_width(data) + 8.0;
+    let (lo, hi) = domain(data);
+    let negative_room = if lo < 0.0 { value_width } else { 0.0 };
+    let plot_x = pad + negative_room;
+    let plot_width = width - plot_x - value_width - pad;
+    let scale = |v: f64| plot_x + (v - lo) / (hi - lo) * plot_width;
+    let zero = scale(0.0);
+
+    let mut out = String::new();
+    let mut y = pad;
+    let mut bar_spans = Vec::new();
+    for d in data {
+        let lines = wrap(&d.label, width - 2.0 * pad, FONT);
+        for (i, line) in lines.iter().enumerate() {
+            text(&mut out, pad, y + FONT + i as f64 * LINE, "start", "", line);
+        }
+        y += lines.len() as f64 * LINE + 6.0;
+        let (x0, x1) = (scale(d.value.min(0.0)), scale(d.value.max(0.0)));
+        bar_rect(&mut out, x0, y, x1 - x0, BAR, d.value);
+        bar_spans.push((y, y + BAR));
+        if d.value < 0.0 {
+            text(
+                &mut out,
+                x0 - 6.0,
+                y + BAR / 2.0 + FONT * 0.35,
+                "end",
+                "700",
+                &d.shown,
+            );
+        } else {
+            text(
+                &mut out,
+                x1 + 6.0,
+                y + BAR / 2.0 + FONT * 0.35,
+                "start",
+                "700",
+                &d.shown,
+            );
+        }
+        y += BAR + 16.0;
+    }
+    // The baseline runs beside each bar only, so it never crosses a label.
+    for (top, bottom) in bar_spans {
+        let _ = write!(
+            out,
+            "<line class=\"baseline\" x1=\"{zero:.1}\" y1=\"{:.1}\" x2=\"{zero:.1}\" y2=\"{:.1}\" stroke=\"{INK}\" stroke-width=\"1.5\"/>",
+            top - 3.0,
+            bottom + 3.0
+        );
+    }
+    (out, y - 12.0 + pad)
+}
+
+/// Vertical columns with wrapped labels centred below each.
+fn columns(data: &[Datum], width: f64) -> (String, f64) {
+    let pad = 4.0;
+    let slot = (width - 2.0 * pad) / data.len().max(1) as f64;
+    let column_width = (slot * 0.62).min(72.0);
+    // Narrow slots (a phone drawing) get smaller labels, so words need not be broken.
+    let label_font = if slot < 130.0 { 12.0 } else { FONT };
+    let label_line = label_font * 1.25;
+    let label_lines: Vec<Vec<String>> = data
+        .iter()
+        .map(|d| wrap(&d.label, slot - 6.0, label_font))
+        .collect();
+    let label_height = label_lines.iter().map(|l| l.len()).max().unwrap_or(1) as f64 * label_line;
+    // Value labels wider than a slot would collide: use a smaller font for them then.
+    let value_font = if value_label_width(data) > slot - 4.0 {
+        FONT * 0.8
+    } else {
+        FONT
+    };
+    let top = pad + value_font + 8.0;
+    let plot_height = 220.0;
+    let (lo, hi) = domain(data);
+    let scale = |v: f64| top + (hi - v) / (hi - lo) * plot_height;
+    let zero = scale(0.0);
+    let negative_room = if lo < 0.0 { value_font + 8.0 } else { 0.0 };
+    let labels_top = top + plot_height + negative_room + 10.0;
+
+    let mut out = String::new();
+    for (i, (d, lines)) in data.iter().zip(&label_lines).enumerate() {
+        let center = pad + slot * (i as f64 + 0.5);
+        let (y0, y1) = (scale(d.value.max(0.0)), scale(d.value.min(0.0)));
+        bar_rect(
+            &mut out,
+            center - column_width / 2.0,
+            y0,
+            column_width,
+            y1 - y0,
+            d.value,
+        );
+        let value_y = if d.value < 0.0 {
+            y1 + value_font + 4.0
+        } else {
+            y0 - 6.0
+        };
+        sized_text(
+            &mut out, center, value_y, "middle", "700", value_font, &d.shown,
+        );
+        for (j, line) in lines.iter().enumerate() {
+            sized_text(
+                &mut out,
+                center,
+                labels_top + label_font + j as f64 * label_line,
+                "middle",
+                "",
+                label_font,
+                line,
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        "<line class=\"baseline\" x1=\"{pad}\" y1=\"{zero:.1}\" x2=\"{:.1}\" y2=\"{zero:.1}\" stroke=\"{INK}\" stroke-width=\"1.5\"/>",
+        width - pad
+    );
+    (out, labels_top + label_height + pad + 4.0)
+}
+
+/// Text at a size other than the chart's default.
+fn sized_text(
+    out: &mut String,
+    x: f64,
+    y: f64,
+    anchor: &str,
+    weight: &str,
+    size: f64,
+    content: &str,
+) {
+    let _ = write!(
+        out,
+        "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\"{} font-size=\"{size:.1}\" fill=\"{INK}\">{}</text>",
+        if weight.is_empty() {
+            String::new()
+        } else {
+            format!(" font-weight=\"{weight}\"")
+        },
+        escape(content)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{Cell, Chart, Column, ColumnType};
+
+    fn table(ty: ChartType, rows: &[(&str, f64)]) -> DataTable {
+        DataTable {
+            id: "t".into(),
+            file: "content/data/t.yaml".into(),
+            title: "Who districts rely on".into(),
+            source: None,
+            n: Some(38),
+            columns: vec![
+                Column {
+                    key: "support".into(),
+                    label: "Source of support".into(),
+                    ty: ColumnType::Text,
+                },
+                Column {
+                    key: "districts".into(),
+                    label: "District leaders".into(),
+                    ty: ColumnType::Number,
+                },
+            ],
+            rows: rows
+                .iter()
+                .map(|(l, v)| vec![Cell::Text(l.to_string()), Cell::Number(*v)])
+                .collect(),
+            chart: Some(Chart {
+                ty,
+                label: 0,
+                value: 1,
+            }),
+            notes: None,
+        }
+    }
+
+    /// (x, width) of every bar, or (y, height) for columns.
+    fn rects(svg: &str) -> Vec<(f64, f64, f64, f64)> {
+        svg.split("<rect class=\"bar\"")
+            .skip(1)
+            .map(|r| {
+                let attr = |name: &str| -> f64 {
+                    let start = r.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+                    r[start..].split('"').next().unwrap().parse().unwrap()
+                };
+                (attr("x"), attr("y"), attr("width"), attr("height"))
+            })
+            .collect()
+    }
+
+    /// Every text's estimated extent: (left, right, baseline).
+    fn texts(svg: &str) -> Vec<(f64, f64, f64)> {
+        svg.split("<text ")
+            .skip(1)
+            .map(|t| {
+                let attr = |name: &str| -> String {
+                    let start = t.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    t[start..].split('"').next().unwrap().to_string()
+                };
+                let x: f64 = attr("x").parse().unwrap();
+                let y: f64 = attr("y").parse().unwrap();
+                let content = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+                let size: f64 = if t[..t.find('>').unwrap()].contains("font-size=") {
+                    attr("font-size").parse().unwrap()
+                } else {
+                    FONT
+                };
+                let w = text_width(&content.replace("&amp;", "&"), size);
+                let (l, r) = match attr("text-anchor").as_str() {
+                    "end" => (x - w, x),
+                    "middle" => (x - w / 2.0, x + w / 2.0),
+                    _ => (x, x + w),
+                };
+                (l, r, y)
+            })
+            .collect()
+    }
+
+    fn view_box(svg: &str) -> (f64, f64) {
+        let start = svg.find("viewBox=\"0 0 ").unwrap() + 13;
+        let mut parts = svg[start..].split('"').next().unwrap().split(' ');
+        (
+            parts.next().unwrap().parse().unwrap(),
+            parts.next().unwrap().parse().unwrap(),
+        )
+    }
+
+    const ROWS: &[(&str, f64)] = &[
+        (
+            "Teacher leaders (district- or site-based coaches and teachers on special assignment)",
+            27.0,
+        ),
+        ("County office of education", 19.0),
+        ("Other internal staff", 12.0),
+        ("Institutions of higher education", 4.0),
+    ];
+
+    #[test]
+    fn bar_lengths_are_proportional_to_values_from_zero() {
+        for layout in [Layout::Wide, Layout::Narrow] {
+            let svg = render(&table(ChartType::Bar, ROWS), layout, "f1").unwrap();
+            let bars = rects(&svg);
+            assert_eq!(bars.len(), 4);
+            let x0 = bars[0].0;
+            for (bar, (_, value)) in bars.iter().zip(ROWS) {
+                assert!(
+                    (bar.0 - x0).abs() < 0.11,
+                    "every bar starts at the zero baseline"
+                );
+                let per_unit = bar.2 / value;
+                let first = bars[0].2 / ROWS[0].1;
+                assert!(
+                    (per_unit - first).abs() / first < 0.01,
+                    "{layout:?}: {per_unit} vs {first}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn column_heights_are_proportional_and_share_a_baseline() {
+        let svg = render(&table(ChartType::Column, ROWS), Layout::Wide, "f1").unwrap();
+        let cols = rects(&svg);
+        let bottom = cols[0].1 + cols[0].3;
+        for (c, (_, value)) in cols.iter().zip(ROWS) {
+            assert!((c.1 + c.3 - bottom).abs() < 0.11);
+            assert!(((c.3 / value) - (cols[0].3 / ROWS[0].1)).abs() < 0.05);
+        }
+    }
+
+    #[test]
+    fn every_label_is_inside_the_view_box_and_labels_do_not_overlap() {
+        for ty in [ChartType::Bar, ChartType::Column] {
+            for layout in [Layout::Wide, Layout::Narrow] {
+                let svg = render(&table(ty, ROWS), layout, "f1").unwrap();
+                let (w, h) = view_box(&svg);
+                let texts = texts(&svg);
+                for (l, r, y) in &texts {
+                    assert!(
+                        *l >= 0.0 && *r <= w,
+                        "{ty:?} {layout:?}: text {l}..{r} outside 0..{w}"
+                    );
+                    assert!(
+                        *y - FONT >= 0.0 && *y <= h,
+                        "{ty:?} {layout:?}: baseline {y} outside 0..{h}"
+                    );
+                }
+                for (i, a) in texts.iter().enumerate() {
+                    for b in &texts[i + 1..] {
+                        let same_line = (a.2 - b.2).abs() < FONT;
+                        let overlap = a.0 < b.1 - 0.5 && b.0 < a.1 - 0.5;
+                        assert!(
+                            !(same_line && overlap),
+                            "{ty:?} {layout:?}: texts overlap: {a:?} {b:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn negative_values_extend_the_other_way() {
+        let svg = render(
+            &table(ChartType::Bar, &[("Up", 10.0), ("Down", -5.0)]),
+            Layout::Wide,
+            "f",
+        )
+        .unwrap();
+        let bars = rects(&svg);
+        assert!(
+            bars[1].0 < bars[0].0,
+            "the negative bar starts left of zero"
+        );
+        assert!(
+            (bars[1].0 + bars[1].2 - bars[0].0).abs() < 0.11,
+            "and ends at zero"
+        );
+        assert!((bars[0].2 / 10.0 - bars[1].2 / 5.0).abs() < 0.05);
+    }
+
+    #[test]
+    fn accessible_title_and_description() {
+        let svg = render(&table(ChartType::Bar, ROWS), Layout::Wide, "figure-1").unwrap();
+        assert!(svg.contains("role=\"img\" aria-labelledby=\"figure-1-title figure-1-desc\""));
+        assert!(svg.contains("<title id=\"figure-1-title\">Who districts rely on</title>"));
+        assert!(svg.contains("<desc id=\"figure-1-desc\">Horizontal bar chart of District leaders by Source of support. Teacher leaders"));
+        assert!(svg.contains("County office of education: 19"));
+    }
+
+    #[test]
+    fn wrapping_never_exceeds_the_width() {
+        let lines = wrap(
+            "Supercalifragilisticexpialidocious words wrap neatly",
+            80.0,
+            FONT,
+        );
+        for line in &lines {
+            assert!(text_width(line, FONT) <= 80.0 + 0.01, "{line}");
+        }
+        assert!(
+            lines[0].ends_with('-'),
+            "a word too long for any line is broken: {lines:?}"
+        );
+        assert_eq!(
+            wrap("Changing organizational structures", 104.0, 12.0),
+            ["Changing", "organizational", "structures"]
+        );
+        assert_eq!(wrap("", 80.0, FONT), vec![String::new()]);
+    }
+}

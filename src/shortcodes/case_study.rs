@@ -1,0 +1,250 @@
+//! `{{ case_study(id="oakland-site-grants") }}`: "The View from the Field" box, linking to the
+//! case study; with `full=true`, the case study's whole body, embedded in the page.
+//!
+//! An embedded body becomes part of the host page's markdown: its headings sit one level
+//! below the host's, its endnotes join the host's (their labels are prefixed with the case's
+//! id so they cannot collide), and its links resolve from the case study's own folder.
+
+use super::{Call, Embed, Env, Failure, Form, Output, Param, ParamType, Shortcode, expand};
+use crate::diagnostics::{did_you_mean, one_of};
+use crate::front_matter::{Kind, smarten};
+use crate::resolve::{LinkTarget, PageId};
+use serde::Serialize;
+
+pub struct CaseStudy;
+
+const PARAMS: &[Param] = &[
+    Param {
+        name: "id",
+        ty: ParamType::Text,
+        required: true,
+    },
+    Param {
+        name: "full",
+        ty: ParamType::Bool,
+        required: false,
+    },
+];
+
+#[derive(Serialize)]
+struct CaseCtx {
+    title: String,
+    subtitle: Option<String>,
+    district: Option<String>,
+    region: Option<String>,
+    summary: String,
+    url: String,
+}
+
+impl Shortcode for CaseStudy {
+    fn name(&self) -> &'static str {
+        "case_study"
+    }
+    fn form(&self) -> Form {
+        Form::Inline
+    }
+    fn params(&self) -> &'static [Param] {
+        PARAMS
+    }
+
+    fn render(&self, call: &Call, env: &mut Env) -> Result<Output, Failure> {
+        let slug = call.text("id").unwrap_or_default();
+        let full = call.bool("full").unwrap_or(false);
+        let site = env.site;
+        let Some(target) = site.case_study(slug) else {
+            return Err(missing(call, env, slug));
+        };
+        if env.embedding.contains(&target) {
+            return Err(cycle(call, env, target));
+        }
+        let page = &site.pages[target];
+        env.case_studies.push(target);
+        env.files.insert(page.source().display.clone());
+
+        let front = &page.src.front;
+        let body = &page.src.source.text[page.src.split.body.clone()];
+        let case = CaseCtx {
+            title: smarten(&front.title),
+            subtitle: front.subtitle.as_deref().map(smarten),
+            district: front.district.clone(),
+            region: front.region.clone(),
+            summary: crate::render::summary(
+                front.summary.as_deref().map(smarten).as_deref(),
+                first_paragraph(body).as_deref(),
+            ),
+            url: page.url.clone(),
+        };
+        let mut context = tera::Context::new();
+        context.insert("case", &case);
+        context.insert("full", &full);
+        context.insert("id", &env.ids.allocate(&format!("case-{slug}")));
+        if !full {
+            return env
+                .render_template("shortcodes/case_study.html", &context)
+                .map(Output::Html);
+        }
+
+        // Embed the whole body, its own shortcodes expanded. Its problems are reported when
+        // the case study's own page is rendered, so they are not collected here.
+        let renamed = prefix_footnote_labels(body, slug);
+        env.embedding.push(target);
+        let mut ignored = Vec::new();
+        let inner = expand(
+            &renamed,
+            page.src.split.body.start,
+            page.source(),
+            env.registry,
+            env,
+            &mut ignored,
+        )
+        .into_owned();
+        env.embedding.pop();
+        if env.cycle.is_some() {
+            let chain = if env.embedding.len() <= 1 {
+                env.cycle.take()
+            } else {
+                env.cycle.clone()
+            };
+            return Err(Failure::new(format!(
+                "case studies embed each other in a cycle: {}",
+                chain.unwrap_or_default().join(" → ")
+            ))
+            .at(call.span_of("id"))
+            .help("embed one of them with `full=false` (a box with a link), or remove one of the embeddings"));
+        }
+        context.insert("body", super::BODY_MARKER);
+        let html = env.render_template("shortcodes/case_study.html", &context)?;
+        let dir = page
+            .src
+            .rel
+            .rsplit_once('/')
+            .map(|(d, _)| d)
+            .unwrap_or("")
+            .to_string();
+        Ok(Output::Embed(Embed {
+            html,
+            markdown: inner,
+            dir,
+        }))
+    }
+}
+
+/// The error for a case study that is, directly or through others, embedding itself.
+fn cycle(call: &Call, env: &mut Env, target: PageId) -> Failure {
+    let site = env.site;
+    if env.embedding.len() <= 1 {
+        return Failure::new(format!(
+            "a case study cannot embed itself: `{}` is this page",
+            call.text("id").unwrap_or_default()
+        ))
+        .at(call.span_of("id"))
+        .help("remove the shortcode, or embed another case study");
+    }
+    let start = env.embedding.iter().position(|&p| p == target).unwrap_or(0);
+    let mut chain: Vec<String> = env.embedding[start..]
+        .iter()
+        .map(|&p| site.pages[p].source().display.clone())
+        .collect();
+    chain.push(site.pages[target].source().display.clone());
+    env.cycle = Some(chain);
+    Failure::new("case study cycle").at(call.span_of("id"))
+}
+
+fn missing(call: &Call, env: &Env, slug: &str) -> Failure {
+    let site = env.site;
+    let span = call.span_of("id");
+    if let LinkTarget::Draft = site.lookup(&format!("case-studies/{slug}.md")) {
+        return Failure::new(format!(
+            "the case study `{slug}` is a draft, which this build leaves out"
+        ))
+        .at(span)
+        .help("publish it (remove `draft: true`), build with --drafts, or remove the shortcode");
+    }
+    let slugs: Vec<&str> = site
+        .pages
+        .iter()
+        .filter(|p| p.kind == Kind::CaseStudy)
+        .map(|p| p.slug.as_str())
+        .collect();
+    let failure = Failure::new(format!("there is no case study `{slug}`")).at(span);
+    match (did_you_mean(slug, slugs.iter().copied()), slugs.is_empty()) {
+        (_, true) => failure.help("case studies live in content/case-studies/; `id` is a case study's slug (its file name without .md)"),
+        (Some(close), _) => failure.help(format!("did you mean `{close}`?")),
+        (None, _) => failure.help(format!("the case studies are {}", one_of(&slugs))),
+    }
+}
+
+/// Prefixes every endnote label (`[^1]`, `[^1]:`) so an embedded body's endnotes cannot
+/// collide with the host page's.
+fn prefix_footnote_labels(body: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 32);
+    let mut rest = body;
+    while let Some(i) = rest.find("[^") {
+        out.push_str(&rest[..i + 2]);
+        rest = &rest[i + 2..];
+        if let Some(end) = rest.find(']')
+            && !rest[..end].is_empty()
+            && !rest[..end].contains(char::is_whitespace)
+        {
+            out.push_str(prefix);
+            out.push_str("--");
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of the first paragraph of a markdown body, skipping shortcode lines.
+fn first_paragraph(body: &str) -> Option<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut text: Option<String> = None;
+    for event in Parser::new_ext(body, crate::markdown::options()) {
+        match event {
+            Event::Start(Tag::Paragraph) => text = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(p) = &mut text {
+                    p.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(p) = &mut text {
+                    p.push(' ');
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(p) = text.take() {
+                    let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !p.is_empty() && !p.starts_with("{%") && !p.starts_with("{{") {
+                        return Some(p);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn footnote_labels_are_prefixed() {
+        assert_eq!(
+            prefix_footnote_labels(
+                "A.[^1] B.[^note]\n\n[^1]: One.\n[^note]: Two. [^ not a label]",
+                "oak"
+            ),
+            "A.[^oak--1] B.[^oak--note]\n\n[^oak--1]: One.\n[^oak--note]: Two. [^ not a label]"
+        );
+    }
+
+    #[test]
+    fn first_paragraph_skips_shortcodes() {
+        assert_eq!(
+            first_paragraph("{% summary() %}\n\nReal *text* here.\n").as_deref(),
+            Some("Real text here.")
+        );
+    }
+}

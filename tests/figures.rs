@@ -1,0 +1,329 @@
+//! Data figures, tables and CSVs; case studies boxed and embedded across publications.
+
+mod common;
+
+use common::{Site, brief};
+
+const SUPPORTS: &str = "title: Who districts rely on\nsource: 2017 District Interviews\nn: 38\ncolumns:\n  - { key: support, label: Source of support }\n  - { key: districts, label: District leaders, type: number }\nrows:\n  - { support: Teacher leaders, districts: 27 }\n  - { support: \"County office, local\", districts: 19 }\n  - { support: \"The \\\"other\\\" kind\", districts: 4 }\nchart: { type: bar, label: support, value: districts }\nnotes: Districts could name more than one.\n";
+
+const SHARES: &str = "title: Main approach\ncolumns:\n  - { key: approach, label: Approach }\n  - { key: share, label: Leaders, type: percent }\nrows:\n  - { approach: New practices, share: 66 }\n  - { approach: Units, share: 20.5 }\nchart: { type: column, label: approach, value: share }\n";
+
+fn data_site() -> Site {
+    let site = Site::new();
+    site.write("content/data/supports.yaml", SUPPORTS);
+    site.write("content/data/shares.yaml", SHARES);
+    site
+}
+
+#[test]
+fn figures_are_numbered_in_page_order_with_chart_table_source_and_csv() {
+    let site = data_site();
+    site.page(
+        "insights/x.md",
+        &brief("Insight", "2017-09-12"),
+        "Intro.\n\n{{ figure(data=\"supports\") }}\n\nBetween.\n\n{{ table(data=\"shares\") }}\n\n{{ figure(data=\"shares\") }}\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/insights/x/index.html");
+    let first = html
+        .find("<span class=\"figure-label\">Figure 1.</span> Who districts rely on")
+        .expect("figure 1");
+    let table = html
+        .find("<span class=\"figure-label\">Table 1.</span> Main approach")
+        .expect("table 1");
+    let second = html
+        .find("<span class=\"figure-label\">Figure 2.</span> Main approach")
+        .expect("figure 2");
+    assert!(first < table && table < second);
+    assert!(html.contains("<figure class=\"data-figure\" id=\"figure-1\""));
+    assert!(html.contains("<svg class=\"chart chart-bar chart-wide\""));
+    assert!(html.contains("<svg class=\"chart chart-bar chart-narrow\""));
+    assert!(html.contains("<svg class=\"chart chart-column chart-wide\""));
+    assert!(
+        html.contains("role=\"img\" aria-labelledby=\"figure-1-wide-title figure-1-wide-desc\"")
+    );
+    assert!(html.contains("<th scope=\"col\">Source of support</th><th scope=\"col\" class=\"num\">District leaders</th>"));
+    assert!(html.contains("<th scope=\"row\">Teacher leaders</th><td class=\"num\">27</td>"));
+    assert!(
+        html.contains("<td class=\"num\">20.5%</td>"),
+        "percents carry a % sign"
+    );
+    assert!(
+        html.contains("<span class=\"figure-n\">N=38.</span> Source: 2017 District Interviews")
+    );
+    assert!(html.contains("Note: Districts could name more than one."));
+    assert!(html.contains("<a href=\"/data/supports.csv\" download>"));
+    // The table shortcode draws no chart.
+    let table_html = &html[table..second];
+    assert!(!table_html.contains("<svg"));
+}
+
+#[test]
+fn each_table_is_written_as_rfc_4180_csv() {
+    let site = data_site();
+    site.build().assert_ok();
+    assert_eq!(
+        site.read("output/data/supports.csv"),
+        "Source of support,District leaders\r\nTeacher leaders,27\r\n\"County office, local\",19\r\n\"The \"\"other\"\" kind\",4\r\n"
+    );
+    assert_eq!(
+        site.read("output/data/shares.csv"),
+        "Approach,Leaders\r\nNew practices,66\r\nUnits,20.5\r\n"
+    );
+}
+
+#[test]
+fn the_data_page_lists_every_table_and_where_it_is_used() {
+    let site = data_site();
+    site.page(
+        "briefs/b.md",
+        &brief("The brief", "2017-01-01"),
+        "{{ figure(data=\"supports\") }}\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/data/index.html");
+    assert!(html.contains("Who districts rely on") && html.contains("Main approach"));
+    assert!(html.contains("N=38 · Source: 2017 District Interviews"));
+    assert!(html.contains("href=\"/data/supports.csv\""));
+    assert!(html.contains("Used in: <a href=\"/briefs/b/\">The brief</a>"));
+}
+
+#[test]
+fn templates_can_read_every_table() {
+    let site = data_site();
+    site.page("about/index.md", "title: About", "About.\n");
+    site.write(
+        "themes/centerview/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ data[\"supports\"].title }}: {% for row in data[\"supports\"].rows %}{{ row[0] }}={{ row[1] }};{% endfor %}{% endblock main %}",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/about/index.html");
+    assert!(
+        html.contains("Who districts rely on: Teacher leaders=27;County office, local=19;"),
+        "{html}"
+    );
+}
+
+#[test]
+fn data_table_errors_name_the_file_and_line() {
+    let site = data_site();
+    site.build().assert_ok();
+    let before = site.output_files();
+    site.write(
+        "content/data/bad.yaml",
+        "title: Bad\ncolumns:\n  - { key: a, label: A }\n  - { key: n, label: N, type: number }\nrows:\n  - { a: x, n: lots }\n  - { a: y }\n  - { a: z, n: 2, m: 3 }\nchart: { type: bar, label: a, value: a }\ncolour: red\n",
+    );
+    site.page(
+        "briefs/x.md",
+        &brief("X", "2017-01-01"),
+        "{{ figure(data=\"bad\") }}\n\n{{ figure(data=\"suports\") }}\n",
+    );
+    let run = site.build();
+    for needle in [
+        "content/data/bad.yaml:6:16: error: `n` must be a number, found text",
+        "content/data/bad.yaml:7:5: error: row 2 has no `n`",
+        "content/data/bad.yaml:8:19: error: row 3 has `m`, which is not a declared column",
+        "content/data/bad.yaml:9:38: error: the chart's `value` column `a` is text",
+        "content/data/bad.yaml:10:1: error: unknown field `colour` in a data table",
+        "content/briefs/x.md:5:11: error: the data table `bad` cannot be shown: content/data/bad.yaml has errors",
+        "content/briefs/x.md:7:11: error: there is no data table `suports`: content/data/suports.yaml does not exist",
+        "help: did you mean `supports`?",
+    ] {
+        run.assert_error(needle);
+    }
+    assert_eq!(site.output_files(), before, "output untouched");
+}
+
+fn case_site() -> Site {
+    let site = Site::new();
+    site.page(
+        "case-studies/oakland.md",
+        "title: Oakland's site grants\ndate: 2019-06-18\ndistrict: Oakland Unified School District\nregion: Bay Area\nsummary: Grants made planning role-diverse.",
+        "Oakland used mini-grants.[^1]\n\n## Timeline\n\n- 2015–16: designed.\n\nSee [Dinuba](dinuba.md).\n\n[^1]: Enhanced Math Collaboration grants.\n",
+    );
+    site.page(
+        "case-studies/dinuba.md",
+        "title: Dinuba's observation system\ndate: 2019-06-18\ndistrict: Dinuba Unified School District\nregion: Central Valley",
+        "Dinuba started small with a rubric.\n",
+    );
+    site.page(
+        "reports/mic.md",
+        "title: Math in Common\ndate: 2019-06-18",
+        "Report text.[^1]\n\n## Structure 1\n\n{{ case_study(id=\"dinuba\") }}\n\n{{ case_study(id=\"oakland\", full=true) }}\n\n[^1]: The report's own note.\n",
+    );
+    site
+}
+
+#[test]
+fn a_case_study_box_shows_title_district_summary_and_link() {
+    let site = case_site();
+    site.build().assert_ok();
+    let html = site.read("output/reports/mic/index.html");
+    assert!(html.contains("<aside class=\"view-from-field\" aria-labelledby=\"case-dinuba\">"));
+    assert!(html.contains("<p class=\"vff-label\">The View from the Field</p>"));
+    assert!(html.contains("<a href=\"/case-studies/dinuba/\">Dinuba’s observation system</a>"));
+    assert!(
+        html.contains("<p class=\"vff-place\">Dinuba Unified School District · Central Valley</p>")
+    );
+    assert!(
+        html.contains("<p class=\"vff-summary\">Dinuba started small with a rubric.</p>"),
+        "summary from the first paragraph"
+    );
+}
+
+#[test]
+fn a_full_case_study_is_embedded_with_demoted_headings_and_merged_endnotes() {
+    let site = case_site();
+    site.build().assert_ok();
+    let html = site.read("output/reports/mic/index.html");
+    assert!(
+        html.contains(
+            "<section class=\"view-from-field vff-full\" aria-labelledby=\"case-oakland\">"
+        )
+    );
+    assert!(
+        html.contains("<h2 class=\"vff-title\" id=\"case-oakland\">Oakland’s site grants</h2>")
+    );
+    assert!(html.contains("<p>Oakland used mini-grants."));
+    assert!(
+        html.contains("<h3 id=\"timeline\">Timeline</h3>"),
+        "the case's ## becomes ###"
+    );
+    assert!(
+        html.contains("<a href=\"/case-studies/dinuba/\">Dinuba</a>"),
+        "links resolve from the case study's folder"
+    );
+    // One endnotes section holding the report's note and the case's, numbered in order.
+    assert_eq!(html.matches("<section class=\"endnotes\"").count(), 1);
+    assert!(html.contains("<li id=\"fn_1\"><p>The report’s own note."));
+    assert!(html.contains("<li id=\"fn_2\"><p>Enhanced Math Collaboration grants."));
+    // The case study's own page is unchanged by being embedded.
+    let case = site.read("output/case-studies/oakland/index.html");
+    assert!(case.contains("<h2 id=\"timeline\">Timeline</h2>"));
+}
+
+#[test]
+fn featured_in_and_case_studies_lists() {
+    let site = case_site();
+    site.page(
+        "briefs/b.md",
+        "title: A brief\ndate: 2020-01-01",
+        "{{ case_study(id=\"oakland\") }}\n",
+    );
+    site.build().assert_ok();
+    let oakland = site.read("output/case-studies/oakland/index.html");
+    let featured = &oakland[oakland.find("Featured in").expect("featured in")..];
+    let brief_at = featured
+        .find("<a href=\"/briefs/b/\">A brief</a>")
+        .expect("brief listed");
+    let report_at = featured
+        .find("<a href=\"/reports/mic/\">Math in Common</a>")
+        .expect("report listed");
+    assert!(brief_at < report_at, "newest first");
+    let report = site.read("output/reports/mic/index.html");
+    let list = &report[report
+        .find("The View from the Field in this publication")
+        .expect("list")..];
+    assert!(list.contains("<a href=\"/case-studies/dinuba/\">Dinuba’s observation system</a>"));
+    assert!(list.contains("<a href=\"/case-studies/oakland/\">Oakland’s site grants</a>"));
+    let dinuba = site.read("output/case-studies/dinuba/index.html");
+    assert!(dinuba.contains("Featured in"));
+    assert!(
+        !site
+            .read("output/briefs/b/index.html")
+            .contains("Featured in")
+    );
+}
+
+#[test]
+fn case_study_errors() {
+    // (name, files to write, expected diagnostic)
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case] = &[
+        (
+            "missing",
+            &[(
+                "content/reports/r.md",
+                "---\ntitle: R\ndate: 2019-01-01\n---\n{{ case_study(id=\"oakand\") }}\n",
+            )],
+            "content/reports/r.md:5:15: error: there is no case study `oakand`",
+        ),
+        (
+            "self",
+            &[(
+                "content/case-studies/a.md",
+                "---\ntitle: A\ndate: 2019-01-01\n---\n{{ case_study(id=\"a\") }}\n",
+            )],
+            "content/case-studies/a.md:5:15: error: a case study cannot embed itself",
+        ),
+        (
+            "cycle",
+            &[
+                (
+                    "content/case-studies/a.md",
+                    "---\ntitle: A\ndate: 2019-01-01\n---\n{{ case_study(id=\"b\", full=true) }}\n",
+                ),
+                (
+                    "content/case-studies/b.md",
+                    "---\ntitle: B\ndate: 2019-01-01\n---\n{{ case_study(id=\"a\", full=true) }}\n",
+                ),
+            ],
+            "content/case-studies/a.md:5:15: error: case studies embed each other in a cycle: content/case-studies/a.md → content/case-studies/b.md → content/case-studies/a.md",
+        ),
+        (
+            "full embed inside a paragraph",
+            &[(
+                "content/reports/r.md",
+                "---\ntitle: R\ndate: 2019-01-01\n---\nSee {{ case_study(id=\"oakland\", full=true) }} here.\n",
+            )],
+            "content/reports/r.md:5:5: error: `case_study` with a whole case study must be on a line of its own",
+        ),
+        (
+            "wrong argument type",
+            &[(
+                "content/reports/r.md",
+                "---\ntitle: R\ndate: 2019-01-01\n---\n{{ case_study(id=\"oakland\", full=\"yes\") }}\n",
+            )],
+            "content/reports/r.md:5:29: error: argument `full` of `case_study` must be `true` or `false`, found text",
+        ),
+    ];
+    for (name, files, needle) in cases {
+        let site = case_site();
+        site.build().assert_ok();
+        let before = site.output_files();
+        for (path, text) in *files {
+            site.write(path, text);
+        }
+        let run = site.build();
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(needle),
+            "{name}: expected {needle:?} in\n{}",
+            run.stderr
+        );
+        assert_eq!(site.output_files(), before, "{name}: output untouched");
+    }
+}
+
+#[test]
+fn an_embedded_case_studys_problems_are_reported_once_at_their_source() {
+    let site = case_site();
+    site.page(
+        "case-studies/broken.md",
+        &brief("Broken", "2019-01-01"),
+        "[gone](missing.md)\n",
+    );
+    site.page(
+        "reports/r.md",
+        &brief("R", "2019-01-01"),
+        "{{ case_study(id=\"broken\", full=true) }}\n",
+    );
+    let run = site.build();
+    run.assert_error("content/case-studies/broken.md:5:8: error: the link `missing.md`");
+    assert_eq!(
+        run.stderr.matches("the link `missing.md`").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}

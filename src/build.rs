@@ -9,7 +9,7 @@ use crate::diagnostics::{self, Category, Diagnostic, Source};
 use crate::render::{self, Deps};
 use crate::shortcodes::Registry;
 use crate::theme::Theme;
-use crate::{content, data, resolve, write};
+use crate::{content, data, resolve, search, write};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -175,8 +175,10 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     let bodies = render::render_bodies(&site, &theme, &registry, &mut diags);
     render::check_anchors(&site, &bodies, &mut diags);
     stage("render markdown", &mut stages);
-    let outputs = render::render_outputs(&site, &theme, &bodies, &mut diags);
+    let mut outputs = render::render_outputs(&site, &theme, &bodies, &mut diags);
     stage("render templates", &mut stages);
+    outputs.extend(search::build(&site, &bodies));
+    stage("search index", &mut stages);
 
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags));

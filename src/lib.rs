@@ -26,6 +26,7 @@ pub mod markdown;
 pub mod new;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod shortcodes;
 pub mod theme;
 pub mod write;

@@ -293,6 +293,7 @@ pub fn render_outputs(
         Job::Feed,
         Job::Sitemap,
         Job::DataIndex,
+        Job::Search,
     ]);
     jobs.extend(site.tables.keys().map(|id| Job::Csv(id.as_str())));
 
@@ -339,6 +340,7 @@ pub fn render_outputs(
 enum Job<'s> {
     Page(PageId),
     DataIndex,
+    Search,
     Csv(&'s str),
     Section(Kind),
     Topic(usize),
@@ -753,6 +755,12 @@ impl<'a> Renderer<'a> {
                     context,
                 )
             }
+            Job::Search => {
+                let url = format!("{base}search/");
+                let context =
+                    self.base_context("Search", "Search every CenterView publication", &url);
+                ("search/index.html".into(), "search.html".into(), context)
+            }
             Job::NotFound => {
                 let url = format!("{base}404.html");
                 let context = self.base_context("Page not found", "", &url);
@@ -826,6 +834,7 @@ impl<'a> Renderer<'a> {
                 }
                 add(&format!("{base}series/"), None);
                 add(&format!("{base}data/"), None);
+                add(&format!("{base}search/"), None);
                 for s in &site.series {
                     add(&s.url, None);
                 }

@@ -1,0 +1,207 @@
+//! The text a reader sees in a page's body, taken from its rendered HTML: paragraphs,
+//! headings, lists, figure captions, table cells, boxes, embedded case studies and endnotes.
+//! Charts (`<svg>`, whose labels repeat the figure's table) and endnote reference numbers are
+//! left out. Headings are recorded with their ids and positions so search results can link
+//! to the section nearest a match.
+
+/// A heading in the text: its id and where its text starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadingMark {
+    pub offset: usize,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PageText {
+    /// Plain text; blocks are separated by newlines.
+    pub text: String,
+    pub headings: Vec<HeadingMark>,
+}
+
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "th",
+    "figcaption",
+    "caption",
+    "blockquote",
+    "section",
+    "aside",
+    "figure",
+    "br",
+    "table",
+    "ul",
+    "ol",
+    "pre",
+];
+
+/// Extracts the text of a body's HTML.
+pub fn extract(html: &str) -> PageText {
+    let mut out = PageText::default();
+    let mut rest = html;
+    // Depth inside elements whose text is skipped (svg, fnref).
+    let mut skip = 0usize;
+    let mut skip_tag: Vec<&str> = Vec::new();
+    let mut heading: Option<(usize, String)> = None;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            if skip == 0 {
+                push_text(&mut out.text, rest);
+            }
+            break;
+        };
+        if skip == 0 {
+            push_text(&mut out.text, &rest[..lt]);
+        }
+        rest = &rest[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map(|i| &after[i + 3..]).unwrap_or("");
+            continue;
+        }
+        let Some(gt) = rest.find('>') else { break };
+        let tag = &rest[1..gt];
+        rest = &rest[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+
+        // Skipped subtrees.
+        let skipped = name == "svg" || (name == "sup" && tag.contains("class=\"fnref\""));
+        if !closing && skipped && !tag.ends_with('/') {
+            skip += 1;
+            skip_tag.push(if name == "svg" { "svg" } else { "sup" });
+            continue;
+        }
+        if closing && skip > 0 && skip_tag.last() == Some(&name.as_str()) {
+            skip -= 1;
+            skip_tag.pop();
+            continue;
+        }
+        if skip > 0 {
+            continue;
+        }
+
+        if BLOCKS.contains(&name.as_str()) && !out.text.ends_with('\n') && !out.text.is_empty() {
+            out.text.push('\n');
+        }
+        if matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+            if !closing {
+                let id = attribute(tag, "id").unwrap_or_default();
+                heading = Some((out.text.len(), id));
+            } else if let Some((offset, id)) = heading.take() {
+                let text = out.text[offset..].trim().to_string();
+                if !id.is_empty() && !text.is_empty() {
+                    out.headings.push(HeadingMark { offset, id, text });
+                }
+            }
+        }
+    }
+    let trimmed = out.text.trim_end().len();
+    out.text.truncate(trimmed);
+    out
+}
+
+/// Appends text with entities decoded and runs of whitespace collapsed.
+fn push_text(out: &mut String, raw: &str) {
+    let decoded = decode_entities(raw);
+    for (i, word) in decoded.split_whitespace().enumerate() {
+        let after_space_or_start = out.is_empty() || out.ends_with('\n') || out.ends_with(' ');
+        let starts_with_space = i > 0 || decoded.starts_with(char::is_whitespace);
+        if !after_space_or_start && starts_with_space {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if decoded.ends_with(char::is_whitespace) && !decoded.trim().is_empty() && !out.ends_with('\n')
+    {
+        out.push(' ');
+    }
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let needle = format!("{name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    let end = tag[start..].find('"')? + start;
+    Some(decode_entities(&tag[start..end]))
+}
+
+/// Decodes the entities pulldown-cmark and Tera produce, and numeric ones.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extracts_blocks_headings_and_skips_charts_and_note_numbers() {
+        let html = "<p>Districts rely on <em>teacher</em> leaders.<sup class=\"fnref\"><a href=\"#fn_1\">1</a></sup></p>\n<h2 id=\"structure-1\">Structure 1</h2>\n<figure><figcaption>Figure 1. Who</figcaption><svg><title>Who</title><text>27</text></svg><table><tr><th scope=\"row\">Teacher leaders</th><td>27</td></tr></table></figure><p>Tom &amp; Jerry&#8217;s</p>";
+        let page = extract(html);
+        assert_eq!(
+            page.text,
+            "Districts rely on teacher leaders.\nStructure 1\nFigure 1. Who\nTeacher leaders\n27\nTom & Jerry’s"
+        );
+        assert_eq!(
+            page.headings,
+            vec![HeadingMark {
+                offset: 35,
+                id: "structure-1".into(),
+                text: "Structure 1".into()
+            }]
+        );
+    }
+}

@@ -49,6 +49,9 @@ pub const DOCS_PER_CHUNK: usize = 256;
 const SHARD_TARGET: usize = 24 * 1024;
 const MAX_SHARDS: usize = 240;
 
+/// A posting while the index is built: document, weighted term frequency, positions.
+type Posting<'a> = (u32, f32, &'a [u32]);
+
 /// One document's terms: stem → (weighted frequency, positions).
 struct DocTerms {
     terms: Vec<(String, f32, Vec<u32>)>,
@@ -135,7 +138,7 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
         .collect();
 
     // Invert: term → postings, in term order, documents ascending.
-    let mut inverted: HashMap<&str, Vec<(u32, f32, &[u32])>> = HashMap::new();
+    let mut inverted: HashMap<&str, Vec<Posting>> = HashMap::new();
     for (doc, d) in docs.iter().enumerate() {
         for (term, weight, positions) in &d.terms {
             inverted.entry(term.as_str()).or_default().push((
@@ -145,7 +148,7 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
             ));
         }
     }
-    let mut terms: Vec<(&str, Vec<(u32, f32, &[u32])>)> = inverted.into_iter().collect();
+    let mut terms: Vec<(&str, Vec<Posting>)> = inverted.into_iter().collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
     // BM25F impacts, then quantized to a byte against the largest.

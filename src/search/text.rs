@@ -49,18 +49,17 @@ const BLOCKS: &[&str] = &[
 pub fn extract(html: &str) -> PageText {
     let mut out = PageText::default();
     let mut rest = html;
-    // Depth inside elements whose text is skipped (svg, fnref).
-    let mut skip = 0usize;
-    let mut skip_tag: Vec<&str> = Vec::new();
+    // Elements whose text is skipped, innermost last: (tag name, nesting depth of that name).
+    let mut skipping: Vec<(String, usize)> = Vec::new();
     let mut heading: Option<(usize, String)> = None;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            if skip == 0 {
+            if skipping.is_empty() {
                 push_text(&mut out.text, rest);
             }
             break;
         };
-        if skip == 0 {
+        if skipping.is_empty() {
             push_text(&mut out.text, &rest[..lt]);
         }
         rest = &rest[lt..];
@@ -72,6 +71,7 @@ pub fn extract(html: &str) -> PageText {
         let tag = &rest[1..gt];
         rest = &rest[gt + 1..];
         let closing = tag.starts_with('/');
+        let self_closing = tag.ends_with('/');
         let name = tag
             .trim_start_matches('/')
             .split(|c: char| c.is_whitespace() || c == '/')
@@ -79,19 +79,25 @@ pub fn extract(html: &str) -> PageText {
             .unwrap_or("")
             .to_ascii_lowercase();
 
-        // Skipped subtrees.
-        let skipped = name == "svg" || (name == "sup" && tag.contains("class=\"fnref\""));
-        if !closing && skipped && !tag.ends_with('/') {
-            skip += 1;
-            skip_tag.push(if name == "svg" { "svg" } else { "sup" });
+        if let Some((skipped, depth)) = skipping.last_mut()
+            && *skipped == name
+            && !self_closing
+        {
+            if closing {
+                *depth -= 1;
+                if *depth == 0 {
+                    skipping.pop();
+                }
+            } else {
+                *depth += 1;
+            }
             continue;
         }
-        if closing && skip > 0 && skip_tag.last() == Some(&name.as_str()) {
-            skip -= 1;
-            skip_tag.pop();
+        if !closing && !self_closing && is_skipped(&name, tag) {
+            skipping.push((name, 1));
             continue;
         }
-        if skip > 0 {
+        if !skipping.is_empty() {
             continue;
         }
 
@@ -113,6 +119,23 @@ pub fn extract(html: &str) -> PageText {
     let trimmed = out.text.trim_end().len();
     out.text.truncate(trimmed);
     out
+}
+
+/// Elements that are not running text: charts (their labels repeat the figure's table),
+/// endnote reference numbers, text only for screen readers, and navigation links.
+fn is_skipped(name: &str, tag: &str) -> bool {
+    if name == "svg" {
+        return true;
+    }
+    let Some(classes) = attribute(tag, "class") else {
+        return false;
+    };
+    classes.split_whitespace().any(|c| {
+        matches!(
+            c,
+            "fnref" | "visually-hidden" | "figure-download" | "vff-more" | "backref"
+        )
+    })
 }
 
 /// Appends text with entities decoded and runs of whitespace collapsed.
@@ -189,7 +212,7 @@ mod tests {
 
     #[test]
     fn extracts_blocks_headings_and_skips_charts_and_note_numbers() {
-        let html = "<p>Districts rely on <em>teacher</em> leaders.<sup class=\"fnref\"><a href=\"#fn_1\">1</a></sup></p>\n<h2 id=\"structure-1\">Structure 1</h2>\n<figure><figcaption>Figure 1. Who</figcaption><svg><title>Who</title><text>27</text></svg><table><tr><th scope=\"row\">Teacher leaders</th><td>27</td></tr></table></figure><p>Tom &amp; Jerry&#8217;s</p>";
+        let html = "<p>Districts rely on <em>teacher</em> leaders.<sup class=\"fnref\"><a href=\"#fn_1\">1</a></sup></p>\n<h2 id=\"structure-1\">Structure 1</h2>\n<figure><figcaption>Figure 1. Who</figcaption><svg><title>Who</title><svg><text>27</text></svg></svg><table><caption class=\"visually-hidden\">Data</caption><tr><th scope=\"row\">Teacher leaders</th><td>27</td></tr></table><p class=\"figure-download\"><a href=\"x.csv\">Download<span class=\"visually-hidden\"> it</span></a></p></figure><p>Tom &amp; Jerry&#8217;s</p>";
         let page = extract(html);
         assert_eq!(
             page.text,

@@ -161,7 +161,7 @@
         const tokens = split(fold(part.replace(/"/g, '')));
         const terms = tokens.map((t, at) => ({ stem: stem(t), at, t })).filter((x) => x.t.length > 1 || /\d/.test(x.t)).filter((x) => !stops.has(x.t));
         if (terms.length) phrases.push(terms);
-        terms.forEach((x) => words.push({ stems: [x.stem], prefix: null, raw: x.t }));
+        terms.forEach((x) => words.push({ stems: [x.stem], prefix: null, raw: x.t, phrase: true }));
         return;
       }
       const tokens = split(fold(part));
@@ -226,34 +226,42 @@
   // ---- Excerpts and highlighting ----
   const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
   const WORD = /[\p{Alphabetic}\p{N}\p{M}'’‘]+/gu;
-  // The character ranges of words in `text` that match the query.
-  function hits(text, words) {
+  // The character ranges in `text` that match the query: single words, and whole phrases.
+  function hits(text, words, phrases = []) {
+    const toks = [];
+    for (const m of text.matchAll(WORD)) for (const t of split(fold(m[0]))) toks.push({ s: m.index, e: m.index + m[0].length, t, stem: stem(t) });
     const out = [];
-    for (const m of text.matchAll(WORD)) {
-      const toks = split(fold(m[0]));
-      if (toks.some((t) => words.some((w) => w.stems.includes(stem(t)) || (w.prefix && t.startsWith(w.prefix))))) out.push([m.index, m.index + m[0].length, toks]);
-    }
-    return out;
+    toks.forEach((k, i) => {
+      if (words.some((w) => !w.phrase && (w.stems.includes(k.stem) || (w.prefix && k.t.startsWith(w.prefix))))) out.push([k.s, k.e, k.stem]);
+      for (const p of phrases) {
+        if (p.length < 2 ? p[0].stem === k.stem : p.every((x) => { const o = toks[i + x.at - p[0].at]; return o && o.stem === x.stem; })) {
+          const last = toks[i + p[p.length - 1].at - p[0].at];
+          out.push([k.s, last.e, p.map((x) => x.stem).join(' ')]);
+        }
+      }
+    });
+    out.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    return out.filter((h, i) => i === 0 || h[0] >= out[i - 1][1]);
   }
   function mark(text, ranges) {
     let html = '', at = 0;
     for (const [s, e] of ranges) { html += esc(text.slice(at, s)) + '<mark>' + esc(text.slice(s, e)) + '</mark>'; at = e; }
     return html + esc(text.slice(at));
   }
-  function excerpt(text, words) {
-    const found = hits(text, words);
+  function excerpt(text, words, phrases) {
+    const found = hits(text, words, phrases);
     if (!found.length) return null;
     let best = found[0], bestScore = 0;
     for (const h of found) {
       const inside = found.filter((o) => o[0] >= h[0] - 60 && o[1] <= h[0] + 180);
-      const score = new Set(inside.map((o) => o[2].join(' '))).size * 10 + inside.length;
+      const score = new Set(inside.map((o) => o[2])).size * 10 + inside.length;
       if (score > bestScore) { best = h; bestScore = score; }
     }
     let start = Math.max(0, best[0] - 60), end = Math.min(text.length, best[0] + 180);
     if (start > 0) start = text.indexOf(' ', start) + 1 || start;
     if (end < text.length) end = text.lastIndexOf(' ', end) > best[1] ? text.lastIndexOf(' ', end) : end;
-    const slice = text.slice(start, end).replace(/\n/g, ' ');
-    const html = mark(slice, found.filter((h) => h[0] >= start && h[1] <= end).map(([s, e]) => [s - start, e - start]));
+    // Blocks (paragraphs, headings, cells) are separated by a middle dot.
+    const html = mark(text.slice(start, end), found.filter((h) => h[0] >= start && h[1] <= end).map(([s, e]) => [s - start, e - start])).replace(/\n/g, ' · ');
     return { html: (start > 0 ? '… ' : '') + html + (end < text.length ? ' …' : ''), at: best[0] };
   }
 
@@ -312,11 +320,11 @@
     }
   }
 
-  async function renderResults(from, words) {
+  async function renderResults(from, { words, phrases }) {
     const slice = state.ranked.slice(from, from + PAGE), run = state.run;
     const items = await Promise.all(slice.map(async (d) => {
       const r = await record(d);
-      const ex = words.length ? excerpt(r.x, words) : null;
+      const ex = words.length ? excerpt(r.x, words, phrases) : null;
       let url = r.u, section = '';
       if (ex) {
         const h = r.h.filter(([at]) => at <= ex.at).pop();
@@ -326,8 +334,8 @@
           section = `<p class="result-section">In <a href="${esc(url)}">${esc(r.x.slice(h[0], end < 0 ? undefined : end))}</a></p>`;
         }
       }
-      const title = words.length ? mark(r.t, hits(r.t, words).map(([s, e]) => [s, e])) : esc(r.t);
-      const summary = ex ? ex.html : words.length ? mark(r.s, hits(r.s, words).map(([s, e]) => [s, e])) : esc(r.s);
+      const title = words.length ? mark(r.t, hits(r.t, words, phrases)) : esc(r.t);
+      const summary = ex ? ex.html : words.length ? mark(r.s, hits(r.s, words, phrases)) : esc(r.s);
       return `<li class="result"><p class="result-kind">${esc(r.k)}${r.d ? ' · ' + esc(r.d) : ''}</p><h2 class="result-title"><a href="${esc(url)}">${title}</a></h2><p class="result-excerpt">${summary}</p>${section}</li>`;
     }));
     if (run !== state.run) return;
@@ -343,7 +351,7 @@
     const run = ++state.run;
     state.q = input.value;
     writeUrl();
-    const { words } = parse(state.q);
+    const query = parse(state.q);
     const [scores, docs] = await Promise.all([match(state.q), facets()]);
     if (run !== state.run) return;
     const all = scores ? [...scores.keys()] : docs.map((_, d) => d);
@@ -351,9 +359,10 @@
     state.ranked.sort(scores ? (a, b) => scores.get(b) - scores.get(a) || docs[b].days - docs[a].days : (a, b) => docs[b].days - docs[a].days);
     renderFacets(docs, all);
     list.textContent = '';
-    await renderResults(0, words);
+    await renderResults(0, query);
     if (run !== state.run) return;
-    const n = state.ranked.length, what = state.q.trim() ? ` for “${state.q.trim()}”` : '';
+    const q = state.q.trim(), n = state.ranked.length;
+    const what = !q ? '' : q.includes('"') ? ` for ${q}` : ` for “${q}”`;
     status.textContent = n ? `${n} ${n === 1 ? 'result' : 'results'}${what}` : `No results${what}. Try fewer or different words, or clear the filters.`;
     root.setAttribute('data-ready', String(run));
   }
@@ -368,9 +377,11 @@
     }
     readUrl();
     input.value = state.q;
+    const filters = $('#search-filters');
+    if (filters && window.matchMedia('(min-width: 48rem)').matches) filters.open = true;
     input.addEventListener('input', () => update(false));
     form.addEventListener('submit', (e) => { e.preventDefault(); update(true); });
-    more.addEventListener('click', async () => { const first = state.shown; await renderResults(first, parse(state.q).words); const link = list.children[first] && list.children[first].querySelector('a'); if (link) link.focus(); });
+    more.addEventListener('click', async () => { const first = state.shown; await renderResults(first, parse(state.q)); const link = list.children[first] && list.children[first].querySelector('a'); if (link) link.focus(); });
     update(true);
   }
   start();

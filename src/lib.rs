@@ -19,6 +19,7 @@ pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod corpus;
 pub mod data;
 pub mod diagnostics;
 pub mod front_matter;

@@ -4,16 +4,19 @@
 //! manifest, the term shards holding its words, a compact table of facets, and the records of
 //! the results it shows; never the whole index. Files (all under `output/search/`):
 //!
-//! * `index.json` — the manifest: shard boundaries (the first term of each shard, so a word or
-//!   a prefix maps to its shard), the stopwords, facet names, and sizes;
-//! * `shard-<n>.bin` — for the terms of one range: postings (document, quantized BM25F impact)
-//!   then, separately, the token positions used only by phrase queries; the two sections are
-//!   gzip streams, and the manifest gives the first one's length so a query can fetch only it
-//!   with an HTTP Range request;
-//! * `facets.bin` — per document: kind, date, series, topics (gzip);
-//! * `docs-<n>.bin` — the records of 256 documents (title, URL, kind, date, summary, body text,
+//! * `manifest.bin` — gzip JSON: shard keys (so a word or a prefix maps to its shard), the
+//!   stopwords, facet names;
+//! * `shard-<n>.bin` — gzip: the postings of one range of terms (document, quantized BM25F
+//!   impact);
+//! * `pos-<n>.bin` — the token positions of 16 shards, used only by phrase queries, each shard's
+//!   a gzip stream after a header of offsets, so a phrase fetches one section with a Range
+//!   request;
+//! * `facets.bin` — gzip, column by column: kind, year, series and topics of every document;
+//! * `docs-<n>.bin` — the records of 512 documents (title, URL, kind, date, summary, body text,
 //!   headings), each gzip-compressed on its own, after a header of offsets, so one record is
 //!   one Range request.
+//!
+//! Documents are numbered newest first.
 //!
 //! Integers are unsigned LEB128 varints unless stated; strings are a varint length and UTF-8.
 
@@ -26,9 +29,10 @@ use crate::resolve::Site;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Arc;
 use text::PageText;
 use tokens::StemCache;
 
@@ -44,26 +48,49 @@ const B: f32 = 0.75;
 /// Positions between fields, so a phrase never spans two of them.
 const FIELD_GAP: u32 = 16;
 /// Documents per `docs-<n>.bin` file.
-pub const DOCS_PER_CHUNK: usize = 256;
-/// The compressed size a shard aims for.
-const SHARD_TARGET: usize = 24 * 1024;
-const MAX_SHARDS: usize = 240;
+pub const DOCS_PER_CHUNK: usize = 512;
+/// The uncompressed size of a shard's postings: about 20 KB once compressed.
+const SHARD_RAW: usize = 32 * 1024;
+const MAX_SHARDS: usize = 320;
 
 /// A posting while the index is built: document, weighted term frequency, positions.
 type Posting<'a> = (u32, f32, &'a [u32]);
 
-/// One document's terms: stem → (weighted frequency, positions).
+/// Terms are split into this many partitions by hash, so inversion runs on every core.
+const PARTITIONS: usize = 64;
+
+/// One document's terms, grouped by partition.
 struct DocTerms {
-    terms: Vec<(String, f32, Vec<u32>)>,
+    /// (term, weighted frequency, range of its positions in `positions`).
+    terms: Vec<(Arc<str>, f32, std::ops::Range<u32>)>,
+    positions: Vec<u32>,
+    /// Where each partition's terms start in `terms` (PARTITIONS + 1 offsets).
+    partitions: Vec<u32>,
     body_len: u32,
     text: PageText,
 }
+
+impl DocTerms {
+    fn positions_of(&self, range: &std::ops::Range<u32>) -> &[u32] {
+        &self.positions[range.start as usize..range.end as usize]
+    }
+}
+
+fn partition(term: &str) -> usize {
+    let mut hasher = rustc_hash::FxHasher::default();
+    std::hash::Hasher::write(&mut hasher, term.as_bytes());
+    (std::hash::Hasher::finish(&hasher) % PARTITIONS as u64) as usize
+}
+
+/// A position that is not one: a heading's extra weight, whose position is in the body.
+const NO_POSITION: u32 = u32::MAX;
 
 fn analyze(site: &Site, bodies: &Bodies, id: usize, stems: &mut StemCache) -> DocTerms {
     let page = &site.pages[id];
     let front = &page.src.front;
     let text = text::extract(&bodies.pages[id].html);
-    let mut map: HashMap<String, (f32, Vec<u32>)> = HashMap::new();
+    // Every occurrence, flat: (term id, position, weight); grouped by sorting, not hashing.
+    let mut occurrences: Vec<(u32, u32, f32)> = Vec::with_capacity(2048);
     let mut position = 0;
     let summary = crate::render::summary(
         front.summary.as_deref(),
@@ -75,36 +102,58 @@ fn analyze(site: &Site, bodies: &Bodies, id: usize, stems: &mut StemCache) -> Do
         (summary.as_str(), SUMMARY),
     ] {
         position = tokens::terms(field, position, stems, |t, p| {
-            add(&mut map, t, weight, Some(p))
+            occurrences.push((t, p, weight))
         }) + FIELD_GAP;
     }
     let body_start = position;
     position = tokens::terms(&text.text, position, stems, |t, p| {
-        add(&mut map, t, BODY, Some(p))
+        occurrences.push((t, p, BODY))
     });
     // Headings count again, with their own weight (their positions are in the body).
     for heading in &text.headings {
         tokens::terms(&heading.text, 0, stems, |t, _| {
-            add(&mut map, t, HEADING - BODY, None)
+            occurrences.push((t, NO_POSITION, HEADING - BODY))
         });
     }
-    let mut terms: Vec<(String, f32, Vec<u32>)> =
-        map.into_iter().map(|(t, (w, p))| (t, w, p)).collect();
-    terms.sort_by(|a, b| a.0.cmp(&b.0));
+    occurrences.sort_unstable_by_key(|&(t, p, _)| (t, p));
+
+    let mut grouped: Vec<(usize, Arc<str>, f32, std::ops::Range<u32>)> = Vec::with_capacity(512);
+    let mut positions: Vec<u32> = Vec::with_capacity(occurrences.len());
+    let mut i = 0;
+    while i < occurrences.len() {
+        let term = occurrences[i].0;
+        let start = positions.len() as u32;
+        let mut weight = 0.0;
+        while i < occurrences.len() && occurrences[i].0 == term {
+            weight += occurrences[i].2;
+            if occurrences[i].1 != NO_POSITION {
+                positions.push(occurrences[i].1);
+            }
+            i += 1;
+        }
+        let stem = stems.stem_of(term).clone();
+        grouped.push((
+            partition(&stem),
+            stem,
+            weight,
+            start..positions.len() as u32,
+        ));
+    }
+    grouped.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let mut partitions = vec![0u32; PARTITIONS + 1];
+    for (p, ..) in &grouped {
+        partitions[p + 1] += 1;
+    }
+    for i in 0..PARTITIONS {
+        partitions[i + 1] += partitions[i];
+    }
     DocTerms {
-        terms,
+        terms: grouped.into_iter().map(|(_, t, w, r)| (t, w, r)).collect(),
+        positions,
+        partitions,
         body_len: position - body_start,
         text,
     }
-}
-
-fn add(map: &mut HashMap<String, (f32, Vec<u32>)>, term: &str, weight: f32, position: Option<u32>) {
-    let entry = match map.get_mut(term) {
-        Some(entry) => entry,
-        None => map.entry(term.to_string()).or_default(),
-    };
-    entry.0 += weight;
-    entry.1.extend(position);
 }
 
 #[derive(Serialize)]
@@ -113,43 +162,80 @@ struct Manifest<'a> {
     version: String,
     docs: usize,
     docs_per_chunk: usize,
-    /// The first term of each shard.
+    /// The smallest key of each shard: a term belongs to the last shard whose key is not
+    /// greater than it.
     shards: Vec<String>,
-    /// The byte length of each shard's postings section.
-    postings: Vec<usize>,
-    /// The byte length of each shard file.
-    sizes: Vec<usize>,
+    /// Shards per `pos-<n>.bin` file.
+    positions_per_file: usize,
     /// The impact a byte of 255 stands for.
     max_impact: f32,
     stopwords: &'static [&'static str],
+    /// (name in URLs, label) of each kind.
     kinds: Vec<(&'static str, &'static str)>,
     topics: Vec<&'a str>,
     series: Vec<String>,
+    /// Years in `facets.bin` are offsets from this one.
+    first_year: i16,
 }
+
+/// Shards per positions file.
+const POSITIONS_PER_FILE: usize = 16;
 
 /// Builds the search index of every page.
 pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
-    let n = site.pages.len();
-    let docs: Vec<DocTerms> = (0..n)
-        .into_par_iter()
-        .map_init(StemCache::default, |stems, id| {
+    let profile = std::env::var_os("CENTERVIEW_PROFILE").is_some();
+    let mut lap = std::time::Instant::now();
+    let mut mark = |what: &str| {
+        if profile {
+            eprintln!(
+                "  search: {what:<10} {:>8.1} ms",
+                lap.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        lap = std::time::Instant::now();
+    };
+
+    // Documents are numbered newest first, so browsing with no query is document order, and
+    // equal scores fall back to the newer document.
+    let mut order: Vec<usize> = (0..site.pages.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.pages[a], &site.pages[b]);
+        pb.src
+            .front
+            .date
+            .cmp(&pa.src.front.date)
+            .then_with(|| pa.src.rel.cmp(&pb.src.rel))
+    });
+    let n = order.len();
+    let docs: Vec<DocTerms> = order
+        .par_iter()
+        .map_init(StemCache::default, |stems, &id| {
             analyze(site, bodies, id, stems)
         })
         .collect();
+    mark("analyze");
 
-    // Invert: term → postings, in term order, documents ascending.
-    let mut inverted: HashMap<&str, Vec<Posting>> = HashMap::new();
-    for (doc, d) in docs.iter().enumerate() {
-        for (term, weight, positions) in &d.terms {
-            inverted.entry(term.as_str()).or_default().push((
-                doc as u32,
-                *weight,
-                positions.as_slice(),
-            ));
-        }
-    }
-    let mut terms: Vec<(&str, Vec<Posting>)> = inverted.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // Invert: term → postings, documents ascending; each partition on its own core.
+    let partitions: Vec<Vec<(&str, Vec<Posting>)>> = (0..PARTITIONS)
+        .into_par_iter()
+        .map(|p| {
+            let mut inverted: FxHashMap<&str, Vec<Posting>> = FxHashMap::default();
+            for (doc, d) in docs.iter().enumerate() {
+                let range = d.partitions[p] as usize..d.partitions[p + 1] as usize;
+                for (term, weight, positions) in &d.terms[range] {
+                    inverted.entry(term.as_ref()).or_default().push((
+                        doc as u32,
+                        *weight,
+                        d.positions_of(positions),
+                    ));
+                }
+            }
+            inverted.into_iter().collect()
+        })
+        .collect();
+    let mut terms: Vec<(&str, Vec<Posting>)> = partitions.into_iter().flatten().collect();
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    mark("invert");
 
     // BM25F impacts, then quantized to a byte against the largest.
     let avg_len =
@@ -170,7 +256,7 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
         .reduce(|| 0.0, f32::max)
         .max(f32::MIN_POSITIVE);
 
-    // Serialize each term's postings and positions.
+    // Each term's postings (document delta, impact) and positions, serialized.
     let encoded: Vec<(Vec<u8>, Vec<u8>)> = terms
         .par_iter()
         .map(|(_, postings)| {
@@ -194,26 +280,31 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
             (p, q)
         })
         .collect();
+    mark("encode");
 
-    // Cut shards of about the target size (estimating compression at 2:1).
-    let total: usize = encoded.iter().map(|(p, _)| p.len()).sum::<usize>() / 2;
-    let shard_count = (total / SHARD_TARGET).clamp(1, MAX_SHARDS);
-    let per_shard = total * 2 / shard_count + 1;
-    let mut boundaries: Vec<usize> = vec![0];
+    // Shards of about SHARD_RAW bytes of postings (about SHARD_TARGET compressed).
+    let total: usize = encoded
+        .iter()
+        .zip(&terms)
+        .map(|((p, _), (t, _))| p.len() + t.len() + 2)
+        .sum();
+    let shard_count = total.div_ceil(SHARD_RAW).clamp(1, MAX_SHARDS);
+    let per_shard = total.div_ceil(shard_count);
+    let mut starts: Vec<usize> = vec![0];
     let mut size = 0;
     for (i, (p, _)) in encoded.iter().enumerate() {
-        if size >= per_shard && boundaries.len() < shard_count {
-            boundaries.push(i);
+        if size >= per_shard {
+            starts.push(i);
             size = 0;
         }
         size += p.len() + terms[i].0.len() + 2;
     }
-    let ranges: Vec<std::ops::Range<usize>> = boundaries
+    let ranges: Vec<std::ops::Range<usize>> = starts
         .iter()
         .enumerate()
-        .map(|(i, &start)| start..boundaries.get(i + 1).copied().unwrap_or(terms.len()))
+        .map(|(i, &start)| start..starts.get(i + 1).copied().unwrap_or(terms.len()))
         .collect();
-    let shards: Vec<(Vec<u8>, usize)> = ranges
+    let shards: Vec<(Vec<u8>, Vec<u8>)> = ranges
         .par_iter()
         .map(|range| {
             let mut postings = Vec::new();
@@ -222,12 +313,14 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
             let mut previous: &str = "";
             for i in range.clone() {
                 let term = terms[i].0;
-                let shared = previous
-                    .bytes()
-                    .zip(term.bytes())
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                let shared = floor_boundary(term, shared);
+                let shared = floor_boundary(
+                    term,
+                    previous
+                        .bytes()
+                        .zip(term.bytes())
+                        .take_while(|(a, b)| a == b)
+                        .count(),
+                );
                 varint(&mut postings, shared as u64);
                 let suffix = &term.as_bytes()[shared..];
                 varint(&mut postings, suffix.len() as u64);
@@ -236,48 +329,84 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
                 positions.extend_from_slice(&encoded[i].1);
                 previous = term;
             }
-            let mut file = gzip(&postings);
-            let postings_len = file.len();
-            file.extend_from_slice(&gzip(&positions));
-            (file, postings_len)
+            // Postings are fetched by every query: compress them well. Positions only by
+            // phrase queries: compress them fast.
+            (gzip(&postings, 6), gzip(&positions, 1))
         })
         .collect();
+    // Shard keys: the shortest prefix of a shard's first term that sorts after the previous
+    // shard's last term.
+    let keys: Vec<String> = ranges
+        .iter()
+        .map(|range| {
+            let first = terms.get(range.start).map(|t| t.0).unwrap_or("");
+            let Some(previous) = range.start.checked_sub(1).map(|i| terms[i].0) else {
+                return String::new();
+            };
+            let mut end = 0;
+            for (i, _) in first
+                .char_indices()
+                .skip(1)
+                .chain(std::iter::once((first.len(), ' ')))
+            {
+                end = i;
+                if &first[..end] > previous {
+                    break;
+                }
+            }
+            first[..end].to_string()
+        })
+        .collect();
+    mark("shards");
 
-    // Facets: kind, date, series, topics per document.
+    // Facets, column by column (kinds, years, series, topic counts, topic ids): columns of
+    // similar values compress far better than rows.
     let kinds: Vec<crate::front_matter::Kind> = crate::front_matter::Kind::ALL.to_vec();
-    let mut facets = Vec::with_capacity(n * 6);
+    let first_year = site
+        .pages
+        .iter()
+        .filter_map(|p| p.src.front.date.map(|d| d.year()))
+        .min()
+        .unwrap_or(2000);
+    let mut facets = Vec::with_capacity(n * 5);
     varint(&mut facets, n as u64);
-    for page in &site.pages {
-        facets.push(kinds.iter().position(|k| *k == page.kind).unwrap_or(0) as u8);
-        let days = page
-            .src
+    let pages: Vec<&crate::resolve::Page> = order.iter().map(|&id| &site.pages[id]).collect();
+    facets.extend(
+        pages
+            .iter()
+            .map(|p| kinds.iter().position(|k| *k == p.kind).unwrap_or(0) as u8),
+    );
+    // 0 for no date, else 1 + years since the first.
+    facets.extend(pages.iter().map(|p| {
+        p.src
             .front
             .date
-            .map(|d| {
-                d.since(jiff::civil::date(1970, 1, 1))
-                    .map(|s| s.get_days())
-                    .unwrap_or(0)
-                    + 1
-            })
-            .unwrap_or(0);
-        varint(&mut facets, days.max(0) as u64);
+            .map(|d| (d.year() - first_year + 1).clamp(1, 255) as u8)
+            .unwrap_or(0)
+    }));
+    for p in &pages {
         varint(
             &mut facets,
-            page.series.map(|(s, _)| s as u64 + 1).unwrap_or(0),
+            p.series.map(|(s, _)| s as u64 + 1).unwrap_or(0),
         );
-        varint(&mut facets, page.topics.len() as u64);
-        for &t in &page.topics {
+    }
+    facets.extend(pages.iter().map(|p| p.topics.len().min(255) as u8));
+    for p in &pages {
+        for &t in p.topics.iter().take(255) {
             varint(&mut facets, t as u64);
         }
     }
-    let facets = gzip(&facets);
+    let facets = gzip(&facets, 9);
+    mark("facets");
 
-    // Document records, compressed one by one, grouped in chunks.
-    let records: Vec<Vec<u8>> = (0..n)
-        .into_par_iter()
-        .map(|id| {
+    // Document records, compressed one by one, grouped in chunks behind a header of offsets.
+    let records: Vec<Vec<u8>> = order
+        .par_iter()
+        .enumerate()
+        .map(|(doc, &id)| {
             let page = &site.pages[id];
             let front = &page.src.front;
+            let text = &docs[doc].text;
             let record = Record {
                 t: smarten(&front.title),
                 u: &page.url,
@@ -287,47 +416,39 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
                     front.summary.as_deref().map(smarten).as_deref(),
                     bodies.pages[id].first_paragraph.as_deref(),
                 ),
-                x: &docs[id].text.text,
+                x: &text.text,
                 // Offsets in UTF-16 code units, as JavaScript strings count them.
-                h: docs[id]
-                    .text
+                h: text
                     .headings
                     .iter()
-                    .map(|h| {
-                        (
-                            docs[id].text.text[..h.offset].encode_utf16().count(),
-                            h.id.as_str(),
-                        )
-                    })
+                    .map(|h| (utf16_len(&text.text[..h.offset]), h.id.as_str()))
                     .collect(),
             };
-            gzip(&serde_json::to_vec(&record).expect("a record serializes"))
+            gzip(
+                &serde_json::to_vec(&record).expect("a record serializes"),
+                6,
+            )
         })
         .collect();
-    let chunks: Vec<Vec<u8>> = records
-        .chunks(DOCS_PER_CHUNK)
-        .map(|chunk| {
-            let header_len = 4 + 4 * (chunk.len() + 1);
-            let mut out =
-                Vec::with_capacity(header_len + chunk.iter().map(Vec::len).sum::<usize>());
-            out.extend_from_slice(&(chunk.len() as u32).to_le_bytes());
-            let mut offset = header_len as u32;
-            for record in chunk {
-                out.extend_from_slice(&offset.to_le_bytes());
-                offset += record.len() as u32;
-            }
-            out.extend_from_slice(&offset.to_le_bytes());
-            for record in chunk {
-                out.extend_from_slice(record);
-            }
-            out
+    let chunks: Vec<Vec<u8>> = records.chunks(DOCS_PER_CHUNK).map(with_offsets).collect();
+    let position_files: Vec<Vec<u8>> = shards
+        .chunks(POSITIONS_PER_FILE)
+        .map(|group| {
+            with_offsets(
+                &group
+                    .iter()
+                    .map(|(_, positions)| positions.clone())
+                    .collect::<Vec<_>>(),
+            )
         })
         .collect();
+    mark("records");
 
     // A version that changes with the index, for cache busting.
     let mut hash = Fnv::default();
-    for (file, _) in &shards {
-        hash.write(file);
+    for (postings, positions) in &shards {
+        hash.write(postings);
+        hash.write(positions);
     }
     hash.write(&facets);
     for chunk in &chunks {
@@ -337,17 +458,14 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
         version: format!("{:016x}", hash.0),
         docs: n,
         docs_per_chunk: DOCS_PER_CHUNK,
-        shards: boundaries
-            .iter()
-            .map(|&i| terms.get(i).map(|t| t.0.to_string()).unwrap_or_default())
-            .collect(),
-        postings: shards.iter().map(|(_, p)| *p).collect(),
-        sizes: shards.iter().map(|(f, _)| f.len()).collect(),
+        shards: keys,
+        positions_per_file: POSITIONS_PER_FILE,
         max_impact,
         stopwords: tokens::STOPWORDS,
         kinds: kinds.iter().map(|k| (k.name(), k.label())).collect(),
         topics: site.topics.iter().map(|t| t.name.as_str()).collect(),
         series: site.series.iter().map(|s| smarten(&s.title)).collect(),
+        first_year,
     };
 
     let deps = Deps {
@@ -358,32 +476,56 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
             .collect(),
         templates: Default::default(),
     };
-    let mut outputs = Vec::with_capacity(shards.len() + chunks.len() + 2);
-    outputs.push(Output {
-        path: "search/index.json".into(),
-        data: OutputData::Bytes(serde_json::to_vec(&manifest).expect("the manifest serializes")),
+    let file = |path: String, bytes: Vec<u8>| Output {
+        path,
+        data: OutputData::Bytes(bytes),
         deps: deps.clone(),
-    });
-    outputs.push(Output {
-        path: "search/facets.bin".into(),
-        data: OutputData::Bytes(facets),
-        deps: deps.clone(),
-    });
-    for (i, (file, _)) in shards.into_iter().enumerate() {
-        outputs.push(Output {
-            path: format!("search/shard-{i}.bin"),
-            data: OutputData::Bytes(file),
-            deps: deps.clone(),
-        });
+    };
+    let mut outputs = Vec::with_capacity(shards.len() + chunks.len() + position_files.len() + 2);
+    outputs.push(file(
+        "search/manifest.bin".into(),
+        gzip(
+            &serde_json::to_vec(&manifest).expect("the manifest serializes"),
+            9,
+        ),
+    ));
+    outputs.push(file("search/facets.bin".into(), facets));
+    for (i, (postings, _)) in shards.into_iter().enumerate() {
+        outputs.push(file(format!("search/shard-{i}.bin"), postings));
+    }
+    for (i, positions) in position_files.into_iter().enumerate() {
+        outputs.push(file(format!("search/pos-{i}.bin"), positions));
     }
     for (i, chunk) in chunks.into_iter().enumerate() {
-        outputs.push(Output {
-            path: format!("search/docs-{i}.bin"),
-            data: OutputData::Bytes(chunk),
-            deps: deps.clone(),
-        });
+        outputs.push(file(format!("search/docs-{i}.bin"), chunk));
     }
     outputs
+}
+
+/// Blobs behind a header: u32 count, then count + 1 u32 offsets from the file's start (all
+/// little-endian), so one blob is one Range request.
+fn with_offsets(blobs: &[Vec<u8>]) -> Vec<u8> {
+    let header_len = 4 + 4 * (blobs.len() + 1);
+    let mut out = Vec::with_capacity(header_len + blobs.iter().map(Vec::len).sum::<usize>());
+    out.extend_from_slice(&(blobs.len() as u32).to_le_bytes());
+    let mut offset = header_len as u32;
+    for blob in blobs {
+        out.extend_from_slice(&offset.to_le_bytes());
+        offset += blob.len() as u32;
+    }
+    out.extend_from_slice(&offset.to_le_bytes());
+    for blob in blobs {
+        out.extend_from_slice(blob);
+    }
+    out
+}
+
+fn utf16_len(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.encode_utf16().count()
+    }
 }
 
 /// A document's record, as the browser reads it.
@@ -417,10 +559,10 @@ fn varint(out: &mut Vec<u8>, mut value: u64) {
     }
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
+fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
     let mut encoder = GzEncoder::new(
         Vec::with_capacity(bytes.len() / 2 + 64),
-        Compression::new(6),
+        Compression::new(level),
     );
     encoder.write_all(bytes).expect("writing to memory");
     encoder.finish().expect("writing to memory")

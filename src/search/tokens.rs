@@ -8,7 +8,8 @@
 //! English stemmer, so `coaches` and `coaching` are both `coach`.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -49,7 +50,7 @@ pub fn split(folded: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// Whether a token is indexed at all.
+/// Whether a token is indexed at all (not a stopword, not a single letter).
 pub fn is_indexed(token: &str) -> bool {
     let mut chars = token.chars();
     let first = chars.next();
@@ -57,50 +58,89 @@ pub fn is_indexed(token: &str) -> bool {
     if single && !first.is_some_and(|c| c.is_ascii_digit()) {
         return false;
     }
-    !STOPWORDS.contains(&token)
+    STOPWORDS.binary_search(&token).is_err()
 }
 
-/// Stems tokens, remembering each word's stem: corpora repeat a few thousand words millions
-/// of times, so the cache does most of the work.
+/// Folds, splits and stems words, remembering each raw word's result: corpora repeat a few
+/// thousand words millions of times, so after warm-up a word costs one hash lookup. Stems are
+/// interned: a term is a small id, and [`StemCache::stem_of`] gives its text.
 pub struct StemCache {
     stemmer: Stemmer,
-    cache: HashMap<String, String>,
+    /// Raw word → its tokens' term ids (`None` for a stopword).
+    words: FxHashMap<Box<str>, Vec<Option<u32>>>,
+    ids: FxHashMap<String, u32>,
+    stems: Vec<Arc<str>>,
 }
 
 impl Default for StemCache {
     fn default() -> Self {
         StemCache {
             stemmer: Stemmer::create(Algorithm::English),
-            cache: HashMap::new(),
+            words: FxHashMap::default(),
+            ids: FxHashMap::default(),
+            stems: Vec::new(),
         }
     }
 }
 
 impl StemCache {
-    pub fn stem(&mut self, token: &str) -> &str {
-        if !self.cache.contains_key(token) {
-            let stem = self.stemmer.stem(token).into_owned();
-            self.cache.insert(token.to_string(), stem);
+    /// The text of a term id from this cache.
+    pub fn stem_of(&self, id: u32) -> &Arc<str> {
+        &self.stems[id as usize]
+    }
+
+    fn word(&mut self, raw: &str) -> &[Option<u32>] {
+        if !self.words.contains_key(raw) {
+            let folded = fold(raw);
+            let mut ids = Vec::with_capacity(1);
+            for (_, token) in split(&folded) {
+                ids.push(is_indexed(token).then(|| {
+                    let stem = self.stemmer.stem(token);
+                    match self.ids.get(stem.as_ref()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = self.stems.len() as u32;
+                            self.stems.push(Arc::from(stem.as_ref()));
+                            self.ids.insert(stem.into_owned(), id);
+                            id
+                        }
+                    }
+                }));
+            }
+            self.words.insert(raw.into(), ids);
         }
-        &self.cache[token]
+        &self.words[raw]
     }
 }
 
-/// The indexed terms of `text`, with their token positions (counting every token, stopwords
-/// included, so phrases can be checked exactly).
+/// Whether a character belongs to a word of running text, before folding: letters, digits,
+/// combining marks and apostrophes. Folding such a word, then splitting it, gives exactly the
+/// tokens that folding and splitting the whole text would.
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '\'' | '’' | '‘') || is_combining_mark(c)
+}
+
+/// The indexed terms of `text` (as term ids of `stems`) with their token positions, counting
+/// every token (stopwords included) so phrases can be checked exactly. Returns the position
+/// after the last token.
 pub fn terms(
     text: &str,
     first_position: u32,
     stems: &mut StemCache,
-    mut emit: impl FnMut(&str, u32),
+    mut emit: impl FnMut(u32, u32),
 ) -> u32 {
-    let folded = fold(text);
     let mut position = first_position;
-    for (_, token) in split(&folded) {
-        if is_indexed(token) {
-            emit(stems.stem(token), position);
+    let mut rest = text;
+    while let Some(start) = rest.find(word_char) {
+        let after = &rest[start..];
+        let len = after.find(|c: char| !word_char(c)).unwrap_or(after.len());
+        for id in stems.word(&after[..len]) {
+            if let Some(id) = id {
+                emit(*id, position);
+            }
+            position += 1;
         }
-        position += 1;
+        rest = &after[len..];
     }
     position
 }
@@ -111,9 +151,25 @@ mod tests {
 
     fn stems(text: &str) -> Vec<String> {
         let mut cache = StemCache::default();
-        let mut out = Vec::new();
-        terms(text, 0, &mut cache, |t, p| out.push(format!("{t}@{p}")));
+        let mut found = Vec::new();
+        terms(text, 0, &mut cache, |t, p| found.push((t, p)));
+        let out: Vec<String> = found
+            .iter()
+            .map(|&(t, p)| format!("{}@{p}", cache.stem_of(t)))
+            .collect();
+        // Splitting words first, then folding each, gives the same tokens as folding first.
+        let folded = fold(text);
+        let whole: Vec<&str> = split(&folded)
+            .map(|(_, t)| t)
+            .filter(|t| is_indexed(t))
+            .collect();
+        assert_eq!(out.len(), whole.len());
         out
+    }
+
+    #[test]
+    fn stopwords_are_sorted_for_binary_search() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

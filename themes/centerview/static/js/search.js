@@ -106,9 +106,15 @@
   const memo = (f) => { const m = new Map(); return (k) => { if (!m.has(k)) m.set(k, f(k)); return m.get(k); }; };
 
   const shardOf = (term) => { let lo = 0, hi = manifest.shards.length - 1; while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (manifest.shards[mid] <= term) lo = mid; else hi = mid - 1; } return lo; };
+  const get = async (path) => gunzip(new Uint8Array(await (await fetch(base + path + version)).arrayBuffer()));
+  // Blob `k` of a file written behind a header of offsets (u32 count, u32 offsets).
+  async function blob(path, k) {
+    const h = await range(path, 4 + 4 * k, 12 + 4 * k), view = new DataView(h.buffer, h.byteOffset, 8);
+    return gunzip(await range(path, view.getUint32(0, true), view.getUint32(4, true)));
+  }
   // A shard's terms: term -> { docs, impacts, order }.
   const shard = memo(async (i) => {
-    const r = new Reader(await gunzip(await range(`shard-${i}.bin`, 0, manifest.postings[i])));
+    const r = new Reader(await get(`shard-${i}.bin`));
     const terms = new Map(), order = [];
     let prev = '';
     for (let n = r.v(), k = 0; k < n; k++) {
@@ -124,29 +130,25 @@
   // A shard's positions: term order -> per posting, its positions.
   const positions = memo(async (i) => {
     const { order } = await shard(i);
-    const r = new Reader(await gunzip(await range(`shard-${i}.bin`, manifest.postings[i], manifest.sizes[i])));
+    const per = manifest.positions_per_file, r = new Reader(await blob(`pos-${Math.floor(i / per)}.bin`, i % per));
     return order.map((df) => { const out = []; for (let j = 0; j < df; j++) { const p = []; for (let n = r.v(), x = 0; n > 0; n--) { x += r.v(); p.push(x); } out.push(p); } return out; });
   });
+  // Facets, stored column by column: kinds, years, series, topic counts, topic ids.
   const facets = memo(async () => {
-    const bytes = await gunzip(new Uint8Array(await (await fetch(base + 'facets.bin' + version)).arrayBuffer()));
-    const r = new Reader(bytes), n = r.v(), docs = [];
+    const r = new Reader(await get('facets.bin')), n = r.v(), docs = [];
+    const kinds = r.b.subarray(r.i, r.i + n); r.i += n;
+    const years = r.b.subarray(r.i, r.i + n); r.i += n;
+    const series = []; for (let d = 0; d < n; d++) series.push(r.v());
+    const counts = r.b.subarray(r.i, r.i + n); r.i += n;
     for (let d = 0; d < n; d++) {
-      const kind = r.u8(), days = r.v(), series = r.v(), topics = [];
-      for (let t = r.v(); t > 0; t--) topics.push(r.v());
-      const year = days ? new Date((days - 1) * 864e5).getUTCFullYear() : null;
-      docs.push({ kind: [kind], topic: topics, series: series ? [series - 1] : [], year: year === null ? [] : [year], days });
+      const topics = []; for (let t = counts[d]; t > 0; t--) topics.push(r.v());
+      docs.push({ kind: [kinds[d]], topic: topics, series: series[d] ? [series[d] - 1] : [], year: years[d] ? [manifest.first_year + years[d] - 1] : [] });
     }
     return docs;
   });
-  const chunkHeader = memo(async (c) => {
-    const per = manifest.docs_per_chunk, b = await range(`docs-${c}.bin`, 0, 8 + 4 * per);
-    const view = new DataView(b.buffer, b.byteOffset, b.byteLength), n = view.getUint32(0, true), offsets = [];
-    for (let j = 0; j <= n; j++) offsets.push(view.getUint32(4 + 4 * j, true));
-    return offsets;
-  });
   const record = memo(async (d) => {
-    const per = manifest.docs_per_chunk, c = Math.floor(d / per), j = d % per, offsets = await chunkHeader(c);
-    return JSON.parse(utf8.decode(await gunzip(await range(`docs-${c}.bin`, offsets[j], offsets[j + 1]))));
+    const per = manifest.docs_per_chunk;
+    return JSON.parse(utf8.decode(await blob(`docs-${Math.floor(d / per)}.bin`, d % per)));
   });
 
   // ---- Queries ----
@@ -356,7 +358,8 @@
     if (run !== state.run) return;
     const all = scores ? [...scores.keys()] : docs.map((_, d) => d);
     state.ranked = all.filter((d) => passes(docs[d]));
-    state.ranked.sort(scores ? (a, b) => scores.get(b) - scores.get(a) || docs[b].days - docs[a].days : (a, b) => docs[b].days - docs[a].days);
+    // Documents are numbered newest first: browsing is document order, and ties go to the newer.
+    state.ranked.sort(scores ? (a, b) => scores.get(b) - scores.get(a) || a - b : (a, b) => a - b);
     renderFacets(docs, all);
     list.textContent = '';
     await renderResults(0, query);
@@ -369,7 +372,7 @@
 
   async function start() {
     try {
-      manifest = await (await fetch(base + 'index.json', { cache: 'no-cache' })).json();
+      manifest = JSON.parse(utf8.decode(await gunzip(new Uint8Array(await (await fetch(base + 'manifest.bin', { cache: 'no-cache' })).arrayBuffer()))));
       version = '?v=' + manifest.version;
     } catch (e) {
       status.textContent = 'Search is not available right now.';

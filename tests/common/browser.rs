@@ -1,0 +1,140 @@
+//! Real headless Chromium for tests of pages that run JavaScript, driven over WebDriver
+//! (Debian's `chromium` and `chromium-driver`), and a static server on 127.0.0.1 with HTTP
+//! Range support (tower-http's ServeDir), as a static host would serve the site.
+
+#![allow(dead_code)]
+
+use fantoccini::{Client, ClientBuilder};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const INSTALL: &str = "browser tests need Chromium and ChromeDriver: on Debian or Ubuntu run \
+`sudo apt-get install chromium chromium-driver` (bash .ci/run does this). To skip these tests \
+deliberately, set CENTERVIEW_SKIP_BROWSER_TESTS=1.";
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for name in names {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// Whether browser tests were deliberately switched off. Without the switch, a missing
+/// browser is a failure that says how to install it, never a silent pass.
+pub fn skipped() -> bool {
+    if std::env::var_os("CENTERVIEW_SKIP_BROWSER_TESTS").is_some() {
+        eprintln!("SKIPPED: browser test (CENTERVIEW_SKIP_BROWSER_TESTS is set)");
+        return true;
+    }
+    false
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"])
+            .unwrap_or_else(|| panic!("Chromium was not found: {INSTALL}"));
+        let chromedriver = find_program(&["chromedriver"])
+            .unwrap_or_else(|| panic!("ChromeDriver was not found: {INSTALL}"));
+        let port = free_port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start chromedriver: {e}. {INSTALL}"));
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start listening on port {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,1000"
+                ]
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| panic!("cannot open a Chromium session: {e}. {INSTALL}"));
+        Browser { client, driver }
+    }
+
+    /// Runs `script` (a function body that returns a value) until it returns something
+    /// truthy, or fails after `seconds`.
+    pub async fn wait_for(&self, script: &str, seconds: u64) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let value = self
+                .client
+                .execute(script, vec![])
+                .await
+                .expect("run script");
+            let truthy = !matches!(
+                &value,
+                serde_json::Value::Null | serde_json::Value::Bool(false)
+            ) && value != serde_json::json!("")
+                && value != serde_json::json!(0);
+            if truthy {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for: {script}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// Serves `dir` on 127.0.0.1 (on the current Tokio runtime); returns the base URL.
+pub async fn serve(dir: &Path) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let service = tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true);
+    let app = axum::Router::new().fallback_service(service);
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    format!("http://{addr}")
+}

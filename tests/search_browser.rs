@@ -1,0 +1,492 @@
+//! Search, end to end, in real headless Chromium: the example site is built, served on
+//! 127.0.0.1, and searched as a reader would: a query from the URL, typing, a facet, a phrase,
+//! the header search box, and keyboard-only use. The browser's stemmer is also checked
+//! against rust-stemmers, which built the index, word for word.
+
+mod common;
+
+use common::browser::{self, Browser};
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use std::path::Path;
+
+fn build_example_site(output: &Path) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["build", "--quiet", "--root", root, "--output"])
+        .arg(output)
+        .status()
+        .expect("run centerview");
+    assert!(status.success(), "the example site builds");
+}
+
+const READY: &str = "return document.querySelector('[data-search]').getAttribute('data-ready')";
+
+async fn wait_ready(b: &Browser, after: &str) -> String {
+    let script = format!(
+        "const r = document.querySelector('[data-search]').getAttribute('data-ready'); return r && r !== '{after}' ? r : null;"
+    );
+    b.wait_for(&script, 15)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn text_of(b: &Browser, script: &str) -> String {
+    b.client
+        .execute(script, vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn marks(b: &Browser) -> Vec<String> {
+    let value = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#search-results mark')].map(m => m.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(value).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_works_in_a_real_browser() {
+    if browser::skipped() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("site");
+    build_example_site(&output);
+    let base = browser::serve(&output).await;
+    let b = Browser::start().await;
+
+    // A query in the URL runs on load; stemming finds "coaching" for "coaches", and the
+    // title match ranks first.
+    b.client
+        .goto(&format!("{base}/search/?q=coaches"))
+        .await
+        .unwrap();
+    let ready = wait_ready(&b, "").await;
+    let status = text_of(
+        &b,
+        "return document.getElementById('search-status').textContent",
+    )
+    .await;
+    assert!(status.ends_with("results for “coaches”"), "{status}");
+    let count: usize = status.split(' ').next().unwrap().parse().unwrap();
+    assert!(count >= 3, "{status}");
+    let first_title = text_of(
+        &b,
+        "return document.querySelector('.result-title').innerHTML",
+    )
+    .await;
+    assert!(
+        first_title.contains("<mark>Coaching</mark>"),
+        "title matches rank first: {first_title}"
+    );
+    let found = marks(&b).await;
+    assert!(
+        found.iter().any(|m| m.eq_ignore_ascii_case("coaches")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|m| m.eq_ignore_ascii_case("coaching")),
+        "stemming: {found:?}"
+    );
+    let link = text_of(
+        &b,
+        "return document.querySelector('.result-title a').getAttribute('href')",
+    )
+    .await;
+    assert!(
+        link.starts_with("/case-studies/long-beach-coaching/"),
+        "{link}"
+    );
+    // Where a match sits under a heading, the result links to that heading, and names it.
+    let section = b
+        .client
+        .execute("const s = document.querySelector('.result-section a'); return s && [s.getAttribute('href'), s.textContent, !!document.getElementById(s.getAttribute('href').split('#')[1]) || s.getAttribute('href')];", vec![])
+        .await
+        .unwrap();
+    let section: Vec<serde_json::Value> =
+        serde_json::from_value(section).expect("a result names its section");
+    assert!(section[0].as_str().unwrap().contains('#'), "{section:?}");
+
+    // Typing: results follow the input, the last word matches as a prefix, and the URL keeps up.
+    let input = b.client.find(Locator::Id("search-input")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("district partner").await.unwrap();
+    let ready = wait_ready(&b, &ready).await;
+    let status = text_of(
+        &b,
+        "return document.getElementById('search-status').textContent",
+    )
+    .await;
+    assert!(status.contains("for “district partner”"), "{status}");
+    let found = marks(&b).await;
+    assert!(
+        found
+            .iter()
+            .any(|m| m.to_lowercase().starts_with("partner") && m.len() > 7),
+        "prefix match: {found:?}"
+    );
+    let url = b.client.current_url().await.unwrap();
+    assert_eq!(url.query(), Some("q=district+partner"));
+
+    // A facet narrows the results, shows counts, and goes into the URL.
+    let brief_label = b
+        .client
+        .find(Locator::Css("label[for='facet-kind-0']"))
+        .await
+        .unwrap();
+    assert!(
+        brief_label
+            .text()
+            .await
+            .unwrap()
+            .starts_with("CenterView Brief")
+    );
+    b.client
+        .find(Locator::Id("facet-kind-0"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_ready(&b, &ready).await;
+    let kinds: Vec<String> = serde_json::from_value(
+        b.client
+            .execute(
+                "return [...document.querySelectorAll('.result-kind')].map(k => k.textContent)",
+                vec![],
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| k.starts_with("CenterView Brief")),
+        "{kinds:?}"
+    );
+    assert!(
+        b.client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("q=district+partner&kind=brief")
+    );
+
+    // A quoted phrase matches the words together, and highlights them together.
+    b.client
+        .goto(&format!("{base}/search/?q=%22teacher+leaders%22"))
+        .await
+        .unwrap();
+    wait_ready(&b, "").await;
+    let found = marks(&b).await;
+    assert!(
+        !found.is_empty()
+            && found
+                .iter()
+                .all(|m| m.eq_ignore_ascii_case("teacher leaders")),
+        "{found:?}"
+    );
+
+    // No results says so, and suggests what to do.
+    b.client
+        .goto(&format!("{base}/search/?q=xylophonic"))
+        .await
+        .unwrap();
+    wait_ready(&b, "").await;
+    let status = text_of(
+        &b,
+        "return document.getElementById('search-status').textContent",
+    )
+    .await;
+    assert!(
+        status.starts_with("No results for “xylophonic”"),
+        "{status}"
+    );
+
+    // An empty query browses everything, newest first, with facet counts.
+    b.client.goto(&format!("{base}/search/")).await.unwrap();
+    wait_ready(&b, "").await;
+    let status = text_of(
+        &b,
+        "return document.getElementById('search-status').textContent",
+    )
+    .await;
+    assert!(status.ends_with("results"), "{status}");
+    assert!(
+        b.client
+            .find(Locator::Css("#facet-year-2019"))
+            .await
+            .is_ok()
+    );
+
+    // The header's search box works from any page, with no script on that page.
+    b.client.goto(&format!("{base}/briefs/")).await.unwrap();
+    let scripts = b
+        .client
+        .execute("return document.scripts.length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(scripts, serde_json::json!(0));
+    let header = b.client.find(Locator::Id("site-search-q")).await.unwrap();
+    header.send_keys("partnership").await.unwrap();
+    header.send_keys(&Key::Enter.to_string()).await.unwrap();
+    wait_ready(&b, "").await;
+    assert!(
+        b.client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("/search/?q=partnership")
+    );
+    assert!(!marks(&b).await.is_empty());
+
+    // Keyboard only: the input is labelled and focusable, Enter searches, Tab reaches a
+    // result link.
+    let labelled = b.client.execute("const i = document.getElementById('search-input'); return i.labels.length === 1 && document.getElementById('search-status').getAttribute('role') === 'status'", vec![]).await.unwrap();
+    assert_eq!(labelled, serde_json::json!(true));
+    let input = b.client.find(Locator::Id("search-input")).await.unwrap();
+    input.clear().await.unwrap();
+    let ready = text_of(&b, READY).await;
+    input
+        .send_keys(&format!("oakland{}", Key::Enter))
+        .await
+        .unwrap();
+    wait_ready(&b, &ready).await;
+    let mut reached = false;
+    for _ in 0..40 {
+        let active = b.client.active_element().await.unwrap();
+        active.send_keys(&Key::Tab.to_string()).await.unwrap();
+        let in_results = b
+            .client
+            .execute(
+                "return !!document.activeElement.closest('.result-title')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if in_results == serde_json::json!(true) {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab reaches the results");
+    let outline = b
+        .client
+        .execute(
+            "return getComputedStyle(document.activeElement).outlineStyle",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_ne!(outline, serde_json::json!("none"), "focus is visible");
+
+    // The browser stems exactly as the index did.
+    let words = vocabulary();
+    assert!(words.len() > 2_000, "a large vocabulary: {}", words.len());
+    let js = b
+        .client
+        .execute("const s = document.querySelector('[data-search]').stem; return arguments[0].map(w => s(w));", vec![serde_json::json!(words)])
+        .await
+        .unwrap();
+    let js: Vec<String> = serde_json::from_value(js).unwrap();
+    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    let mismatches: Vec<String> = words
+        .iter()
+        .zip(&js)
+        .filter(|(w, s)| stemmer.stem(w) != s.as_str())
+        .map(|(w, s)| format!("{w}: rust {} / js {s}", stemmer.stem(w)))
+        .collect();
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} words stem differently:\n{}",
+        mismatches.len(),
+        words.len(),
+        mismatches.join("\n")
+    );
+    b.close().await;
+}
+
+/// Words to check the browser's stemmer on: every word of the example site and of a small
+/// generated corpus, and the Snowball algorithm's special cases.
+fn vocabulary() -> Vec<String> {
+    use centerview::search::tokens::{fold, split};
+    let mut words: std::collections::BTreeSet<String> = [
+        "generous",
+        "generously",
+        "generation",
+        "communities",
+        "community",
+        "arsenal",
+        "skis",
+        "skies",
+        "dying",
+        "lying",
+        "tying",
+        "idly",
+        "gently",
+        "ugly",
+        "early",
+        "only",
+        "singly",
+        "sky",
+        "news",
+        "howe",
+        "atlas",
+        "cosmos",
+        "bias",
+        "andes",
+        "inning",
+        "innings",
+        "outing",
+        "outings",
+        "canning",
+        "herring",
+        "earring",
+        "proceed",
+        "proceeding",
+        "exceed",
+        "exceeded",
+        "succeed",
+        "succeeding",
+        "cared",
+        "hopping",
+        "filing",
+        "tanned",
+        "happy",
+        "happiness",
+        "cries",
+        "ties",
+        "gas",
+        "gaps",
+        "kiwis",
+        "classes",
+        "caress",
+        "cats",
+        "controllable",
+        "conditional",
+        "rationality",
+        "rational",
+        "feed",
+        "agreed",
+        "disagreed",
+        "plastered",
+        "bled",
+        "motoring",
+        "sing",
+        "conflated",
+        "troubled",
+        "sized",
+        "hoping",
+        "falling",
+        "hissing",
+        "fizzed",
+        "failing",
+        "filing",
+        "luxuriating",
+        "cry",
+        "by",
+        "say",
+        "yes",
+        "yesterday",
+        "toy",
+        "toys",
+        "boyish",
+        "relational",
+        "hopefulness",
+        "callousness",
+        "formality",
+        "sensitivity",
+        "sensibility",
+        "triplicate",
+        "formative",
+        "formalize",
+        "electriciti",
+        "electrical",
+        "hopeful",
+        "goodness",
+        "revival",
+        "allowance",
+        "inference",
+        "airliner",
+        "gyroscopic",
+        "adjustable",
+        "defensible",
+        "irritant",
+        "replacement",
+        "adjustment",
+        "dependent",
+        "adoption",
+        "homologou",
+        "communism",
+        "activate",
+        "angulariti",
+        "homologous",
+        "effective",
+        "bowdlerize",
+        "probate",
+        "rate",
+        "cease",
+        "controll",
+        "roll",
+        "consign",
+        "consigned",
+        "consigning",
+        "consignment",
+        "consistency",
+        "consistently",
+        "consolatory",
+        "consolingly",
+        "knackeries",
+        "kneeling",
+        "knightly",
+        "knives",
+        "fluently",
+        "lessli",
+        "fearlessly",
+        "hopefully",
+        "ogi",
+        "apology",
+        "analogi",
+        "analogies",
+        "anthology",
+        "yelling",
+        "ayy",
+        "y",
+        "yy",
+        "eyes",
+        "quickly",
+        "heavenly",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for entry in walkdir::WalkDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("content")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            let folded = fold(&std::fs::read_to_string(entry.path()).unwrap());
+            words.extend(split(&folded).map(|(_, t)| t.to_string()));
+        }
+    }
+    let corpus = tempfile::tempdir().unwrap();
+    centerview::corpus::generate(corpus.path(), 40, 3).unwrap();
+    for entry in walkdir::WalkDir::new(corpus.path()) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            let folded = fold(&std::fs::read_to_string(entry.path()).unwrap());
+            words.extend(split(&folded).map(|(_, t)| t.to_string()));
+        }
+    }
+    words.into_iter().collect()
+}

@@ -23,6 +23,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// `false` for `check`: everything but the write stage.
     pub write: bool,
+    /// Whether to write the search index (benchmarks measure its cost by turning it off).
+    pub search: bool,
 }
 
 impl Options {
@@ -33,6 +35,7 @@ impl Options {
             drafts: false,
             base_url: None,
             write: true,
+            search: true,
         }
     }
 }
@@ -177,8 +180,10 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     stage("render markdown", &mut stages);
     let mut outputs = render::render_outputs(&site, &theme, &bodies, &mut diags);
     stage("render templates", &mut stages);
-    outputs.extend(search::build(&site, &bodies));
-    stage("search index", &mut stages);
+    if options.search {
+        outputs.extend(search::build(&site, &bodies));
+        stage("search index", &mut stages);
+    }
 
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags));

@@ -96,6 +96,7 @@ pub fn run(cli: Cli) -> i32 {
                 drafts: site.drafts,
                 base_url,
                 write: true,
+                search: true,
             };
             run_build(&options, cli.quiet, cli.verbose, color)
         }
@@ -106,6 +107,7 @@ pub fn run(cli: Cli) -> i32 {
                 drafts: site.drafts,
                 base_url: None,
                 write: false,
+                search: true,
             };
             run_build(&options, cli.quiet, cli.verbose, color)
         }

@@ -276,6 +276,14 @@ pub fn generate(dir: &Path, pages: usize, seed: u64) -> io::Result<()> {
     let cases: Vec<usize> = (0..pages)
         .filter(|&i| plan[i].0 == "case-studies")
         .collect();
+    // Series: the first three briefs of every ten pages, numbered 1 to 3 in order.
+    let mut series: Vec<Option<(usize, usize)>> = vec![None; pages];
+    for group in 0..pages.div_ceil(10) {
+        let briefs = (group * 10..(group * 10 + 10).min(pages)).filter(|&i| plan[i].0 == "briefs");
+        for (part, i) in briefs.take(3).enumerate() {
+            series[i] = Some((group, part + 1));
+        }
+    }
 
     // Pages are independent given the plan: write them in parallel.
     use rayon::prelude::*;
@@ -316,14 +324,8 @@ pub fn generate(dir: &Path, pages: usize, seed: u64) -> io::Result<()> {
                 w.sentence(&mut summary);
                 let _ = writeln!(front, "summary: {}", yaml_text(summary.trim()));
             }
-            if *section == "briefs" && i % 10 < 3 {
-                // Series of three consecutive-numbered parts, grouped by tens.
-                let _ = writeln!(
-                    front,
-                    "series: Generated series {}\npart: {}",
-                    i / 10,
-                    i % 10 + 1
-                );
+            if let Some((group, part)) = series[i] {
+                let _ = writeln!(front, "series: Generated series {group}\npart: {part}");
             }
             if *section == "case-studies" {
                 let _ = writeln!(

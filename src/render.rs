@@ -317,13 +317,24 @@ pub fn render_outputs(
         });
     }
     for file in &theme.statics {
-        let (data, files) = match &file.origin {
+        let (mut data, files) = match &file.origin {
             crate::theme::Origin::Builtin(bytes) => (OutputData::Static(bytes), BTreeSet::new()),
             crate::theme::Origin::Site(path) => (
                 OutputData::Copy(path.clone()),
                 [format!("themes/{}/static/{}", site.config.theme, file.rel)].into(),
             ),
         };
+        // Scripts are sent compacted: readers download every byte.
+        if file.rel.ends_with(".js") {
+            let source = match &data {
+                OutputData::Static(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
+                OutputData::Copy(path) => std::fs::read_to_string(path).ok(),
+                OutputData::Bytes(_) => None,
+            };
+            if let Some(source) = source {
+                data = OutputData::Bytes(compact_script(&source).into_bytes());
+            }
+        }
         outputs.push(Output {
             path: file.rel.clone(),
             data,
@@ -334,6 +345,22 @@ pub fn render_outputs(
         });
     }
     outputs
+}
+
+/// A script without its full-line `//` comments, blank lines and indentation. Line breaks
+/// stay, so the script means exactly what it did (automatic semicolons included), provided it
+/// has no string or template literal spanning lines, which the theme's scripts never do.
+pub fn compact_script(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    for line in source.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -1040,6 +1067,15 @@ mod tests {
         let s = summary(None, Some(long.trim()));
         assert!(s.ends_with("word…"), "{s}");
         assert!(s.chars().count() <= SUMMARY_MAX + 1);
+    }
+
+    #[test]
+    fn scripts_lose_comments_and_indentation_only() {
+        let source = "// A comment.\n(() => {\n  const a = 1; // kept: not a full line\n\n  return a\n})();\n";
+        assert_eq!(
+            compact_script(source),
+            "(() => {\nconst a = 1; // kept: not a full line\nreturn a\n})();\n"
+        );
     }
 
     #[test]

@@ -12,9 +12,9 @@
 //!   a gzip stream after a header of offsets, so a phrase fetches one section with a Range
 //!   request;
 //! * `facets.bin` — gzip, column by column: kind, year, series and topics of every document;
-//! * `docs-<n>.bin` — the records of 512 documents (title, URL, kind, date, summary, body text,
-//!   headings), each gzip-compressed on its own, after a header of offsets, so one record is
-//!   one Range request.
+//! * `docs-<n>.bin` — the records of 512 documents, each in two parts: a head (title, URL,
+//!   kind, date, summary, headings, the start of the text; gzip) and a tail (the rest of the
+//!   text, plain UTF-8), after a header of offsets, so one part is one Range request.
 //!
 //! Documents are numbered newest first.
 //!
@@ -399,14 +399,17 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
     let facets = gzip(&facets, 9);
     mark("facets");
 
-    // Document records, compressed one by one, grouped in chunks behind a header of offsets.
+    // Document records: each document's head (title, URL, kind, date, summary, headings, and
+    // the first RECORD_HEAD characters of its text) and tail (the rest of the text), compressed
+    // one by one. Most matches show in the head, so most results fetch only that.
     let records: Vec<Vec<u8>> = order
         .par_iter()
         .enumerate()
-        .map(|(doc, &id)| {
+        .flat_map_iter(|(doc, &id)| {
             let page = &site.pages[id];
             let front = &page.src.front;
             let text = &docs[doc].text;
+            let cut = head_end(&text.text);
             let record = Record {
                 t: smarten(&front.title),
                 u: &page.url,
@@ -416,7 +419,8 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
                     front.summary.as_deref().map(smarten).as_deref(),
                     bodies.pages[id].first_paragraph.as_deref(),
                 ),
-                x: &text.text,
+                x: &text.text[..cut],
+                more: cut < text.text.len(),
                 // Offsets in UTF-16 code units, as JavaScript strings count them.
                 h: text
                     .headings
@@ -424,13 +428,21 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
                     .map(|h| (utf16_len(&text.text[..h.offset]), h.id.as_str()))
                     .collect(),
             };
-            gzip(
+            // Level 3: most of level 6's saving at half its cost, over the site's whole text.
+            let head = gzip(
                 &serde_json::to_vec(&record).expect("a record serializes"),
-                6,
-            )
+                3,
+            );
+            // Tails are fetched only when a match lies past the head: not worth compressing
+            // the whole site's text for.
+            let tail = text.text[cut..].as_bytes().to_vec();
+            [head, tail]
         })
         .collect();
-    let chunks: Vec<Vec<u8>> = records.chunks(DOCS_PER_CHUNK).map(with_offsets).collect();
+    let chunks: Vec<Vec<u8>> = records
+        .chunks(2 * DOCS_PER_CHUNK)
+        .map(with_offsets)
+        .collect();
     let position_files: Vec<Vec<u8>> = shards
         .chunks(POSITIONS_PER_FILE)
         .map(|group| {
@@ -445,17 +457,18 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
     mark("records");
 
     // A version that changes with the index, for cache busting.
-    let mut hash = Fnv::default();
+    let mut hash = rustc_hash::FxHasher::default();
     for (postings, positions) in &shards {
-        hash.write(postings);
-        hash.write(positions);
+        std::hash::Hasher::write(&mut hash, postings);
+        std::hash::Hasher::write(&mut hash, positions);
     }
-    hash.write(&facets);
+    std::hash::Hasher::write(&mut hash, &facets);
     for chunk in &chunks {
-        hash.write(chunk);
+        std::hash::Hasher::write(&mut hash, chunk);
     }
+    let version = std::hash::Hasher::finish(&hash);
     let manifest = Manifest {
-        version: format!("{:016x}", hash.0),
+        version: format!("{version:016x}"),
         docs: n,
         docs_per_chunk: DOCS_PER_CHUNK,
         shards: keys,
@@ -520,6 +533,20 @@ fn with_offsets(blobs: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
+/// The characters of text kept in a record's head.
+const RECORD_HEAD: usize = 1500;
+
+/// Where a record's head ends: at a space or line break after RECORD_HEAD characters.
+fn head_end(text: &str) -> usize {
+    let Some((at, _)) = text.char_indices().nth(RECORD_HEAD) else {
+        return text.len();
+    };
+    text[at..]
+        .find([' ', '\n'])
+        .map(|i| at + i)
+        .unwrap_or(text.len())
+}
+
 fn utf16_len(text: &str) -> usize {
     if text.is_ascii() {
         text.len()
@@ -541,8 +568,10 @@ struct Record<'a> {
     d: Option<String>,
     /// Summary.
     s: String,
-    /// Body text.
+    /// The start of the body text.
     x: &'a str,
+    /// Whether the text goes on, in the record's tail.
+    more: bool,
     /// Headings: (offset in `x`, id).
     h: Vec<(usize, &'a str)>,
 }
@@ -573,24 +602,6 @@ fn floor_boundary(text: &str, mut index: usize) -> usize {
         index -= 1;
     }
     index
-}
-
-/// FNV-1a, for a version string that changes with the index's bytes.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf29ce484222325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= b as u64;
-            self.0 = self.0.wrapping_mul(0x100000001b3);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -66,8 +66,12 @@ pub fn is_indexed(token: &str) -> bool {
 /// interned: a term is a small id, and [`StemCache::stem_of`] gives its text.
 pub struct StemCache {
     stemmer: Stemmer,
-    /// Raw word → its tokens' term ids (`None` for a stopword).
-    words: FxHashMap<Box<str>, Vec<Option<u32>>>,
+    /// Raw word → where its tokens' term ids are in `tokens` (start, count). Short words are
+    /// stored inline in the table, so a lookup touches no other memory.
+    words: FxHashMap<InlineWord, (u32, u32)>,
+    long_words: FxHashMap<Box<str>, (u32, u32)>,
+    /// Term ids of cached words' tokens (`None` for a stopword).
+    tokens: Vec<Option<u32>>,
     ids: FxHashMap<String, u32>,
     stems: Vec<Arc<str>>,
 }
@@ -77,6 +81,8 @@ impl Default for StemCache {
         StemCache {
             stemmer: Stemmer::create(Algorithm::English),
             words: FxHashMap::default(),
+            long_words: FxHashMap::default(),
+            tokens: Vec::new(),
             ids: FxHashMap::default(),
             stems: Vec::new(),
         }
@@ -89,27 +95,55 @@ impl StemCache {
         &self.stems[id as usize]
     }
 
-    fn word(&mut self, raw: &str) -> &[Option<u32>] {
-        if !self.words.contains_key(raw) {
-            let folded = fold(raw);
-            let mut ids = Vec::with_capacity(1);
-            for (_, token) in split(&folded) {
-                ids.push(is_indexed(token).then(|| {
-                    let stem = self.stemmer.stem(token);
-                    match self.ids.get(stem.as_ref()) {
-                        Some(&id) => id,
-                        None => {
-                            let id = self.stems.len() as u32;
-                            self.stems.push(Arc::from(stem.as_ref()));
-                            self.ids.insert(stem.into_owned(), id);
-                            id
-                        }
-                    }
-                }));
-            }
-            self.words.insert(raw.into(), ids);
+    fn word(&mut self, raw: &str) -> (u32, u32) {
+        let inline = InlineWord::new(raw);
+        let found = match &inline {
+            Some(key) => self.words.get(key),
+            None => self.long_words.get(raw),
+        };
+        if let Some(&found) = found {
+            return found;
         }
-        &self.words[raw]
+        let folded = fold(raw);
+        let start = self.tokens.len() as u32;
+        for (_, token) in split(&folded) {
+            let id = is_indexed(token).then(|| {
+                let stem = self.stemmer.stem(token);
+                match self.ids.get(stem.as_ref()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.stems.len() as u32;
+                        self.stems.push(Arc::from(stem.as_ref()));
+                        self.ids.insert(stem.into_owned(), id);
+                        id
+                    }
+                }
+            });
+            self.tokens.push(id);
+        }
+        let entry = (start, self.tokens.len() as u32 - start);
+        match inline {
+            Some(key) => self.words.insert(key, entry),
+            None => self.long_words.insert(raw.into(), entry),
+        };
+        entry
+    }
+}
+
+/// A word of up to 23 bytes, stored inline.
+#[derive(PartialEq, Eq, Hash)]
+struct InlineWord([u8; 24]);
+
+impl InlineWord {
+    fn new(word: &str) -> Option<InlineWord> {
+        let bytes = word.as_bytes();
+        if bytes.len() > 23 {
+            return None;
+        }
+        let mut key = [0u8; 24];
+        key[0] = bytes.len() as u8;
+        key[1..=bytes.len()].copy_from_slice(bytes);
+        Some(InlineWord(key))
     }
 }
 
@@ -130,19 +164,60 @@ pub fn terms(
     mut emit: impl FnMut(u32, u32),
 ) -> u32 {
     let mut position = first_position;
-    let mut rest = text;
-    while let Some(start) = rest.find(word_char) {
-        let after = &rest[start..];
-        let len = after.find(|c: char| !word_char(c)).unwrap_or(after.len());
-        for id in stems.word(&after[..len]) {
-            if let Some(id) = id {
-                emit(*id, position);
+    let mut i = 0;
+    while let Some(start) = next_word(text, i) {
+        let end = word_end(text, start);
+        let (first, count) = stems.word(&text[start..end]);
+        for k in first..first + count {
+            if let Some(id) = stems.tokens[k as usize] {
+                emit(id, position);
             }
             position += 1;
         }
-        rest = &after[len..];
+        i = end;
     }
     position
+}
+
+/// Whether each ASCII byte is a word character; other characters are decoded and tested.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'\'' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// The byte index of the first word character at or after `from`.
+fn next_word(text: &str, from: usize) -> Option<usize> {
+    scan(text, from, true)
+}
+
+/// The byte index just after the word starting at `from`.
+fn word_end(text: &str, from: usize) -> usize {
+    scan(text, from, false).unwrap_or(text.len())
+}
+
+/// The first index at or after `from` whose character is (or is not) a word character.
+fn scan(text: &str, from: usize, wanted: bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (is_word, len) = if b < 128 {
+            (ASCII_WORD[b as usize], 1)
+        } else {
+            let c = text[i..].chars().next().expect("a char boundary");
+            (word_char(c), c.len_utf8())
+        };
+        if is_word == wanted {
+            return Some(i);
+        }
+        i += len;
+    }
+    None
 }
 
 #[cfg(test)]

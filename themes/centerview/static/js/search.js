@@ -146,10 +146,11 @@
     }
     return docs;
   });
-  const record = memo(async (d) => {
-    const per = manifest.docs_per_chunk;
-    return JSON.parse(utf8.decode(await blob(`docs-${Math.floor(d / per)}.bin`, d % per)));
-  });
+  // A document's record is a head (title, URL, ..., the start of the text) and a tail (the
+  // rest of the text), fetched only when the head holds no match.
+  const part = (d, k) => blob(`docs-${Math.floor(d / manifest.docs_per_chunk)}.bin`, 2 * (d % manifest.docs_per_chunk) + k);
+  const record = memo(async (d) => JSON.parse(utf8.decode(await part(d, 0))));
+  const tail = memo(async (d) => utf8.decode(await part(d, 1)));
 
   // ---- Queries ----
   const stop = () => new Set(manifest.stopwords);
@@ -182,7 +183,7 @@
     const take = (entry) => entry && entry.docs.forEach((d, j) => hits.set(d, Math.max(hits.get(d) || 0, entry.impacts[j])));
     for (const s of word.stems) take((await shard(shardOf(s))).terms.get(s));
     if (word.prefix) {
-      const first = shardOf(word.prefix), last = Math.min(shardOf(word.prefix + '\uffff'), first + 2);
+      const first = shardOf(word.prefix), last = Math.min(shardOf(word.prefix + '\uffff'), first + 1);
       for (let i = first; i <= last; i++) for (const [term, entry] of (await shard(i)).terms) if (term.startsWith(word.prefix)) take(entry);
     }
     return hits;
@@ -326,7 +327,8 @@
     const slice = state.ranked.slice(from, from + PAGE), run = state.run;
     const items = await Promise.all(slice.map(async (d) => {
       const r = await record(d);
-      const ex = words.length ? excerpt(r.x, words, phrases) : null;
+      let ex = words.length ? excerpt(r.x, words, phrases) : null;
+      if (words.length && !ex && r.more) { r.x += await tail(d); r.more = false; ex = excerpt(r.x, words, phrases); }
       let url = r.u, section = '';
       if (ex) {
         const h = r.h.filter(([at]) => at <= ex.at).pop();

@@ -435,7 +435,7 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
             );
             // Tails are fetched only when a match lies past the head: not worth compressing
             // the whole site's text for.
-            let tail = text.text[cut..].as_bytes().to_vec();
+            let tail = text.text.as_bytes()[cut..].to_vec();
             [head, tail]
         })
         .collect();

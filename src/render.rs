@@ -18,10 +18,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// In [`Deps::files`]: the output depends on every page (the search index does).
+pub const EVERY_PAGE: &str = "content/**/*.md";
+
 /// What an output file was made from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Deps {
-    /// Source files, as shown to editors (`content/briefs/x.md`, `site.yaml`).
+    /// Source files, as shown to editors (`content/briefs/x.md`, `site.yaml`), or
+    /// [`EVERY_PAGE`].
     pub files: BTreeSet<String>,
     /// Theme templates by name (`page.html`).
     pub templates: BTreeSet<String>,

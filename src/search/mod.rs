@@ -13,8 +13,8 @@
 //!   request;
 //! * `facets.bin` — gzip, column by column: kind, year, series and topics of every document;
 //! * `docs-<n>.bin` — the records of 512 documents, each in two parts: a head (title, URL,
-//!   kind, date, summary, headings, the start of the text; gzip) and a tail (the rest of the
-//!   text, plain UTF-8), after a header of offsets, so one part is one Range request.
+//!   kind, date, summary, headings, the start of the text) and a tail (the rest of the text),
+//!   each gzip-compressed, after a header of offsets, so one part is one Range request.
 //!
 //! Documents are numbered newest first.
 //!
@@ -139,7 +139,9 @@ fn analyze(site: &Site, bodies: &Bodies, id: usize, stems: &mut StemCache) -> Do
             start..positions.len() as u32,
         ));
     }
-    grouped.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    // By partition only: the order of terms within one does not matter, and comparing
+    // strings here would cost more than the rest of the grouping.
+    grouped.sort_by_key(|g| g.0);
     let mut partitions = vec![0u32; PARTITIONS + 1];
     for (p, ..) in &grouped {
         partitions[p + 1] += 1;
@@ -433,9 +435,8 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
                 &serde_json::to_vec(&record).expect("a record serializes"),
                 3,
             );
-            // Tails are fetched only when a match lies past the head: not worth compressing
-            // the whole site's text for.
-            let tail = text.text.as_bytes()[cut..].to_vec();
+            // Tails are fetched less often than heads: compress them fast.
+            let tail = gzip(&text.text.as_bytes()[cut..], 1);
             [head, tail]
         })
         .collect();
@@ -481,12 +482,14 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
         first_year,
     };
 
+    // The index depends on every page: said once, not by naming thousands of files in each of
+    // hundreds of outputs.
     let deps = Deps {
-        files: site
-            .pages
-            .iter()
-            .map(|p| p.source().display.clone())
-            .collect(),
+        files: [
+            crate::render::EVERY_PAGE.to_string(),
+            "site.yaml".to_string(),
+        ]
+        .into(),
         templates: Default::default(),
     };
     let file = |path: String, bytes: Vec<u8>| Output {

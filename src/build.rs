@@ -90,125 +90,215 @@ impl Failure {
 
 /// Builds the site at `options.root`.
 pub fn build(options: &Options) -> Result<Report, Failure> {
-    let started = Instant::now();
-    let mut stages = Vec::new();
-    let mut lap = Instant::now();
-    let mut stage = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
-        stages.push((name, lap.elapsed()));
-        lap = Instant::now();
-    };
+    let mut session = Session::new(options)?;
+    let built = session.build(None)?;
+    session.finish(built)
+}
 
-    let root = write::absolute(&options.root).map_err(|e| {
-        Failure::usage(Diagnostic::io(
-            "cannot resolve the site folder",
-            &options.root,
-            &e,
-        ))
-    })?;
-    let config_path = root.join("site.yaml");
-    if !config_path.is_file() {
-        return Err(Failure::usage(
-            Diagnostic::error(format!(
-                "{} is not a CenterView site: it has no site.yaml",
-                root.display()
+/// A build that has been computed but not yet written.
+pub struct Built {
+    pub outputs: Vec<render::Output>,
+    pub warnings: Vec<Diagnostic>,
+    pub stages: Vec<(&'static str, Duration)>,
+    pub started: Instant,
+    /// Bodies and outputs rendered this time (the rest came from the cache).
+    pub rendered: render::RenderStats,
+}
+
+/// The build pipeline with its caches. A full build is a fresh session run once; `serve` and
+/// `watch` keep one session and run it again after every change, and the caches make it redo
+/// only what the change affects. Both go through exactly the same code, so an incremental
+/// build writes what a full build of the same sources would.
+pub struct Session {
+    pub options: Options,
+    pub root: PathBuf,
+    pub output: PathBuf,
+    load: content::LoadCache,
+    render: render::RenderCache,
+    theme: Option<Theme>,
+    registry: Registry,
+}
+
+impl Session {
+    /// Checks the site folder and the output folder.
+    pub fn new(options: &Options) -> Result<Session, Failure> {
+        let root = write::absolute(&options.root).map_err(|e| {
+            Failure::usage(Diagnostic::io(
+                "cannot resolve the site folder",
+                &options.root,
+                &e,
             ))
-            .help("run centerview in the site's folder, or pass --root DIR"),
-        ));
-    }
-    let output = match &options.output {
-        Some(o) => write::absolute(o),
-        None => Ok(root.join("output")),
-    }
-    .map_err(|e| {
-        Failure::usage(Diagnostic::io(
-            "cannot resolve the output folder",
-            &root,
-            &e,
-        ))
-    })?;
-    if options.write {
-        write::check_output(&root, &output).map_err(Failure::usage)?;
-    }
-
-    let mut diags: Vec<Diagnostic> = Vec::new();
-
-    // Load.
-    let config_text = std::fs::read_to_string(&config_path)
-        .map_err(|e| Failure::usage(Diagnostic::io("cannot read", &config_path, &e)))?;
-    let config_source = Source::new(config_path.clone(), "site.yaml".into(), &config_text);
-    let mut config = match Config::load(&config_source) {
-        Ok(c) => c,
-        Err(errors) => {
-            diags.extend(errors);
-            // Keep checking the content with stand-in settings.
-            Config {
-                title: "CenterView".into(),
-                description: String::new(),
-                base_url: "https://example.org/".into(),
-                theme: "centerview".into(),
-                language: "en".into(),
-            }
-        }
-    };
-    if let Some(url) = &options.base_url {
-        config
-            .set_base_url(url)
-            .map_err(|m| Failure::usage(Diagnostic::error(m)))?;
-    }
-    let theme = match Theme::load(&root, &config.theme) {
-        Ok(t) => Some(t),
-        Err(errors) => {
-            diags.extend(errors);
-            None
-        }
-    };
-    let content = content::load(&root, options.drafts, &mut diags);
-    stage("load", &mut stages);
-
-    // Resolve.
-    let tables = data::load(&content.data, &mut diags);
-    let site = resolve::resolve(root.clone(), config, content, tables, &mut diags);
-    stage("resolve", &mut stages);
-
-    // Render.
-    let Some(theme) = theme else {
-        return Err(fail(diags));
-    };
-    let registry = Registry::builtin();
-    let bodies = render::render_bodies(&site, &theme, &registry, &mut diags);
-    render::check_anchors(&site, &bodies, &mut diags);
-    stage("render markdown", &mut stages);
-    let mut outputs = render::render_outputs(&site, &theme, &bodies, &mut diags);
-    stage("render templates", &mut stages);
-    if options.search {
-        outputs.extend(search::build(&site, &bodies));
-        stage("search index", &mut stages);
-    }
-
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(fail(diags));
-    }
-
-    // Write.
-    if options.write {
-        write::write(&output, &outputs).map_err(|d| {
-            diags.push(d);
-            fail(std::mem::take(&mut diags))
         })?;
-        stage("write", &mut stages);
+        if !root.join("site.yaml").is_file() {
+            return Err(Failure::usage(
+                Diagnostic::error(format!(
+                    "{} is not a CenterView site: it has no site.yaml",
+                    root.display()
+                ))
+                .help("run centerview in the site's folder, or pass --root DIR"),
+            ));
+        }
+        let output = match &options.output {
+            Some(o) => write::absolute(o),
+            None => Ok(root.join("output")),
+        }
+        .map_err(|e| {
+            Failure::usage(Diagnostic::io(
+                "cannot resolve the output folder",
+                &root,
+                &e,
+            ))
+        })?;
+        if options.write {
+            write::check_output(&root, &output).map_err(Failure::usage)?;
+        }
+        Ok(Session {
+            options: options.clone(),
+            root,
+            output,
+            load: Default::default(),
+            render: Default::default(),
+            theme: None,
+            registry: Registry::builtin(),
+        })
     }
 
-    diagnostics::sort(&mut diags);
-    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
-    Ok(Report {
-        pages,
-        files: outputs.len(),
-        output,
-        elapsed: started.elapsed(),
-        stages,
-        warnings: diags,
-        deps: outputs.into_iter().map(|o| (o.path, o.deps)).collect(),
-    })
+    /// Runs load → resolve → render. `changed` names the files that changed since the last
+    /// run (`None`: assume everything did). Nothing is written.
+    pub fn build(
+        &mut self,
+        changed: Option<&std::collections::HashSet<PathBuf>>,
+    ) -> Result<Built, Failure> {
+        let started = Instant::now();
+        let mut stages = Vec::new();
+        let mut lap = Instant::now();
+        let mut stage = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
+            stages.push((name, lap.elapsed()));
+            lap = Instant::now();
+        };
+        let root = self.root.clone();
+        let mut diags: Vec<Diagnostic> = Vec::new();
+
+        // Load.
+        let config_path = root.join("site.yaml");
+        let config_text = std::fs::read_to_string(&config_path)
+            .map_err(|e| Failure::usage(Diagnostic::io("cannot read", &config_path, &e)))?;
+        let config_source = Source::new(config_path.clone(), "site.yaml".into(), &config_text);
+        let mut config = match Config::load(&config_source) {
+            Ok(c) => c,
+            Err(errors) => {
+                diags.extend(errors);
+                // Keep checking the content with stand-in settings.
+                Config {
+                    title: "CenterView".into(),
+                    description: String::new(),
+                    base_url: "https://example.org/".into(),
+                    theme: "centerview".into(),
+                    language: "en".into(),
+                }
+            }
+        };
+        if let Some(url) = &self.options.base_url {
+            config
+                .set_base_url(url)
+                .map_err(|m| Failure::usage(Diagnostic::error(m)))?;
+        }
+        // The theme is loaded again when a file under themes/ changed, or site.yaml names
+        // another theme.
+        let theme_changed =
+            changed.is_none_or(|c| c.iter().any(|p| p.starts_with(root.join("themes"))));
+        if theme_changed || self.theme.as_ref().is_none_or(|t| t.name != config.theme) {
+            self.theme = match Theme::load(&root, &config.theme) {
+                Ok(t) => Some(t),
+                Err(errors) => {
+                    diags.extend(errors);
+                    None
+                }
+            };
+        }
+        let content = content::load_cached(
+            &root,
+            self.options.drafts,
+            &mut self.load,
+            changed,
+            &mut diags,
+        );
+        stage("load", &mut stages);
+
+        // Resolve.
+        let tables = data::load(&content.data, &mut diags);
+        let site = resolve::resolve(root.clone(), config, content, tables, &mut diags);
+        stage("resolve", &mut stages);
+
+        // Render.
+        let Some(theme) = &self.theme else {
+            return Err(fail(diags));
+        };
+        let bodies =
+            render::render_bodies(&site, theme, &self.registry, &mut self.render, &mut diags);
+        render::check_anchors(&site, &bodies, &mut diags);
+        stage("render markdown", &mut stages);
+        let mut outputs =
+            render::render_outputs(&site, theme, &bodies, &mut self.render, &mut diags);
+        stage("render templates", &mut stages);
+        if self.options.search {
+            let fingerprint = search::fingerprint(&site, &bodies);
+            match &self.render.search {
+                Some((cached, files)) if *cached == fingerprint => {
+                    outputs.extend(files.iter().cloned())
+                }
+                _ => {
+                    let files = search::build(&site, &bodies);
+                    outputs.extend(files.iter().cloned());
+                    self.render.search = Some((fingerprint, files));
+                }
+            }
+            stage("search index", &mut stages);
+        }
+
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(fail(diags));
+        }
+        diagnostics::sort(&mut diags);
+        Ok(Built {
+            outputs,
+            warnings: diags,
+            stages,
+            started,
+            rendered: self.render.stats,
+        })
+    }
+
+    /// Writes a build to the output folder (atomically), and reports on it.
+    pub fn finish(&self, mut built: Built) -> Result<Report, Failure> {
+        if self.options.write {
+            let lap = Instant::now();
+            write::write(&self.output, &built.outputs).map_err(|d| {
+                let mut diags = std::mem::take(&mut built.warnings);
+                diags.push(d);
+                fail(diags)
+            })?;
+            built.stages.push(("write", lap.elapsed()));
+        }
+        let pages = built
+            .outputs
+            .iter()
+            .filter(|o| o.path.ends_with(".html"))
+            .count();
+        Ok(Report {
+            pages,
+            files: built.outputs.len(),
+            output: self.output.clone(),
+            elapsed: built.started.elapsed(),
+            stages: built.stages,
+            warnings: built.warnings,
+            deps: built
+                .outputs
+                .into_iter()
+                .map(|o| (o.path, o.deps))
+                .collect(),
+        })
+    }
 }
 
 fn fail(mut diags: Vec<Diagnostic>) -> Failure {

@@ -462,6 +462,7 @@ mod tests {
         DataTable {
             id: "t".into(),
             file: "content/data/t.yaml".into(),
+            hash: 0,
             title: "Who districts rely on".into(),
             source: None,
             n: Some(38),

@@ -72,6 +72,25 @@ enum Entry {
 /// Reads every content file under `root/content`. Problems are pushed to `diagnostics`; the
 /// returned content holds everything that could be read.
 pub fn load(root: &Path, drafts: bool, diagnostics: &mut Vec<Diagnostic>) -> Content {
+    load_cached(root, drafts, &mut LoadCache::default(), None, diagnostics)
+}
+
+/// What earlier loads read, so a rebuild re-reads only the files that changed.
+#[derive(Default)]
+pub struct LoadCache {
+    files: std::collections::HashMap<PathBuf, (Option<Loaded>, Vec<Diagnostic>)>,
+}
+
+/// Like [`load`], but reusing what `cache` holds for every file not in `changed` (all files
+/// are read when `changed` is `None`). The folder is always scanned again, so created,
+/// deleted and renamed files are seen.
+pub fn load_cached(
+    root: &Path,
+    drafts: bool,
+    cache: &mut LoadCache,
+    changed: Option<&std::collections::HashSet<PathBuf>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Content {
     let content_dir = root.join("content");
     let mut content = Content::default();
     if !content_dir.is_dir() {
@@ -168,16 +187,30 @@ pub fn load(root: &Path, drafts: bool, diagnostics: &mut Vec<Diagnostic>) -> Con
         }
     }
 
-    // Reading and front-matter parsing are independent per file: do them on all cores.
-    let loaded: Vec<(Option<Loaded>, Vec<Diagnostic>)> = entries
+    // Reading and front-matter parsing are independent per file: do them on all cores, for
+    // the files the cache cannot answer for.
+    let is_fresh =
+        |path: &Path| changed.is_some_and(|c| !c.contains(path)) && cache.files.contains_key(path);
+    let loaded: Vec<(PathBuf, Option<Loaded>, Vec<Diagnostic>, bool)> = entries
         .into_par_iter()
         .map(|entry| {
+            let path = entry.path().to_path_buf();
+            if is_fresh(&path) {
+                let (loaded, diags) = &cache.files[&path];
+                return (path, loaded.clone(), diags.clone(), false);
+            }
             let mut diags = Vec::new();
             let loaded = load_entry(entry, drafts, &mut diags);
-            (loaded, diags)
+            (path, loaded, diags, true)
         })
         .collect();
-    for (loaded, diags) in loaded {
+    let mut files = std::collections::HashMap::with_capacity(loaded.len());
+    for (path, loaded, diags, read) in loaded {
+        if read {
+            files.insert(path.clone(), (loaded.clone(), diags.clone()));
+        } else if let Some(entry) = cache.files.remove(&path) {
+            files.insert(path, entry);
+        }
         diagnostics.extend(diags);
         match loaded {
             Some(Loaded::Page(p)) => content.pages.push(*p),
@@ -187,14 +220,25 @@ pub fn load(root: &Path, drafts: bool, diagnostics: &mut Vec<Diagnostic>) -> Con
             None => {}
         }
     }
+    // Files no longer there drop out of the cache.
+    cache.files = files;
     content
 }
 
-enum Loaded {
+#[derive(Clone)]
+pub enum Loaded {
     Page(Box<SourcePage>),
     Intro(Intro),
     Data(Source),
     SkippedDraft(String),
+}
+
+impl Entry {
+    fn path(&self) -> &Path {
+        match self {
+            Entry::Page { path, .. } | Entry::Intro { path, .. } | Entry::Data { path, .. } => path,
+        }
+    }
 }
 
 fn load_entry(entry: Entry, drafts: bool, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {

@@ -88,6 +88,8 @@ pub struct DataTable {
     pub id: String,
     /// The YAML file, as shown to editors (`content/data/supports-used.yaml`).
     pub file: String,
+    /// A hash of the file's text.
+    pub hash: u64,
     pub title: String,
     pub source: Option<String>,
     pub n: Option<u64>,
@@ -225,6 +227,7 @@ fn load_one(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Option<DataTa
     let mut table = DataTable {
         id,
         file: source.display.clone(),
+        hash: source.hash,
         title: String::new(),
         source: None,
         n: None,

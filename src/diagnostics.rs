@@ -29,6 +29,8 @@ pub struct Source {
     pub display: String,
     /// The text, with a leading BOM removed and CRLF line endings made LF.
     pub text: Arc<str>,
+    /// A hash of the text: what incremental rebuilds compare to see whether it changed.
+    pub hash: u64,
 }
 
 impl Source {
@@ -39,10 +41,12 @@ impl Source {
         } else {
             text.into()
         };
+        let hash = hash_bytes(text.as_bytes());
         Source {
             path,
             display,
             text,
+            hash,
         }
     }
 
@@ -67,6 +71,14 @@ impl Source {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.text, offset)
     }
+}
+
+/// A fast, stable (within one build of the program) hash of bytes.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    std::hash::Hasher::write(&mut hasher, bytes);
+    std::hash::Hasher::write_usize(&mut hasher, bytes.len());
+    std::hash::Hasher::finish(&hasher)
 }
 
 /// The 1-based line and column (in characters) of a byte offset in `text`.

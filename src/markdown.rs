@@ -43,7 +43,8 @@ pub struct Heading {
 /// A link to `#fragment` on another page, checked once every page is rendered.
 #[derive(Debug, Clone)]
 pub struct AnchorCheck {
-    pub target: PageId,
+    /// The linked page, by its path under `content/` (stable across rebuilds).
+    pub target: String,
     pub fragment: String,
     /// Where the link is, in the linking file.
     pub span: Range<usize>,
@@ -58,7 +59,12 @@ pub struct Rendered {
     /// The plain text of the first paragraph, for summaries.
     pub first_paragraph: Option<String>,
     /// Pages this one links to.
-    pub links_to: Vec<PageId>,
+    /// Pages this one links to, by path under `content/`.
+    pub links_to: Vec<String>,
+    /// Assets this one links to, by path under `content/`.
+    pub assets: Vec<String>,
+    /// A hash of `html`.
+    pub html_hash: u64,
     pub anchor_checks: Vec<AnchorCheck>,
     pub endnote_count: usize,
     /// What the body's shortcodes used.
@@ -75,7 +81,7 @@ pub struct Records {
     /// Data tables, by id.
     pub tables: std::collections::BTreeSet<String>,
     /// Case studies shown on the page, boxed or in full.
-    pub case_studies: Vec<PageId>,
+    pub case_studies: Vec<String>,
 }
 
 /// What to render: a body of a source file.
@@ -526,11 +532,13 @@ impl<'e> Renderer<'_, '_, 'e> {
                 dest
             }
             Ok(Link::Page { id, url, fragment }) => {
-                self.rendered.links_to.push(id);
+                self.rendered
+                    .links_to
+                    .push(self.site.pages[id].src.rel.clone());
                 if let Some(fragment) = fragment {
                     if embedded.is_none() {
                         self.rendered.anchor_checks.push(AnchorCheck {
-                            target: id,
+                            target: self.site.pages[id].src.rel.clone(),
                             fragment: fragment.clone(),
                             span,
                         });
@@ -541,6 +549,10 @@ impl<'e> Renderer<'_, '_, 'e> {
                 }
             }
             Ok(Link::Url(url)) => url.into(),
+            Ok(Link::Asset { rel, url }) => {
+                self.rendered.assets.push(rel);
+                url.into()
+            }
             Err(_) if embedded.is_some() => dest,
             Err(failure) => {
                 let mut d = Diagnostic::error(failure.message).at(self.input.source, span);
@@ -637,6 +649,7 @@ impl<'e> Renderer<'_, '_, 'e> {
                 self.diagnostics.push(d);
             }
         }
+        self.rendered.html_hash = crate::diagnostics::hash_bytes(html.as_bytes());
         self.rendered.html = html;
         self.rendered.ids = self.ids.into_set();
         self.rendered
@@ -696,6 +709,11 @@ pub enum Link {
         fragment: Option<String>,
     },
     Url(String),
+    /// A file in `content/assets/`.
+    Asset {
+        rel: String,
+        url: String,
+    },
 }
 
 pub struct LinkFailure {
@@ -769,10 +787,13 @@ pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<L
                 .map(|s| utf8_percent_encode(s, PATH_SEGMENT).to_string())
                 .collect();
             let url = format!("{}{}", site.base_path(), encoded.join("/"));
-            Ok(Link::Url(match fragment {
-                Some(f) => format!("{url}#{f}"),
-                None => url,
-            }))
+            Ok(Link::Asset {
+                rel: asset.to_string(),
+                url: match fragment {
+                    Some(f) => format!("{url}#{f}"),
+                    None => url,
+                },
+            })
         }
         LinkTarget::Draft => fail(
             format!("the {what} `{dest}` goes to a draft, which this build leaves out"),

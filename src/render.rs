@@ -17,6 +17,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// In [`Deps::files`]: the output depends on every page (the search index does).
 pub const EVERY_PAGE: &str = "content/**/*.md";
@@ -31,14 +32,15 @@ pub struct Deps {
     pub templates: BTreeSet<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum OutputData {
-    Bytes(Vec<u8>),
+    /// Shared, so an incremental rebuild can keep an unchanged output without copying it.
+    Bytes(Arc<Vec<u8>>),
     Static(&'static [u8]),
     Copy(std::path::PathBuf),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Output {
     /// Path under the output folder (`briefs/x/index.html`).
     pub path: String,
@@ -49,23 +51,119 @@ pub struct Output {
 /// The rendered markdown of every page and intro.
 #[derive(Debug, Default)]
 pub struct Bodies {
-    pub pages: Vec<Rendered>,
+    pub pages: Vec<Arc<Rendered>>,
     pub home_intro: Option<Rendered>,
     pub section_intros: BTreeMap<Kind, Rendered>,
 }
 
-/// Renders every page's and intro's markdown, in parallel.
+/// What earlier builds rendered, with fingerprints of what each was made from, so a rebuild
+/// renders again only what a change affects. A fresh cache renders everything.
+#[derive(Default)]
+pub struct RenderCache {
+    /// By page path under `content/`: (fingerprint, body, its diagnostics).
+    bodies: std::collections::HashMap<String, (u64, Arc<Rendered>, Vec<Diagnostic>)>,
+    /// By output path: (fingerprint, bytes, dependencies).
+    outputs: std::collections::HashMap<String, (u64, Arc<Vec<u8>>, Deps)>,
+    /// The search index: (fingerprint, its files).
+    pub search: Option<(u64, Vec<Output>)>,
+    /// What the last build rendered.
+    pub stats: RenderStats,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RenderStats {
+    pub bodies: usize,
+    pub outputs: usize,
+}
+
+/// Hashes the inputs of something rendered.
+#[derive(Default)]
+pub struct Fingerprint(rustc_hash::FxHasher);
+
+impl Fingerprint {
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        std::hash::Hasher::write(&mut self.0, s.as_bytes());
+        std::hash::Hasher::write_u8(&mut self.0, 0xff);
+        self
+    }
+    pub fn u64(&mut self, v: u64) -> &mut Self {
+        std::hash::Hasher::write_u64(&mut self.0, v);
+        self
+    }
+    pub fn finish(&self) -> u64 {
+        std::hash::Hasher::finish(&self.0)
+    }
+}
+
+/// What every body depends on: the settings and the theme.
+pub fn global_fingerprint(site: &Site, theme: &Theme) -> u64 {
+    let mut f = Fingerprint::default();
+    let c = &site.config;
+    f.str(&c.title)
+        .str(&c.description)
+        .str(&c.base_url)
+        .str(&c.theme)
+        .str(&c.language)
+        .u64(theme.generation);
+    f.finish()
+}
+
+/// A body's fingerprint: its own text and everything its rendering looked at.
+fn body_fingerprint(
+    site: &Site,
+    global: u64,
+    source_hash: u64,
+    rendered: &Rendered,
+    file_hashes: &std::collections::HashMap<&str, u64>,
+) -> u64 {
+    let mut f = Fingerprint::default();
+    f.u64(global).u64(source_hash);
+    for rel in &rendered.links_to {
+        f.str(rel).str(
+            site.page_id(rel)
+                .map(|id| site.pages[id].url.as_str())
+                .unwrap_or("\u{0}missing"),
+        );
+    }
+    for asset in &rendered.assets {
+        f.str(asset)
+            .u64(matches!(site.lookup(asset), crate::resolve::LinkTarget::Asset(_)) as u64);
+    }
+    for file in &rendered.records.files {
+        f.str(file)
+            .u64(file_hashes.get(file.as_str()).copied().unwrap_or(0));
+    }
+    f.finish()
+}
+
+/// Renders every page's and intro's markdown, in parallel, reusing from `cache` each body
+/// whose fingerprint has not changed.
 pub fn render_bodies(
     site: &Site,
     theme: &Theme,
     registry: &Registry,
+    cache: &mut RenderCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Bodies {
-    let results: Vec<(Rendered, Vec<Diagnostic>)> = site
+    let global = global_fingerprint(site, theme);
+    // The current hash of every file a body can depend on: pages and data tables.
+    let file_hashes: std::collections::HashMap<&str, u64> = site
+        .pages
+        .iter()
+        .map(|p| (p.source().display.as_str(), p.source().hash))
+        .chain(site.tables.values().map(|t| (t.file.as_str(), t.hash)))
+        .collect();
+    let results: Vec<(u64, Arc<Rendered>, Vec<Diagnostic>, bool)> = site
         .pages
         .par_iter()
         .enumerate()
         .map(|(id, page)| {
+            if let Some((fingerprint, rendered, diags)) = cache.bodies.get(&page.src.rel)
+                && body_fingerprint(site, global, page.source().hash, rendered, &file_hashes)
+                    == *fingerprint
+            {
+                return (*fingerprint, rendered.clone(), diags.clone(), false);
+            }
             let mut diags = Vec::new();
             let dir = page.src.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             let input = Input {
@@ -74,17 +172,27 @@ pub fn render_bodies(
                 dir,
                 page: Some(id),
             };
-            (
-                markdown::render(&input, site, theme, registry, &mut diags),
-                diags,
-            )
+            let rendered = markdown::render(&input, site, theme, registry, &mut diags);
+            let fingerprint =
+                body_fingerprint(site, global, page.source().hash, &rendered, &file_hashes);
+            (fingerprint, Arc::new(rendered), diags, true)
         })
         .collect();
     let mut bodies = Bodies::default();
-    for (rendered, diags) in results {
-        diagnostics.extend(diags);
+    let mut fresh = std::collections::HashMap::with_capacity(results.len());
+    cache.stats.bodies = 0;
+    for ((fingerprint, rendered, diags, rendered_now), page) in results.into_iter().zip(&site.pages)
+    {
+        cache.stats.bodies += rendered_now as usize;
+        diagnostics.extend(diags.iter().cloned());
+        // A body with errors is never reused: its problems must be looked at again.
+        if !diags.iter().any(Diagnostic::is_error) {
+            fresh.insert(page.src.rel.clone(), (fingerprint, rendered.clone(), diags));
+        }
         bodies.pages.push(rendered);
     }
+    cache.bodies = fresh;
+
     let intro = |intro: &crate::content::Intro, diagnostics: &mut Vec<Diagnostic>| {
         let input = Input {
             source: &intro.source,
@@ -108,46 +216,38 @@ pub fn render_bodies(
 
 /// Checks links to `#anchors` on other pages, now that every page's ids are known.
 pub fn check_anchors(site: &Site, bodies: &Bodies, diagnostics: &mut Vec<Diagnostic>) {
+    let intros = bodies
+        .home_intro
+        .iter()
+        .map(|r| (site.home_intro.as_ref().map(|i| &i.source), r))
+        .chain(bodies.section_intros.iter().map(|(kind, r)| {
+            (
+                site.section(*kind)
+                    .and_then(|s| s.intro.as_ref())
+                    .map(|i| &i.source),
+                r,
+            )
+        }));
     let all = bodies
         .pages
         .iter()
         .enumerate()
-        .map(|(id, r)| (Some(id), r))
-        .chain(bodies.home_intro.iter().map(|r| (None, r)));
-    for (from, rendered) in all {
+        .map(|(id, r)| (Some(site.pages[id].source()), r.as_ref()))
+        .chain(intros);
+    for (source, rendered) in all {
+        let Some(source) = source else { continue };
         for check in &rendered.anchor_checks {
-            let target = &bodies.pages[check.target];
-            if !target.ids.contains(&check.fragment) {
-                let source = match from {
-                    Some(id) => site.pages[id].source(),
-                    None => &site.home_intro.as_ref().expect("home intro").source,
-                };
-                let page = &site.pages[check.target];
+            let Some(target) = site.page_id(&check.target) else {
+                continue;
+            };
+            let ids = &bodies.pages[target].ids;
+            if !ids.contains(&check.fragment) {
                 diagnostics.push(markdown::missing_anchor(
                     source,
                     check.span.clone(),
                     &check.fragment,
-                    &page.source().display,
-                    target.ids.iter().map(String::as_str),
-                ));
-            }
-        }
-    }
-    for (kind, rendered) in &bodies.section_intros {
-        for check in &rendered.anchor_checks {
-            let target = &bodies.pages[check.target];
-            if !target.ids.contains(&check.fragment) {
-                let source = &site
-                    .section(*kind)
-                    .and_then(|s| s.intro.as_ref())
-                    .expect("intro")
-                    .source;
-                diagnostics.push(markdown::missing_anchor(
-                    source,
-                    check.span.clone(),
-                    &check.fragment,
-                    &site.pages[check.target].source().display,
-                    target.ids.iter().map(String::as_str),
+                    &site.pages[target].source().display,
+                    ids.iter().map(String::as_str),
                 ));
             }
         }
@@ -274,6 +374,10 @@ struct Renderer<'a> {
     table_users: BTreeMap<String, Vec<PageId>>,
     /// Every page's listing card, serialized once.
     refs: Vec<tera::Value>,
+    /// A fingerprint of every page's card.
+    card_fps: Vec<u64>,
+    /// A fingerprint of what every HTML output shares: settings, navigation, data, theme.
+    site_fp: u64,
 }
 
 /// Renders every output file. Template failures are reported as diagnostics.
@@ -281,6 +385,7 @@ pub fn render_outputs(
     site: &Site,
     theme: &Theme,
     bodies: &Bodies,
+    cache: &mut RenderCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Output> {
     let r = Renderer::new(site, theme, bodies);
@@ -301,15 +406,41 @@ pub fn render_outputs(
     ]);
     jobs.extend(site.tables.keys().map(|id| Job::Csv(id.as_str())));
 
-    let results: Vec<Result<Output, Diagnostic>> =
-        jobs.par_iter().map(|job| r.render(*job)).collect();
+    // Render what changed; take the rest from the cache.
+    let results: Vec<(u64, bool, Result<Output, Diagnostic>)> = jobs
+        .par_iter()
+        .map(|&job| {
+            let fingerprint = r.fingerprint(job);
+            let path = r.path(job);
+            if let Some((cached, bytes, deps)) = cache.outputs.get(&path)
+                && *cached == fingerprint
+            {
+                let output = Output {
+                    path,
+                    data: OutputData::Bytes(bytes.clone()),
+                    deps: deps.clone(),
+                };
+                return (fingerprint, false, Ok(output));
+            }
+            (fingerprint, true, r.render(job))
+        })
+        .collect();
     let mut outputs = Vec::with_capacity(results.len() + site.assets.len() + theme.statics.len());
-    for result in results {
+    let mut fresh = std::collections::HashMap::with_capacity(results.len());
+    cache.stats.outputs = 0;
+    for (fingerprint, rendered, result) in results {
+        cache.stats.outputs += rendered as usize;
         match result {
-            Ok(o) => outputs.push(o),
+            Ok(o) => {
+                if let OutputData::Bytes(bytes) = &o.data {
+                    fresh.insert(o.path.clone(), (fingerprint, bytes.clone(), o.deps.clone()));
+                }
+                outputs.push(o)
+            }
             Err(d) => diagnostics.push(d),
         }
     }
+    cache.outputs = fresh;
     for asset in &site.assets {
         outputs.push(Output {
             path: asset.rel.clone(),
@@ -336,7 +467,7 @@ pub fn render_outputs(
                 OutputData::Bytes(_) => None,
             };
             if let Some(source) = source {
-                data = OutputData::Bytes(compact_script(&source).into_bytes());
+                data = OutputData::Bytes(Arc::new(compact_script(&source).into_bytes()));
             }
         }
         outputs.push(Output {
@@ -425,16 +556,28 @@ impl<'a> Renderer<'a> {
             series_url: format!("{base}series/"),
             feed_url: format!("{base}atom.xml"),
         };
-        let refs = site
+        let (refs, card_fps): (Vec<tera::Value>, Vec<u64>) = site
             .pages
             .par_iter()
             .enumerate()
-            .map(|(id, _)| tera::Value::from_serializable(&page_ref(site, bodies, id)))
-            .collect();
+            .map(|(id, _)| {
+                let card = page_ref(site, bodies, id);
+                let json = serde_json::to_vec(&card).expect("a card serializes");
+                (
+                    tera::Value::from_serializable(&card),
+                    crate::diagnostics::hash_bytes(&json),
+                )
+            })
+            .unzip();
         let mut featured_in: BTreeMap<PageId, Vec<PageId>> = BTreeMap::new();
         let mut table_users: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
         for (id, body) in bodies.pages.iter().enumerate() {
-            for &case in &body.records.case_studies {
+            for case in body
+                .records
+                .case_studies
+                .iter()
+                .filter_map(|rel| site.page_id(rel))
+            {
                 let hosts = featured_in.entry(case).or_default();
                 if case != id && !hosts.contains(&id) {
                     hosts.push(id);
@@ -460,6 +603,15 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|(id, t)| (id.as_str(), table_ctx(t, base)))
             .collect();
+        let mut site_fp = Fingerprint::default();
+        site_fp
+            .u64(crate::diagnostics::hash_bytes(
+                &serde_json::to_vec(&site_ctx).expect("site serializes"),
+            ))
+            .u64(crate::diagnostics::hash_bytes(
+                &serde_json::to_vec(&data_ctx).expect("data serializes"),
+            ))
+            .u64(global_fingerprint(site, theme));
         Renderer {
             site,
             theme,
@@ -469,7 +621,151 @@ impl<'a> Renderer<'a> {
             featured_in,
             table_users,
             refs,
+            card_fps,
+            site_fp: site_fp.finish(),
         }
+    }
+
+    /// Where a job's output goes.
+    fn path(&self, job: Job) -> String {
+        let site = self.site;
+        match job {
+            Job::Page(id) => site.pages[id].output.clone(),
+            Job::Section(kind) => site
+                .section(kind)
+                .map(|s| s.output.clone())
+                .unwrap_or_default(),
+            Job::Topic(i) => site.topics[i].output.clone(),
+            Job::Series(i) => site.series[i].output.clone(),
+            Job::Home => "index.html".into(),
+            Job::Topics => "topics/index.html".into(),
+            Job::SeriesList => "series/index.html".into(),
+            Job::NotFound => "404.html".into(),
+            Job::Feed => "atom.xml".into(),
+            Job::Sitemap => "sitemap.xml".into(),
+            Job::DataIndex => "data/index.html".into(),
+            Job::Search => "search/index.html".into(),
+            Job::Csv(id) => format!("data/{id}.csv"),
+        }
+    }
+
+    /// A fingerprint of everything a job's template sees: equal fingerprints, equal bytes.
+    fn fingerprint(&self, job: Job) -> u64 {
+        let site = self.site;
+        let mut f = Fingerprint::default();
+        f.u64(self.site_fp).str(&self.path(job));
+        let cards = |f: &mut Fingerprint, ids: &[PageId]| {
+            f.u64(ids.len() as u64);
+            for &id in ids {
+                f.u64(self.card_fps[id]);
+            }
+        };
+        match job {
+            Job::Page(id) => {
+                let body = &self.bodies.pages[id];
+                f.u64(self.card_fps[id])
+                    .u64(body.html_hash)
+                    .str(site.pages[id].kind.name());
+                if let Some((series, _)) = site.series_of(id) {
+                    cards(&mut f, &series.parts);
+                }
+                cards(
+                    &mut f,
+                    self.featured_in.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+                );
+                let shown: Vec<PageId> = body
+                    .records
+                    .case_studies
+                    .iter()
+                    .filter_map(|rel| site.page_id(rel))
+                    .collect();
+                cards(&mut f, &shown);
+            }
+            Job::Section(kind) => {
+                let section = site.section(kind).expect("section exists");
+                if let Some(intro) = &section.intro {
+                    f.str(intro.title.as_deref().unwrap_or(""));
+                }
+                f.u64(
+                    self.bodies
+                        .section_intros
+                        .get(&kind)
+                        .map(|r| r.html_hash)
+                        .unwrap_or(0),
+                );
+                cards(&mut f, &section.pages);
+            }
+            Job::Topic(i) => {
+                f.str(&site.topics[i].name);
+                cards(&mut f, &site.topics[i].pages);
+            }
+            Job::Series(i) => {
+                f.str(&site.series[i].title)
+                    .u64(site.series[i].total as u64);
+                cards(&mut f, &site.series[i].parts);
+            }
+            Job::Home | Job::Topics | Job::SeriesList => {
+                if let Some(intro) = &site.home_intro {
+                    f.str(intro.title.as_deref().unwrap_or(""));
+                }
+                f.u64(
+                    self.bodies
+                        .home_intro
+                        .as_ref()
+                        .map(|r| r.html_hash)
+                        .unwrap_or(0),
+                );
+                for section in &site.sections {
+                    cards(&mut f, &section.pages);
+                }
+                for topic in &site.topics {
+                    f.str(&topic.name).u64(topic.pages.len() as u64);
+                }
+                for series in &site.series {
+                    f.str(&series.title).u64(series.total as u64);
+                    cards(&mut f, &series.parts);
+                }
+            }
+            Job::NotFound | Job::Search => {}
+            Job::Feed => {
+                for (id, page) in site.pages.iter().enumerate() {
+                    if page.src.front.date.is_some() {
+                        f.u64(self.card_fps[id])
+                            .u64(self.bodies.pages[id].html_hash);
+                    }
+                }
+            }
+            Job::Sitemap => {
+                for page in &site.pages {
+                    f.str(&page.url).str(&format!(
+                        "{:?}",
+                        page.src.front.updated.or(page.src.front.date)
+                    ));
+                }
+                for topic in &site.topics {
+                    f.str(&topic.url);
+                }
+                for series in &site.series {
+                    f.str(&series.url);
+                }
+            }
+            Job::DataIndex => {
+                for table in site.tables.values() {
+                    f.u64(table.hash);
+                    cards(
+                        &mut f,
+                        self.table_users
+                            .get(&table.id)
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[]),
+                    );
+                }
+            }
+            Job::Csv(id) => {
+                f.u64(site.tables[id].hash);
+            }
+        }
+        f.finish()
     }
 
     fn cards(&self, ids: &[PageId]) -> tera::Value {
@@ -515,7 +811,7 @@ impl<'a> Renderer<'a> {
                 deps.files.insert(table.file.clone());
                 return Ok(Output {
                     path: format!("data/{id}.csv"),
-                    data: OutputData::Bytes(table.to_csv().into_bytes()),
+                    data: OutputData::Bytes(Arc::new(table.to_csv().into_bytes())),
                     deps,
                 });
             }
@@ -606,7 +902,12 @@ impl<'a> Renderer<'a> {
                 }
                 context.insert_value("featured_in", self.cards(&featured));
                 let mut shown: Vec<PageId> = Vec::new();
-                for &case in &body.records.case_studies {
+                for case in body
+                    .records
+                    .case_studies
+                    .iter()
+                    .filter_map(|rel| site.page_id(rel))
+                {
                     if case != id && !shown.contains(&case) {
                         shown.push(case);
                     }
@@ -615,7 +916,7 @@ impl<'a> Renderer<'a> {
                 deps.templates
                     .extend(body.records.templates.iter().cloned());
                 deps.files.extend(body.records.files.iter().cloned());
-                for &linked in &body.links_to {
+                for linked in body.links_to.iter().filter_map(|rel| site.page_id(rel)) {
                     deps.files
                         .insert(site.pages[linked].source().display.clone());
                 }
@@ -883,7 +1184,7 @@ impl<'a> Renderer<'a> {
         })?;
         Ok(Output {
             path,
-            data: OutputData::Bytes(html.into_bytes()),
+            data: OutputData::Bytes(Arc::new(html.into_bytes())),
             deps,
         })
     }

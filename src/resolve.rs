@@ -143,6 +143,11 @@ impl Site {
         self.by_rel.keys().map(String::as_str)
     }
 
+    /// The page at this path under `content/`.
+    pub fn page_id(&self, rel: &str) -> Option<PageId> {
+        self.by_rel.get(rel).copied()
+    }
+
     /// The case study with this slug.
     pub fn case_study(&self, slug: &str) -> Option<PageId> {
         self.pages

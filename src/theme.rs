@@ -26,6 +26,8 @@ pub struct StaticFile {
 }
 
 pub struct Theme {
+    /// The theme's name (`centerview`).
+    pub name: String,
     tera: tera::Tera,
     /// Template name → where it came from.
     pub templates: BTreeMap<String, Origin>,
@@ -33,6 +35,8 @@ pub struct Theme {
     /// Template name → every template it needs (itself, what it extends and includes, and the
     /// shared components), for the dependency record.
     closures: HashMap<String, BTreeSet<String>>,
+    /// A hash of every template and static file: changes when any of them does.
+    pub generation: u64,
 }
 
 impl std::fmt::Debug for Theme {
@@ -131,7 +135,25 @@ impl Theme {
         }
 
         let closures = template_closures(&sources);
+        let mut fingerprint = crate::render::Fingerprint::default();
+        for (name, text) in &sources {
+            fingerprint.str(name).str(text);
+        }
+        for (rel, origin) in &statics {
+            fingerprint.str(rel);
+            match origin {
+                Origin::Builtin(bytes) => fingerprint.u64(crate::diagnostics::hash_bytes(bytes)),
+                Origin::Site(path) => fingerprint.u64(
+                    std::fs::read(path)
+                        .map(|b| crate::diagnostics::hash_bytes(&b))
+                        .unwrap_or(0),
+                ),
+            };
+        }
+        let generation = fingerprint.finish();
         Ok(Theme {
+            name: name.to_string(),
+            generation,
             tera,
             templates,
             statics: statics

@@ -137,7 +137,7 @@ fn write_tree(dir: &Path, outputs: &[Output]) -> Result<(), Diagnostic> {
     outputs.par_iter().try_for_each(|o| {
         let path = dir.join(&o.path);
         let result = match &o.data {
-            OutputData::Bytes(bytes) => std::fs::write(&path, bytes),
+            OutputData::Bytes(bytes) => std::fs::write(&path, bytes.as_slice()),
             OutputData::Static(bytes) => std::fs::write(&path, bytes),
             OutputData::Copy(from) => std::fs::copy(from, &path).map(|_| ()),
         };
@@ -250,7 +250,7 @@ mod tests {
     fn out(path: &str, text: &str) -> Output {
         Output {
             path: path.into(),
-            data: OutputData::Bytes(text.as_bytes().to_vec()),
+            data: OutputData::Bytes(std::sync::Arc::new(text.as_bytes().to_vec())),
             deps: Deps::default(),
         }
     }

@@ -180,6 +180,21 @@ struct Manifest<'a> {
     first_year: i16,
 }
 
+/// What the index is made from: when this is unchanged, so is the index.
+pub fn fingerprint(site: &Site, bodies: &Bodies) -> u64 {
+    let mut f = crate::render::Fingerprint::default();
+    for (page, body) in site.pages.iter().zip(&bodies.pages) {
+        f.str(&page.url).u64(page.source().hash).u64(body.html_hash);
+    }
+    for topic in &site.topics {
+        f.str(&topic.name);
+    }
+    for series in &site.series {
+        f.str(&series.title);
+    }
+    f.finish()
+}
+
 /// Shards per positions file.
 const POSITIONS_PER_FILE: usize = 16;
 
@@ -494,7 +509,7 @@ pub fn build(site: &Site, bodies: &Bodies) -> Vec<Output> {
     };
     let file = |path: String, bytes: Vec<u8>| Output {
         path,
-        data: OutputData::Bytes(bytes),
+        data: OutputData::Bytes(Arc::new(bytes)),
         deps: deps.clone(),
     };
     let mut outputs = Vec::with_capacity(shards.len() + chunks.len() + position_files.len() + 2);

@@ -58,7 +58,7 @@ impl Shortcode for CaseStudy {
             return Err(cycle(call, env, target));
         }
         let page = &site.pages[target];
-        env.case_studies.push(target);
+        env.case_studies.push(page.src.rel.clone());
         env.files.insert(page.source().display.clone());
 
         let front = &page.src.front;

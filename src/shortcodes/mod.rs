@@ -196,7 +196,8 @@ pub struct Env<'a> {
     /// Data tables used, by id.
     pub tables: BTreeSet<String>,
     /// Case studies shown, boxed or in full, in page order.
-    pub case_studies: Vec<PageId>,
+    /// By path under `content/`.
+    pub case_studies: Vec<String>,
     /// The pages being embedded, outermost first (the page itself at the bottom), to catch
     /// a case study that embeds itself.
     pub embedding: Vec<PageId>,

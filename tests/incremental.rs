@@ -1,0 +1,262 @@
+//! Incremental rebuilds write exactly what a clean build writes. A sequence of edits is
+//! applied to a generated site through one long-lived session (as `serve` and `watch` do);
+//! after each, its outputs are compared byte for byte with a fresh session's full build.
+
+use centerview::build::{Built, Options, Session};
+use centerview::render::OutputData;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+fn bytes(built: &Built) -> BTreeMap<String, Vec<u8>> {
+    built
+        .outputs
+        .iter()
+        .map(|o| {
+            let data = match &o.data {
+                OutputData::Bytes(b) => b.as_ref().clone(),
+                OutputData::Static(b) => b.to_vec(),
+                OutputData::Copy(path) => std::fs::read(path).unwrap(),
+            };
+            (o.path.clone(), data)
+        })
+        .collect()
+}
+
+fn options(root: &Path) -> Options {
+    let mut options = Options::new(root);
+    options.write = false;
+    options
+}
+
+fn clean(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut session = Session::new(&options(root)).unwrap();
+    let built = session.build(None).unwrap_or_else(|f| {
+        panic!(
+            "clean build failed: {:?}",
+            f.diagnostics
+                .iter()
+                .map(|d| d.render(false))
+                .collect::<Vec<_>>()
+        )
+    });
+    bytes(&built)
+}
+
+struct Step {
+    name: &'static str,
+    /// Applies the edit; returns the paths it touched.
+    edit: Box<dyn Fn(&Path) -> Vec<PathBuf>>,
+    /// Whether the build should fail after it.
+    fails: bool,
+}
+
+fn write(path: PathBuf, text: &str) -> PathBuf {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn first(root: &Path, section: &str) -> PathBuf {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("content").join(section))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
+        .unwrap()
+}
+
+#[test]
+fn every_edit_through_the_incremental_path_matches_a_clean_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    centerview::corpus::generate(&root, 120, 11).unwrap();
+    let mut session = Session::new(&options(&root)).unwrap();
+    let first_build = session.build(None).unwrap();
+    assert_eq!(bytes(&first_build), clean(&root));
+    let total_pages = first_build.rendered.bodies;
+
+    let steps: Vec<Step> = vec![
+        Step {
+            name: "body edit",
+            edit: Box::new(|root| {
+                let path = first(root, "briefs");
+                let text = std::fs::read_to_string(&path).unwrap();
+                vec![write(
+                    path,
+                    &format!("{text}\nA new closing paragraph about coaching.\n"),
+                )]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "title change",
+            edit: Box::new(|root| {
+                let path = first(root, "case-studies");
+                let text = std::fs::read_to_string(&path).unwrap();
+                let (front, body) = text.split_once("\n---\n").unwrap();
+                let front: Vec<String> = front
+                    .lines()
+                    .map(|l| {
+                        if l.starts_with("title:") {
+                            "title: \"A renamed case study\"".to_string()
+                        } else {
+                            l.to_string()
+                        }
+                    })
+                    .collect();
+                vec![write(path, &format!("{}\n---\n{body}", front.join("\n")))]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "new page",
+            edit: Box::new(|root| {
+                let brief = first(root, "briefs");
+                let name = brief.file_name().unwrap().to_string_lossy();
+                vec![write(
+                    root.join("content/posts/brand-new.md"),
+                    &format!(
+                        "---\ntitle: A brand new post\ndate: 2030-01-01\ntopics: [Coaching, A new topic]\n---\nIt links to [the first brief](../briefs/{name}).\n"
+                    ),
+                )]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "renamed page",
+            edit: Box::new(|root| {
+                let from = root.join("content/posts/brand-new.md");
+                let to = root.join("content/posts/renamed-new.md");
+                std::fs::rename(&from, &to).unwrap();
+                vec![from, to]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "deleted page",
+            edit: Box::new(|root| {
+                let path = root.join("content/posts/renamed-new.md");
+                std::fs::remove_file(&path).unwrap();
+                vec![path]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "data table edit",
+            edit: Box::new(|root| {
+                let path = root.join("content/data/table-0.yaml");
+                let text = std::fs::read_to_string(&path).unwrap();
+                // A new title and a new (valid) first value.
+                let at = text.find("value: ").unwrap() + "value: ".len();
+                let end = at + text[at..].find(' ').unwrap();
+                let edited = format!("{}42{}", &text[..at], &text[end..]).replacen(
+                    "title:",
+                    "title: \"Edited\" #",
+                    1,
+                );
+                vec![write(path, &edited)]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "template edit",
+            edit: Box::new(|_| vec![]),
+            fails: false,
+        },
+        Step {
+            name: "broken front matter",
+            edit: Box::new(|root| {
+                let path = first(root, "insights");
+                let text = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(root.join("saved.txt"), &text).unwrap();
+                vec![write(path, &text.replacen("title:", "titel:", 1))]
+            }),
+            fails: true,
+        },
+        Step {
+            name: "fixed front matter",
+            edit: Box::new(|root| {
+                let path = first(root, "insights");
+                let text = std::fs::read_to_string(root.join("saved.txt")).unwrap();
+                vec![write(path, &text)]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "site.yaml change",
+            edit: Box::new(|root| {
+                vec![write(
+                    root.join("site.yaml"),
+                    "title: CenterView Renamed\ndescription: Changed\nbase_url: https://example.org/\n",
+                )]
+            }),
+            fails: false,
+        },
+    ];
+
+    for step in &steps {
+        let mut changed: Vec<PathBuf> = (step.edit)(&root);
+        if step.name == "template edit" {
+            let template = root.join("themes/centerview/templates/page.html");
+            let builtin = std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/centerview/templates/page.html"),
+            )
+            .unwrap();
+            changed.push(write(
+                template,
+                &builtin.replace("<div class=\"prose\">", "<div class=\"prose\" data-edited>"),
+            ));
+        }
+        let changed: HashSet<PathBuf> = changed.into_iter().collect();
+        let result = session.build(Some(&changed));
+        if step.fails {
+            assert!(result.is_err(), "{}: the build should fail", step.name);
+            continue;
+        }
+        let built = result.unwrap_or_else(|f| {
+            panic!(
+                "{}: {:?}",
+                step.name,
+                f.diagnostics
+                    .iter()
+                    .map(|d| d.render(false))
+                    .collect::<Vec<_>>()
+            )
+        });
+        let incremental = bytes(&built);
+        let full = clean(&root);
+        let differing: Vec<&String> = full
+            .keys()
+            .chain(incremental.keys())
+            .filter(|k| full.get(*k) != incremental.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "{}: {} outputs differ from a clean build, e.g. {:?}",
+            step.name,
+            differing.len(),
+            &differing[..differing.len().min(5)]
+        );
+        if step.name == "body edit" {
+            assert_eq!(
+                built.rendered.bodies, 1,
+                "a body edit re-renders one body of {total_pages}"
+            );
+            assert!(
+                built.rendered.outputs < 20,
+                "and a handful of outputs, not {}",
+                built.rendered.outputs
+            );
+        }
+        if step.name == "template edit" {
+            assert!(
+                incremental
+                    .values()
+                    .any(|b| String::from_utf8_lossy(b).contains("data-edited"))
+            );
+        }
+    }
+}

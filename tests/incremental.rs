@@ -42,10 +42,12 @@ fn clean(root: &Path) -> BTreeMap<String, Vec<u8>> {
     bytes(&built)
 }
 
+/// Applies an edit to the site at the path; returns the paths it touched.
+type Edit = Box<dyn Fn(&Path) -> Vec<PathBuf>>;
+
 struct Step {
     name: &'static str,
-    /// Applies the edit; returns the paths it touched.
-    edit: Box<dyn Fn(&Path) -> Vec<PathBuf>>,
+    edit: Edit,
     /// Whether the build should fail after it.
     fails: bool,
 }

@@ -11,6 +11,8 @@ Examples:
   centerview build                          build the site in this folder into output/
   centerview build --root ../site --drafts  build another site, drafts included
   centerview check                          report every problem, write nothing
+  centerview serve --open                   preview at http://127.0.0.1:3030/, reloading on save
+  centerview watch                          rebuild output/ on every save
   centerview new brief \"It begins with a partnership\"
                                             start a new brief in content/briefs/
 
@@ -55,6 +57,29 @@ pub enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+    },
+    /// Build, serve on 127.0.0.1, rebuild on every change and reload open pages.
+    #[command(
+        after_help = "The site is served from memory; output/ is not touched. A save that breaks the build shows its errors\nover the last good page in the browser, and in the terminal.\n\nExample:\n  centerview serve --port 8080 --open"
+    )]
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port on 127.0.0.1.
+        #[arg(long, default_value_t = 3030)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Rebuild into the output folder on every change, with no server.
+    #[command(after_help = "Example:\n  centerview watch --output public")]
+    Watch {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site (default: output/ in the site folder).
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
     },
     /// Create a new content file with its front matter filled in.
     #[command(
@@ -110,6 +135,17 @@ pub fn run(cli: Cli) -> i32 {
                 search: true,
             };
             run_build(&options, cli.quiet, cli.verbose, color)
+        }
+        Command::Serve { site, port, open } => {
+            let mut options = Options::new(site.root);
+            options.drafts = site.drafts;
+            crate::serve::serve(options, port, open, cli.quiet, color)
+        }
+        Command::Watch { site, output } => {
+            let mut options = Options::new(site.root);
+            options.drafts = site.drafts;
+            options.output = output;
+            crate::serve::watch(options, cli.quiet, color)
         }
         Command::New { kind, title, root } => {
             let today = jiff::Zoned::now().date();

@@ -28,6 +28,7 @@ pub mod new;
 pub mod render;
 pub mod resolve;
 pub mod search;
+pub mod serve;
 pub mod shortcodes;
 pub mod theme;
 pub mod write;

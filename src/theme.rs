@@ -35,7 +35,7 @@ pub struct Theme {
     /// Template name → every template it needs (itself, what it extends and includes, and the
     /// shared components), for the dependency record.
     closures: HashMap<String, BTreeSet<String>>,
-    /// A hash of every template and static file: changes when any of them does.
+    /// A hash of every template: changes when any of them does.
     pub generation: u64,
 }
 
@@ -135,20 +135,11 @@ impl Theme {
         }
 
         let closures = template_closures(&sources);
+        // Only the templates: static files are copied as they are, so a stylesheet edit
+        // re-renders no page.
         let mut fingerprint = crate::render::Fingerprint::default();
         for (name, text) in &sources {
             fingerprint.str(name).str(text);
-        }
-        for (rel, origin) in &statics {
-            fingerprint.str(rel);
-            match origin {
-                Origin::Builtin(bytes) => fingerprint.u64(crate::diagnostics::hash_bytes(bytes)),
-                Origin::Site(path) => fingerprint.u64(
-                    std::fs::read(path)
-                        .map(|b| crate::diagnostics::hash_bytes(&b))
-                        .unwrap_or(0),
-                ),
-            };
         }
         let generation = fingerprint.finish();
         Ok(Theme {

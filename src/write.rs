@@ -12,7 +12,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::render::{Output, OutputData};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ffi::CString;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
@@ -95,6 +95,17 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 
 /// Writes `outputs` as the new contents of `output`, atomically.
 pub fn write(output: &Path, outputs: &[Output]) -> Result<(), Diagnostic> {
+    write_reusing(output, outputs, &HashSet::new())
+}
+
+/// Like [`write`], but the outputs named in `unchanged` are hard-linked from the current
+/// output folder instead of written again: after a small edit, a rebuild of a large site
+/// writes a few files, yet the new folder is still complete and still swapped in at once.
+pub fn write_reusing(
+    output: &Path,
+    outputs: &[Output],
+    unchanged: &HashSet<&str>,
+) -> Result<(), Diagnostic> {
     let parent = output.parent().unwrap_or(Path::new("/"));
     let name = output
         .file_name()
@@ -105,7 +116,8 @@ pub fn write(output: &Path, outputs: &[Output]) -> Result<(), Diagnostic> {
     remove_stale_temporaries(parent, &name);
 
     let temp = parent.join(format!(".{name}.tmp-{}-{}", std::process::id(), unique()));
-    let result = write_tree(&temp, outputs).and_then(|()| swap_in(&temp, output));
+    let result =
+        write_tree(&temp, outputs, output, unchanged).and_then(|()| swap_in(&temp, output));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&temp);
     }
@@ -119,7 +131,12 @@ fn unique() -> u128 {
         .unwrap_or(0)
 }
 
-fn write_tree(dir: &Path, outputs: &[Output]) -> Result<(), Diagnostic> {
+fn write_tree(
+    dir: &Path,
+    outputs: &[Output],
+    current: &Path,
+    unchanged: &HashSet<&str>,
+) -> Result<(), Diagnostic> {
     std::fs::create_dir(dir)
         .map_err(|e| Diagnostic::io("cannot create the temporary folder", dir, &e))?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT)
@@ -136,6 +153,11 @@ fn write_tree(dir: &Path, outputs: &[Output]) -> Result<(), Diagnostic> {
     }
     outputs.par_iter().try_for_each(|o| {
         let path = dir.join(&o.path);
+        if unchanged.contains(o.path.as_str())
+            && std::fs::hard_link(current.join(&o.path), &path).is_ok()
+        {
+            return Ok(());
+        }
         let result = match &o.data {
             OutputData::Bytes(bytes) => std::fs::write(&path, bytes.as_slice()),
             OutputData::Static(bytes) => std::fs::write(&path, bytes),

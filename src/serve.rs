@@ -1,0 +1,727 @@
+//! `centerview serve` and `centerview watch`: rebuild on every save, and (for `serve`) show the
+//! result in the browser at once.
+//!
+//! Both keep one [`Session`] and feed it the files that changed, so a rebuild redoes only what
+//! the change affects. File events come from notify through a debouncer, so an editor's save
+//! (a temporary file, a rename, a burst of events) is one rebuild. A build that fails is
+//! reported and the loop goes on: `serve` keeps serving the last good site and shows the
+//! errors over it in the browser until a save fixes them.
+//!
+//! `serve` keeps the site in memory and serves it on 127.0.0.1 with axum: content types,
+//! `index.html` for folders, the site's 404 page, HTTP Range requests (search uses them), no
+//! way out of the site. Pages get a small script (only when served, never in the build) that
+//! listens for server-sent events: reload the page, reload only the stylesheets, show or clear
+//! the errors.
+
+use crate::build::{Built, Options, Session};
+use crate::diagnostics::Diagnostic;
+use crate::render::OutputData;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock, mpsc};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// How long the debouncer waits for a burst of file events to end.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+const LIVE_JS: &str = include_str!("live.js");
+
+/// What the browser is told.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveEvent {
+    Reload,
+    /// Only stylesheets changed.
+    Css,
+    /// The build failed: the diagnostics, as text.
+    Errors(String),
+    /// The build is good again.
+    Ok,
+}
+
+/// The site as served: the last good build, and the current errors, if any.
+pub struct Live {
+    files: RwLock<Arc<HashMap<String, bytes::Bytes>>>,
+    errors: RwLock<Option<String>>,
+    events: broadcast::Sender<LiveEvent>,
+}
+
+impl Live {
+    pub fn new() -> Arc<Live> {
+        Arc::new(Live {
+            files: RwLock::new(Arc::new(HashMap::new())),
+            errors: RwLock::new(None),
+            events: broadcast::channel(64).0,
+        })
+    }
+
+    /// Serves a new build; tells open pages what to do about the outputs that changed.
+    pub fn publish(&self, snapshot: &Snapshot, changed: &[String]) {
+        *self.files.write().expect("files lock") = Arc::new(snapshot.bytes());
+        let had_errors = self.errors.write().expect("errors lock").take().is_some();
+        let event = if !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css")) {
+            LiveEvent::Css
+        } else if changed.is_empty() {
+            LiveEvent::Ok
+        } else {
+            LiveEvent::Reload
+        };
+        if had_errors && event != LiveEvent::Reload {
+            let _ = self.events.send(LiveEvent::Ok);
+        }
+        let _ = self.events.send(event);
+    }
+
+    /// Shows a failed build's errors over the last good pages.
+    pub fn fail(&self, diagnostics: &[Diagnostic]) {
+        let text: String = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.render(false))
+            .collect();
+        *self.errors.write().expect("errors lock") = Some(text.clone());
+        let _ = self.events.send(LiveEvent::Errors(text));
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+        self.events.subscribe()
+    }
+}
+
+/// An output's bytes, without copying what is already shared.
+fn output_bytes(data: &OutputData) -> bytes::Bytes {
+    struct Shared(Arc<Vec<u8>>);
+    impl AsRef<[u8]> for Shared {
+        fn as_ref(&self) -> &[u8] {
+            &self.0
+        }
+    }
+    match data {
+        OutputData::Bytes(b) => bytes::Bytes::from_owner(Shared(b.clone())),
+        OutputData::Static(b) => bytes::Bytes::from_static(b),
+        OutputData::Copy(path) => std::fs::read(path)
+            .map(bytes::Bytes::from)
+            .unwrap_or_default(),
+    }
+}
+
+/// What identifies an output's content between two builds without reading it: the same
+/// value means the same bytes. For shared buffers it is the buffer (kept alive by the
+/// snapshot, so its address cannot be reused); for copied files, their time and size.
+fn identity(data: &OutputData) -> (usize, u64) {
+    match data {
+        OutputData::Bytes(b) => (Arc::as_ptr(b) as usize, b.len() as u64),
+        OutputData::Static(b) => (b.as_ptr() as usize, b.len() as u64),
+        OutputData::Copy(path) => {
+            let meta = std::fs::metadata(path).ok();
+            let modified = meta
+                .as_ref()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos() as usize)
+                .unwrap_or(0);
+            (modified, meta.map(|m| m.len()).unwrap_or(0))
+        }
+    }
+}
+
+/// Every output of the last good build, with its bytes: what `serve` serves, and what the
+/// next build is compared with to know which files changed.
+#[derive(Default, Clone)]
+pub struct Snapshot {
+    files: HashMap<String, SnapshotFile>,
+}
+
+/// An output's identity and bytes.
+type SnapshotFile = ((usize, u64), bytes::Bytes);
+
+impl Snapshot {
+    /// A build's snapshot, and the outputs that differ from this one (added, changed or
+    /// removed). An output that was re-rendered to the same bytes has not changed, so
+    /// open pages need not reload and `watch` need not rewrite it.
+    pub fn next(&self, built: &Built) -> (Snapshot, Vec<String>) {
+        let compared: Vec<(String, SnapshotFile, bool)> = built
+            .outputs
+            .par_iter()
+            .map(|o| {
+                let id = identity(&o.data);
+                match self.files.get(&o.path) {
+                    Some((old_id, old)) if *old_id == id => {
+                        (o.path.clone(), (id, old.clone()), false)
+                    }
+                    Some((_, old)) => {
+                        let new = output_bytes(&o.data);
+                        let changed = *old != new;
+                        (o.path.clone(), (id, new), changed)
+                    }
+                    None => (o.path.clone(), (id, output_bytes(&o.data)), true),
+                }
+            })
+            .collect();
+        let mut changed: Vec<String> = compared
+            .iter()
+            .filter(|c| c.2)
+            .map(|c| c.0.clone())
+            .collect();
+        let files: HashMap<String, SnapshotFile> = compared
+            .into_iter()
+            .map(|(path, file, _)| (path, file))
+            .collect();
+        changed.extend(
+            self.files
+                .keys()
+                .filter(|p| !files.contains_key(p.as_str()))
+                .cloned(),
+        );
+        changed.sort();
+        (Snapshot { files }, changed)
+    }
+
+    fn bytes(&self) -> HashMap<String, bytes::Bytes> {
+        self.files
+            .iter()
+            .map(|(path, (_, b))| (path.clone(), b.clone()))
+            .collect()
+    }
+}
+
+/// File events worth a rebuild: not the output, not editors' temporary files, not reads.
+fn relevant(path: &Path, root: &Path, output: &Path) -> bool {
+    if path.starts_with(output) {
+        return false;
+    }
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temporary = name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913";
+    !temporary
+        && (rel.starts_with("content")
+            || rel.starts_with("themes")
+            || rel == Path::new("site.yaml"))
+}
+
+type Debouncer = notify_debouncer_full::Debouncer<
+    notify::RecommendedWatcher,
+    notify_debouncer_full::RecommendedCache,
+>;
+
+/// The folders a site's sources live in, watched recursively; `site.yaml` is seen through a
+/// non-recursive watch of the root, which keeps the output folder (and anything else in the
+/// root) out of the watch.
+const SOURCE_FOLDERS: [&str; 2] = ["content", "themes"];
+
+/// Watches a site's sources and hands over each debounced batch of relevant changed paths.
+struct SiteWatcher {
+    debouncer: Debouncer,
+    root: PathBuf,
+    rx: mpsc::Receiver<Vec<PathBuf>>,
+    watched: HashSet<&'static str>,
+}
+
+impl SiteWatcher {
+    fn new(root: &Path, output: &Path) -> notify::Result<SiteWatcher> {
+        let (tx, rx) = mpsc::channel();
+        let (root_c, output_c) = (root.to_path_buf(), output.to_path_buf());
+        let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+            let Ok(events) = result else { return };
+            let paths: Vec<PathBuf> = events
+                .iter()
+                .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+                .flat_map(|e| e.paths.iter().cloned())
+                .filter(|p| relevant(p, &root_c, &output_c))
+                .collect();
+            if !paths.is_empty() {
+                let _ = tx.send(paths);
+            }
+        })?;
+        debouncer.watch(root, RecursiveMode::NonRecursive)?;
+        let mut watcher = SiteWatcher {
+            debouncer,
+            root: root.to_path_buf(),
+            rx,
+            watched: HashSet::new(),
+        };
+        watcher.watch_new_folders()?;
+        Ok(watcher)
+    }
+
+    /// Starts watching a source folder that appeared since the last look (a site often gains
+    /// `themes/` when a maintainer first overrides the theme). Files made in it before the
+    /// watch began are still built: every build rescans the folders.
+    fn watch_new_folders(&mut self) -> notify::Result<()> {
+        for folder in SOURCE_FOLDERS {
+            let path = self.root.join(folder);
+            if !path.is_dir() {
+                self.watched.remove(folder);
+            } else if !self.watched.contains(folder) {
+                self.debouncer.watch(&path, RecursiveMode::Recursive)?;
+                self.watched.insert(folder);
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits for the next changes, gathering every batch that is already waiting.
+    fn next_changes(&mut self) -> Option<HashSet<PathBuf>> {
+        let mut changed: HashSet<PathBuf> = self.rx.recv().ok()?.into_iter().collect();
+        while let Ok(more) = self.rx.try_recv() {
+            changed.extend(more);
+        }
+        if let Err(e) = self.watch_new_folders() {
+            eprintln!("cannot watch a new folder in {}: {e}", self.root.display());
+        }
+        Some(changed)
+    }
+}
+
+/// One rebuild's line in the terminal.
+fn describe(paths: &HashSet<PathBuf>, root: &Path) -> String {
+    let mut names: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.strip_prefix(root)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    match names.len() {
+        0 => "rebuilt".into(),
+        1 => format!("{} changed", names[0]),
+        n => format!("{} and {} more changed", names[0], n - 1),
+    }
+}
+
+/// "1 page", "2 pages".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn clock() -> String {
+    jiff::Zoned::now().strftime("%H:%M:%S").to_string()
+}
+
+/// `centerview watch`: rebuild into the output folder (atomically) after every change.
+pub fn watch(options: Options, quiet: bool, color: bool) -> i32 {
+    let mut session = match Session::new(&options) {
+        Ok(s) => s,
+        Err(f) => return report_failure(&f.diagnostics, color, f.exit_code()),
+    };
+    let mut previous = Snapshot::default();
+    let mut first = true;
+    let mut watcher = match SiteWatcher::new(&session.root, &session.output) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("cannot watch {}: {e}", session.root.display());
+            return 2;
+        }
+    };
+    if !quiet {
+        eprintln!(
+            "Watching {} for changes (Ctrl-C to stop)",
+            session.root.display()
+        );
+    }
+    let mut changed: Option<HashSet<PathBuf>> = None;
+    loop {
+        let started = Instant::now();
+        match session.build(changed.as_ref()) {
+            Ok(built) => {
+                let (snapshot, outputs) = previous.next(&built);
+                let changed_set: HashSet<&str> = outputs.iter().map(String::as_str).collect();
+                let unchanged: HashSet<&str> = built
+                    .outputs
+                    .iter()
+                    .map(|o| o.path.as_str())
+                    .filter(|p| !changed_set.contains(p))
+                    .collect();
+                let result = if first {
+                    crate::write::write(&session.output, &built.outputs)
+                } else {
+                    crate::write::write_reusing(&session.output, &built.outputs, &unchanged)
+                };
+                match result {
+                    Ok(()) => {
+                        for w in &built.warnings {
+                            eprint!("{}", w.render(color));
+                        }
+                        if !quiet {
+                            let what = changed
+                                .as_ref()
+                                .map(|c| describe(c, &session.root))
+                                .unwrap_or_else(|| "built".into());
+                            eprintln!(
+                                "[{}] {what}: {} rendered, {} written in {:.0} ms",
+                                clock(),
+                                count(built.rendered.bodies, "page", "pages"),
+                                count(outputs.len(), "file", "files"),
+                                started.elapsed().as_secs_f64() * 1000.0
+                            );
+                        }
+                        previous = snapshot;
+                        first = false;
+                    }
+                    Err(d) => {
+                        eprint!("{}", d.render(color));
+                    }
+                }
+            }
+            Err(failure) => {
+                for d in &failure.diagnostics {
+                    eprint!("{}", d.render(color));
+                }
+                eprintln!(
+                    "[{}] {}; {} is unchanged. Waiting for the next save.",
+                    clock(),
+                    count(failure.errors(), "error", "errors"),
+                    session.output.display()
+                );
+            }
+        }
+        match watcher.next_changes() {
+            Some(c) => changed = Some(c),
+            None => return 0,
+        }
+    }
+}
+
+fn report_failure(diagnostics: &[Diagnostic], color: bool, code: i32) -> i32 {
+    for d in diagnostics {
+        eprint!("{}", d.render(color));
+    }
+    code
+}
+
+/// `centerview serve`: build, serve on 127.0.0.1:`port`, rebuild on change, reload pages.
+pub fn serve(mut options: Options, port: u16, open: bool, quiet: bool, color: bool) -> i32 {
+    options.write = false;
+    options.base_url = Some(format!("http://127.0.0.1:{port}/"));
+    let mut session = match Session::new(&options) {
+        Ok(s) => s,
+        Err(f) => return report_failure(&f.diagnostics, color, f.exit_code()),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime");
+    let live = Live::new();
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on 127.0.0.1:{port}: {e}\n  help: another program may be using the port; choose another with --port"
+            );
+            return 2;
+        }
+    };
+    let app = router(live.clone());
+    runtime.spawn(async move {
+        axum::serve(listener, app).await.expect("the server runs");
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+
+    let mut watcher = match SiteWatcher::new(&session.root, &session.output) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("cannot watch {}: {e}", session.root.display());
+            return 2;
+        }
+    };
+    let mut previous = Snapshot::default();
+    let mut changed: Option<HashSet<PathBuf>> = None;
+    loop {
+        let started = Instant::now();
+        match session.build(changed.as_ref()) {
+            Ok(built) => {
+                let (snapshot, outputs) = previous.next(&built);
+                live.publish(&snapshot, &outputs);
+                for w in &built.warnings {
+                    eprint!("{}", w.render(color));
+                }
+                if !quiet {
+                    match &changed {
+                        None => eprintln!(
+                            "Serving {} at {url} (Ctrl-C to stop)",
+                            session.root.display()
+                        ),
+                        Some(c) => eprintln!(
+                            "[{}] {}: {} rendered, {} changed in {:.0} ms",
+                            clock(),
+                            describe(c, &session.root),
+                            count(built.rendered.bodies, "page", "pages"),
+                            count(outputs.len(), "file", "files"),
+                            started.elapsed().as_secs_f64() * 1000.0
+                        ),
+                    }
+                }
+                if changed.is_none() && open {
+                    open_browser(&url);
+                }
+                previous = snapshot;
+            }
+            Err(failure) => {
+                for d in &failure.diagnostics {
+                    eprint!("{}", d.render(color));
+                }
+                if changed.is_none() {
+                    if failure.exit_code() == 2 {
+                        return 2;
+                    }
+                    eprintln!(
+                        "Serving the errors at {url} until a save fixes them (Ctrl-C to stop)"
+                    );
+                }
+                eprintln!(
+                    "[{}] {}; still serving the last good build",
+                    clock(),
+                    count(failure.errors(), "error", "errors")
+                );
+                live.fail(&failure.diagnostics);
+            }
+        }
+        match watcher.next_changes() {
+            Some(c) => changed = Some(c),
+            None => return 0,
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(program)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+/// The HTTP routes: the live-reload channel and script, and the site.
+pub fn router(live: Arc<Live>) -> axum::Router {
+    axum::Router::new()
+        .route("/__centerview/events", axum::routing::get(events))
+        .route(
+            "/__centerview/live.js",
+            axum::routing::get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    LIVE_JS,
+                )
+            }),
+        )
+        .fallback(site_file)
+        .with_state(live)
+}
+
+async fn events(
+    State(live): State<Arc<Live>>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, std::convert::Infallible>>> {
+    use tokio_stream::StreamExt;
+    let current = live.errors.read().expect("errors lock").clone();
+    let first =
+        tokio_stream::iter(current.map(|text| Ok(Event::default().event("errors").data(text))));
+    let updates =
+        tokio_stream::wrappers::BroadcastStream::new(live.subscribe()).filter_map(|event| {
+            let event = event.ok()?;
+            Some(Ok(match event {
+                LiveEvent::Reload => Event::default().event("reload").data("reload"),
+                LiveEvent::Css => Event::default().event("css").data("css"),
+                LiveEvent::Errors(text) => Event::default().event("errors").data(text),
+                LiveEvent::Ok => Event::default().event("ok").data("ok"),
+            }))
+        });
+    Sse::new(first.chain(updates)).keep_alive(KeepAlive::default())
+}
+
+async fn site_file(State(live): State<Arc<Live>>, request: axum::extract::Request) -> Response {
+    let raw = request.uri().path();
+    let path = percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned();
+    // Nothing outside the site: no `..`, no backslashes, no NULs.
+    if path.split('/').any(|segment| segment == "..") || path.contains('\\') || path.contains('\0')
+    {
+        return (StatusCode::BAD_REQUEST, "bad path").into_response();
+    }
+    let files = live.files.read().expect("files lock").clone();
+    let rel = path.trim_start_matches('/');
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else if files.contains_key(rel) {
+        rel.to_string()
+    } else if files.contains_key(&format!("{rel}/index.html")) {
+        let location = format!("/{rel}/");
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, location)],
+        )
+            .into_response();
+    } else {
+        rel.to_string()
+    };
+    let (status, key) = if files.contains_key(&key) {
+        (StatusCode::OK, key)
+    } else {
+        (StatusCode::NOT_FOUND, "404.html".to_string())
+    };
+    let Some(body) = files.get(&key) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    respond(status, &key, body.clone(), request.headers())
+}
+
+/// A file's response: its content type, the live-reload script in HTML, and Range support.
+fn respond(status: StatusCode, key: &str, body: bytes::Bytes, headers: &HeaderMap) -> Response {
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    let is_text = mime.type_() == "text"
+        || key.ends_with(".js")
+        || key.ends_with(".json")
+        || key.ends_with(".xml")
+        || key.ends_with(".svg");
+    let content_type = if is_text && mime.get_param("charset").is_none() {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    };
+    let body = if mime.essence_str() == "text/html" {
+        let html = String::from_utf8_lossy(&body);
+        let script = "<script src=\"/__centerview/live.js\"></script>";
+        bytes::Bytes::from(match html.rfind("</body>") {
+            Some(at) => format!("{}{script}{}", &html[..at], &html[at..]),
+            None => format!("{html}{script}"),
+        })
+    } else {
+        body
+    };
+    let mut response = if let Some(range) = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| status == StatusCode::OK)
+    {
+        match byte_range(range, body.len()) {
+            Some((start, end)) => {
+                let mut r = Response::new(Body::from(body.slice(start..end)));
+                *r.status_mut() = StatusCode::PARTIAL_CONTENT;
+                r.headers_mut().insert(
+                    header::CONTENT_RANGE,
+                    HeaderValue::from_str(&format!("bytes {start}-{}/{}", end - 1, body.len()))
+                        .expect("a header value"),
+                );
+                r
+            }
+            None => {
+                let mut r = Response::new(Body::empty());
+                *r.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
+                r.headers_mut().insert(
+                    header::CONTENT_RANGE,
+                    HeaderValue::from_str(&format!("bytes */{}", body.len()))
+                        .expect("a header value"),
+                );
+                return r;
+            }
+        }
+    } else {
+        let mut r = Response::new(Body::from(body));
+        *r.status_mut() = status;
+        r
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).expect("a header value"),
+    );
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The byte range of a single-range `Range` header, end exclusive.
+fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
+    let spec = header.strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (start, end) = spec.split_once('-')?;
+    let (start, end) = match (start.trim(), end.trim()) {
+        ("", suffix) => {
+            let n: usize = suffix.parse().ok()?;
+            (len.saturating_sub(n), len)
+        }
+        (s, "") => (s.parse().ok()?, len),
+        (s, e) => (
+            s.parse().ok()?,
+            e.parse::<usize>().ok()?.saturating_add(1).min(len),
+        ),
+    };
+    (start < end && start < len).then_some((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(byte_range("bytes=0-9", 100), Some((0, 10)));
+        assert_eq!(byte_range("bytes=90-", 100), Some((90, 100)));
+        assert_eq!(byte_range("bytes=-10", 100), Some((90, 100)));
+        assert_eq!(byte_range("bytes=95-200", 100), Some((95, 100)));
+        assert_eq!(byte_range("bytes=100-", 100), None);
+        assert_eq!(byte_range("bytes=0-1,4-5", 100), None);
+    }
+
+    #[test]
+    fn relevant_files() {
+        let root = Path::new("/site");
+        let output = Path::new("/site/output");
+        assert!(relevant(
+            Path::new("/site/content/briefs/x.md"),
+            root,
+            output
+        ));
+        assert!(relevant(Path::new("/site/site.yaml"), root, output));
+        assert!(relevant(
+            Path::new("/site/themes/centerview/static/css/a.css"),
+            root,
+            output
+        ));
+        assert!(!relevant(
+            Path::new("/site/output/index.html"),
+            root,
+            output
+        ));
+        assert!(!relevant(
+            Path::new("/site/content/briefs/.x.md.swp"),
+            root,
+            output
+        ));
+        assert!(!relevant(
+            Path::new("/site/content/briefs/x.md~"),
+            root,
+            output
+        ));
+        assert!(!relevant(Path::new("/site/README.md"), root, output));
+    }
+}

@@ -1,0 +1,434 @@
+//! `serve` and `watch`: the HTTP server (content types, folders, 404, no escape from the site,
+//! Range), the reload channel, and the whole loop with the real binary, in real Chromium.
+
+mod common;
+
+use centerview::build::{Options, Session};
+use centerview::serve::{Live, Snapshot, router};
+use common::browser::{self, Browser};
+use common::{Site, brief};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A raw HTTP/1.1 request, so nothing normalizes the path on the way.
+fn get(port: u16, path: &str, extra: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_lowercase(), response[split + 4..].to_vec())
+}
+
+fn example_site() -> Site {
+    let site = Site::new();
+    site.page(
+        "briefs/a.md",
+        &brief("A brief", "2017-01-01"),
+        "Text with a chart.\n",
+    )
+    .write(
+        "content/assets/fig.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_serves_the_site_and_nothing_else() {
+    let site = example_site();
+    let mut options = Options::new(site.root());
+    options.write = false;
+    let mut session = Session::new(&options).unwrap();
+    let built = session.build(None).unwrap();
+    let live = Live::new();
+    let (snapshot, _) = Snapshot::default().next(&built);
+    live.publish(&snapshot, &[]);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, router(live)).await.unwrap() });
+
+    let checks = tokio::task::spawn_blocking(move || {
+        let (status, head, body) = get(port, "/", "");
+        assert_eq!(status, 200);
+        assert!(
+            head.contains("content-type: text/html; charset=utf-8"),
+            "{head}"
+        );
+        assert!(
+            String::from_utf8_lossy(&body)
+                .contains("<script src=\"/__centerview/live.js\"></script></body>")
+        );
+        for (path, kind) in [
+            ("/css/centerview.css", "text/css"),
+            ("/assets/fig.svg", "image/svg+xml"),
+            ("/js/search.js", "javascript"),
+            ("/atom.xml", "xml"),
+            ("/search/facets.bin", "application/octet-stream"),
+        ] {
+            let (status, head, _) = get(port, path, "");
+            assert_eq!(status, 200, "{path}");
+            assert!(
+                head.lines()
+                    .any(|l| l.starts_with("content-type: ") && l.contains(kind)),
+                "{path}: {head}"
+            );
+        }
+        // A folder without its slash is redirected; a folder serves its index.html.
+        let (status, head, _) = get(port, "/briefs", "");
+        assert_eq!(status, 301);
+        assert!(head.contains("location: /briefs/"));
+        assert_eq!(get(port, "/briefs/a/", "").0, 200);
+        // Unknown paths get the site's 404 page, with status 404.
+        let (status, _, body) = get(port, "/no/such/page/", "");
+        assert_eq!(status, 404);
+        assert!(String::from_utf8_lossy(&body).contains("Page not found"));
+        // Nothing outside the site, however the path is spelled.
+        for path in [
+            "/../site.yaml",
+            "/briefs/../../content/briefs/a.md",
+            "/%2e%2e/site.yaml",
+            "/..%2fsite.yaml",
+        ] {
+            assert_eq!(get(port, path, "").0, 400, "{path}");
+        }
+        // Range requests, as search makes them.
+        let (status, head, body) = get(port, "/css/centerview.css", "Range: bytes=0-9\r\n");
+        assert_eq!(status, 206);
+        assert_eq!(body.len(), 10);
+        assert!(head.contains("content-range: bytes 0-9/"), "{head}");
+    });
+    checks.await.unwrap();
+}
+
+#[test]
+fn a_snapshot_tells_which_outputs_really_changed() {
+    let site = example_site();
+    let mut options = Options::new(site.root());
+    options.write = false;
+    let mut session = Session::new(&options).unwrap();
+    let (snapshot, all) = Snapshot::default().next(&session.build(None).unwrap());
+    assert!(
+        all.contains(&"assets/fig.svg".to_string()) && all.contains(&"index.html".to_string()),
+        "{all:?}"
+    );
+
+    // Saved again without a change: nothing changed, though the asset's time did.
+    std::thread::sleep(Duration::from_millis(20));
+    site.write(
+        "content/assets/fig.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let changed = [site.path("content/assets/fig.svg")].into_iter().collect();
+    let (snapshot, outputs) = snapshot.next(&session.build(Some(&changed)).unwrap());
+    assert!(outputs.is_empty(), "{outputs:?}");
+
+    // A copied file's new content is seen, though the output names the same source file.
+    site.write(
+        "content/assets/fig.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2\"/>",
+    );
+    let (snapshot, outputs) = snapshot.next(&session.build(Some(&changed)).unwrap());
+    assert_eq!(outputs, ["assets/fig.svg"]);
+
+    // A page that is rendered again to the same bytes has not changed; a removed one has.
+    let page = [site.path("content/briefs/a.md")].into_iter().collect();
+    let (snapshot, outputs) = snapshot.next(&session.build(Some(&page)).unwrap());
+    assert!(outputs.is_empty(), "{outputs:?}");
+    std::fs::remove_file(site.path("content/briefs/a.md")).unwrap();
+    let (_, outputs) = snapshot.next(&session.build(Some(&page)).unwrap());
+    assert!(
+        outputs.contains(&"briefs/a/index.html".to_string()),
+        "{outputs:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reload_channel_announces_rebuilds_and_errors() {
+    let site = example_site();
+    let mut options = Options::new(site.root());
+    options.write = false;
+    let mut session = Session::new(&options).unwrap();
+    let built = session.build(None).unwrap();
+    let live = Live::new();
+    let (snapshot, _) = Snapshot::default().next(&built);
+    live.publish(&snapshot, &[]);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server_live = live.clone();
+    tokio::spawn(async move { axum::serve(listener, router(server_live)).await.unwrap() });
+
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            stream,
+            "GET /__centerview/events HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut seen = String::new();
+        let mut buffer = [0u8; 4096];
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline
+            && !(seen.contains("event: reload")
+                && seen.contains("event: errors")
+                && seen.contains("event: css"))
+        {
+            match stream.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.push_str(&String::from_utf8_lossy(&buffer[..n])),
+            }
+        }
+        seen
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    site.page(
+        "briefs/a.md",
+        &brief("A brief", "2017-01-01"),
+        "Edited text.\n",
+    );
+    let changed = [site.path("content/briefs/a.md")].into_iter().collect();
+    let built = session.build(Some(&changed)).unwrap();
+    let (snapshot, outputs) = snapshot.next(&built);
+    // The page, and the lists, feed and index that quote its opening text; not the rest.
+    assert!(
+        outputs.contains(&"briefs/a/index.html".to_string())
+            && !outputs.contains(&"assets/fig.svg".to_string()),
+        "{outputs:?}"
+    );
+    live.publish(&snapshot, &outputs);
+    site.page("briefs/a.md", "titel: Broken\ndate: 2017-01-01", "Text.\n");
+    let failure = session.build(Some(&changed)).err().unwrap();
+    live.fail(&failure.diagnostics);
+    live.publish(&snapshot, &["css/centerview.css".to_string()]);
+    let seen = reader.await.unwrap();
+    assert!(seen.contains("text/event-stream"), "{seen}");
+    let reload = seen.find("event: reload").expect("a reload");
+    let errors = seen.find("event: errors").expect("the errors");
+    assert!(seen[errors..].contains("unknown field `titel`"), "{seen}");
+    let clears = seen[errors..].find("event: ok").expect("the errors clear");
+    let css = seen.find("event: css").expect("a stylesheet-only update");
+    assert!(reload < errors && errors < errors + clears && errors < css);
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_until(what: &str, seconds: u64, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while !ok() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
+    let site = example_site();
+    let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["watch", "--root"])
+        .arg(site.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _running = Running(child);
+    let page = site.path("output/briefs/a/index.html");
+    wait_until("the first build", 20, || page.exists());
+    std::thread::sleep(Duration::from_millis(300));
+    site.page(
+        "briefs/a.md",
+        &brief("A brief", "2017-01-01"),
+        "A saved edit.\n",
+    );
+    wait_until("the edit to reach the output", 20, || {
+        std::fs::read_to_string(&page)
+            .unwrap_or_default()
+            .contains("A saved edit.")
+    });
+    let before = site.output_files();
+    site.page(
+        "briefs/a.md",
+        "titel: Broken\ndate: 2017-01-01",
+        "Broken.\n",
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        site.output_files(),
+        before,
+        "a failed build leaves the output alone"
+    );
+    site.page(
+        "briefs/a.md",
+        &brief("A brief", "2017-01-01"),
+        "Fixed again.\n",
+    );
+    wait_until("the fix to reach the output", 20, || {
+        std::fs::read_to_string(&page)
+            .unwrap_or_default()
+            .contains("Fixed again.")
+    });
+    // A new page appears, and a deleted one disappears, everywhere.
+    site.page(
+        "briefs/new.md",
+        &brief("A new brief", "2020-01-01"),
+        "New.\n",
+    );
+    wait_until("the new page", 20, || {
+        site.path("output/briefs/new/index.html").exists()
+    });
+    assert!(
+        site.read("output/briefs/index.html")
+            .contains("A new brief")
+    );
+    std::fs::remove_file(site.path("content/briefs/new.md")).unwrap();
+    wait_until("the deleted page to go", 20, || {
+        !site.path("output/briefs/new/index.html").exists()
+    });
+    assert!(
+        !site
+            .read("output/briefs/index.html")
+            .contains("A new brief")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_reloads_open_pages_and_shows_errors_in_the_browser() {
+    if browser::skipped() {
+        return;
+    }
+    let site = example_site();
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(site.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _running = Running(child);
+    wait_until("the server", 20, || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    let b = Browser::start().await;
+    let url = format!("http://127.0.0.1:{port}/briefs/a/");
+    b.client.goto(&url).await.unwrap();
+    // Mark this page load, and wait for the live channel to be connected.
+    b.client
+        .execute("window.__loaded = 'first'", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    edit(
+        &site.path("content/briefs/a.md"),
+        &format!(
+            "---\n{}\n---\nA saved edit shows up.\n",
+            brief("A brief", "2017-01-01")
+        ),
+    );
+    b.wait_for("return window.__loaded !== 'first' && document.body.textContent.includes('A saved edit shows up.')", 15).await;
+
+    // A broken save: the errors appear over the last good page, which stays.
+    b.client
+        .execute("window.__loaded = 'second'", vec![])
+        .await
+        .unwrap();
+    edit(
+        &site.path("content/briefs/a.md"),
+        "---\ntitel: A brief\ndate: 2017-01-01\n---\nBroken.\n",
+    );
+    let overlay = b
+        .wait_for(
+            "const o = document.getElementById('centerview-errors'); return o && o.textContent",
+            15,
+        )
+        .await;
+    assert!(
+        overlay.as_str().unwrap().contains("unknown field `titel`"),
+        "{overlay}"
+    );
+    assert_eq!(
+        b.client
+            .execute("return window.__loaded", vec![])
+            .await
+            .unwrap(),
+        serde_json::json!("second"),
+        "the page stays"
+    );
+    assert!(
+        b.client
+            .execute(
+                "return document.body.textContent.includes('A saved edit shows up.')",
+                vec![]
+            )
+            .await
+            .unwrap()
+            .as_bool()
+            .unwrap()
+    );
+
+    // The fix clears the errors and shows the fixed page.
+    edit(
+        &site.path("content/briefs/a.md"),
+        &format!("---\n{}\n---\nFixed.\n", brief("A brief", "2017-01-01")),
+    );
+    b.wait_for("return !document.getElementById('centerview-errors') && document.body.textContent.includes('Fixed.')", 15).await;
+
+    // A stylesheet-only change updates the styles without reloading the page.
+    b.client
+        .execute("window.__loaded = 'third'", vec![])
+        .await
+        .unwrap();
+    let css =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/centerview/static/css/centerview.css");
+    let mut text = std::fs::read_to_string(css).unwrap();
+    text.push_str("\nbody { outline: 3px solid rgb(1, 2, 3); }\n");
+    site.write("themes/centerview/static/css/centerview.css", &text);
+    b.wait_for(
+        "return getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'",
+        15,
+    )
+    .await;
+    assert_eq!(
+        b.client
+            .execute("return window.__loaded", vec![])
+            .await
+            .unwrap(),
+        serde_json::json!("third"),
+        "no full reload for CSS"
+    );
+    b.close().await;
+}
+
+/// Saves a file the way many editors do: write a temporary file, then rename it over.
+fn edit(path: &Path, text: &str) {
+    let temp = path.with_extension("md.tmp~");
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, path).unwrap();
+}

@@ -242,17 +242,7 @@ impl Session {
             render::render_outputs(&site, theme, &bodies, &mut self.render, &mut diags);
         stage("render templates", &mut stages);
         if self.options.search {
-            let fingerprint = search::fingerprint(&site, &bodies);
-            match &self.render.search {
-                Some((cached, files)) if *cached == fingerprint => {
-                    outputs.extend(files.iter().cloned())
-                }
-                _ => {
-                    let files = search::build(&site, &bodies);
-                    outputs.extend(files.iter().cloned());
-                    self.render.search = Some((fingerprint, files));
-                }
-            }
+            outputs.extend(search::build(&site, &bodies, &mut self.render.search));
             stage("search index", &mut stages);
         }
 

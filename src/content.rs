@@ -8,6 +8,7 @@ use crate::diagnostics::{Diagnostic, Source};
 use crate::front_matter::{self, FrontMatter, Kind, Split};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A markdown page as read from disk.
 #[derive(Debug, Clone)]
@@ -42,7 +43,8 @@ pub struct Asset {
 
 #[derive(Debug, Default)]
 pub struct Content {
-    pub pages: Vec<SourcePage>,
+    /// Shared with the load cache, so a rebuild copies no page it did not read again.
+    pub pages: Vec<Arc<SourcePage>>,
     pub intros: Vec<Intro>,
     pub assets: Vec<Asset>,
     /// `content/data/*.yaml`, read but interpreted by the data stage.
@@ -52,6 +54,7 @@ pub struct Content {
     pub skipped_drafts: Vec<String>,
 }
 
+#[derive(Clone)]
 enum Entry {
     Page {
         path: PathBuf,
@@ -79,11 +82,22 @@ pub fn load(root: &Path, drafts: bool, diagnostics: &mut Vec<Diagnostic>) -> Con
 #[derive(Default)]
 pub struct LoadCache {
     files: std::collections::HashMap<PathBuf, (Option<Loaded>, Vec<Diagnostic>)>,
+    /// The last scan of the folder.
+    scan: Option<Scan>,
+}
+
+/// What a scan of `content/` found: the files to read, the assets, and the problems.
+#[derive(Clone)]
+struct Scan {
+    entries: Vec<Entry>,
+    assets: Vec<Asset>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Like [`load`], but reusing what `cache` holds for every file not in `changed` (all files
-/// are read when `changed` is `None`). The folder is always scanned again, so created,
-/// deleted and renamed files are seen.
+/// are read when `changed` is `None`). The folder is scanned again unless every changed path
+/// is a page, intro or data file the last scan found and that is still a file: a created,
+/// deleted or renamed file, an asset, or a folder always means a new scan.
 pub fn load_cached(
     root: &Path,
     drafts: bool,
@@ -104,8 +118,69 @@ pub fn load_cached(
         return content;
     }
 
+    let content_prefix = content_dir.clone();
+    let structure_unchanged = changed.is_some_and(|c| {
+        c.iter()
+            .filter(|p| p.starts_with(&content_prefix))
+            .all(|p| cache.files.contains_key(p) && p.is_file())
+    });
+    let scan = match (&cache.scan, structure_unchanged) {
+        (Some(scan), true) => scan.clone(),
+        _ => scan(root, &content_dir),
+    };
+    cache.scan = Some(scan.clone());
+    let Scan {
+        entries,
+        assets,
+        diagnostics: scan_diagnostics,
+    } = scan;
+    content.assets = assets;
+    diagnostics.extend(scan_diagnostics);
+
+    // Reading and front-matter parsing are independent per file: do them on all cores, for
+    // the files the cache cannot answer for.
+    let is_fresh =
+        |path: &Path| changed.is_some_and(|c| !c.contains(path)) && cache.files.contains_key(path);
+    let loaded: Vec<(PathBuf, Option<Loaded>, Vec<Diagnostic>, bool)> = entries
+        .into_par_iter()
+        .map(|entry| {
+            let path = entry.path().to_path_buf();
+            if is_fresh(&path) {
+                let (loaded, diags) = &cache.files[&path];
+                return (path, loaded.clone(), diags.clone(), false);
+            }
+            let mut diags = Vec::new();
+            let loaded = load_entry(entry, drafts, &mut diags);
+            (path, loaded, diags, true)
+        })
+        .collect();
+    let mut files = std::collections::HashMap::with_capacity(loaded.len());
+    for (path, loaded, diags, read) in loaded {
+        if read {
+            files.insert(path.clone(), (loaded.clone(), diags.clone()));
+        } else if let Some(entry) = cache.files.remove(&path) {
+            files.insert(path, entry);
+        }
+        diagnostics.extend(diags);
+        match loaded {
+            Some(Loaded::Page(p)) => content.pages.push(p),
+            Some(Loaded::Intro(i)) => content.intros.push(i),
+            Some(Loaded::Data(d)) => content.data.push(d),
+            Some(Loaded::SkippedDraft(rel)) => content.skipped_drafts.push(rel),
+            None => {}
+        }
+    }
+    // Files no longer there drop out of the cache.
+    cache.files = files;
+    content
+}
+
+/// Finds every file under `content/` and what it is.
+fn scan(root: &Path, content_dir: &Path) -> Scan {
+    let mut assets = Vec::new();
+    let mut diagnostics = Vec::new();
     let mut entries = Vec::new();
-    let walker = walkdir::WalkDir::new(&content_dir)
+    let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
@@ -114,7 +189,7 @@ pub fn load_cached(
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let path = err.path().unwrap_or(&content_dir).to_path_buf();
+                let path = err.path().unwrap_or(content_dir).to_path_buf();
                 let display = display_path(root, &path);
                 diagnostics.push(
                     Diagnostic::error(format!("cannot read {display}: {err}"))
@@ -125,7 +200,7 @@ pub fn load_cached(
             }
         };
         let path = entry.path();
-        let rel = rel_path(&content_dir, path);
+        let rel = rel_path(content_dir, path);
         let display = format!("content/{rel}");
         if entry.file_type().is_symlink() {
             diagnostics.push(
@@ -147,7 +222,7 @@ pub fn load_cached(
         let name = entry.file_name().to_string_lossy();
 
         if in_folder && first == "assets" {
-            content.assets.push(Asset {
+            assets.push(Asset {
                 path: path.to_path_buf(),
                 rel,
             });
@@ -187,47 +262,16 @@ pub fn load_cached(
         }
     }
 
-    // Reading and front-matter parsing are independent per file: do them on all cores, for
-    // the files the cache cannot answer for.
-    let is_fresh =
-        |path: &Path| changed.is_some_and(|c| !c.contains(path)) && cache.files.contains_key(path);
-    let loaded: Vec<(PathBuf, Option<Loaded>, Vec<Diagnostic>, bool)> = entries
-        .into_par_iter()
-        .map(|entry| {
-            let path = entry.path().to_path_buf();
-            if is_fresh(&path) {
-                let (loaded, diags) = &cache.files[&path];
-                return (path, loaded.clone(), diags.clone(), false);
-            }
-            let mut diags = Vec::new();
-            let loaded = load_entry(entry, drafts, &mut diags);
-            (path, loaded, diags, true)
-        })
-        .collect();
-    let mut files = std::collections::HashMap::with_capacity(loaded.len());
-    for (path, loaded, diags, read) in loaded {
-        if read {
-            files.insert(path.clone(), (loaded.clone(), diags.clone()));
-        } else if let Some(entry) = cache.files.remove(&path) {
-            files.insert(path, entry);
-        }
-        diagnostics.extend(diags);
-        match loaded {
-            Some(Loaded::Page(p)) => content.pages.push(*p),
-            Some(Loaded::Intro(i)) => content.intros.push(i),
-            Some(Loaded::Data(d)) => content.data.push(d),
-            Some(Loaded::SkippedDraft(rel)) => content.skipped_drafts.push(rel),
-            None => {}
-        }
+    Scan {
+        entries,
+        assets,
+        diagnostics,
     }
-    // Files no longer there drop out of the cache.
-    cache.files = files;
-    content
 }
 
 #[derive(Clone)]
 pub enum Loaded {
-    Page(Box<SourcePage>),
+    Page(Arc<SourcePage>),
     Intro(Intro),
     Data(Source),
     SkippedDraft(String),
@@ -270,7 +314,7 @@ fn load_entry(entry: Entry, drafts: bool, diags: &mut Vec<Diagnostic>) -> Option
                 return Some(Loaded::SkippedDraft(rel));
             }
             diags.extend(page_diags);
-            Some(Loaded::Page(Box::new(SourcePage {
+            Some(Loaded::Page(Arc::new(SourcePage {
                 source,
                 rel,
                 folder,

@@ -64,8 +64,8 @@ pub struct RenderCache {
     bodies: std::collections::HashMap<String, (u64, Arc<Rendered>, Vec<Diagnostic>)>,
     /// By output path: (fingerprint, bytes, dependencies).
     outputs: std::collections::HashMap<String, (u64, Arc<Vec<u8>>, Deps)>,
-    /// The search index: (fingerprint, its files).
-    pub search: Option<(u64, Vec<Output>)>,
+    /// What the search index was made of.
+    pub search: crate::search::SearchCache,
     /// What the last build rendered.
     pub stats: RenderStats,
 }
@@ -114,7 +114,7 @@ fn body_fingerprint(
     global: u64,
     source_hash: u64,
     rendered: &Rendered,
-    file_hashes: &std::collections::HashMap<&str, u64>,
+    file_hashes: &rustc_hash::FxHashMap<&str, u64>,
 ) -> u64 {
     let mut f = Fingerprint::default();
     f.u64(global).u64(source_hash);
@@ -147,7 +147,7 @@ pub fn render_bodies(
 ) -> Bodies {
     let global = global_fingerprint(site, theme);
     // The current hash of every file a body can depend on: pages and data tables.
-    let file_hashes: std::collections::HashMap<&str, u64> = site
+    let file_hashes: rustc_hash::FxHashMap<&str, u64> = site
         .pages
         .iter()
         .map(|p| (p.source().display.as_str(), p.source().hash))
@@ -373,7 +373,9 @@ struct Renderer<'a> {
     /// For each data table, the pages that use it.
     table_users: BTreeMap<String, Vec<PageId>>,
     /// Every page's listing card, serialized once.
-    refs: Vec<tera::Value>,
+    /// Each page's card as templates see it, made when a rendered output first needs it
+    /// (an incremental build renders few outputs, and most cards are never looked at).
+    refs: Vec<std::sync::OnceLock<tera::Value>>,
     /// A fingerprint of every page's card.
     card_fps: Vec<u64>,
     /// A fingerprint of what every HTML output shares: settings, navigation, data, theme.
@@ -422,7 +424,15 @@ pub fn render_outputs(
                 };
                 return (fingerprint, false, Ok(output));
             }
-            (fingerprint, true, r.render(job))
+            let t = std::time::Instant::now();
+            let out = r.render(job);
+            if std::env::var_os("CENTERVIEW_PROFILE").is_some() {
+                eprintln!(
+                    "  render {path}: {:.1} ms",
+                    t.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            (fingerprint, true, out)
         })
         .collect();
     let mut outputs = Vec::with_capacity(results.len() + site.assets.len() + theme.statics.len());
@@ -556,19 +566,17 @@ impl<'a> Renderer<'a> {
             series_url: format!("{base}series/"),
             feed_url: format!("{base}atom.xml"),
         };
-        let (refs, card_fps): (Vec<tera::Value>, Vec<u64>) = site
+        let card_fps: Vec<u64> = site
             .pages
             .par_iter()
             .enumerate()
             .map(|(id, _)| {
                 let card = page_ref(site, bodies, id);
                 let json = serde_json::to_vec(&card).expect("a card serializes");
-                (
-                    tera::Value::from_serializable(&card),
-                    crate::diagnostics::hash_bytes(&json),
-                )
+                crate::diagnostics::hash_bytes(&json)
             })
-            .unzip();
+            .collect();
+        let refs = (0..site.pages.len()).map(|_| Default::default()).collect();
         let mut featured_in: BTreeMap<PageId, Vec<PageId>> = BTreeMap::new();
         let mut table_users: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
         for (id, body) in bodies.pages.iter().enumerate() {
@@ -768,12 +776,14 @@ impl<'a> Renderer<'a> {
         f.finish()
     }
 
+    fn card(&self, id: PageId) -> tera::Value {
+        self.refs[id]
+            .get_or_init(|| tera::Value::from_serializable(&page_ref(self.site, self.bodies, id)))
+            .clone()
+    }
+
     fn cards(&self, ids: &[PageId]) -> tera::Value {
-        tera::Value::from(
-            ids.iter()
-                .map(|&id| self.refs[id].clone())
-                .collect::<Vec<_>>(),
-        )
+        tera::Value::from(ids.iter().map(|&id| self.card(id)).collect::<Vec<_>>())
     }
 
     /// The context every HTML template gets.
@@ -1116,7 +1126,7 @@ impl<'a> Renderer<'a> {
                     .map(|&id| {
                         deps.files.insert(site.pages[id].source().display.clone());
                         let mut map = tera::Map::new();
-                        map.insert("page".into(), self.refs[id].clone());
+                        map.insert("page".into(), self.card(id));
                         map.insert(
                             "content".into(),
                             tera::Value::from(self.bodies.pages[id].html.as_str()),

@@ -20,7 +20,7 @@ pub type PageId = usize;
 
 #[derive(Debug)]
 pub struct Page {
-    pub src: SourcePage,
+    pub src: std::sync::Arc<SourcePage>,
     pub kind: Kind,
     pub slug: String,
     /// Root-relative URL, starting with the base path (`/briefs/partnership/`).
@@ -97,7 +97,7 @@ pub struct Site {
     pub tables: BTreeMap<String, DataTable>,
     /// The ids of every data file, valid or not.
     pub data_files: BTreeSet<String>,
-    by_rel: HashMap<String, PageId>,
+    by_rel: rustc_hash::FxHashMap<String, PageId>,
     asset_rels: HashSet<String>,
     skipped_drafts: HashSet<String>,
 }
@@ -437,7 +437,7 @@ pub fn resolve(
     }
 }
 
-fn page_from(src: SourcePage, base: &str) -> Page {
+fn page_from(src: std::sync::Arc<SourcePage>, base: &str) -> Page {
     let default_kind = src
         .folder
         .as_deref()

@@ -61,38 +61,80 @@ pub fn is_indexed(token: &str) -> bool {
     STOPWORDS.binary_search(&token).is_err()
 }
 
+/// Every term the index has seen, each with a small id. It is shared by every thread that
+/// analyses documents and kept between builds by `serve` and `watch`, so a document analysed
+/// once keeps its term ids. Ids are given in arrival order, which varies from run to run: the
+/// index is written in term order, never in id order.
+#[derive(Default)]
+pub struct Interner {
+    shards: [std::sync::Mutex<FxHashMap<Arc<str>, u32>>; 16],
+    next: std::sync::atomic::AtomicU32,
+}
+
+impl Interner {
+    /// The id of a term, given one if it has none yet.
+    pub fn id(&self, term: &str) -> u32 {
+        let mut hasher = rustc_hash::FxHasher::default();
+        std::hash::Hasher::write(&mut hasher, term.as_bytes());
+        let shard = &self.shards[(std::hash::Hasher::finish(&hasher) % 16) as usize];
+        let mut map = shard.lock().expect("interner lock");
+        if let Some(&id) = map.get(term) {
+            return id;
+        }
+        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        map.insert(Arc::from(term), id);
+        id
+    }
+
+    pub fn len(&self) -> usize {
+        self.next.load(std::sync::atomic::Ordering::Relaxed) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text of every term with an id of at least `from`, by id.
+    pub fn names_from(&self, from: usize) -> Vec<Arc<str>> {
+        let mut names: Vec<Option<Arc<str>>> = vec![None; self.len().saturating_sub(from)];
+        for shard in &self.shards {
+            for (name, &id) in shard.lock().expect("interner lock").iter() {
+                if let Some(slot) = (id as usize)
+                    .checked_sub(from)
+                    .and_then(|i| names.get_mut(i))
+                {
+                    *slot = Some(name.clone());
+                }
+            }
+        }
+        // Ids given while this ran are left for the next call.
+        names.into_iter().map_while(|n| n).collect()
+    }
+}
+
 /// Folds, splits and stems words, remembering each raw word's result: corpora repeat a few
-/// thousand words millions of times, so after warm-up a word costs one hash lookup. Stems are
-/// interned: a term is a small id, and [`StemCache::stem_of`] gives its text.
-pub struct StemCache {
+/// thousand words millions of times, so after warm-up a word costs one hash lookup. A term is
+/// its id in the shared [`Interner`].
+pub struct StemCache<'i> {
     stemmer: Stemmer,
+    interner: &'i Interner,
     /// Raw word → where its tokens' term ids are in `tokens` (start, count). Short words are
     /// stored inline in the table, so a lookup touches no other memory.
     words: FxHashMap<InlineWord, (u32, u32)>,
     long_words: FxHashMap<Box<str>, (u32, u32)>,
     /// Term ids of cached words' tokens (`None` for a stopword).
     tokens: Vec<Option<u32>>,
-    ids: FxHashMap<String, u32>,
-    stems: Vec<Arc<str>>,
 }
 
-impl Default for StemCache {
-    fn default() -> Self {
+impl<'i> StemCache<'i> {
+    pub fn new(interner: &'i Interner) -> StemCache<'i> {
         StemCache {
             stemmer: Stemmer::create(Algorithm::English),
+            interner,
             words: FxHashMap::default(),
             long_words: FxHashMap::default(),
             tokens: Vec::new(),
-            ids: FxHashMap::default(),
-            stems: Vec::new(),
         }
-    }
-}
-
-impl StemCache {
-    /// The text of a term id from this cache.
-    pub fn stem_of(&self, id: u32) -> &Arc<str> {
-        &self.stems[id as usize]
     }
 
     fn word(&mut self, raw: &str) -> (u32, u32) {
@@ -107,18 +149,7 @@ impl StemCache {
         let folded = fold(raw);
         let start = self.tokens.len() as u32;
         for (_, token) in split(&folded) {
-            let id = is_indexed(token).then(|| {
-                let stem = self.stemmer.stem(token);
-                match self.ids.get(stem.as_ref()) {
-                    Some(&id) => id,
-                    None => {
-                        let id = self.stems.len() as u32;
-                        self.stems.push(Arc::from(stem.as_ref()));
-                        self.ids.insert(stem.into_owned(), id);
-                        id
-                    }
-                }
-            });
+            let id = is_indexed(token).then(|| self.interner.id(&self.stemmer.stem(token)));
             self.tokens.push(id);
         }
         let entry = (start, self.tokens.len() as u32 - start);
@@ -154,7 +185,7 @@ fn word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '\'' | '’' | '‘') || is_combining_mark(c)
 }
 
-/// The indexed terms of `text` (as term ids of `stems`) with their token positions, counting
+/// The indexed terms of `text` (as term ids) with their token positions, counting
 /// every token (stopwords included) so phrases can be checked exactly. Returns the position
 /// after the last token.
 pub fn terms(
@@ -225,12 +256,14 @@ mod tests {
     use super::*;
 
     fn stems(text: &str) -> Vec<String> {
-        let mut cache = StemCache::default();
+        let interner = Interner::default();
+        let mut cache = StemCache::new(&interner);
         let mut found = Vec::new();
         terms(text, 0, &mut cache, |t, p| found.push((t, p)));
+        let names = interner.names_from(0);
         let out: Vec<String> = found
             .iter()
-            .map(|&(t, p)| format!("{}@{p}", cache.stem_of(t)))
+            .map(|&(t, p)| format!("{}@{p}", names[t as usize]))
             .collect();
         // Splitting words first, then folding each, gives the same tokens as folding first.
         let folded = fold(text);

@@ -112,16 +112,16 @@
     const h = await range(path, 4 + 4 * k, 12 + 4 * k), view = new DataView(h.buffer, h.byteOffset, 8);
     return gunzip(await range(path, view.getUint32(0, true), view.getUint32(4, true)));
   }
-  // A shard's terms: term -> { docs, impacts, order }.
+  // A shard's terms: term -> { docs, freqs, order } (each posting's weighted term frequency).
   const shard = memo(async (i) => {
     const r = new Reader(await get(`shard-${i}.bin`));
     const terms = new Map(), order = [];
     let prev = '';
     for (let n = r.v(), k = 0; k < n; k++) {
       const shared = r.v(), term = prev.slice(0, shared) + r.s(r.v());
-      const df = r.v(), docs = new Uint32Array(df), impacts = new Uint8Array(df);
-      for (let j = 0, d = 0; j < df; j++) { d += r.v(); docs[j] = d; impacts[j] = r.u8(); }
-      terms.set(term, { docs, impacts, order: k });
+      const df = r.v(), docs = new Uint32Array(df), freqs = new Uint32Array(df);
+      for (let j = 0, d = 0; j < df; j++) { d += r.v(); docs[j] = d; freqs[j] = r.v(); }
+      terms.set(term, { docs, freqs, order: k });
       order.push(df);
       prev = term;
     }
@@ -133,7 +133,7 @@
     const per = manifest.positions_per_file, r = new Reader(await blob(`pos-${Math.floor(i / per)}.bin`, i % per));
     return order.map((df) => { const out = []; for (let j = 0; j < df; j++) { const p = []; for (let n = r.v(), x = 0; n > 0; n--) { x += r.v(); p.push(x); } out.push(p); } return out; });
   });
-  // Facets, stored column by column: kinds, years, series, topic counts, topic ids.
+  // Facets, stored column by column: kinds, years, series, topic counts, topic ids, lengths.
   const facets = memo(async () => {
     const r = new Reader(await get('facets.bin')), n = r.v(), docs = [];
     const kinds = r.b.subarray(r.i, r.i + n); r.i += n;
@@ -144,6 +144,7 @@
       const topics = []; for (let t = counts[d]; t > 0; t--) topics.push(r.v());
       docs.push({ kind: [kinds[d]], topic: topics, series: series[d] ? [series[d] - 1] : [], year: years[d] ? [manifest.first_year + years[d] - 1] : [] });
     }
+    for (let d = 0; d < n; d++) docs[d].len = Math.pow(manifest.length_base, r.u8()) - 1;
     return docs;
   });
   // A document's record is a head (title, URL, ..., the start of the text) and a tail (the
@@ -177,10 +178,16 @@
     });
     return { words, phrases };
   }
-  // Postings of one query word: Map doc -> impact.
+  // BM25F: a posting's score from its weighted frequency, the term's document count and the
+  // document's length.
+  const bm25 = (df, freq, len) => {
+    const m = manifest, idf = Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
+    return idf * freq * (m.k1 + 1) / (freq + m.k1 * (1 - m.b + m.b * len / m.avg_len));
+  };
+  // Postings of one query word: Map doc -> score.
   async function postings(word) {
-    const hits = new Map();
-    const take = (entry) => entry && entry.docs.forEach((d, j) => hits.set(d, Math.max(hits.get(d) || 0, entry.impacts[j])));
+    const hits = new Map(), docs = await facets();
+    const take = (entry) => entry && entry.docs.forEach((d, j) => hits.set(d, Math.max(hits.get(d) || 0, bm25(entry.docs.length, entry.freqs[j], docs[d].len))));
     for (const s of word.stems) take((await shard(shardOf(s))).terms.get(s));
     if (word.prefix) {
       const first = shardOf(word.prefix), last = Math.min(shardOf(word.prefix + '\uffff'), first + 1);

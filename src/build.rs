@@ -103,6 +103,8 @@ pub struct Built {
     pub started: Instant,
     /// Bodies and outputs rendered this time (the rest came from the cache).
     pub rendered: render::RenderStats,
+    /// Whether the search index is among the outputs yet (see [`Session::build_pages`]).
+    pub complete: bool,
 }
 
 /// The build pipeline with its caches. A full build is a fresh session run once; `serve` and
@@ -117,6 +119,9 @@ pub struct Session {
     render: render::RenderCache,
     theme: Option<Theme>,
     registry: Registry,
+    /// The site and bodies of the last build without errors, for the search index and for
+    /// previews.
+    last: Option<(resolve::Site, render::Bodies)>,
 }
 
 impl Session {
@@ -160,12 +165,24 @@ impl Session {
             render: Default::default(),
             theme: None,
             registry: Registry::builtin(),
+            last: None,
         })
     }
 
-    /// Runs load → resolve → render. `changed` names the files that changed since the last
-    /// run (`None`: assume everything did). Nothing is written.
+    /// Runs load → resolve → render, search index included. `changed` names the files that
+    /// changed since the last run (`None`: assume everything did). Nothing is written.
     pub fn build(
+        &mut self,
+        changed: Option<&std::collections::HashSet<PathBuf>>,
+    ) -> Result<Built, Failure> {
+        let mut built = self.build_pages(changed)?;
+        self.finish_search(&mut built);
+        Ok(built)
+    }
+
+    /// Like [`Session::build`], but without the search index, which [`Session::finish_search`]
+    /// adds: `serve` shows the pages first, since the index takes longest.
+    pub fn build_pages(
         &mut self,
         changed: Option<&std::collections::HashSet<PathBuf>>,
     ) -> Result<Built, Failure> {
@@ -238,25 +255,93 @@ impl Session {
             render::render_bodies(&site, theme, &self.registry, &mut self.render, &mut diags);
         render::check_anchors(&site, &bodies, &mut diags);
         stage("render markdown", &mut stages);
-        let mut outputs =
-            render::render_outputs(&site, theme, &bodies, &mut self.render, &mut diags);
+        let outputs = render::render_outputs(&site, theme, &bodies, &mut self.render, &mut diags);
         stage("render templates", &mut stages);
-        if self.options.search {
-            outputs.extend(search::build(&site, &bodies, &mut self.render.search));
-            stage("search index", &mut stages);
-        }
 
         if diags.iter().any(Diagnostic::is_error) {
             return Err(fail(diags));
         }
         diagnostics::sort(&mut diags);
+        self.last = Some((site, bodies));
         Ok(Built {
             outputs,
             warnings: diags,
             stages,
             started,
             rendered: self.render.stats,
+            complete: !self.options.search,
         })
+    }
+
+    /// Adds the search index to a build from [`Session::build_pages`].
+    pub fn finish_search(&mut self, built: &mut Built) {
+        if built.complete {
+            return;
+        }
+        let lap = Instant::now();
+        if let Some((site, bodies)) = &self.last {
+            built
+                .outputs
+                .extend(search::build(site, bodies, &mut self.render.search));
+        }
+        built.stages.push(("search index", lap.elapsed()));
+        built.complete = true;
+    }
+
+    /// The page a save changed, rendered at once against the last build, when the save can
+    /// only have changed that page's body: one page file under `content/` changed, its front
+    /// matter is as it was (so its title, date and place in every listing are too), and its
+    /// new body renders without errors, keeps its headings' ids (which other pages may link
+    /// to) and links only to anchors that exist. The full rebuild that follows renders the
+    /// same page again, with everything else the save affects.
+    pub fn preview(&self, changed: &std::collections::HashSet<PathBuf>) -> Option<render::Output> {
+        let mut paths = changed.iter();
+        let (Some(path), None) = (paths.next(), paths.next()) else {
+            return None;
+        };
+        let (site, bodies) = self.last.as_ref()?;
+        let theme = self.theme.as_ref()?;
+        let rel = path.strip_prefix(self.root.join("content")).ok()?;
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let rel = rel.join("/");
+        let id = site.page_id(&rel)?;
+        let old = &site.pages[id].src;
+        let text = std::fs::read_to_string(path).ok()?;
+        let source = Source::new(path.clone(), old.source.display.clone(), &text);
+        let split = crate::front_matter::split(&source).ok()?;
+        if source.text[split.yaml.clone()] != old.source.text[old.split.yaml.clone()] {
+            return None;
+        }
+        let mut diags = Vec::new();
+        let input = crate::markdown::Input {
+            source: &source,
+            body: split.body.clone(),
+            dir: rel.rsplit_once('/').map(|(d, _)| d).unwrap_or(""),
+            page: Some(id),
+        };
+        let rendered = crate::markdown::render(&input, site, theme, &self.registry, &mut diags);
+        if diags.iter().any(Diagnostic::is_error) || rendered.ids != bodies.pages[id].ids {
+            return None;
+        }
+        let anchors_exist = rendered.anchor_checks.iter().all(|check| {
+            site.page_id(&check.target).is_some_and(|target| {
+                let ids = if target == id {
+                    &rendered.ids
+                } else {
+                    &bodies.pages[target].ids
+                };
+                ids.contains(&check.fragment)
+            })
+        });
+        if !anchors_exist {
+            return None;
+        }
+        let mut bodies = bodies.clone();
+        bodies.pages[id] = std::sync::Arc::new(rendered);
+        render::render_page(site, theme, &bodies, id).ok()
     }
 
     /// Writes a build to the output folder (atomically), and reports on it.

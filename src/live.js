@@ -1,4 +1,4 @@
-// centerview serve: reloads this page when the site is rebuilt, reloads only the stylesheets
+// centerview serve: reloads this page when a rebuild changed it, reloads only the stylesheets
 // when only they changed, and shows build errors over the last good page until they are fixed.
 (() => {
   'use strict';
@@ -16,16 +16,28 @@
     box.querySelector('pre').textContent = text;
   };
   const hide = () => { const box = document.getElementById(OVERLAY); if (box) box.remove(); };
-  const events = new EventSource('/__centerview/events');
-  events.addEventListener('reload', () => location.reload());
-  events.addEventListener('css', () => {
-    hide();
+  // This page's file in the output folder, as the server names changed files.
+  let here = decodeURIComponent(location.pathname).replace(/^\//, '');
+  if (here === '' || here.endsWith('/')) here += 'index.html';
+  const styles = () => {
     for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
       const url = new URL(link.href);
       url.searchParams.set('t', Date.now());
       link.href = url.toString();
     }
+  };
+  // A page reloads when it changed, or an asset or script it may use did; the search page
+  // also when the index did. Other pages' changes leave it alone.
+  const concerns = (p) => p === here
+    || (here === 'search/index.html' && p.startsWith('search/'))
+    || !/\.(html|xml|csv|css|bin)$/.test(p);
+  const events = new EventSource('/__centerview/events');
+  events.addEventListener('reload', (e) => {
+    const changed = JSON.parse(e.data);
+    if (changed.all || changed.paths.some(concerns)) location.reload();
+    else if (changed.paths.some((p) => p.endsWith('.css'))) styles();
   });
+  events.addEventListener('css', () => { hide(); styles(); });
   events.addEventListener('errors', (e) => show(e.data));
   events.addEventListener('ok', hide);
 })();

@@ -50,7 +50,7 @@ pub struct AnchorCheck {
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,

@@ -48,8 +48,8 @@ pub struct Output {
     pub deps: Deps,
 }
 
-/// The rendered markdown of every page and intro.
-#[derive(Debug, Default)]
+/// The rendered markdown of every page and intro. Cloning shares the pages' bodies.
+#[derive(Debug, Default, Clone)]
 pub struct Bodies {
     pub pages: Vec<Arc<Rendered>>,
     pub home_intro: Option<Rendered>,
@@ -377,7 +377,8 @@ struct Renderer<'a> {
     /// (an incremental build renders few outputs, and most cards are never looked at).
     refs: Vec<std::sync::OnceLock<tera::Value>>,
     /// A fingerprint of every page's card.
-    card_fps: Vec<u64>,
+    /// A hash of each page's card, made when first needed.
+    card_fps: Vec<std::sync::OnceLock<u64>>,
     /// A fingerprint of what every HTML output shares: settings, navigation, data, theme.
     site_fp: u64,
 }
@@ -492,6 +493,17 @@ pub fn render_outputs(
     outputs
 }
 
+/// Renders one page's output alone, as [`render_outputs`] would: what `serve` shows first
+/// after a save, before the rest of the rebuild.
+pub fn render_page(
+    site: &Site,
+    theme: &Theme,
+    bodies: &Bodies,
+    id: PageId,
+) -> Result<Output, Diagnostic> {
+    Renderer::new(site, theme, bodies).render(Job::Page(id))
+}
+
 /// A script without its full-line `//` comments, blank lines and indentation. Line breaks
 /// stay, so the script means exactly what it did (automatic semicolons included), provided it
 /// has no string or template literal spanning lines, which the theme's scripts never do.
@@ -566,16 +578,7 @@ impl<'a> Renderer<'a> {
             series_url: format!("{base}series/"),
             feed_url: format!("{base}atom.xml"),
         };
-        let card_fps: Vec<u64> = site
-            .pages
-            .par_iter()
-            .enumerate()
-            .map(|(id, _)| {
-                let card = page_ref(site, bodies, id);
-                let json = serde_json::to_vec(&card).expect("a card serializes");
-                crate::diagnostics::hash_bytes(&json)
-            })
-            .collect();
+        let card_fps = (0..site.pages.len()).map(|_| Default::default()).collect();
         let refs = (0..site.pages.len()).map(|_| Default::default()).collect();
         let mut featured_in: BTreeMap<PageId, Vec<PageId>> = BTreeMap::new();
         let mut table_users: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
@@ -665,13 +668,13 @@ impl<'a> Renderer<'a> {
         let cards = |f: &mut Fingerprint, ids: &[PageId]| {
             f.u64(ids.len() as u64);
             for &id in ids {
-                f.u64(self.card_fps[id]);
+                f.u64(self.card_fp(id));
             }
         };
         match job {
             Job::Page(id) => {
                 let body = &self.bodies.pages[id];
-                f.u64(self.card_fps[id])
+                f.u64(self.card_fp(id))
                     .u64(body.html_hash)
                     .str(site.pages[id].kind.name());
                 if let Some((series, _)) = site.series_of(id) {
@@ -738,8 +741,7 @@ impl<'a> Renderer<'a> {
             Job::Feed => {
                 for (id, page) in site.pages.iter().enumerate() {
                     if page.src.front.date.is_some() {
-                        f.u64(self.card_fps[id])
-                            .u64(self.bodies.pages[id].html_hash);
+                        f.u64(self.card_fp(id)).u64(self.bodies.pages[id].html_hash);
                     }
                 }
             }
@@ -774,6 +776,14 @@ impl<'a> Renderer<'a> {
             }
         }
         f.finish()
+    }
+
+    fn card_fp(&self, id: PageId) -> u64 {
+        *self.card_fps[id].get_or_init(|| {
+            let json = serde_json::to_vec(&page_ref(self.site, self.bodies, id))
+                .expect("a card serializes");
+            crate::diagnostics::hash_bytes(&json)
+        })
     }
 
     fn card(&self, id: PageId) -> tera::Value {

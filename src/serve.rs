@@ -13,9 +13,9 @@
 //! listens for server-sent events: reload the page, reload only the stylesheets, show or clear
 //! the errors.
 
-use crate::build::{Built, Options, Session};
+use crate::build::{Options, Session};
 use crate::diagnostics::Diagnostic;
-use crate::render::OutputData;
+use crate::render::{Output, OutputData};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -37,7 +37,9 @@ const LIVE_JS: &str = include_str!("live.js");
 /// What the browser is told.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LiveEvent {
-    Reload,
+    /// These outputs changed (paths under the output folder); a page reloads when it is one
+    /// of them, or when an asset or script changed.
+    Reload(Arc<Vec<String>>),
     /// Only stylesheets changed.
     Css,
     /// The build failed: the diagnostics, as text.
@@ -48,7 +50,7 @@ pub enum LiveEvent {
 
 /// The site as served: the last good build, and the current errors, if any.
 pub struct Live {
-    files: RwLock<Arc<HashMap<String, bytes::Bytes>>>,
+    files: RwLock<Arc<Snapshot>>,
     errors: RwLock<Option<String>>,
     events: broadcast::Sender<LiveEvent>,
 }
@@ -56,26 +58,27 @@ pub struct Live {
 impl Live {
     pub fn new() -> Arc<Live> {
         Arc::new(Live {
-            files: RwLock::new(Arc::new(HashMap::new())),
+            files: RwLock::new(Arc::new(Snapshot::default())),
             errors: RwLock::new(None),
             events: broadcast::channel(64).0,
         })
     }
 
-    /// Serves a new build; tells open pages what to do about the outputs that changed.
-    pub fn publish(&self, snapshot: &Snapshot, changed: &[String]) {
-        *self.files.write().expect("files lock") = Arc::new(snapshot.bytes());
-        let had_errors = self.errors.write().expect("errors lock").take().is_some();
-        let event = if !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css")) {
-            LiveEvent::Css
-        } else if changed.is_empty() {
-            LiveEvent::Ok
-        } else {
-            LiveEvent::Reload
-        };
-        if had_errors && event != LiveEvent::Reload {
+    /// Serves a new build (or part of one); tells open pages what to do about the outputs
+    /// that changed, and clears the errors if there were any.
+    pub fn publish(&self, snapshot: Arc<Snapshot>, changed: &[String]) {
+        *self.files.write().expect("files lock") = snapshot;
+        if self.errors.write().expect("errors lock").take().is_some() {
             let _ = self.events.send(LiveEvent::Ok);
         }
+        if changed.is_empty() {
+            return;
+        }
+        let event = if changed.iter().all(|p| p.ends_with(".css")) {
+            LiveEvent::Css
+        } else {
+            LiveEvent::Reload(Arc::new(changed.to_vec()))
+        };
         let _ = self.events.send(event);
     }
 
@@ -143,12 +146,13 @@ pub struct Snapshot {
 type SnapshotFile = ((usize, u64), bytes::Bytes);
 
 impl Snapshot {
-    /// A build's snapshot, and the outputs that differ from this one (added, changed or
-    /// removed). An output that was re-rendered to the same bytes has not changed, so
-    /// open pages need not reload and `watch` need not rewrite it.
-    pub fn next(&self, built: &Built) -> (Snapshot, Vec<String>) {
-        let compared: Vec<(String, SnapshotFile, bool)> = built
-            .outputs
+    /// The snapshot with `outputs`, and the outputs that differ from this one (added,
+    /// changed or removed). An output that was re-rendered to the same bytes has not
+    /// changed, so open pages need not reload and `watch` need not rewrite it. Files of this
+    /// snapshot missing from `outputs` are kept when `keep` says so (`outputs` is then part
+    /// of a build), and removed otherwise.
+    pub fn next(&self, outputs: &[Output], keep: impl Fn(&str) -> bool) -> (Snapshot, Vec<String>) {
+        let compared: Vec<(String, SnapshotFile, bool)> = outputs
             .par_iter()
             .map(|o| {
                 let id = identity(&o.data);
@@ -170,25 +174,30 @@ impl Snapshot {
             .filter(|c| c.2)
             .map(|c| c.0.clone())
             .collect();
-        let files: HashMap<String, SnapshotFile> = compared
+        let mut files: HashMap<String, SnapshotFile> = compared
             .into_iter()
             .map(|(path, file, _)| (path, file))
             .collect();
-        changed.extend(
-            self.files
-                .keys()
-                .filter(|p| !files.contains_key(p.as_str()))
-                .cloned(),
-        );
+        for (path, file) in &self.files {
+            if !files.contains_key(path) {
+                if keep(path) {
+                    files.insert(path.clone(), file.clone());
+                } else {
+                    changed.push(path.clone());
+                }
+            }
+        }
         changed.sort();
         (Snapshot { files }, changed)
     }
 
-    fn bytes(&self) -> HashMap<String, bytes::Bytes> {
-        self.files
-            .iter()
-            .map(|(path, (_, b))| (path.clone(), b.clone()))
-            .collect()
+    /// The bytes of one output.
+    pub fn get(&self, path: &str) -> Option<&bytes::Bytes> {
+        self.files.get(path).map(|(_, bytes)| bytes)
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
     }
 }
 
@@ -345,7 +354,7 @@ pub fn watch(options: Options, quiet: bool, color: bool) -> i32 {
         let started = Instant::now();
         match session.build(changed.as_ref()) {
             Ok(built) => {
-                let (snapshot, outputs) = previous.next(&built);
+                let (snapshot, outputs) = previous.next(&built.outputs, |_| false);
                 let changed_set: HashSet<&str> = outputs.iter().map(String::as_str).collect();
                 let unchanged: HashSet<&str> = built
                     .outputs
@@ -446,14 +455,35 @@ pub fn serve(mut options: Options, port: u16, open: bool, quiet: bool, color: bo
             return 2;
         }
     };
-    let mut previous = Snapshot::default();
+    // What is served, and the last good build (they differ while a preview is shown).
+    let mut current = Arc::new(Snapshot::default());
+    let mut good = current.clone();
     let mut changed: Option<HashSet<PathBuf>> = None;
     loop {
         let started = Instant::now();
-        match session.build(changed.as_ref()) {
-            Ok(built) => {
-                let (snapshot, outputs) = previous.next(&built);
-                live.publish(&snapshot, &outputs);
+        let mut updated: HashSet<String> = HashSet::new();
+        let mut publish =
+            |outputs: &[Output], keep: &dyn Fn(&str) -> bool, current: &mut Arc<Snapshot>| {
+                let (next, paths) = current.next(outputs, keep);
+                *current = Arc::new(next);
+                live.publish(current.clone(), &paths);
+                updated.extend(paths);
+            };
+        // First the edited page alone, when the save can only have changed it; then every
+        // page; then the search index, which takes longest.
+        let preview = changed.as_ref().and_then(|c| session.preview(c));
+        let mut shown = None;
+        if let Some(page) = &preview {
+            publish(std::slice::from_ref(page), &|_| true, &mut current);
+            shown = Some(started.elapsed());
+        }
+        match session.build_pages(changed.as_ref()) {
+            Ok(mut built) => {
+                publish(&built.outputs, &|p| p.starts_with("search/"), &mut current);
+                let pages_done = started.elapsed();
+                session.finish_search(&mut built);
+                publish(&built.outputs, &|_| false, &mut current);
+                good = current.clone();
                 for w in &built.warnings {
                     eprint!("{}", w.render(color));
                 }
@@ -464,21 +494,39 @@ pub fn serve(mut options: Options, port: u16, open: bool, quiet: bool, color: bo
                             session.root.display()
                         ),
                         Some(c) => eprintln!(
-                            "[{}] {}: {} rendered, {} changed in {:.0} ms",
+                            "[{}] {}: {} rendered, {} changed in {:.0} ms ({})",
                             clock(),
                             describe(c, &session.root),
                             count(built.rendered.bodies, "page", "pages"),
-                            count(outputs.len(), "file", "files"),
-                            started.elapsed().as_secs_f64() * 1000.0
+                            count(updated.len(), "file", "files"),
+                            started.elapsed().as_secs_f64() * 1000.0,
+                            match shown {
+                                Some(t) => format!(
+                                    "the page shown in {:.0} ms, every page in {:.0} ms",
+                                    t.as_secs_f64() * 1000.0,
+                                    pages_done.as_secs_f64() * 1000.0
+                                ),
+                                None => format!(
+                                    "pages shown in {:.0} ms",
+                                    pages_done.as_secs_f64() * 1000.0
+                                ),
+                            }
                         ),
                     }
                 }
                 if changed.is_none() && open {
                     open_browser(&url);
                 }
-                previous = snapshot;
             }
             Err(failure) => {
+                // A preview is taken back: the last good build is served.
+                if preview.is_some() {
+                    current = good.clone();
+                    live.publish(
+                        current.clone(),
+                        &preview.iter().map(|p| p.path.clone()).collect::<Vec<_>>(),
+                    );
+                }
                 for d in &failure.diagnostics {
                     eprint!("{}", d.render(color));
                 }
@@ -546,13 +594,23 @@ async fn events(
         tokio_stream::wrappers::BroadcastStream::new(live.subscribe()).filter_map(|event| {
             let event = event.ok()?;
             Some(Ok(match event {
-                LiveEvent::Reload => Event::default().event("reload").data("reload"),
+                LiveEvent::Reload(paths) => {
+                    Event::default().event("reload").data(reload_data(&paths))
+                }
                 LiveEvent::Css => Event::default().event("css").data("css"),
                 LiveEvent::Errors(text) => Event::default().event("errors").data(text),
                 LiveEvent::Ok => Event::default().event("ok").data("ok"),
             }))
         });
     Sse::new(first.chain(updates)).keep_alive(KeepAlive::default())
+}
+
+/// A reload event's data: the changed outputs, or `{"all":true}` when there are very many.
+fn reload_data(paths: &[String]) -> String {
+    if paths.len() > 1000 {
+        return r#"{"all":true}"#.into();
+    }
+    serde_json::json!({ "paths": paths }).to_string()
 }
 
 async fn site_file(State(live): State<Arc<Live>>, request: axum::extract::Request) -> Response {
@@ -569,9 +627,9 @@ async fn site_file(State(live): State<Arc<Live>>, request: axum::extract::Reques
     let rel = path.trim_start_matches('/');
     let key = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
-    } else if files.contains_key(rel) {
+    } else if files.contains(rel) {
         rel.to_string()
-    } else if files.contains_key(&format!("{rel}/index.html")) {
+    } else if files.contains(&format!("{rel}/index.html")) {
         let location = format!("/{rel}/");
         return (
             StatusCode::MOVED_PERMANENTLY,
@@ -581,7 +639,7 @@ async fn site_file(State(live): State<Arc<Live>>, request: axum::extract::Reques
     } else {
         rel.to_string()
     };
-    let (status, key) = if files.contains_key(&key) {
+    let (status, key) = if files.contains(&key) {
         (StatusCode::OK, key)
     } else {
         (StatusCode::NOT_FOUND, "404.html".to_string())

@@ -262,3 +262,100 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
         }
     }
 }
+
+/// Copies the repository's example site (content/ and site.yaml) into `to`.
+fn example_site(to: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::copy(repo.join("site.yaml"), to.join("site.yaml")).unwrap();
+    for entry in walkdir::WalkDir::new(repo.join("content")) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(repo).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_preview_of_a_body_edit_is_the_page_the_rebuild_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    example_site(&root);
+    let mut session = Session::new(&options(&root)).unwrap();
+    session.build(None).unwrap();
+    // A brief in a series with a figure, a report embedding case studies, a case study
+    // featured elsewhere, the one-pager with pull quotes.
+    let pages = [
+        ("briefs/partnership.md", "briefs/partnership/index.html"),
+        (
+            "reports/math-in-common.md",
+            "reports/math-in-common/index.html",
+        ),
+        (
+            "insights/teacher-leaders.md",
+            "insights/teacher-leaders/index.html",
+        ),
+    ];
+    let mut cases: Vec<(String, String)> = pages
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let case = first(&root, "case-studies");
+    let slug = case.file_stem().unwrap().to_string_lossy().into_owned();
+    cases.push((
+        format!("case-studies/{slug}.md"),
+        format!("case-studies/{slug}/index.html"),
+    ));
+    for (rel, output) in cases {
+        let path = root.join("content").join(&rel);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        std::fs::write(
+            &path,
+            format!("{text}\nA paragraph added while the server runs, with *emphasis*.\n"),
+        )
+        .unwrap();
+        let changed: HashSet<PathBuf> = [path.clone()].into_iter().collect();
+        let preview = session
+            .preview(&changed)
+            .unwrap_or_else(|| panic!("{rel}: a body edit is previewed"));
+        assert_eq!(preview.path, output);
+        let built = session.build(Some(&changed)).unwrap();
+        assert_eq!(
+            bytes(&built)[&output],
+            match &preview.data {
+                OutputData::Bytes(b) => b.as_ref().clone(),
+                _ => unreachable!("pages are rendered"),
+            },
+            "{rel}: the preview is what the rebuild writes"
+        );
+    }
+
+    // Saves that may change more than the page are not previewed.
+    let brief = root.join("content/briefs/partnership.md");
+    let original = std::fs::read_to_string(&brief).unwrap();
+    let one: HashSet<PathBuf> = [brief.clone()].into_iter().collect();
+    for (what, text) in [
+        ("a new title", original.replacen("title:", "title: New", 1)),
+        (
+            "a link to a missing anchor",
+            format!("{original}\n[gone](snapshot.md#no-such-heading)\n"),
+        ),
+        ("a new heading", format!("{original}\n## A new heading\n")),
+        (
+            "an unknown shortcode",
+            format!("{original}\n{{{{ nope() }}}}\n"),
+        ),
+    ] {
+        std::fs::write(&brief, text).unwrap();
+        assert!(session.preview(&one).is_none(), "{what} is not previewed");
+    }
+    std::fs::write(&brief, &original).unwrap();
+    let two: HashSet<PathBuf> = [brief.clone(), first(&root, "posts")].into_iter().collect();
+    assert!(
+        session.preview(&two).is_none(),
+        "two files are not previewed"
+    );
+}

@@ -51,8 +51,9 @@ async fn the_server_serves_the_site_and_nothing_else() {
     let mut session = Session::new(&options).unwrap();
     let built = session.build(None).unwrap();
     let live = Live::new();
-    let (snapshot, _) = Snapshot::default().next(&built);
-    live.publish(&snapshot, &[]);
+    let (snapshot, _) = Snapshot::default().next(&built.outputs, |_| false);
+    let snapshot = std::sync::Arc::new(snapshot);
+    live.publish(snapshot.clone(), &[]);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, router(live)).await.unwrap() });
@@ -116,7 +117,8 @@ fn a_snapshot_tells_which_outputs_really_changed() {
     let mut options = Options::new(site.root());
     options.write = false;
     let mut session = Session::new(&options).unwrap();
-    let (snapshot, all) = Snapshot::default().next(&session.build(None).unwrap());
+    let (snapshot, all) =
+        Snapshot::default().next(&session.build(None).unwrap().outputs, |_| false);
     assert!(
         all.contains(&"assets/fig.svg".to_string()) && all.contains(&"index.html".to_string()),
         "{all:?}"
@@ -129,7 +131,8 @@ fn a_snapshot_tells_which_outputs_really_changed() {
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     );
     let changed = [site.path("content/assets/fig.svg")].into_iter().collect();
-    let (snapshot, outputs) = snapshot.next(&session.build(Some(&changed)).unwrap());
+    let (snapshot, outputs) =
+        snapshot.next(&session.build(Some(&changed)).unwrap().outputs, |_| false);
     assert!(outputs.is_empty(), "{outputs:?}");
 
     // A copied file's new content is seen, though the output names the same source file.
@@ -137,15 +140,17 @@ fn a_snapshot_tells_which_outputs_really_changed() {
         "content/assets/fig.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2\"/>",
     );
-    let (snapshot, outputs) = snapshot.next(&session.build(Some(&changed)).unwrap());
+    let (snapshot, outputs) =
+        snapshot.next(&session.build(Some(&changed)).unwrap().outputs, |_| false);
     assert_eq!(outputs, ["assets/fig.svg"]);
 
     // A page that is rendered again to the same bytes has not changed; a removed one has.
     let page = [site.path("content/briefs/a.md")].into_iter().collect();
-    let (snapshot, outputs) = snapshot.next(&session.build(Some(&page)).unwrap());
+    let (snapshot, outputs) =
+        snapshot.next(&session.build(Some(&page)).unwrap().outputs, |_| false);
     assert!(outputs.is_empty(), "{outputs:?}");
     std::fs::remove_file(site.path("content/briefs/a.md")).unwrap();
-    let (_, outputs) = snapshot.next(&session.build(Some(&page)).unwrap());
+    let (_, outputs) = snapshot.next(&session.build(Some(&page)).unwrap().outputs, |_| false);
     assert!(
         outputs.contains(&"briefs/a/index.html".to_string()),
         "{outputs:?}"
@@ -160,8 +165,9 @@ async fn the_reload_channel_announces_rebuilds_and_errors() {
     let mut session = Session::new(&options).unwrap();
     let built = session.build(None).unwrap();
     let live = Live::new();
-    let (snapshot, _) = Snapshot::default().next(&built);
-    live.publish(&snapshot, &[]);
+    let (snapshot, _) = Snapshot::default().next(&built.outputs, |_| false);
+    let snapshot = std::sync::Arc::new(snapshot);
+    live.publish(snapshot.clone(), &[]);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let server_live = live.clone();
@@ -200,21 +206,28 @@ async fn the_reload_channel_announces_rebuilds_and_errors() {
     );
     let changed = [site.path("content/briefs/a.md")].into_iter().collect();
     let built = session.build(Some(&changed)).unwrap();
-    let (snapshot, outputs) = snapshot.next(&built);
+    let (snapshot, outputs) = snapshot.next(&built.outputs, |_| false);
     // The page, and the lists, feed and index that quote its opening text; not the rest.
     assert!(
         outputs.contains(&"briefs/a/index.html".to_string())
             && !outputs.contains(&"assets/fig.svg".to_string()),
         "{outputs:?}"
     );
-    live.publish(&snapshot, &outputs);
+    let snapshot = std::sync::Arc::new(snapshot);
+    live.publish(snapshot.clone(), &outputs);
     site.page("briefs/a.md", "titel: Broken\ndate: 2017-01-01", "Text.\n");
     let failure = session.build(Some(&changed)).err().unwrap();
     live.fail(&failure.diagnostics);
-    live.publish(&snapshot, &["css/centerview.css".to_string()]);
+    live.publish(snapshot.clone(), &["css/centerview.css".to_string()]);
     let seen = reader.await.unwrap();
     assert!(seen.contains("text/event-stream"), "{seen}");
     let reload = seen.find("event: reload").expect("a reload");
+    // The reload names what changed, so only the pages showing it reload.
+    assert!(
+        seen[reload..].starts_with("event: reload\ndata: {\"paths\":[")
+            && seen[reload..].contains("\"briefs/a/index.html\""),
+        "{seen}"
+    );
     let errors = seen.find("event: errors").expect("the errors");
     assert!(seen[errors..].contains("unknown field `titel`"), "{seen}");
     let clears = seen[errors..].find("event: ok").expect("the errors clear");

@@ -12,6 +12,7 @@ use crate::theme::Theme;
 use crate::{content, data, resolve, search, write};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -370,7 +371,7 @@ impl Session {
             deps: built
                 .outputs
                 .into_iter()
-                .map(|o| (o.path, o.deps))
+                .map(|o| (o.path, Arc::unwrap_or_clone(o.deps)))
                 .collect(),
         })
     }

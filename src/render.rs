@@ -45,7 +45,8 @@ pub struct Output {
     /// Path under the output folder (`briefs/x/index.html`).
     pub path: String,
     pub data: OutputData,
-    pub deps: Deps,
+    /// Shared: a rebuild keeps an unchanged output's record without copying it.
+    pub deps: Arc<Deps>,
 }
 
 /// The rendered markdown of every page and intro. Cloning shares the pages' bodies.
@@ -63,11 +64,82 @@ pub struct RenderCache {
     /// By page path under `content/`: (fingerprint, body, its diagnostics).
     bodies: std::collections::HashMap<String, (u64, Arc<Rendered>, Vec<Diagnostic>)>,
     /// By output path: (fingerprint, bytes, dependencies).
-    outputs: std::collections::HashMap<String, (u64, Arc<Vec<u8>>, Deps)>,
+    outputs: std::collections::HashMap<String, CachedOutput>,
+    /// Each page's card (what listings show of it), by page path under `content/`.
+    cards: rustc_hash::FxHashMap<String, Card>,
     /// What the search index was made of.
     pub search: crate::search::SearchCache,
     /// What the last build rendered.
     pub stats: RenderStats,
+}
+
+/// An output as cached: (fingerprint, bytes, dependencies).
+type CachedOutput = (u64, Arc<Vec<u8>>, Arc<Deps>);
+
+/// A page's card: a key of what it is made from, a hash of the card itself (which listings'
+/// fingerprints use), and the card as templates see it, made when first needed.
+#[derive(Clone)]
+struct Card {
+    key: u64,
+    fingerprint: u64,
+    value: Arc<std::sync::OnceLock<tera::Value>>,
+}
+
+/// What a page's card is made from, cheap to hash: its file, URL and kind, its opening text
+/// (a summary when it has none), its topics' and series' names and links, and the settings.
+fn card_key(site: &Site, bodies: &Bodies, global: u64, id: PageId) -> u64 {
+    let page = &site.pages[id];
+    let mut f = Fingerprint::default();
+    f.u64(global)
+        .u64(page.source().hash)
+        .str(&page.url)
+        .str(page.kind.name())
+        .str(
+            bodies.pages[id]
+                .first_paragraph
+                .as_deref()
+                .unwrap_or("\u{0}"),
+        );
+    for &t in &page.topics {
+        f.str(&site.topics[t].name).str(&site.topics[t].url);
+    }
+    if let Some((series, part)) = site.series_of(id) {
+        f.str(&series.title)
+            .str(&series.url)
+            .u64(part as u64)
+            .u64(series.total as u64);
+    }
+    f.finish()
+}
+
+/// Cards for a render: from the cache where their key is unchanged, else made now.
+fn cards(site: &Site, bodies: &Bodies, global: u64, cache: &mut RenderCache) -> Vec<Card> {
+    let cards: Vec<Card> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, page)| {
+            let key = card_key(site, bodies, global, id);
+            if let Some(card) = cache.cards.get(&page.src.rel)
+                && card.key == key
+            {
+                return card.clone();
+            }
+            let json = serde_json::to_vec(&page_ref(site, bodies, id)).expect("a card serializes");
+            Card {
+                key,
+                fingerprint: crate::diagnostics::hash_bytes(&json),
+                value: Default::default(),
+            }
+        })
+        .collect();
+    cache.cards = site
+        .pages
+        .iter()
+        .zip(&cards)
+        .map(|(p, c)| (p.src.rel.clone(), c.clone()))
+        .collect();
+    cards
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -375,7 +447,7 @@ struct Renderer<'a> {
     /// Every page's listing card, serialized once.
     /// Each page's card as templates see it, made when a rendered output first needs it
     /// (an incremental build renders few outputs, and most cards are never looked at).
-    refs: Vec<std::sync::OnceLock<tera::Value>>,
+    refs: Vec<Arc<std::sync::OnceLock<tera::Value>>>,
     /// A fingerprint of every page's card.
     /// A hash of each page's card, made when first needed.
     card_fps: Vec<std::sync::OnceLock<u64>>,
@@ -391,7 +463,8 @@ pub fn render_outputs(
     cache: &mut RenderCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Output> {
-    let r = Renderer::new(site, theme, bodies);
+    let cards = cards(site, bodies, global_fingerprint(site, theme), cache);
+    let r = Renderer::new(site, theme, bodies, Some(cards));
     let mut jobs: Vec<Job> = Vec::new();
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend(site.sections.iter().map(|s| Job::Section(s.kind)));
@@ -456,10 +529,10 @@ pub fn render_outputs(
         outputs.push(Output {
             path: asset.rel.clone(),
             data: OutputData::Copy(asset.path.clone()),
-            deps: Deps {
+            deps: Arc::new(Deps {
                 files: [format!("content/{}", asset.rel)].into(),
                 templates: BTreeSet::new(),
-            },
+            }),
         });
     }
     for file in &theme.statics {
@@ -484,10 +557,10 @@ pub fn render_outputs(
         outputs.push(Output {
             path: file.rel.clone(),
             data,
-            deps: Deps {
+            deps: Arc::new(Deps {
                 files,
                 templates: BTreeSet::new(),
-            },
+            }),
         });
     }
     outputs
@@ -501,7 +574,7 @@ pub fn render_page(
     bodies: &Bodies,
     id: PageId,
 ) -> Result<Output, Diagnostic> {
-    Renderer::new(site, theme, bodies).render(Job::Page(id))
+    Renderer::new(site, theme, bodies, None).render(Job::Page(id))
 }
 
 /// A script without its full-line `//` comments, blank lines and indentation. Line breaks
@@ -538,7 +611,13 @@ enum Job<'s> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, theme: &'a Theme, bodies: &'a Bodies) -> Renderer<'a> {
+    /// `cards` are the pages' cards when known; otherwise each is made when first needed.
+    fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        bodies: &'a Bodies,
+        cards: Option<Vec<Card>>,
+    ) -> Renderer<'a> {
         let base = site.base_path();
         let mut nav: Vec<LinkCtx> = site
             .sections
@@ -578,8 +657,13 @@ impl<'a> Renderer<'a> {
             series_url: format!("{base}series/"),
             feed_url: format!("{base}atom.xml"),
         };
-        let card_fps = (0..site.pages.len()).map(|_| Default::default()).collect();
-        let refs = (0..site.pages.len()).map(|_| Default::default()).collect();
+        let (card_fps, refs) = match cards {
+            Some(cards) => cards
+                .into_iter()
+                .map(|c| (std::sync::OnceLock::from(c.fingerprint), c.value))
+                .unzip(),
+            None => (0..site.pages.len()).map(|_| Default::default()).unzip(),
+        };
         let mut featured_in: BTreeMap<PageId, Vec<PageId>> = BTreeMap::new();
         let mut table_users: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
         for (id, body) in bodies.pages.iter().enumerate() {
@@ -832,7 +916,7 @@ impl<'a> Renderer<'a> {
                 return Ok(Output {
                     path: format!("data/{id}.csv"),
                     data: OutputData::Bytes(Arc::new(table.to_csv().into_bytes())),
-                    deps,
+                    deps: Arc::new(deps),
                 });
             }
             Job::DataIndex => {
@@ -1205,7 +1289,7 @@ impl<'a> Renderer<'a> {
         Ok(Output {
             path,
             data: OutputData::Bytes(Arc::new(html.into_bytes())),
-            deps,
+            deps: Arc::new(deps),
         })
     }
 

@@ -191,6 +191,27 @@ impl Snapshot {
         (Snapshot { files }, changed)
     }
 
+    /// What turns `self` into `other`: the files to write, and those to remove.
+    fn diff<'a>(&'a self, other: &'a Snapshot) -> (Vec<(&'a str, &'a [u8])>, Vec<&'a str>) {
+        let writes = other
+            .files
+            .iter()
+            .filter(|(path, (_, new))| {
+                self.files.get(*path).is_none_or(|(_, old)| {
+                    !(old.as_ptr() == new.as_ptr() && old.len() == new.len()) && old != new
+                })
+            })
+            .map(|(path, (_, bytes))| (path.as_str(), &bytes[..]))
+            .collect();
+        let removes = self
+            .files
+            .keys()
+            .filter(|p| !other.files.contains_key(*p))
+            .map(String::as_str)
+            .collect();
+        (writes, removes)
+    }
+
     /// The bytes of one output.
     pub fn get(&self, path: &str) -> Option<&bytes::Bytes> {
         self.files.get(path).map(|(_, bytes)| bytes)
@@ -328,20 +349,110 @@ fn clock() -> String {
     jiff::Zoned::now().strftime("%H:%M:%S").to_string()
 }
 
+/// Where rebuilds go: the server's memory, or the output folder.
+trait Target {
+    /// Makes `next` what readers see, in place of `previous`; `changed` lists the outputs
+    /// that differ.
+    fn show(
+        &mut self,
+        previous: &Arc<Snapshot>,
+        next: &Arc<Snapshot>,
+        changed: &[String],
+    ) -> Result<(), Diagnostic>;
+
+    /// A build failed: readers keep the last good site.
+    fn fail(&mut self, diagnostics: &[Diagnostic]);
+}
+
+/// `serve`'s target: the site in memory, and the open pages.
+struct Server(Arc<Live>);
+
+impl Target for Server {
+    fn show(
+        &mut self,
+        _: &Arc<Snapshot>,
+        next: &Arc<Snapshot>,
+        changed: &[String],
+    ) -> Result<(), Diagnostic> {
+        self.0.publish(next.clone(), changed);
+        Ok(())
+    }
+
+    fn fail(&mut self, diagnostics: &[Diagnostic]) {
+        self.0.fail(diagnostics);
+    }
+}
+
+/// `watch`'s target: the output folder, swapped in whole as `build` does. The previous
+/// version is kept beside it as a spare, brought up to date and swapped in by the next
+/// rebuild, so each rebuild writes only the files that changed.
+struct Folder {
+    output: PathBuf,
+    /// The spare folder and the snapshot it holds.
+    spare: Option<(PathBuf, Arc<Snapshot>)>,
+    /// Whether the output folder holds a snapshot of this session yet.
+    started: bool,
+}
+
+impl Target for Folder {
+    fn show(
+        &mut self,
+        previous: &Arc<Snapshot>,
+        next: &Arc<Snapshot>,
+        changed: &[String],
+    ) -> Result<(), Diagnostic> {
+        if self.started && changed.is_empty() {
+            return Ok(());
+        }
+        if let Some((spare, held)) = self.spare.take() {
+            let (writes, removes) = held.diff(next);
+            match crate::write::swap_updated(&self.output, &spare, &writes, &removes) {
+                Ok(()) => {
+                    self.spare = Some((spare, previous.clone()));
+                    return Ok(());
+                }
+                Err(_) => {
+                    let _ = std::fs::remove_dir_all(&spare);
+                }
+            }
+        }
+        let changed: HashSet<&str> = if self.started {
+            changed.iter().map(String::as_str).collect()
+        } else {
+            next.files.keys().map(String::as_str).collect()
+        };
+        let files: Vec<(&str, &[u8])> = next
+            .files
+            .iter()
+            .map(|(p, (_, b))| (p.as_str(), &b[..]))
+            .collect();
+        let old = crate::write::swap_new(&self.output, &files, &changed)?;
+        if self.started {
+            self.spare = Some((old, previous.clone()));
+        } else {
+            // What was there before this session is not known: it cannot be a spare.
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        self.started = true;
+        Ok(())
+    }
+
+    fn fail(&mut self, _: &[Diagnostic]) {}
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        if let Some((spare, _)) = &self.spare {
+            let _ = std::fs::remove_dir_all(spare);
+        }
+    }
+}
+
 /// `centerview watch`: rebuild into the output folder (atomically) after every change.
 pub fn watch(options: Options, quiet: bool, color: bool) -> i32 {
-    let mut session = match Session::new(&options) {
+    let session = match Session::new(&options) {
         Ok(s) => s,
         Err(f) => return report_failure(&f.diagnostics, color, f.exit_code()),
-    };
-    let mut previous = Snapshot::default();
-    let mut first = true;
-    let mut watcher = match SiteWatcher::new(&session.root, &session.output) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("cannot watch {}: {e}", session.root.display());
-            return 2;
-        }
     };
     if !quiet {
         eprintln!(
@@ -349,67 +460,20 @@ pub fn watch(options: Options, quiet: bool, color: bool) -> i32 {
             session.root.display()
         );
     }
-    let mut changed: Option<HashSet<PathBuf>> = None;
-    loop {
-        let started = Instant::now();
-        match session.build(changed.as_ref()) {
-            Ok(built) => {
-                let (snapshot, outputs) = previous.next(&built.outputs, |_| false);
-                let changed_set: HashSet<&str> = outputs.iter().map(String::as_str).collect();
-                let unchanged: HashSet<&str> = built
-                    .outputs
-                    .iter()
-                    .map(|o| o.path.as_str())
-                    .filter(|p| !changed_set.contains(p))
-                    .collect();
-                let result = if first {
-                    crate::write::write(&session.output, &built.outputs)
-                } else {
-                    crate::write::write_reusing(&session.output, &built.outputs, &unchanged)
-                };
-                match result {
-                    Ok(()) => {
-                        for w in &built.warnings {
-                            eprint!("{}", w.render(color));
-                        }
-                        if !quiet {
-                            let what = changed
-                                .as_ref()
-                                .map(|c| describe(c, &session.root))
-                                .unwrap_or_else(|| "built".into());
-                            eprintln!(
-                                "[{}] {what}: {} rendered, {} written in {:.0} ms",
-                                clock(),
-                                count(built.rendered.bodies, "page", "pages"),
-                                count(outputs.len(), "file", "files"),
-                                started.elapsed().as_secs_f64() * 1000.0
-                            );
-                        }
-                        previous = snapshot;
-                        first = false;
-                    }
-                    Err(d) => {
-                        eprint!("{}", d.render(color));
-                    }
-                }
-            }
-            Err(failure) => {
-                for d in &failure.diagnostics {
-                    eprint!("{}", d.render(color));
-                }
-                eprintln!(
-                    "[{}] {}; {} is unchanged. Waiting for the next save.",
-                    clock(),
-                    count(failure.errors(), "error", "errors"),
-                    session.output.display()
-                );
-            }
-        }
-        match watcher.next_changes() {
-            Some(c) => changed = Some(c),
-            None => return 0,
-        }
-    }
+    let mut folder = Folder {
+        output: session.output.clone(),
+        spare: None,
+        started: false,
+    };
+    let output = session.output.display().to_string();
+    rebuild_loop(session, &mut folder, quiet, color, &mut |built, took| {
+        format!(
+            "[{}] built: {} in {output}, written in {:.0} ms",
+            clock(),
+            count(built.outputs.len(), "file", "files"),
+            took.as_secs_f64() * 1000.0
+        )
+    })
 }
 
 fn report_failure(diagnostics: &[Diagnostic], color: bool, code: i32) -> i32 {
@@ -423,7 +487,7 @@ fn report_failure(diagnostics: &[Diagnostic], color: bool, code: i32) -> i32 {
 pub fn serve(mut options: Options, port: u16, open: bool, quiet: bool, color: bool) -> i32 {
     options.write = false;
     options.base_url = Some(format!("http://127.0.0.1:{port}/"));
-    let mut session = match Session::new(&options) {
+    let session = match Session::new(&options) {
         Ok(s) => s,
         Err(f) => return report_failure(&f.diagnostics, color, f.exit_code()),
     };
@@ -447,7 +511,28 @@ pub fn serve(mut options: Options, port: u16, open: bool, quiet: bool, color: bo
         axum::serve(listener, app).await.expect("the server runs");
     });
     let url = format!("http://127.0.0.1:{port}/");
+    let root = session.root.display().to_string();
+    let mut opened = !open;
+    rebuild_loop(session, &mut Server(live), quiet, color, &mut |_, _| {
+        if !opened {
+            open_browser(&url);
+            opened = true;
+        }
+        format!("Serving {root} at {url} (Ctrl-C to stop)")
+    })
+}
 
+/// Builds, then rebuilds after every change, forever: the loop `serve` and `watch` share.
+/// A rebuild shows its results in three steps: the edited page alone when the save can only
+/// have changed that page (see [`Session::preview`]), then every page, then the search
+/// index, which takes longest. A build that fails is reported and the loop goes on.
+fn rebuild_loop(
+    mut session: Session,
+    target: &mut dyn Target,
+    quiet: bool,
+    color: bool,
+    first_line: &mut dyn FnMut(&crate::build::Built, Duration) -> String,
+) -> i32 {
     let mut watcher = match SiteWatcher::new(&session.root, &session.output) {
         Ok(w) => w,
         Err(e) => {
@@ -455,95 +540,113 @@ pub fn serve(mut options: Options, port: u16, open: bool, quiet: bool, color: bo
             return 2;
         }
     };
-    // What is served, and the last good build (they differ while a preview is shown).
+    // What readers see, and the last good build (they differ while a preview is shown).
     let mut current = Arc::new(Snapshot::default());
     let mut good = current.clone();
     let mut changed: Option<HashSet<PathBuf>> = None;
     loop {
         let started = Instant::now();
         let mut updated: HashSet<String> = HashSet::new();
-        let mut publish =
-            |outputs: &[Output], keep: &dyn Fn(&str) -> bool, current: &mut Arc<Snapshot>| {
-                let (next, paths) = current.next(outputs, keep);
-                *current = Arc::new(next);
-                live.publish(current.clone(), &paths);
-                updated.extend(paths);
-            };
-        // First the edited page alone, when the save can only have changed it; then every
-        // page; then the search index, which takes longest.
+        let mut show = |outputs: &[Output],
+                        keep: &dyn Fn(&str) -> bool,
+                        current: &mut Arc<Snapshot>,
+                        target: &mut dyn Target|
+         -> Result<(), Diagnostic> {
+            let (next, paths) = current.next(outputs, keep);
+            let next = Arc::new(next);
+            target.show(current, &next, &paths)?;
+            *current = next;
+            updated.extend(paths);
+            Ok(())
+        };
         let preview = changed.as_ref().and_then(|c| session.preview(c));
         let mut shown = None;
-        if let Some(page) = &preview {
-            publish(std::slice::from_ref(page), &|_| true, &mut current);
+        if let Some(page) = &preview
+            && show(std::slice::from_ref(page), &|_| true, &mut current, target).is_ok()
+        {
             shown = Some(started.elapsed());
         }
-        match session.build_pages(changed.as_ref()) {
-            Ok(mut built) => {
-                publish(&built.outputs, &|p| p.starts_with("search/"), &mut current);
-                let pages_done = started.elapsed();
-                session.finish_search(&mut built);
-                publish(&built.outputs, &|_| false, &mut current);
+        let result = session.build_pages(changed.as_ref()).map(|mut built| {
+            let shown_pages = show(
+                &built.outputs,
+                &|p| p.starts_with("search/"),
+                &mut current,
+                target,
+            )
+            .map(|()| started.elapsed());
+            session.finish_search(&mut built);
+            let all = shown_pages.and_then(|pages| {
+                show(&built.outputs, &|_| false, &mut current, target).map(|()| pages)
+            });
+            (built, all)
+        });
+        match result {
+            Ok((built, Ok(pages_done))) => {
                 good = current.clone();
                 for w in &built.warnings {
                     eprint!("{}", w.render(color));
                 }
-                if !quiet {
-                    match &changed {
-                        None => eprintln!(
-                            "Serving {} at {url} (Ctrl-C to stop)",
-                            session.root.display()
-                        ),
-                        Some(c) => eprintln!(
-                            "[{}] {}: {} rendered, {} changed in {:.0} ms ({})",
-                            clock(),
-                            describe(c, &session.root),
-                            count(built.rendered.bodies, "page", "pages"),
-                            count(updated.len(), "file", "files"),
-                            started.elapsed().as_secs_f64() * 1000.0,
-                            match shown {
-                                Some(t) => format!(
-                                    "the page shown in {:.0} ms, every page in {:.0} ms",
-                                    t.as_secs_f64() * 1000.0,
-                                    pages_done.as_secs_f64() * 1000.0
-                                ),
-                                None => format!(
-                                    "pages shown in {:.0} ms",
-                                    pages_done.as_secs_f64() * 1000.0
-                                ),
-                            }
-                        ),
-                    }
+                if quiet {
+                } else if let Some(c) = &changed {
+                    eprintln!(
+                        "[{}] {}: {} rendered, {} changed in {:.0} ms ({})",
+                        clock(),
+                        describe(c, &session.root),
+                        count(built.rendered.bodies, "page", "pages"),
+                        count(updated.len(), "file", "files"),
+                        started.elapsed().as_secs_f64() * 1000.0,
+                        match shown {
+                            Some(t) => format!(
+                                "the page after {:.0} ms, every page after {:.0} ms",
+                                t.as_secs_f64() * 1000.0,
+                                pages_done.as_secs_f64() * 1000.0
+                            ),
+                            None => format!(
+                                "every page after {:.0} ms",
+                                pages_done.as_secs_f64() * 1000.0
+                            ),
+                        }
+                    );
+                } else {
+                    eprintln!("{}", first_line(&built, started.elapsed()));
                 }
-                if changed.is_none() && open {
-                    open_browser(&url);
+            }
+            Ok((_, Err(write_error))) => {
+                eprint!("{}", write_error.render(color));
+                if changed.is_none() {
+                    return 2;
                 }
             }
             Err(failure) => {
-                // A preview is taken back: the last good build is served.
-                if preview.is_some() {
-                    current = good.clone();
-                    live.publish(
-                        current.clone(),
-                        &preview.iter().map(|p| p.path.clone()).collect::<Vec<_>>(),
-                    );
+                // A preview is taken back: readers get the last good build.
+                if preview.is_some() && !Arc::ptr_eq(&current, &good) {
+                    let (writes, removes) = current.diff(&good);
+                    let back: Vec<String> = writes
+                        .iter()
+                        .map(|(p, _)| p.to_string())
+                        .chain(removes.iter().map(|p| p.to_string()))
+                        .collect();
+                    if target.show(&current, &good, &back).is_ok() {
+                        current = good.clone();
+                    }
                 }
                 for d in &failure.diagnostics {
                     eprint!("{}", d.render(color));
                 }
-                if changed.is_none() {
-                    if failure.exit_code() == 2 {
-                        return 2;
-                    }
-                    eprintln!(
-                        "Serving the errors at {url} until a save fixes them (Ctrl-C to stop)"
-                    );
+                if changed.is_none() && failure.exit_code() == 2 {
+                    return 2;
                 }
                 eprintln!(
-                    "[{}] {}; still serving the last good build",
+                    "[{}] {}; {}. Waiting for the next save.",
                     clock(),
-                    count(failure.errors(), "error", "errors")
+                    count(failure.errors(), "error", "errors"),
+                    if session.options.write {
+                        format!("{} is unchanged", session.output.display())
+                    } else {
+                        "still serving the last good build".to_string()
+                    }
                 );
-                live.fail(&failure.diagnostics);
+                target.fail(&failure.diagnostics);
             }
         }
         match watcher.next_changes() {

@@ -106,22 +106,134 @@ pub fn write_reusing(
     outputs: &[Output],
     unchanged: &HashSet<&str>,
 ) -> Result<(), Diagnostic> {
-    let parent = output.parent().unwrap_or(Path::new("/"));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    std::fs::create_dir_all(parent)
-        .map_err(|e| Diagnostic::io("cannot create the folder", parent, &e))?;
-    remove_stale_temporaries(parent, &name);
-
-    let temp = parent.join(format!(".{name}.tmp-{}-{}", std::process::id(), unique()));
+    let (parent, name) = parent_and_name(output)?;
+    remove_stale_temporaries(&parent, &name);
+    let temp = temporary(&parent, &name);
     let result =
         write_tree(&temp, outputs, output, unchanged).and_then(|()| swap_in(&temp, output));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&temp);
     }
     result
+}
+
+/// Writes a complete new output folder from `files`, hard-linking from the current output
+/// folder every file not in `changed`, swaps it in, and returns the folder that now holds
+/// the previous output (a temporary folder beside it), for [`swap_updated`] to reuse.
+pub fn swap_new(
+    output: &Path,
+    files: &[(&str, &[u8])],
+    changed: &HashSet<&str>,
+) -> Result<PathBuf, Diagnostic> {
+    let (parent, name) = parent_and_name(output)?;
+    remove_stale_temporaries(&parent, &name);
+    let temp = temporary(&parent, &name);
+    let result = (|| {
+        std::fs::create_dir(&temp)
+            .map_err(|e| Diagnostic::io("cannot create the temporary folder", &temp, &e))?;
+        std::fs::write(temp.join(MARKER), MARKER_TEXT)
+            .map_err(|e| Diagnostic::io("cannot write", &temp.join(MARKER), &e))?;
+        let folders: BTreeSet<&str> = files
+            .iter()
+            .filter_map(|(p, _)| p.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        for folder in folders {
+            let path = temp.join(folder);
+            std::fs::create_dir_all(&path)
+                .map_err(|e| Diagnostic::io("cannot create the folder", &path, &e))?;
+        }
+        files.par_iter().try_for_each(|(rel, bytes)| {
+            let path = temp.join(rel);
+            if !changed.contains(rel) && std::fs::hard_link(output.join(rel), &path).is_ok() {
+                return Ok(());
+            }
+            std::fs::write(&path, bytes).map_err(|e| Diagnostic::io("cannot write", &path, &e))
+        })?;
+        if !output.exists() {
+            std::fs::rename(&temp, output).map_err(|e| {
+                Diagnostic::io("cannot move the new site into place at", output, &e)
+            })?;
+            std::fs::create_dir(&temp)
+                .map_err(|e| Diagnostic::io("cannot create the temporary folder", &temp, &e))?;
+            return Ok(());
+        }
+        exchange(&temp, output)
+            .map_err(|e| Diagnostic::io("cannot swap the new site into place at", output, &e))
+    })();
+    match result {
+        Ok(()) => Ok(temp),
+        Err(d) => {
+            let _ = std::fs::remove_dir_all(&temp);
+            Err(d)
+        }
+    }
+}
+
+/// Brings `spare`, a complete earlier version of the output folder (see [`swap_new`]), up to
+/// date by writing `writes` and removing `removes`, then swaps it in: afterwards `spare` holds
+/// the previous output. A rebuild thus writes only what changed since the spare's version,
+/// and readers still see one whole site or the other. Files are replaced, never written
+/// through, since the two folders share the files hard-linked between them.
+pub fn swap_updated(
+    output: &Path,
+    spare: &Path,
+    writes: &[(&str, &[u8])],
+    removes: &[&str],
+) -> Result<(), Diagnostic> {
+    if !spare.join(MARKER).is_file() || !output.join(MARKER).is_file() {
+        return Err(Diagnostic::error(format!(
+            "{} is not an earlier output folder",
+            spare.display()
+        )));
+    }
+    for rel in removes {
+        let path = spare.join(rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {
+                // Folders left empty go too, as a full build would not make them.
+                let mut folder = path.parent();
+                while let Some(f) = folder.filter(|f| *f != spare) {
+                    if std::fs::remove_dir(f).is_err() {
+                        break;
+                    }
+                    folder = f.parent();
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Diagnostic::io("cannot remove", &path, &e)),
+        }
+    }
+    writes.par_iter().try_for_each(|(rel, bytes)| {
+        let path = spare.join(rel);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)
+                .map_err(|e| Diagnostic::io("cannot create the folder", folder, &e))?;
+        }
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(Diagnostic::io("cannot replace", &path, &e));
+            }
+            _ => {}
+        }
+        std::fs::write(&path, bytes).map_err(|e| Diagnostic::io("cannot write", &path, &e))
+    })?;
+    exchange(spare, output)
+        .map_err(|e| Diagnostic::io("cannot swap the new site into place at", output, &e))
+}
+
+fn parent_and_name(output: &Path) -> Result<(PathBuf, String), Diagnostic> {
+    let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| Diagnostic::io("cannot create the folder", &parent, &e))?;
+    Ok((parent, name))
+}
+
+fn temporary(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.tmp-{}-{}", std::process::id(), unique()))
 }
 
 fn unique() -> u128 {
@@ -273,7 +385,7 @@ mod tests {
         Output {
             path: path.into(),
             data: OutputData::Bytes(std::sync::Arc::new(text.as_bytes().to_vec())),
-            deps: Deps::default(),
+            deps: Deps::default().into(),
         }
     }
 
@@ -302,6 +414,41 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("output")]);
+    }
+
+    #[test]
+    fn a_spare_folder_is_updated_without_touching_the_live_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("output");
+        write(
+            &output,
+            &[out("a/index.html", "one"), out("b/index.html", "b")],
+        )
+        .unwrap();
+        // Version 2 links b/ from version 1; version 1 becomes the spare.
+        let files: [(&str, &[u8]); 2] = [("a/index.html", b"two"), ("b/index.html", b"b")];
+        let spare = swap_new(&output, &files, &["a/index.html"].into()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(spare.join("a/index.html")).unwrap(),
+            "one"
+        );
+        // Version 3 from the spare: b/ changes (a file shared by both folders), c/ is new,
+        // a/ goes.
+        swap_updated(
+            &output,
+            &spare,
+            &[("b/index.html", b"b3"), ("c/index.html", b"c")],
+            &["a/index.html"],
+        )
+        .unwrap();
+        let read = |dir: &Path, rel: &str| std::fs::read_to_string(dir.join(rel)).ok();
+        assert_eq!(read(&output, "b/index.html").as_deref(), Some("b3"));
+        assert_eq!(read(&output, "c/index.html").as_deref(), Some("c"));
+        assert!(!output.join("a").exists(), "emptied folders go");
+        // The spare now holds version 2, intact.
+        assert_eq!(read(&spare, "a/index.html").as_deref(), Some("two"));
+        assert_eq!(read(&spare, "b/index.html").as_deref(), Some("b"));
+        assert!(!spare.join("c").exists());
     }
 
     #[test]

@@ -328,6 +328,36 @@ fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
             .read("output/briefs/index.html")
             .contains("A new brief")
     );
+    assert!(
+        !site.path("output/briefs/new").exists(),
+        "no empty folder is left"
+    );
+
+    // After all that, the output is what a clean build writes; the spare folder watch kept
+    // beside it goes with the next build.
+    std::thread::sleep(Duration::from_millis(1500));
+    drop(_running);
+    let watched = site.output_files();
+    let clean = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["build", "--quiet", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(clean.path().join("out"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(watched, common::files_under(&clean.path().join("out")));
+    let hidden = || {
+        std::fs::read_dir(site.root())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".output."))
+            .count()
+    };
+    assert_eq!(hidden(), 1, "watch keeps one spare folder");
+    site.build().assert_ok();
+    assert_eq!(hidden(), 0, "the next build removes it");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

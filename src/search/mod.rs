@@ -389,14 +389,14 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
 
     // The index depends on every page: said once, not by naming thousands of files in each of
     // hundreds of outputs.
-    let deps = Deps {
+    let deps = Arc::new(Deps {
         files: [
             crate::render::EVERY_PAGE.to_string(),
             "site.yaml".to_string(),
         ]
         .into(),
         templates: Default::default(),
-    };
+    });
     let file = |path: String, bytes: &Arc<Vec<u8>>| Output {
         path,
         data: OutputData::Bytes(bytes.clone()),

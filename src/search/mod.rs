@@ -35,12 +35,9 @@ use crate::front_matter::smarten;
 use crate::render::{Bodies, Deps, Output, OutputData};
 use crate::resolve::Site;
 use doc::DocIndex;
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use std::io::Write;
 use std::sync::Arc;
 use tokens::StemCache;
 
@@ -93,6 +90,13 @@ pub struct SearchCache {
     docs: FxHashMap<String, Arc<DocIndex>>,
     /// Finished files by a hash of their content, from the last build.
     files: FxHashMap<u128, Arc<Vec<u8>>>,
+    /// The last build's documents: their paths and themselves, by number.
+    order: Vec<String>,
+    by_number: Vec<Arc<DocIndex>>,
+    /// Every term's postings and positions, by term id.
+    terms: Vec<Option<shards::TermData>>,
+    /// The last build's shards, by a hash of their terms.
+    shards: FxHashMap<u64, ShardFiles>,
     /// The last index: what it was made from, and its files.
     last: Option<(u64, Vec<Output>)>,
 }
@@ -204,20 +208,59 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
 
     cache.sort_new_terms();
     mark("sort terms");
-    let parts = shards::invert(&docs, &cache.rank, cache.sorted.len());
+    // Patch the terms of the documents that changed when every document kept its number;
+    // otherwise invert everything.
+    let rels: Vec<&str> = order
+        .iter()
+        .map(|&id| site.pages[id].src.rel.as_str())
+        .collect();
+    let same_numbers = !cache.by_number.is_empty()
+        && cache.order.len() == rels.len()
+        && cache.order.iter().zip(&rels).all(|(a, b)| a == b);
+    let dirty = if same_numbers {
+        let changed: Vec<(u32, &Arc<DocIndex>, &Arc<DocIndex>)> = cache
+            .by_number
+            .iter()
+            .zip(&docs)
+            .enumerate()
+            .filter(|(_, (old, new))| !Arc::ptr_eq(old, new))
+            .map(|(i, (old, new))| (i as u32, old, new))
+            .collect();
+        cache.terms.resize(cache.names.len(), None);
+        Some(shards::patch(&mut cache.terms, &changed))
+    } else {
+        cache.terms = shards::invert(&docs, &cache.sorted, &cache.rank);
+        None
+    };
+    cache.order = rels.iter().map(|r| r.to_string()).collect();
+    cache.by_number = docs.clone();
     if profile {
         eprintln!(
-            "  search: {} terms, {} postings",
+            "  search: {} terms, {} postings, {}",
             cache.sorted.len(),
-            docs.iter().map(|d| d.terms.len()).sum::<usize>()
+            docs.iter().map(|d| d.terms.len()).sum::<usize>(),
+            match &dirty {
+                Some(d) => format!(
+                    "patched ({} terms' postings, {} terms' positions changed)",
+                    d.postings.len(),
+                    d.positions.len()
+                ),
+                None => "inverted".into(),
+            }
         );
     }
     mark("invert");
 
-    let (names, sorted) = (&cache.names, &cache.sorted);
-    let name_of = |rank: u32| names[sorted[rank as usize] as usize].clone();
-    let cuts = shards::split(&parts, &name_of);
+    let (names, terms) = (&cache.names, &cache.terms);
+    let present: Vec<u32> = cache
+        .sorted
+        .iter()
+        .copied()
+        .filter(|&id| terms[id as usize].is_some())
+        .collect();
+    let cuts = shards::split(&present, terms, names);
     let previous = std::mem::take(&mut cache.files);
+    let previous_shards = std::mem::take(&mut cache.shards);
     let files = std::sync::Mutex::new(FxHashMap::default());
     let made = std::sync::atomic::AtomicUsize::new(0);
     // A finished file by the hash of what it is made from: the last build's when unchanged.
@@ -229,17 +272,50 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
         files.lock().expect("files lock").insert(key, file.clone());
         file
     };
-    let shard_files: Vec<(File, Keyed)> = cuts
+    let shard_files: Vec<(u64, ShardFiles)> = cuts
         .par_iter()
         .map(|cut| {
-            let (postings, positions) = shards::encode_shard(&parts, cut, &name_of);
+            let members = &present[cut.clone()];
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            for id in members {
+                hasher.update(&id.to_le_bytes());
+            }
+            let members_key = hasher.digest();
+            // A shard with the same terms as last time, none of them changed, is as it was.
+            let old = previous_shards.get(&members_key);
+            let clean = |changed: Option<&FxHashSet<u32>>| {
+                changed.is_some_and(|c| !members.iter().any(|id| c.contains(id)))
+            };
+            let old_postings = old
+                .filter(|_| clean(dirty.as_ref().map(|d| &d.postings)))
+                .map(|o| o.postings.clone());
+            let old_positions = old
+                .filter(|_| clean(dirty.as_ref().map(|d| &d.positions)))
+                .map(|o| o.positions.clone());
+            if let (Some(postings), Some(positions)) = (&old_postings, &old_positions) {
+                let mut files = files.lock().expect("files lock");
+                files.insert(postings.0, postings.1.clone());
+                files.insert(positions.0, positions.1.clone());
+                drop(files);
+                return (
+                    members_key,
+                    ShardFiles {
+                        postings: postings.clone(),
+                        positions: positions.clone(),
+                    },
+                );
+            }
+            let (postings, positions) = shards::encode_shard(members, terms, names);
             // Postings are fetched by every query: compress them well. Positions only by
             // phrase queries: compress them fast.
             let postings_key = key(b"shard", &postings);
             let positions_key = key(b"positions", &positions);
             (
-                reuse(postings_key, &|| gzip(&postings, 6)),
-                (positions_key, reuse(positions_key, &|| gzip(&positions, 1))),
+                members_key,
+                ShardFiles {
+                    postings: (postings_key, reuse(postings_key, &|| gzip(&postings, 6))),
+                    positions: (positions_key, reuse(positions_key, &|| gzip(&positions, 1))),
+                },
             )
         })
         .collect();
@@ -247,13 +323,12 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
     // shard's last term.
     let keys: Vec<String> = cuts
         .iter()
-        .enumerate()
-        .map(|(i, cut)| {
-            let first = name_of(parts[cut.first.0].terms[cut.first.1].0);
-            let Some(before) = i.checked_sub(1).map(|i| cuts[i].last) else {
+        .map(|cut| {
+            let first: &str = &names[present[cut.start] as usize];
+            let Some(before) = cut.start.checked_sub(1) else {
                 return String::new();
             };
-            let previous = name_of(parts[before.0].terms[before.1].0);
+            let previous: &str = &names[present[before] as usize];
             let mut end = 0;
             for (i, _) in first
                 .char_indices()
@@ -268,7 +343,6 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
             first[..end].to_string()
         })
         .collect();
-    drop(parts);
     if profile {
         eprintln!(
             "  search: {} shards, {} files compressed",
@@ -345,12 +419,12 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
         .map(|group| {
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
             hasher.update(b"positions file");
-            for (_, (k, _)) in group {
-                hasher.update(&k.to_le_bytes());
+            for (_, shard) in group {
+                hasher.update(&shard.positions.0.to_le_bytes());
             }
             let k = hasher.digest128();
             let file = reuse(k, &|| {
-                with_offsets(group.iter().map(|(_, (_, gz))| gz.as_slice()))
+                with_offsets(group.iter().map(|(_, shard)| shard.positions.1.as_slice()))
             });
             (k, file)
         })
@@ -359,8 +433,8 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
 
     // A version that changes with the index, for cache busting: a hash of every file's key.
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for (postings, _) in &shard_files {
-        hasher.update(&xxhash_rust::xxh3::xxh3_64(postings).to_le_bytes());
+    for (_, shard) in &shard_files {
+        hasher.update(&shard.postings.0.to_le_bytes());
     }
     for (k, _) in position_files.iter().chain(&chunks) {
         hasher.update(&k.to_le_bytes());
@@ -406,8 +480,8 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
         Vec::with_capacity(shard_files.len() + chunks.len() + position_files.len() + 2);
     outputs.push(file("search/manifest.bin".into(), &manifest));
     outputs.push(file("search/facets.bin".into(), &facets));
-    for (i, (postings, _)) in shard_files.iter().enumerate() {
-        outputs.push(file(format!("search/shard-{i}.bin"), postings));
+    for (i, (_, shard)) in shard_files.iter().enumerate() {
+        outputs.push(file(format!("search/shard-{i}.bin"), &shard.postings.1));
     }
     for (i, (_, positions)) in position_files.iter().enumerate() {
         outputs.push(file(format!("search/pos-{i}.bin"), positions));
@@ -416,6 +490,7 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
         outputs.push(file(format!("search/docs-{i}.bin"), chunk));
     }
     cache.files = files.into_inner().expect("files lock");
+    cache.shards = shard_files.into_iter().collect();
     cache.last = Some((whole, outputs.clone()));
     mark("files");
     outputs
@@ -425,6 +500,13 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
 type File = Arc<Vec<u8>>;
 /// A file and the key it is cached by.
 type Keyed = (u128, File);
+
+/// A shard's postings file and its positions section, compressed.
+#[derive(Clone)]
+struct ShardFiles {
+    postings: Keyed,
+    positions: Keyed,
+}
 
 /// A 128-bit hash of a file's content, tagged with what it is.
 fn key(tag: &[u8], bytes: &[u8]) -> u128 {
@@ -465,13 +547,27 @@ pub(crate) fn varint(out: &mut Vec<u8>, mut value: u64) {
     }
 }
 
+/// Gzip-compresses `bytes` with libdeflate, which compresses a whole buffer at once faster
+/// than a streaming zlib, to the same format.
 pub(crate) fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 2 + 64),
-        Compression::new(level),
-    );
-    encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory")
+    thread_local! {
+        static COMPRESSORS: std::cell::RefCell<FxHashMap<u32, libdeflater::Compressor>> =
+            Default::default();
+    }
+    COMPRESSORS.with(|compressors| {
+        let mut compressors = compressors.borrow_mut();
+        let compressor = compressors.entry(level).or_insert_with(|| {
+            libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(level as i32).expect("a valid level"),
+            )
+        });
+        let mut out = vec![0; compressor.gzip_compress_bound(bytes.len())];
+        let len = compressor
+            .gzip_compress(bytes, &mut out)
+            .expect("the bound is enough");
+        out.truncate(len);
+        out
+    })
 }
 
 pub(crate) fn floor_boundary(text: &str, mut index: usize) -> usize {

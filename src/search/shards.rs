@@ -1,43 +1,25 @@
 //! Inversion and sharding: from documents' terms to term shards.
 //!
-//! Inversion is a counting sort by term rank (the term's place in sorted order), on every
-//! core, so it costs a few passes over the postings and no hashing. Shard boundaries are
-//! content-defined: a shard ends at a term chosen by the term's own hash once the shard is
-//! big enough, so an edit that changes a few terms' postings changes the shards holding them
-//! and leaves the others byte for byte the same (and `serve` compresses only those again).
+//! A full inversion is a counting sort by term rank (the term's place in sorted order), on
+//! every core, so it costs a few passes over the postings and no hashing. When the documents
+//! and their numbers are those of the last build, only the terms of the documents that
+//! changed are patched instead. Shard boundaries are content-defined: a shard ends at a term
+//! chosen by the term's own hash once the shard is big enough, so an edit that changes a few
+//! terms changes the shards holding them and leaves the others byte for byte the same (and
+//! `serve` compresses only those again).
 
 use super::doc::DocIndex;
 use super::varint;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
-/// A range of terms (by rank) with their encoded postings and positions.
-pub struct Part {
-    /// (rank, end of its postings in `postings`, end of its positions in `positions`), for
-    /// every term of the range that some document holds.
-    pub terms: Vec<(u32, u32, u32)>,
+/// A term's postings (document count, then per document: number delta, weighted frequency)
+/// and positions (per document: count, then deltas), encoded as shards hold them.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct TermData {
     pub postings: Vec<u8>,
     pub positions: Vec<u8>,
-}
-
-impl Part {
-    fn postings_of(&self, k: usize) -> &[u8] {
-        let start = if k == 0 {
-            0
-        } else {
-            self.terms[k - 1].1 as usize
-        };
-        &self.postings[start..self.terms[k].1 as usize]
-    }
-
-    fn positions_of(&self, k: usize) -> &[u8] {
-        let start = if k == 0 {
-            0
-        } else {
-            self.terms[k - 1].2 as usize
-        };
-        &self.positions[start..self.terms[k].2 as usize]
-    }
 }
 
 /// One block of documents, its postings grouped by term rank.
@@ -53,9 +35,10 @@ struct Block {
     positions: Vec<u8>,
 }
 
-/// Every term's postings (document delta, weighted frequency) and positions, encoded, in term
-/// order. `rank` gives each term id's place in term order; `terms` is how many there are.
-pub fn invert(docs: &[Arc<DocIndex>], rank: &[u32], terms: usize) -> Vec<Part> {
+/// Every term's postings and positions, by term id. `sorted` lists term ids in term order
+/// and `rank` gives each id's place in it.
+pub fn invert(docs: &[Arc<DocIndex>], sorted: &[u32], rank: &[u32]) -> Vec<Option<TermData>> {
+    let terms = sorted.len();
     // Documents in one block per core; each block is counting-sorted by rank on its own,
     // reading its documents in order and copying what encoding needs, so that encoding reads
     // memory in order too.
@@ -105,49 +88,171 @@ pub fn invert(docs: &[Arc<DocIndex>], rank: &[u32], terms: usize) -> Vec<Part> {
         })
         .collect();
 
-    // Encode range by range of ranks; blocks are in document order, so each term's postings
-    // come out in document order.
-    const PARTS: usize = 64;
-    let per_part = terms.div_ceil(PARTS).max(1);
-    (0..terms.div_ceil(per_part))
+    // Encode each term; blocks are in document order, so postings come out in that order.
+    let encoded: Vec<(u32, Option<TermData>)> = (0..terms)
         .into_par_iter()
-        .map(|p| {
-            let range = p * per_part..((p + 1) * per_part).min(terms);
-            let mut part = Part {
-                terms: Vec::new(),
-                postings: Vec::new(),
-                positions: Vec::new(),
-            };
-            for r in range {
-                let df: u32 = blocks.iter().map(|b| b.offsets[r + 1] - b.offsets[r]).sum();
-                if df == 0 {
-                    continue;
-                }
-                varint(&mut part.postings, df as u64);
-                let mut last = 0u32;
-                for block in &blocks {
-                    let postings =
-                        &block.postings[block.offsets[r] as usize..block.offsets[r + 1] as usize];
-                    for &(i, wtf) in postings {
-                        let doc = block.first_doc + i;
-                        varint(&mut part.postings, (doc - last) as u64);
-                        last = doc;
-                        varint(&mut part.postings, wtf as u64);
-                    }
-                    part.positions.extend_from_slice(
-                        &block.positions[block.position_offsets[r] as usize
-                            ..block.position_offsets[r + 1] as usize],
-                    );
-                }
-                part.terms.push((
-                    r as u32,
-                    part.postings.len() as u32,
-                    part.positions.len() as u32,
-                ));
+        .map(|r| {
+            let df: u32 = blocks.iter().map(|b| b.offsets[r + 1] - b.offsets[r]).sum();
+            if df == 0 {
+                return (sorted[r], None);
             }
-            part
+            let mut data = TermData::default();
+            varint(&mut data.postings, df as u64);
+            let mut last = 0u32;
+            for block in &blocks {
+                let postings =
+                    &block.postings[block.offsets[r] as usize..block.offsets[r + 1] as usize];
+                for &(i, wtf) in postings {
+                    let doc = block.first_doc + i;
+                    varint(&mut data.postings, (doc - last) as u64);
+                    last = doc;
+                    varint(&mut data.postings, wtf as u64);
+                }
+                data.positions.extend_from_slice(
+                    &block.positions[block.position_offsets[r] as usize
+                        ..block.position_offsets[r + 1] as usize],
+                );
+            }
+            (sorted[r], Some(data))
         })
-        .collect()
+        .collect();
+    let mut by_id: Vec<Option<TermData>> = vec![None; terms];
+    for (id, data) in encoded {
+        by_id[id as usize] = data;
+    }
+    by_id
+}
+
+/// What a patch changed: terms whose postings changed, and terms whose positions did.
+#[derive(Default)]
+pub struct Dirty {
+    pub postings: FxHashSet<u32>,
+    pub positions: FxHashSet<u32>,
+}
+
+/// Updates `terms` (from [`invert`] or an earlier patch) for documents that changed but kept
+/// their numbers: `changed` holds (number, old version, new version).
+pub fn patch(
+    terms: &mut [Option<TermData>],
+    changed: &[(u32, &Arc<DocIndex>, &Arc<DocIndex>)],
+) -> Dirty {
+    // Per term, what each changed document now has: (number, weighted frequency and
+    // positions, or nothing).
+    let mut edits: FxHashMap<u32, Vec<(u32, Option<(u32, &[u8])>)>> = FxHashMap::default();
+    for &(doc, old, new) in changed {
+        for &(id, ..) in &old.terms {
+            edits.entry(id).or_default().push((doc, None));
+        }
+        for (k, &(id, wtf, _)) in new.terms.iter().enumerate() {
+            let entry = edits.entry(id).or_default();
+            let edit = (doc, Some((wtf, new.positions_of(k))));
+            match entry.iter_mut().find(|(d, _)| *d == doc) {
+                Some(slot) => *slot = edit,
+                None => entry.push(edit),
+            }
+        }
+    }
+    let patched: Vec<(u32, Option<TermData>)> = edits
+        .into_par_iter()
+        .map(|(id, mut edits)| {
+            edits.sort_by_key(|(doc, _)| *doc);
+            let old = terms[id as usize].as_ref();
+            (id, apply(old, &edits))
+        })
+        .collect();
+    let mut dirty = Dirty::default();
+    for (id, data) in patched {
+        let slot = &mut terms[id as usize];
+        let (old_postings, old_positions) = slot
+            .as_ref()
+            .map(|d| (&d.postings[..], &d.positions[..]))
+            .unwrap_or_default();
+        let (new_postings, new_positions) = data
+            .as_ref()
+            .map(|d| (&d.postings[..], &d.positions[..]))
+            .unwrap_or_default();
+        if old_postings != new_postings || slot.is_some() != data.is_some() {
+            dirty.postings.insert(id);
+        }
+        if old_positions != new_positions || slot.is_some() != data.is_some() {
+            dirty.positions.insert(id);
+        }
+        *slot = data;
+    }
+    dirty
+}
+
+/// A term's data with some documents' entries replaced, added or removed.
+fn apply(old: Option<&TermData>, edits: &[(u32, Option<(u32, &[u8])>)]) -> Option<TermData> {
+    // Decode: (number, weighted frequency, positions).
+    let mut entries: Vec<(u32, u32, &[u8])> = Vec::new();
+    if let Some(old) = old {
+        let mut p = Reader(&old.postings);
+        let mut q = &old.positions[..];
+        let df = p.varint();
+        let mut doc = 0u32;
+        for _ in 0..df {
+            doc += p.varint() as u32;
+            let wtf = p.varint() as u32;
+            let len = chunk_len(q);
+            entries.push((doc, wtf, &q[..len]));
+            q = &q[len..];
+        }
+    }
+    for &(doc, edit) in edits {
+        let at = entries.binary_search_by_key(&doc, |e| e.0);
+        match (at, edit) {
+            (Ok(i), Some((wtf, positions))) => entries[i] = (doc, wtf, positions),
+            (Ok(i), None) => {
+                entries.remove(i);
+            }
+            (Err(i), Some((wtf, positions))) => entries.insert(i, (doc, wtf, positions)),
+            (Err(_), None) => {}
+        }
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    let mut data = TermData::default();
+    varint(&mut data.postings, entries.len() as u64);
+    let mut last = 0;
+    for (doc, wtf, positions) in entries {
+        varint(&mut data.postings, (doc - last) as u64);
+        varint(&mut data.postings, wtf as u64);
+        last = doc;
+        data.positions.extend_from_slice(positions);
+    }
+    Some(data)
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn varint(&mut self) -> u64 {
+        let (value, len) = read_varint(self.0);
+        self.0 = &self.0[len..];
+        value
+    }
+}
+
+fn read_varint(bytes: &[u8]) -> (u64, usize) {
+    let mut value = 0u64;
+    for (i, &b) in bytes.iter().enumerate() {
+        value |= ((b & 0x7f) as u64) << (7 * i);
+        if b & 0x80 == 0 {
+            return (value, i + 1);
+        }
+    }
+    (value, bytes.len())
+}
+
+/// The length of one document's positions at the start of `bytes`: a count, then deltas.
+fn chunk_len(bytes: &[u8]) -> usize {
+    let (count, mut at) = read_varint(bytes);
+    for _ in 0..count {
+        at += read_varint(&bytes[at..]).1;
+    }
+    at
 }
 
 /// The most shards an index is split into: the output stays a few hundred files at any size.
@@ -165,83 +270,55 @@ fn shard_min(total: usize) -> usize {
     min
 }
 
-/// One shard: its terms, as (part, index in the part) from `first` to `last` inclusive.
-pub struct Shard {
-    pub first: (usize, usize),
-    pub last: (usize, usize),
-}
-
-/// Splits the terms into shards. A shard ends before a term whose hash picks it, once the
-/// shard holds at least the minimum, or before any term once it holds twice that.
-pub fn split(parts: &[Part], names: &dyn Fn(u32) -> Arc<str>) -> Vec<Shard> {
-    let size = |p: &Part, k: usize, name: &str| p.postings_of(k).len() + name.len() + 2;
-    let total: usize = parts
-        .iter()
-        .map(|p| p.postings.len() + p.terms.len() * 10)
-        .sum();
+/// Splits the terms present, in term order, into shards (ranges of `present`). A shard ends
+/// before a term whose hash picks it, once the shard holds at least the minimum, or before
+/// any term once it holds twice that.
+pub fn split(
+    present: &[u32],
+    terms: &[Option<TermData>],
+    names: &[Arc<str>],
+) -> Vec<std::ops::Range<usize>> {
+    let size = |id: u32| {
+        terms[id as usize].as_ref().map_or(0, |d| d.postings.len()) + names[id as usize].len() + 2
+    };
+    let total: usize = present.iter().map(|&id| size(id)).sum();
     let min = shard_min(total);
     let mut shards = Vec::new();
+    let mut start = 0;
     let mut acc = 0usize;
-    let mut first: Option<(usize, usize)> = None;
-    let mut last = (0, 0);
-    for (pi, part) in parts.iter().enumerate() {
-        for k in 0..part.terms.len() {
-            let name = names(part.terms[k].0);
-            let picked = xxhash_rust::xxh3::xxh3_64(name.as_bytes()).is_multiple_of(32);
-            if let Some(start) = first
-                && acc >= min
-                && (picked || acc >= 2 * min)
-            {
-                shards.push(Shard { first: start, last });
-                first = None;
-                acc = 0;
-            }
-            first.get_or_insert((pi, k));
-            acc += size(part, k, &name);
-            last = (pi, k);
+    for (i, &id) in present.iter().enumerate() {
+        let name = &names[id as usize];
+        let picked = xxhash_rust::xxh3::xxh3_64(name.as_bytes()).is_multiple_of(32);
+        if i > start && acc >= min && (picked || acc >= 2 * min) {
+            shards.push(start..i);
+            start = i;
+            acc = 0;
         }
+        acc += size(id);
     }
-    if let Some(start) = first {
-        shards.push(Shard { first: start, last });
+    if start < present.len() {
+        shards.push(start..present.len());
     }
     shards
 }
 
-/// The terms of a shard in order: (part, index in the part).
-pub fn terms_of<'a>(
-    parts: &'a [Part],
-    shard: &Shard,
-) -> impl Iterator<Item = (&'a Part, usize)> + 'a {
-    let (first, last) = (shard.first, shard.last);
-    (first.0..=last.0).flat_map(move |pi| {
-        let part = &parts[pi];
-        let from = if pi == first.0 { first.1 } else { 0 };
-        let to = if pi == last.0 {
-            last.1 + 1
-        } else {
-            part.terms.len()
-        };
-        (from..to).map(move |k| (part, k))
-    })
-}
-
-/// A shard's uncompressed postings file and positions section.
+/// A shard's uncompressed postings file and positions section, from its terms in order.
 pub fn encode_shard(
-    parts: &[Part],
-    shard: &Shard,
-    names: &dyn Fn(u32) -> Arc<str>,
+    members: &[u32],
+    terms: &[Option<TermData>],
+    names: &[Arc<str>],
 ) -> (Vec<u8>, Vec<u8>) {
-    let count = terms_of(parts, shard).count();
     let mut postings = Vec::new();
     let mut positions = Vec::new();
-    varint(&mut postings, count as u64);
-    let mut previous: Arc<str> = Arc::from("");
-    for (part, k) in terms_of(parts, shard) {
-        let term = names(part.terms[k].0);
+    varint(&mut postings, members.len() as u64);
+    let mut previous: &str = "";
+    for &id in members {
+        let term: &str = &names[id as usize];
+        let data = terms[id as usize].as_ref().expect("a present term");
         // Each term is stored as the length of the prefix it shares with the previous one
         // and the rest.
         let shared = super::floor_boundary(
-            &term,
+            term,
             previous
                 .bytes()
                 .zip(term.bytes())
@@ -252,8 +329,8 @@ pub fn encode_shard(
         let suffix = &term.as_bytes()[shared..];
         varint(&mut postings, suffix.len() as u64);
         postings.extend_from_slice(suffix);
-        postings.extend_from_slice(part.postings_of(k));
-        positions.extend_from_slice(part.positions_of(k));
+        postings.extend_from_slice(&data.postings);
+        positions.extend_from_slice(&data.positions);
         previous = term;
     }
     (postings, positions)
@@ -270,5 +347,49 @@ mod tests {
         let big = shard_min(10_000_000);
         assert!(big * MAX_SHARDS >= 10_000_000 && big * 5 / 6 * MAX_SHARDS < 10_000_000);
         assert_eq!(shard_min(10_000_000), shard_min(10_000_000 + 50_000));
+    }
+
+    fn doc(terms: &[(u32, u32, &[u32])]) -> Arc<DocIndex> {
+        let mut positions = Vec::new();
+        let mut list = Vec::new();
+        for &(id, wtf, ps) in terms {
+            varint(&mut positions, ps.len() as u64);
+            let mut last = 0;
+            for &p in ps {
+                varint(&mut positions, (p - last) as u64);
+                last = p;
+            }
+            list.push((id, wtf, positions.len() as u32));
+        }
+        Arc::new(DocIndex {
+            fingerprint: 0,
+            terms: list,
+            positions,
+            body_len: 10,
+            head: Vec::new(),
+            tail: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_patch_gives_what_a_full_inversion_gives() {
+        let sorted = [0u32, 1, 2, 3];
+        let rank = [0u32, 1, 2, 3];
+        let before = vec![
+            doc(&[(0, 1, &[1]), (1, 2, &[2, 300])]),
+            doc(&[(1, 1, &[5]), (2, 10, &[0])]),
+            doc(&[(0, 3, &[7, 8, 9])]),
+        ];
+        let mut terms = invert(&before, &sorted, &rank);
+        // Document 1 loses term 2, gains term 3 and changes term 1; document 2 is unchanged.
+        let after = vec![
+            before[0].clone(),
+            doc(&[(1, 4, &[5, 6]), (3, 1, &[200])]),
+            before[2].clone(),
+        ];
+        let dirty = patch(&mut terms, &[(1, &before[1], &after[1])]);
+        assert!(terms == invert(&after, &sorted, &rank));
+        assert_eq!(dirty.postings, [1, 2, 3].into_iter().collect());
+        assert!(!dirty.postings.contains(&0));
     }
 }

@@ -96,11 +96,16 @@ impl Browser {
     pub async fn wait_for(&self, script: &str, seconds: u64) -> serde_json::Value {
         let deadline = Instant::now() + Duration::from_secs(seconds);
         loop {
-            let value = self
-                .client
-                .execute(script, vec![])
-                .await
-                .expect("run script");
+            // A script run while the page navigates (a reload, a new query) can fail: that
+            // is not an answer yet.
+            let value = match self.client.execute(script, vec![]).await {
+                Ok(value) => value,
+                Err(e) => {
+                    assert!(Instant::now() < deadline, "{script} failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
             let truthy = !matches!(
                 &value,
                 serde_json::Value::Null | serde_json::Value::Bool(false)

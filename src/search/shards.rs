@@ -123,6 +123,10 @@ pub fn invert(docs: &[Arc<DocIndex>], sorted: &[u32], rank: &[u32]) -> Vec<Optio
     by_id
 }
 
+/// One document's new entry for a term: (number, weighted frequency and positions, or
+/// nothing when the document no longer has the term).
+type Edit<'a> = (u32, Option<(u32, &'a [u8])>);
+
 /// What a patch changed: terms whose postings changed, and terms whose positions did.
 #[derive(Default)]
 pub struct Dirty {
@@ -138,7 +142,7 @@ pub fn patch(
 ) -> Dirty {
     // Per term, what each changed document now has: (number, weighted frequency and
     // positions, or nothing).
-    let mut edits: FxHashMap<u32, Vec<(u32, Option<(u32, &[u8])>)>> = FxHashMap::default();
+    let mut edits: FxHashMap<u32, Vec<Edit>> = FxHashMap::default();
     for &(doc, old, new) in changed {
         for &(id, ..) in &old.terms {
             edits.entry(id).or_default().push((doc, None));
@@ -183,7 +187,7 @@ pub fn patch(
 }
 
 /// A term's data with some documents' entries replaced, added or removed.
-fn apply(old: Option<&TermData>, edits: &[(u32, Option<(u32, &[u8])>)]) -> Option<TermData> {
+fn apply(old: Option<&TermData>, edits: &[Edit]) -> Option<TermData> {
     // Decode: (number, weighted frequency, positions).
     let mut entries: Vec<(u32, u32, &[u8])> = Vec::new();
     if let Some(old) = old {

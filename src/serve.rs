@@ -26,7 +26,7 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, mpsc};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
@@ -394,8 +394,28 @@ struct Folder {
     started: bool,
 }
 
+/// The spare folder of a running `watch`, for the Ctrl-C handler to remove. Locked while a
+/// rebuild is written, so that Ctrl-C waits for a swap to finish rather than cut it short.
+static SPARE: Mutex<Option<PathBuf>> = Mutex::new(None);
+
 impl Target for Folder {
     fn show(
+        &mut self,
+        previous: &Arc<Snapshot>,
+        next: &Arc<Snapshot>,
+        changed: &[String],
+    ) -> Result<(), Diagnostic> {
+        let mut spare = SPARE.lock().unwrap_or_else(|e| e.into_inner());
+        let shown = self.write(previous, next, changed);
+        *spare = self.spare.as_ref().map(|(path, _)| path.clone());
+        shown
+    }
+
+    fn fail(&mut self, _: &[Diagnostic]) {}
+}
+
+impl Folder {
+    fn write(
         &mut self,
         previous: &Arc<Snapshot>,
         next: &Arc<Snapshot>,
@@ -436,8 +456,6 @@ impl Target for Folder {
         self.started = true;
         Ok(())
     }
-
-    fn fail(&mut self, _: &[Diagnostic]) {}
 }
 
 impl Drop for Folder {
@@ -459,6 +477,17 @@ pub fn watch(options: Options, quiet: bool, color: bool) -> i32 {
             "Watching {} for changes (Ctrl-C to stop)",
             session.root.display()
         );
+    }
+    // Ctrl-C ends the loop: leave the output as it is and remove the spare folder.
+    let stopped = ctrlc::set_handler(|| {
+        let spare = SPARE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(path) = spare.as_ref() {
+            let _ = std::fs::remove_dir_all(path);
+        }
+        std::process::exit(130);
+    });
+    if let Err(e) = stopped {
+        eprintln!("warning: Ctrl-C will leave a spare output folder behind ({e})");
     }
     let mut folder = Folder {
         output: session.output.clone(),

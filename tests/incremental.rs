@@ -2,8 +2,11 @@
 //! applied to a generated site through one long-lived session (as `serve` and `watch` do);
 //! after each, its outputs are compared byte for byte with a fresh session's full build.
 
+mod common;
+
 use centerview::build::{Built, Options, Session};
 use centerview::render::OutputData;
+use common::example_site;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -259,22 +262,6 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
                     .values()
                     .any(|b| String::from_utf8_lossy(b).contains("data-edited"))
             );
-        }
-    }
-}
-
-/// Copies the repository's example site (content/ and site.yaml) into `to`.
-fn example_site(to: &Path) {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir_all(to).unwrap();
-    std::fs::copy(repo.join("site.yaml"), to.join("site.yaml")).unwrap();
-    for entry in walkdir::WalkDir::new(repo.join("content")) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(repo).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
         }
     }
 }

@@ -475,6 +475,107 @@ async fn serve_reloads_open_pages_and_shows_errors_in_the_browser() {
     b.close().await;
 }
 
+/// The Center's example site, served with a brief open in Chromium: an edit to the brief shows
+/// up, a broken save shows its errors over the page, and the fix clears them. Set
+/// `CENTERVIEW_SCREENSHOTS=<folder>` to keep a screenshot of each step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_on_the_example_site_shows_an_edit_then_errors_then_the_fix() {
+    if browser::skipped() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::example_site(&root);
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(&root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _running = Running(child);
+    wait_until("the server", 30, || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    let b = Browser::start().await;
+    let screenshot = async |name: &str| {
+        if let Some(folder) = std::env::var_os("CENTERVIEW_SCREENSHOTS") {
+            let png = b.client.screenshot().await.unwrap();
+            std::fs::write(Path::new(&folder).join(name), png).unwrap();
+        }
+    };
+    b.client
+        .goto(&format!("http://127.0.0.1:{port}/briefs/partnership/"))
+        .await
+        .unwrap();
+    b.wait_for("return document.title.includes('district capacity')", 15)
+        .await;
+    b.client
+        .execute("window.__loaded = 'first'", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // An edit to the body: the page reloads with it.
+    let brief = root.join("content/briefs/partnership.md");
+    let original = std::fs::read_to_string(&brief).unwrap();
+    let edited = original.replacen(
+        "California gave its districts",
+        "EDITED: California gave its districts",
+        1,
+    );
+    assert_ne!(edited, original);
+    edit(&brief, &edited);
+    b.wait_for(
+        "return window.__loaded !== 'first' && document.querySelector('main').textContent.includes('EDITED: California')",
+        15,
+    )
+    .await;
+    screenshot("1-edited.png").await;
+
+    // A bad date: the overlay names the file, the line and the problem, over the page.
+    b.client
+        .execute("window.__loaded = 'second'", vec![])
+        .await
+        .unwrap();
+    edit(
+        &brief,
+        &edited.replacen("date: 2016-12-06", "date: 2016-13-06", 1),
+    );
+    let overlay = b
+        .wait_for(
+            "const o = document.getElementById('centerview-errors'); return o && o.textContent",
+            15,
+        )
+        .await;
+    let overlay = overlay.as_str().unwrap();
+    assert!(
+        overlay.contains("content/briefs/partnership.md:4:"),
+        "{overlay}"
+    );
+    assert!(overlay.contains("2016-13-06"), "{overlay}");
+    assert_eq!(
+        b.client
+            .execute("return window.__loaded", vec![])
+            .await
+            .unwrap(),
+        serde_json::json!("second"),
+        "the last good page stays"
+    );
+    screenshot("2-errors.png").await;
+
+    // The fix: the overlay goes, and the page is the fixed one.
+    edit(&brief, &original);
+    b.wait_for(
+        "return !document.getElementById('centerview-errors') && !document.querySelector('main').textContent.includes('EDITED')",
+        15,
+    )
+    .await;
+    screenshot("3-fixed.png").await;
+    b.close().await;
+}
+
 /// Saves a file the way many editors do: write a temporary file, then rename it over.
 fn edit(path: &Path, text: &str) {
     let temp = path.with_extension("md.tmp~");

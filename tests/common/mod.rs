@@ -136,3 +136,19 @@ pub fn main_of(html: &str) -> &str {
 pub fn brief(title: &str, date: &str) -> String {
     format!("title: {title}\ndate: {date}")
 }
+
+/// Copies the repository's example site (content/ and site.yaml) into `to`.
+pub fn example_site(to: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::copy(repo.join("site.yaml"), to.join("site.yaml")).unwrap();
+    for entry in walkdir::WalkDir::new(repo.join("content")) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(repo).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

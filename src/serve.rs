@@ -263,6 +263,8 @@ struct SiteWatcher {
     root: PathBuf,
     rx: mpsc::Receiver<Vec<PathBuf>>,
     watched: HashSet<&'static str>,
+    /// What each path held when it was last reported (see [`content_state`]).
+    contents: HashMap<PathBuf, Option<Option<u128>>>,
 }
 
 impl SiteWatcher {
@@ -287,6 +289,7 @@ impl SiteWatcher {
             root: root.to_path_buf(),
             rx,
             watched: HashSet::new(),
+            contents: HashMap::new(),
         };
         watcher.watch_new_folders()?;
         Ok(watcher)
@@ -308,16 +311,40 @@ impl SiteWatcher {
         Ok(())
     }
 
-    /// Waits for the next changes, gathering every batch that is already waiting.
+    /// Waits for the next changes, gathering every batch that is already waiting. Paths whose
+    /// content is what it was when last reported are left out, and a batch with nothing
+    /// left is no change at all: a save can trail events after the debounce (an editor's
+    /// last write, a close), and touching a file changes nothing.
     fn next_changes(&mut self) -> Option<HashSet<PathBuf>> {
-        let mut changed: HashSet<PathBuf> = self.rx.recv().ok()?.into_iter().collect();
-        while let Ok(more) = self.rx.try_recv() {
-            changed.extend(more);
+        loop {
+            let mut changed: HashSet<PathBuf> = self.rx.recv().ok()?.into_iter().collect();
+            while let Ok(more) = self.rx.try_recv() {
+                changed.extend(more);
+            }
+            if let Err(e) = self.watch_new_folders() {
+                eprintln!("cannot watch a new folder in {}: {e}", self.root.display());
+            }
+            changed.retain(|path| {
+                let now = content_state(path);
+                let same = now.is_some() && self.contents.get(path) == Some(&now);
+                self.contents.insert(path.clone(), now);
+                !same
+            });
+            if !changed.is_empty() {
+                return Some(changed);
+            }
         }
-        if let Err(e) = self.watch_new_folders() {
-            eprintln!("cannot watch a new folder in {}: {e}", self.root.display());
-        }
-        Some(changed)
+    }
+}
+
+/// What a changed path holds now, to tell a real change from a repeated event: `Some(None)`
+/// when it is gone, `Some(Some(hash))` for a file, `None` (always a change) for a folder or
+/// a file that cannot be read.
+fn content_state(path: &Path) -> Option<Option<u128>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Some(Some(xxhash_rust::xxh3::xxh3_128(&bytes))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(None),
+        Err(_) => None,
     }
 }
 

@@ -475,6 +475,85 @@ async fn serve_reloads_open_pages_and_shows_errors_in_the_browser() {
     b.close().await;
 }
 
+/// How an editor saves: a name, and the steps.
+type Save<'a> = (&'a str, &'a dyn Fn(&str));
+
+/// Editors save in several steps (swap files, a backup rename, a temporary file renamed over
+/// the page, several writes in a row): each save is one rebuild, with the final text.
+#[test]
+fn an_editor_save_in_several_steps_is_one_rebuild() {
+    let site = example_site();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["watch", "--root"])
+        .arg(site.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let _running = Running(child);
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let next_line = |seconds: u64| lines.recv_timeout(Duration::from_secs(seconds)).ok();
+    while !next_line(20).expect("the first build").contains("built:") {}
+    let page = site.path("content/briefs/a.md");
+    let text = |n: usize| {
+        format!(
+            "---\n{}\n---\nSave number {n}.\n",
+            brief("A brief", "2017-01-01")
+        )
+    };
+    let saves: [Save; 3] = [
+        ("vim: swap file, backup rename, new file", &|t| {
+            let swap = site.path("content/briefs/.a.md.swp");
+            let probe = site.path("content/briefs/4913");
+            let backup = site.path("content/briefs/a.md~");
+            // A few milliseconds apart, as an editor takes them.
+            let pause = || std::thread::sleep(Duration::from_millis(3));
+            std::fs::write(&swap, "swap").unwrap();
+            std::fs::write(&probe, "").unwrap();
+            std::fs::remove_file(&probe).unwrap();
+            pause();
+            std::fs::rename(&page, &backup).unwrap();
+            pause();
+            std::fs::write(&page, t).unwrap();
+            pause();
+            std::fs::remove_file(&backup).unwrap();
+            std::fs::remove_file(&swap).unwrap();
+        }),
+        ("a temporary file renamed over the page", &|t| {
+            edit(&page, t)
+        }),
+        ("three writes in a row", &|t| {
+            for part in ["", &t[..t.len() / 2], t] {
+                std::fs::write(&page, part).unwrap();
+            }
+        }),
+    ];
+    for (n, (how, save)) in saves.iter().enumerate() {
+        save(&text(n));
+        let line = next_line(20).unwrap_or_else(|| panic!("{how}: no rebuild"));
+        assert!(
+            line.contains("content/briefs/a.md changed: 1 page rendered"),
+            "{how}: {line}"
+        );
+        assert_eq!(next_line(1), None, "{how}: one rebuild, not several");
+        assert!(
+            site.read("output/briefs/a/index.html")
+                .contains(&format!("Save number {n}.")),
+            "{how}"
+        );
+    }
+}
+
 /// The Center's example site, served with a brief open in Chromium: an edit to the brief shows
 /// up, a broken save shows its errors over the page, and the fix clears them. Set
 /// `CENTERVIEW_SCREENSHOTS=<folder>` to keep a screenshot of each step.

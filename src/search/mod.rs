@@ -80,7 +80,9 @@ struct Manifest<'a> {
 /// `watch` keep one between builds.
 #[derive(Default)]
 pub struct SearchCache {
-    interner: tokens::Interner,
+    interner: Arc<tokens::Interner>,
+    /// One word cache per thread of the pool, by thread index, kept warm between builds.
+    stems: Vec<std::sync::Mutex<StemCache>>,
     /// Every term's text, by id (as far as the interner had given ids at the last build).
     names: Vec<Arc<str>>,
     /// Term ids in term order, and each id's place in that order.
@@ -184,19 +186,27 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
     });
     let n = order.len();
     let docs: Vec<Arc<DocIndex>> = {
-        let (interner, cached) = (&cache.interner, &cache.docs);
+        let threads = rayon::current_num_threads() + 1;
+        while cache.stems.len() < threads {
+            let stems = StemCache::new(cache.interner.clone());
+            cache.stems.push(std::sync::Mutex::new(stems));
+        }
+        let (stems, cached) = (&cache.stems, &cache.docs);
         order
             .par_iter()
-            .map_init(
-                || StemCache::new(interner),
-                |stems, &id| {
-                    let fingerprint = doc::fingerprint(site, bodies, id);
-                    match cached.get(&site.pages[id].src.rel) {
-                        Some(d) if d.fingerprint == fingerprint => d.clone(),
-                        _ => Arc::new(doc::analyze(site, bodies, id, fingerprint, stems)),
+            .map(|&id| {
+                let fingerprint = doc::fingerprint(site, bodies, id);
+                match cached.get(&site.pages[id].src.rel) {
+                    Some(d) if d.fingerprint == fingerprint => d.clone(),
+                    _ => {
+                        // Each thread has its own cache (the last one is for callers from
+                        // outside the pool), so the lock is never contended.
+                        let thread = rayon::current_thread_index().unwrap_or(threads - 1);
+                        let mut stems = stems[thread].lock().expect("word cache lock");
+                        Arc::new(doc::analyze(site, bodies, id, fingerprint, &mut stems))
                     }
-                },
-            )
+                }
+            })
             .collect()
     };
     cache.docs = order

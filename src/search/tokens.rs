@@ -114,10 +114,11 @@ impl Interner {
 
 /// Folds, splits and stems words, remembering each raw word's result: corpora repeat a few
 /// thousand words millions of times, so after warm-up a word costs one hash lookup. A term is
-/// its id in the shared [`Interner`].
-pub struct StemCache<'i> {
+/// its id in the shared [`Interner`]. Each thread keeps one for as long as the interner lives
+/// (across builds, in `serve`), so none starts cold.
+pub struct StemCache {
     stemmer: Stemmer,
-    interner: &'i Interner,
+    interner: Arc<Interner>,
     /// Raw word → where its tokens' term ids are in `tokens` (start, count). Short words are
     /// stored inline in the table, so a lookup touches no other memory.
     words: FxHashMap<InlineWord, (u32, u32)>,
@@ -126,8 +127,8 @@ pub struct StemCache<'i> {
     tokens: Vec<Option<u32>>,
 }
 
-impl<'i> StemCache<'i> {
-    pub fn new(interner: &'i Interner) -> StemCache<'i> {
+impl StemCache {
+    pub fn new(interner: Arc<Interner>) -> StemCache {
         StemCache {
             stemmer: Stemmer::create(Algorithm::English),
             interner,
@@ -161,9 +162,16 @@ impl<'i> StemCache<'i> {
     }
 }
 
-/// A word of up to 23 bytes, stored inline.
-#[derive(PartialEq, Eq, Hash)]
-struct InlineWord([u8; 24]);
+/// A word of up to 23 bytes, stored inline as three integers (length byte first, zero
+/// padded), so that hashing and comparing it is a few integer operations, not a memcmp.
+#[derive(PartialEq, Eq)]
+struct InlineWord([u64; 3]);
+
+impl std::hash::Hash for InlineWord {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0[0] ^ self.0[1].rotate_left(21) ^ self.0[2].rotate_left(42));
+    }
+}
 
 impl InlineWord {
     fn new(word: &str) -> Option<InlineWord> {
@@ -174,7 +182,8 @@ impl InlineWord {
         let mut key = [0u8; 24];
         key[0] = bytes.len() as u8;
         key[1..=bytes.len()].copy_from_slice(bytes);
-        Some(InlineWord(key))
+        let part = |i: usize| u64::from_le_bytes(key[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+        Some(InlineWord([part(0), part(1), part(2)]))
     }
 }
 
@@ -256,8 +265,8 @@ mod tests {
     use super::*;
 
     fn stems(text: &str) -> Vec<String> {
-        let interner = Interner::default();
-        let mut cache = StemCache::new(&interner);
+        let interner = Arc::new(Interner::default());
+        let mut cache = StemCache::new(interner.clone());
         let mut found = Vec::new();
         terms(text, 0, &mut cache, |t, p| found.push((t, p)));
         let names = interner.names_from(0);

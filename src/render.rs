@@ -38,6 +38,8 @@ pub enum OutputData {
     Bytes(Arc<Vec<u8>>),
     Static(&'static [u8]),
     Copy(std::path::PathBuf),
+    /// Already written to the output folder being made (see [`crate::write::Staging`]).
+    Written,
 }
 
 #[derive(Debug, Clone)]
@@ -456,11 +458,16 @@ struct Renderer<'a> {
 }
 
 /// Renders every output file. Template failures are reported as diagnostics.
+///
+/// With `staging`, each rendered file is written at once and kept neither in the result
+/// (its data is [`OutputData::Written`]) nor in the cache: a one-off build never holds the
+/// whole site in memory.
 pub fn render_outputs(
     site: &Site,
     theme: &Theme,
     bodies: &Bodies,
     cache: &mut RenderCache,
+    staging: Option<&crate::write::Staging>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Output> {
     let cards = cards(site, bodies, global_fingerprint(site, theme), cache);
@@ -499,12 +506,20 @@ pub fn render_outputs(
                 return (fingerprint, false, Ok(output));
             }
             let t = std::time::Instant::now();
-            let out = r.render(job);
+            let mut out = r.render(job);
             if std::env::var_os("CENTERVIEW_PROFILE").is_some() {
                 eprintln!(
                     "  render {path}: {:.1} ms",
                     t.elapsed().as_secs_f64() * 1000.0
                 );
+            }
+            if let (Some(staging), Ok(output)) = (staging, &mut out)
+                && let OutputData::Bytes(bytes) = &output.data
+            {
+                match staging.put(&output.path, bytes) {
+                    Ok(()) => output.data = OutputData::Written,
+                    Err(d) => out = Err(d),
+                }
             }
             (fingerprint, true, out)
         })
@@ -548,7 +563,7 @@ pub fn render_outputs(
             let source = match &data {
                 OutputData::Static(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
                 OutputData::Copy(path) => std::fs::read_to_string(path).ok(),
-                OutputData::Bytes(_) => None,
+                OutputData::Bytes(_) | OutputData::Written => None,
             };
             if let Some(source) = source {
                 data = OutputData::Bytes(Arc::new(compact_script(&source).into_bytes()));

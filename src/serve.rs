@@ -112,6 +112,7 @@ fn output_bytes(data: &OutputData) -> bytes::Bytes {
         OutputData::Copy(path) => std::fs::read(path)
             .map(bytes::Bytes::from)
             .unwrap_or_default(),
+        OutputData::Written => unreachable!("serve and watch keep their outputs in memory"),
     }
 }
 
@@ -132,6 +133,7 @@ fn identity(data: &OutputData) -> (usize, u64) {
                 .unwrap_or(0);
             (modified, meta.map(|m| m.len()).unwrap_or(0))
         }
+        OutputData::Written => unreachable!("serve and watch keep their outputs in memory"),
     }
 }
 

@@ -249,13 +249,28 @@ fn write_tree(
     current: &Path,
     unchanged: &HashSet<&str>,
 ) -> Result<(), Diagnostic> {
+    create_marked(dir)?;
+    write_files(dir, outputs, current, unchanged)
+}
+
+/// Creates a new output folder with its marker.
+fn create_marked(dir: &Path) -> Result<(), Diagnostic> {
     std::fs::create_dir(dir)
         .map_err(|e| Diagnostic::io("cannot create the temporary folder", dir, &e))?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT)
-        .map_err(|e| Diagnostic::io("cannot write", &dir.join(MARKER), &e))?;
+        .map_err(|e| Diagnostic::io("cannot write", &dir.join(MARKER), &e))
+}
 
+/// Writes `outputs` (except those already [`OutputData::Written`]) into `dir`.
+fn write_files(
+    dir: &Path,
+    outputs: &[Output],
+    current: &Path,
+    unchanged: &HashSet<&str>,
+) -> Result<(), Diagnostic> {
     let folders: BTreeSet<&str> = outputs
         .iter()
+        .filter(|o| !matches!(o.data, OutputData::Written))
         .filter_map(|o| o.path.rsplit_once('/').map(|(d, _)| d))
         .collect();
     for folder in folders {
@@ -274,9 +289,104 @@ fn write_tree(
             OutputData::Bytes(bytes) => std::fs::write(&path, bytes.as_slice()),
             OutputData::Static(bytes) => std::fs::write(&path, bytes),
             OutputData::Copy(from) => std::fs::copy(from, &path).map(|_| ()),
+            OutputData::Written => Ok(()),
         };
         result.map_err(|e| Diagnostic::io("cannot write", &path, &e))
     })
+}
+
+/// A new output folder being written while the build goes on: a one-off build writes each
+/// page as soon as it is rendered, so it never holds the whole site in memory. Nothing is
+/// visible until [`Staging::finish`] swaps the folder in; dropped unfinished (the build
+/// failed), the folder is removed and the output is as it was.
+pub struct Staging {
+    temp: PathBuf,
+    output: PathBuf,
+    /// Folders made so far, under `temp`.
+    folders: std::sync::Mutex<HashSet<String>>,
+    finished: bool,
+}
+
+impl Staging {
+    pub fn new(output: &Path) -> Result<Staging, Diagnostic> {
+        let (parent, name) = parent_and_name(output)?;
+        remove_stale_temporaries(&parent, &name);
+        let temp = temporary(&parent, &name);
+        create_marked(&temp)?;
+        Ok(Staging {
+            temp,
+            output: output.to_path_buf(),
+            folders: Default::default(),
+            finished: false,
+        })
+    }
+
+    /// Writes one file (`rel` under the output folder), making its folder if need be.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if let Some((folder, _)) = rel.rsplit_once('/') {
+            let new = !self.folders.lock().expect("folders lock").contains(folder);
+            if new {
+                let path = self.temp.join(folder);
+                std::fs::create_dir_all(&path)
+                    .map_err(|e| Diagnostic::io("cannot create the folder", &path, &e))?;
+                self.folders
+                    .lock()
+                    .expect("folders lock")
+                    .insert(folder.to_string());
+            }
+        }
+        let path = self.temp.join(rel);
+        std::fs::write(&path, bytes).map_err(|e| Diagnostic::io("cannot write", &path, &e))
+    }
+
+    /// Writes the outputs not written yet, and swaps the folder in.
+    pub fn finish(mut self, outputs: &[Output]) -> Result<(), Diagnostic> {
+        write_files(&self.temp, outputs, &self.output, &HashSet::new())?;
+        swap_in(&self.temp, &self.output)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+/// Removes a folder of ours (a previous site), on all cores: a site of 10,000 pages is as
+/// many files to unlink, and a build waits for it.
+fn remove_tree(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    entries.par_iter().for_each(|entry| {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => {
+                // One level further, so that a site with few sections still splits well.
+                if let Ok(inner) = std::fs::read_dir(&path) {
+                    let inner: Vec<std::fs::DirEntry> = inner.flatten().collect();
+                    inner.par_iter().for_each(|e| match e.file_type() {
+                        Ok(t) if t.is_dir() => {
+                            let _ = std::fs::remove_dir_all(e.path());
+                        }
+                        _ => {
+                            let _ = std::fs::remove_file(e.path());
+                        }
+                    });
+                }
+                let _ = std::fs::remove_dir(&path);
+            }
+            _ => {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Puts the finished `temp` folder in place of `output`.
@@ -288,7 +398,7 @@ fn swap_in(temp: &Path, output: &Path) -> Result<(), Diagnostic> {
     match exchange(temp, output) {
         Ok(()) => {
             // `temp` now holds the previous site.
-            let _ = std::fs::remove_dir_all(temp);
+            remove_tree(temp);
             Ok(())
         }
         Err(_) => {
@@ -310,7 +420,7 @@ fn swap_in(temp: &Path, output: &Path) -> Result<(), Diagnostic> {
                     &e,
                 ));
             }
-            let _ = std::fs::remove_dir_all(&old);
+            remove_tree(&old);
             Ok(())
         }
     }

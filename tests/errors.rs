@@ -404,6 +404,17 @@ const CASES: &[Case] = &[
             "themes/centerview/templates/page.html: error: the theme's templates do not compile",
         ],
     },
+    Case {
+        // Fails while pages are being written (a build writes them as it renders them).
+        name: "a template that fails when a page is rendered",
+        files: &[(
+            "themes/centerview/templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field }}{% endblock main %}",
+        )],
+        expect: &[
+            "themes/centerview/templates/page.html: error: the template `page.html` failed while rendering",
+        ],
+    },
 ];
 
 #[test]
@@ -430,6 +441,15 @@ fn every_error_names_file_line_and_message_and_leaves_output_alone() {
         }
         if site.output_files() != before {
             problems.push("output/ changed".into());
+        }
+        let left: Vec<String> = std::fs::read_dir(site.root())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".output."))
+            .collect();
+        if !left.is_empty() {
+            problems.push(format!("temporary folders left behind: {left:?}"));
         }
         if !problems.is_empty() {
             failures.push(format!(

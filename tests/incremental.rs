@@ -19,6 +19,7 @@ fn bytes(built: &Built) -> BTreeMap<String, Vec<u8>> {
                 OutputData::Bytes(b) => b.as_ref().clone(),
                 OutputData::Static(b) => b.to_vec(),
                 OutputData::Copy(path) => std::fs::read(path).unwrap(),
+                OutputData::Written => unreachable!("sessions here keep their outputs"),
             };
             (o.path.clone(), data)
         })

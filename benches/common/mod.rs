@@ -58,6 +58,8 @@ pub struct Cost {
 }
 
 /// Runs a command to its end and measures it (wait4's resource usage).
+// The child is reaped by wait4, not by `Child::wait`, which cannot report resource usage.
+#[allow(clippy::zombie_processes)]
 pub fn measure(command: &mut Command) -> Cost {
     let started = Instant::now();
     let child = command.spawn().expect("the command starts");

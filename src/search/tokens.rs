@@ -182,7 +182,8 @@ impl InlineWord {
         let mut key = [0u8; 24];
         key[0] = bytes.len() as u8;
         key[1..=bytes.len()].copy_from_slice(bytes);
-        let part = |i: usize| u64::from_le_bytes(key[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+        let part =
+            |i: usize| u64::from_le_bytes(key[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
         Some(InlineWord([part(0), part(1), part(2)]))
     }
 }

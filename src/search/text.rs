@@ -141,7 +141,8 @@ fn is_skipped(name: &str, tag: &str) -> bool {
 /// Appends text with entities decoded and runs of whitespace collapsed.
 fn push_text(out: &mut String, raw: &str) {
     let decoded = decode_entities(raw);
-    for (i, word) in decoded.split_whitespace().enumerate() {
+    let decoded = decoded.as_ref();
+    for (i, word) in words(decoded).enumerate() {
         let after_space_or_start = out.is_empty() || out.ends_with('\n') || out.ends_with(' ');
         let starts_with_space = i > 0 || decoded.starts_with(char::is_whitespace);
         if !after_space_or_start && starts_with_space {
@@ -155,17 +156,65 @@ fn push_text(out: &mut String, raw: &str) {
     }
 }
 
+/// The same words as `str::split_whitespace`, faster on the ASCII text pages are mostly
+/// made of: bytes are tested against a table, and only other characters are decoded.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    // ASCII characters for which `char::is_whitespace` holds.
+    const SPACE: [bool; 128] = {
+        let mut table = [false; 128];
+        table[b' ' as usize] = true;
+        table[b'\t' as usize] = true;
+        table[b'\n' as usize] = true;
+        table[0x0B] = true;
+        table[0x0C] = true;
+        table[b'\r' as usize] = true;
+        table
+    };
+    // Where the character at `i` ends, and whether it is white space.
+    let at = move |i: usize| -> (usize, bool) {
+        let b = text.as_bytes()[i];
+        if b < 128 {
+            (i + 1, SPACE[b as usize])
+        } else {
+            let c = text[i..].chars().next().expect("a char boundary");
+            (i + c.len_utf8(), c.is_whitespace())
+        }
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        // Skip white space, then take everything up to the next.
+        let start = loop {
+            if i >= text.len() {
+                return None;
+            }
+            let (next, space) = at(i);
+            if !space {
+                break i;
+            }
+            i = next;
+        };
+        while i < text.len() {
+            let (next, space) = at(i);
+            if space {
+                break;
+            }
+            i = next;
+        }
+        Some(&text[start..i])
+    })
+}
+
 fn attribute(tag: &str, name: &str) -> Option<String> {
     let needle = format!("{name}=\"");
     let start = tag.find(&needle)? + needle.len();
     let end = tag[start..].find('"')? + start;
-    Some(decode_entities(&tag[start..end]))
+    Some(decode_entities(&tag[start..end]).into_owned())
 }
 
 /// Decodes the entities pulldown-cmark and Tera produce, and numeric ones.
-pub fn decode_entities(text: &str) -> String {
+pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('&') {
-        return text.to_string();
+        return text.into();
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -203,12 +252,29 @@ pub fn decode_entities(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    out.into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_those_of_split_whitespace() {
+        for text in [
+            "",
+            "   ",
+            "one",
+            " two  words ",
+            "tabs\tand\nlines\r\nand\x0Bvertical\x0Cfeeds",
+            "no\u{a0}break em\u{2003}space ideographic\u{3000}space",
+            "caf\u{e9} na\u{ef}ve \u{201c}quoted\u{201d} \u{2014} dash",
+            "\u{85}next\u{2028}line\u{2029}para\u{200b}zero-width",
+        ] {
+            let expected: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(words(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn extracts_blocks_headings_and_skips_charts_and_note_numbers() {

@@ -280,6 +280,9 @@ impl Session {
             staging.as_ref(),
             &mut diags,
         );
+        if self.one_off {
+            self.render.forget_rendered();
+        }
         stage("render templates", &mut stages);
 
         if diags.iter().any(Diagnostic::is_error) {
@@ -304,7 +307,24 @@ impl Session {
             return;
         }
         let lap = Instant::now();
-        if let Some((site, bodies)) = &self.last {
+        if self.one_off {
+            // Nothing is built after this: the bodies go as soon as the index has read them.
+            self.render.search.one_off = true;
+            if let Some((mut site, bodies)) = self.last.take() {
+                // The pages' sources too: every diagnostic about them has been made.
+                self.load = Default::default();
+                for page in &mut site.pages {
+                    if let Some(src) = std::sync::Arc::get_mut(&mut page.src) {
+                        src.source.text = "".into();
+                    }
+                }
+                let bodies = std::borrow::Cow::Owned(bodies);
+                let files = search::build(&site, bodies, &mut self.render.search);
+                built.outputs.extend(files);
+                self.last = Some((site, render::Bodies::default()));
+            }
+        } else if let Some((site, bodies)) = &self.last {
+            let bodies = std::borrow::Cow::Borrowed(bodies);
             built
                 .outputs
                 .extend(search::build(site, bodies, &mut self.render.search));

@@ -75,6 +75,17 @@ pub struct RenderCache {
     pub stats: RenderStats,
 }
 
+impl RenderCache {
+    /// Forgets the rendered bodies, cards and files, keeping the search index's cache: a
+    /// one-off build needs none of them once its pages are written, and frees them before
+    /// the search index, the build's largest stage.
+    pub fn forget_rendered(&mut self) {
+        self.bodies = Default::default();
+        self.outputs = Default::default();
+        self.cards = Default::default();
+    }
+}
+
 /// An output as cached: (fingerprint, bytes, dependencies).
 type CachedOutput = (u64, Arc<Vec<u8>>, Arc<Deps>);
 

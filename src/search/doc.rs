@@ -140,6 +140,9 @@ pub fn analyze(
         terms.push((term, weight, positions.len() as u32));
     }
 
+    // Kept for the whole build (and between builds, in serve): no spare capacity.
+    terms.shrink_to_fit();
+    positions.shrink_to_fit();
     let (head, tail) = record(site, bodies, id, &text);
     DocIndex {
         fingerprint,

@@ -80,6 +80,8 @@ struct Manifest<'a> {
 /// `watch` keep one between builds.
 #[derive(Default)]
 pub struct SearchCache {
+    /// For a one-off build: keep nothing for a next build, and free what is done with early.
+    pub one_off: bool,
     interner: Arc<tokens::Interner>,
     /// One word cache per thread of the pool, by thread index, kept warm between builds.
     stems: Vec<std::sync::Mutex<StemCache>>,
@@ -153,9 +155,14 @@ fn fingerprint(site: &Site, bodies: &Bodies) -> u64 {
     f.finish()
 }
 
-/// Builds the search index of every page, reusing what `cache` holds.
-pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Output> {
-    let whole = fingerprint(site, bodies);
+/// Builds the search index of every page, reusing what `cache` holds. Bodies given owned
+/// are freed as soon as the pages are analysed.
+pub fn build(
+    site: &Site,
+    bodies: std::borrow::Cow<'_, Bodies>,
+    cache: &mut SearchCache,
+) -> Vec<Output> {
+    let whole = fingerprint(site, &bodies);
     if let Some((last, files)) = &cache.last
         && *last == whole
     {
@@ -191,7 +198,7 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
             let stems = StemCache::new(cache.interner.clone());
             cache.stems.push(std::sync::Mutex::new(stems));
         }
-        let (stems, cached) = (&cache.stems, &cache.docs);
+        let (stems, cached, bodies) = (&cache.stems, &cache.docs, bodies.as_ref());
         order
             .par_iter()
             .map(|&id| {
@@ -214,6 +221,7 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
         .zip(&docs)
         .map(|(&id, d)| (site.pages[id].src.rel.clone(), d.clone()))
         .collect();
+    drop(bodies);
     mark("analyze");
 
     cache.sort_new_terms();
@@ -243,7 +251,19 @@ pub fn build(site: &Site, bodies: &Bodies, cache: &mut SearchCache) -> Vec<Outpu
         None
     };
     cache.order = rels.iter().map(|r| r.to_string()).collect();
-    cache.by_number = docs.clone();
+    let mut docs = docs;
+    if cache.one_off {
+        // Nothing will analyse these documents again: keep only what the records need.
+        cache.docs = Default::default();
+        for doc in &mut docs {
+            if let Some(doc) = Arc::get_mut(doc) {
+                doc.terms = Vec::new();
+                doc.positions = Vec::new();
+            }
+        }
+    } else {
+        cache.by_number = docs.clone();
+    }
     if profile {
         eprintln!(
             "  search: {} terms, {} postings, {}",

@@ -96,7 +96,13 @@ pub fn invert(docs: &[Arc<DocIndex>], sorted: &[u32], rank: &[u32]) -> Vec<Optio
             if df == 0 {
                 return (sorted[r], None);
             }
+            let positions_len: u32 = blocks
+                .iter()
+                .map(|b| b.position_offsets[r + 1] - b.position_offsets[r])
+                .sum();
             let mut data = TermData::default();
+            data.postings.reserve_exact(df as usize * 3 + 5);
+            data.positions.reserve_exact(positions_len as usize);
             varint(&mut data.postings, df as u64);
             let mut last = 0u32;
             for block in &blocks {
@@ -113,6 +119,7 @@ pub fn invert(docs: &[Arc<DocIndex>], sorted: &[u32], rank: &[u32]) -> Vec<Optio
                         ..block.position_offsets[r + 1] as usize],
                 );
             }
+            data.postings.shrink_to_fit();
             (sorted[r], Some(data))
         })
         .collect();

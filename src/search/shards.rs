@@ -267,14 +267,17 @@ fn chunk_len(bytes: &[u8]) -> usize {
 }
 
 /// The most shards an index is split into: the output stays a few hundred files at any size.
-const MAX_SHARDS: usize = 300;
+const MAX_SHARDS: usize = 400;
 
-/// The smallest shard, in bytes of uncompressed postings: about 24 KB (some 15 KB once
-/// compressed, so a one-word query stays small), and larger for a large site so that there
+/// The smallest shard, in bytes of uncompressed postings: 16 KB (postings are varints and
+/// compress little, so a shard fetched is 15–30 KB, and a one-word query stays small, even
+/// a prefix that reads two shards), and larger for a large site so that there
 /// are at most [`MAX_SHARDS`]. It grows in steps of a fifth, so it changes only when the
 /// index has grown that much, not with every edit.
+const SHARD_MIN: usize = 16 * 1024;
+
 fn shard_min(total: usize) -> usize {
-    let mut min = 24 * 1024;
+    let mut min = SHARD_MIN;
     while min * MAX_SHARDS < total {
         min = min * 6 / 5;
     }
@@ -353,8 +356,8 @@ mod tests {
 
     #[test]
     fn the_minimum_shard_grows_in_steps_with_the_index() {
-        assert_eq!(shard_min(1000), 24 * 1024);
-        assert_eq!(shard_min(24 * 1024 * 300), 24 * 1024);
+        assert_eq!(shard_min(1000), SHARD_MIN);
+        assert_eq!(shard_min(SHARD_MIN * MAX_SHARDS), SHARD_MIN);
         let big = shard_min(10_000_000);
         assert!(big * MAX_SHARDS >= 10_000_000 && big * 5 / 6 * MAX_SHARDS < 10_000_000);
         assert_eq!(shard_min(10_000_000), shard_min(10_000_000 + 50_000));

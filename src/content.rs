@@ -375,7 +375,26 @@ fn intro_title(source: &Source, split: &Split, diags: &mut Vec<Diagnostic>) -> O
     title
 }
 
+/// The largest page or data file read, in bytes. The Center's longest report is a few hundred
+/// kilobytes; a file many times that is a mistake (a pasted export, a binary renamed to
+/// .md), and reading it would only slow every build.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
 pub fn read_source(path: &Path, display: &str, diags: &mut Vec<Diagnostic>) -> Option<Source> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_FILE_BYTES
+    {
+        diags.push(
+            Diagnostic::error(format!(
+                "{display} is {:.1} MB; a page or data table may be at most {} MB",
+                meta.len() as f64 / (1024.0 * 1024.0),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ))
+            .in_file(display)
+            .help("split it into several pages, or put large files in content/assets/"),
+        );
+        return None;
+    }
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(Source::new(path.to_path_buf(), display.to_string(), &text)),

@@ -749,6 +749,24 @@ pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<L
     if let Some(fragment) = dest.strip_prefix('#') {
         return Ok(Link::SamePage(fragment.to_string()));
     }
+    if image && dest.starts_with('/') && !dest.starts_with("//") {
+        // A site-absolute image is kept only if it is one of the site's own files: an
+        // absolute path from the editor's computer (`/Users/…/chart.png`) would show nothing.
+        let path = dest.split(['?', '#']).next().unwrap_or(dest);
+        let rel = path
+            .strip_prefix(site.base_path())
+            .map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned());
+        return match rel.as_deref().map(|rel| site.lookup(rel)) {
+            Some(LinkTarget::Asset(_)) => Ok(Link::Keep),
+            _ => fail(
+                format!("the image `{dest}` is not a file of this site"),
+                Some(
+                    "put the image in content/assets/ and write its path relative to this page, for example `../assets/figure-1.png`"
+                        .into(),
+                ),
+            ),
+        };
+    }
     if has_scheme(dest) || dest.starts_with("//") || dest.starts_with('/') {
         return Ok(Link::Keep);
     }

@@ -65,6 +65,7 @@ impl Theme {
         }
 
         let site_theme = root.join("themes").join(name);
+        let mut refused = Vec::new();
         if site_theme.is_dir() {
             for (sub, map) in [("templates", &mut templates), ("static", &mut statics)] {
                 let dir = site_theme.join(sub);
@@ -78,6 +79,23 @@ impl Theme {
                             dir.display()
                         ))]
                     })?;
+                    if entry.file_type().is_symlink() {
+                        // A link could read anything on the machine into the site.
+                        let display = entry
+                            .path()
+                            .strip_prefix(root)
+                            .unwrap_or(entry.path())
+                            .to_string_lossy()
+                            .replace('\\', "/");
+                        refused.push(
+                            Diagnostic::error(format!(
+                                "{display} is a symbolic link, which the build does not follow"
+                            ))
+                            .in_file(display)
+                            .help("copy the file into the theme folder instead of linking to it"),
+                        );
+                        continue;
+                    }
                     if !entry.file_type().is_file()
                         || entry.file_name().to_string_lossy().starts_with('.')
                     {
@@ -104,6 +122,9 @@ impl Theme {
             ]);
         }
 
+        if !refused.is_empty() {
+            return Err(refused);
+        }
         let mut sources: Vec<(String, String)> = Vec::new();
         let mut errors = Vec::new();
         for (rel, origin) in &templates {

@@ -133,6 +133,18 @@ pub struct Details {
     pub help: Option<String>,
 }
 
+impl Details {
+    /// The span in the file's text the diagnostic points at, if any.
+    pub fn span(&self) -> Option<Range<usize>> {
+        self.span.clone()
+    }
+
+    /// The text the span is in.
+    pub fn source_text(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+}
+
 impl std::ops::Deref for Diagnostic {
     type Target = Details;
     fn deref(&self) -> &Details {

@@ -625,13 +625,18 @@ fn rebuild_loop(
             shown = Some(started.elapsed());
         }
         let result = session.build_pages(changed.as_ref()).map(|mut built| {
-            let shown_pages = show(
-                &built.outputs,
-                &|p| p.starts_with("search/"),
-                &mut current,
-                target,
-            )
-            .map(|()| started.elapsed());
+            // The first build is shown whole: a site without its search index yet is not
+            // one to show.
+            let shown_pages = match changed {
+                None => Ok(started.elapsed()),
+                Some(_) => show(
+                    &built.outputs,
+                    &|p| p.starts_with("search/"),
+                    &mut current,
+                    target,
+                )
+                .map(|()| started.elapsed()),
+            };
             session.finish_search(&mut built);
             let all = shown_pages.and_then(|pages| {
                 show(&built.outputs, &|_| false, &mut current, target).map(|()| pages)

@@ -405,6 +405,41 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a data table with a percent over 100 and a chart column that does not exist",
+        files: &[(
+            "content/data/pct.yaml",
+            "title: Shares\ncolumns:\n  - key: a\n    label: A\n  - key: p\n    label: P\n    type: percent\nrows:\n  - a: x\n    p: 120\nchart:\n  type: bar\n  label: a\n  value: q\n",
+        )],
+        expect: &[
+            "content/data/pct.yaml:10:8: error: `p` is a percent, so it must be between 0 and 100, found 120",
+            "content/data/pct.yaml:14:10: error: the chart's `value` names the column `q`, which is not declared",
+        ],
+    },
+    Case {
+        name: "a figure of a data table that does not exist",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n{{ figure(data=\"nowhere\") }}\n",
+        )],
+        expect: &["content/briefs/x.md:5:11: error: there is no data table `nowhere`"],
+    },
+    Case {
+        name: "a case study that does not exist",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n{{ case_study(id=\"nowhere\") }}\n",
+        )],
+        expect: &["content/briefs/x.md:5:15: error: there is no case study `nowhere`"],
+    },
+    Case {
+        name: "a case study that embeds itself",
+        files: &[(
+            "content/case-studies/c.md",
+            "---\ntitle: C\ndate: 2017-01-01\n---\n{{ case_study(id=\"c\", full=true) }}\n",
+        )],
+        expect: &["content/case-studies/c.md:5:15: error: a case study cannot embed itself"],
+    },
+    Case {
         // Fails while pages are being written (a build writes them as it renders them).
         name: "a template that fails when a page is rendered",
         files: &[(

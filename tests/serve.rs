@@ -260,37 +260,65 @@ fn wait_until(what: &str, seconds: u64, mut ok: impl FnMut() -> bool) {
     }
 }
 
-#[test]
-fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
-    let site = example_site();
-    let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
+/// Starts `centerview watch` on a site; returns it and the lines it prints, as they come.
+fn start_watch(site: &Site) -> (Running, std::sync::mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_centerview"))
         .args(["watch", "--root"])
         .arg(site.root())
+        .env("NO_COLOR", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let _running = Running(child);
+    let stderr = child.stderr.take().unwrap();
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    (Running(child), lines)
+}
+
+/// Waits for a line that contains `needle` (a rebuild's last line: everything is written).
+fn wait_line(lines: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
+    loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no line with {needle:?}"));
+        if line.contains(needle) {
+            return line;
+        }
+    }
+}
+
+#[test]
+fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
+    let site = example_site();
+    let (_running, lines) = start_watch(&site);
     let page = site.path("output/briefs/a/index.html");
-    wait_until("the first build", 20, || page.exists());
-    std::thread::sleep(Duration::from_millis(300));
+    wait_line(&lines, "built:");
     site.page(
         "briefs/a.md",
         &brief("A brief", "2017-01-01"),
         "A saved edit.\n",
     );
-    wait_until("the edit to reach the output", 20, || {
-        std::fs::read_to_string(&page)
-            .unwrap_or_default()
+    wait_line(&lines, "briefs/a.md changed:");
+    assert!(
+        site.read("output/briefs/a/index.html")
             .contains("A saved edit.")
-    });
+    );
     let before = site.output_files();
     site.page(
         "briefs/a.md",
         "titel: Broken\ndate: 2017-01-01",
         "Broken.\n",
     );
-    std::thread::sleep(Duration::from_millis(1500));
+    wait_line(&lines, "Waiting for the next save");
     assert_eq!(
         site.output_files(),
         before,
@@ -301,28 +329,27 @@ fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
         &brief("A brief", "2017-01-01"),
         "Fixed again.\n",
     );
-    wait_until("the fix to reach the output", 20, || {
+    wait_line(&lines, "briefs/a.md changed:");
+    assert!(
         std::fs::read_to_string(&page)
-            .unwrap_or_default()
+            .unwrap()
             .contains("Fixed again.")
-    });
+    );
     // A new page appears, and a deleted one disappears, everywhere.
     site.page(
         "briefs/new.md",
         &brief("A new brief", "2020-01-01"),
         "New.\n",
     );
-    wait_until("the new page", 20, || {
-        site.path("output/briefs/new/index.html").exists()
-    });
+    wait_line(&lines, "briefs/new.md changed:");
+    assert!(site.path("output/briefs/new/index.html").exists());
     assert!(
         site.read("output/briefs/index.html")
             .contains("A new brief")
     );
     std::fs::remove_file(site.path("content/briefs/new.md")).unwrap();
-    wait_until("the deleted page to go", 20, || {
-        !site.path("output/briefs/new/index.html").exists()
-    });
+    wait_line(&lines, "briefs/new.md changed:");
+    assert!(!site.path("output/briefs/new/index.html").exists());
     assert!(
         !site
             .read("output/briefs/index.html")
@@ -335,7 +362,6 @@ fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
 
     // After all that, the output is what a clean build writes. Watch keeps one spare folder
     // beside it while it runs, and removes it when stopped with Ctrl-C.
-    std::thread::sleep(Duration::from_millis(1500));
     let hidden = || {
         std::fs::read_dir(site.root())
             .unwrap()
@@ -483,25 +509,7 @@ type Save<'a> = (&'a str, &'a dyn Fn(&str));
 #[test]
 fn an_editor_save_in_several_steps_is_one_rebuild() {
     let site = example_site();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .args(["watch", "--root"])
-        .arg(site.root())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let _running = Running(child);
-    let (tx, lines) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
+    let (_running, lines) = start_watch(&site);
     let next_line = |seconds: u64| lines.recv_timeout(Duration::from_secs(seconds)).ok();
     while !next_line(20).expect("the first build").contains("built:") {}
     let page = site.path("content/briefs/a.md");

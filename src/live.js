@@ -32,6 +32,12 @@
     || (here === 'search/index.html' && p.startsWith('search/'))
     || !/\.(html|xml|csv|css|bin)$/.test(p);
   const events = new EventSource('/__centerview/events');
+  // The page served before the first good build shows that build's state itself: any news
+  // (new errors, or the site) is a reason to load it again.
+  if (document.querySelector('meta[name="centerview-waiting"]')) {
+    for (const kind of ['reload', 'css', 'errors', 'ok']) events.addEventListener(kind, () => location.reload());
+    return;
+  }
   events.addEventListener('reload', (e) => {
     const changed = JSON.parse(e.data);
     if (changed.all || changed.paths.some(concerns)) location.reload();

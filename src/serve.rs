@@ -790,6 +790,9 @@ async fn site_file(State(live): State<Arc<Live>>, request: axum::extract::Reques
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     }
     let files = live.files.read().expect("files lock").clone();
+    if files.files.is_empty() {
+        return first_build_page(&live);
+    }
     let rel = path.trim_start_matches('/');
     let key = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
@@ -814,6 +817,41 @@ async fn site_file(State(live): State<Arc<Live>>, request: axum::extract::Reques
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     respond(status, &key, body.clone(), request.headers())
+}
+
+/// What is served before the first good build: "building" (the page refreshes itself), or
+/// the first build's errors. The live script reloads the page when the site is there.
+fn first_build_page(live: &Live) -> Response {
+    let errors = live.errors.read().expect("errors lock").clone();
+    let (refresh, message) = match &errors {
+        None => (
+            "<meta http-equiv=\"refresh\" content=\"1\">",
+            "<p>centerview is building the site. This page shows it as soon as it is ready.</p>"
+                .to_string(),
+        ),
+        Some(text) => (
+            "",
+            format!(
+                "<p>The site has errors, so there is nothing to show yet. Fix them and save: this page shows the site as soon as it builds.</p><pre>{}</pre>",
+                text.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+            ),
+        ),
+    };
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"centerview-waiting\" content=\"\">{refresh}<title>centerview</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem\"><main><h1>centerview</h1>{message}</main><script src=\"/__centerview/live.js\"></script></body></html>"
+    );
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::RETRY_AFTER, "1"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
 }
 
 /// A file's response: its content type, the live-reload script in HTML, and Range support.

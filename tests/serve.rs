@@ -260,6 +260,43 @@ fn wait_until(what: &str, seconds: u64, mut ok: impl FnMut() -> bool) {
     }
 }
 
+/// A first build that fails leaves serve running: every address shows the errors (503) until
+/// a save fixes them, and then the site.
+#[test]
+fn serve_shows_the_first_builds_errors_until_they_are_fixed() {
+    let site = example_site();
+    site.page("briefs/a.md", "titel: A brief\ndate: 2017-01-01", "Text.\n");
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _running = Running(child);
+    wait_until("the server", 20, || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    let mut shown = String::new();
+    wait_until("the errors", 20, || {
+        let (status, head, body) = get(port, "/briefs/a/", "");
+        shown = String::from_utf8_lossy(&body).into_owned();
+        status == 503 && head.contains("retry-after: 1") && shown.contains("unknown field `titel`")
+    });
+    assert!(shown.contains("content/briefs/a.md:2:1"), "{shown}");
+    assert!(
+        shown.contains("/__centerview/live.js"),
+        "the page reloads itself when fixed"
+    );
+    site.page("briefs/a.md", &brief("A brief", "2017-01-01"), "Fixed.\n");
+    wait_until("the site", 20, || {
+        let (status, _, body) = get(port, "/briefs/a/", "");
+        status == 200 && String::from_utf8_lossy(&body).contains("Fixed.")
+    });
+}
+
 /// Starts `centerview watch` on a site; returns it and the lines it prints, as they come.
 fn start_watch(site: &Site) -> (Running, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_centerview"))

@@ -199,10 +199,11 @@ fn record(site: &Site, bodies: &Bodies, id: usize, text: &PageText) -> (Vec<u8>,
             .map(|h| (utf16_len(&text.text[..h.offset]), h.id.as_str()))
             .collect(),
     };
-    // Level 3: most of level 6's saving at half its cost, over the site's whole text.
+    // Level 1: on heads of ~2 KB it compresses as well as level 3 (records +0.1%) at
+    // a fraction of the cost, over the site's whole text.
     let head = gzip(
         &serde_json::to_vec(&record).expect("a record serializes"),
-        3,
+        1,
     );
     // Tails are fetched less often than heads: compress them fast.
     let tail = gzip(&text.text.as_bytes()[cut..], 1);

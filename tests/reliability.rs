@@ -286,7 +286,11 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
     let whole = started.elapsed();
     let mut rng = fastrand::Rng::with_seed(11);
     let (mut kills, mut finished) = (0, 0);
-    for run in 0..24 {
+    // Until 24 builds were killed: a kill planned after the end finds the build finished, and
+    // how many do varies with the machine's load.
+    let mut run = 0;
+    while kills < 24 && run < 80 {
+        run += 1;
         // Alternate the sources, so each build would change the site.
         let text = if run % 2 == 0 { &original } else { &edited };
         std::fs::write(&page, text).unwrap();
@@ -315,7 +319,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
     }
     eprintln!("{kills} builds killed, {finished} finished, every output whole");
     assert!(
-        kills >= 20,
+        kills >= 24,
         "only {kills} builds were killed ({finished} finished)"
     );
     // The next build cleans up whatever the killed ones left.

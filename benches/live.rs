@@ -13,6 +13,9 @@
 //! Each figure is the median of several saves; saves alternate so that each really changes
 //! the page.
 
+mod common;
+
+use common::{corpus, median, ms, scratch, sizes};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -22,15 +25,6 @@ use std::time::{Duration, Instant};
 
 const RUNS: usize = 9;
 const BIN: &str = env!("CARGO_BIN_EXE_centerview");
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 /// Saves the way editors do: a temporary file, renamed over the page.
 fn save(path: &Path, text: &str) -> Instant {
@@ -180,19 +174,9 @@ fn free_port() -> u16 {
 }
 
 fn main() {
-    let pages: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(10_000);
-    let shm = Path::new("/dev/shm");
-    let dir = if shm.is_dir() {
-        tempfile::tempdir_in(shm).unwrap()
-    } else {
-        tempfile::tempdir().unwrap()
-    };
-    let root = dir.path().join("site");
-    eprintln!("generating {pages} pages…");
-    centerview::corpus::generate(&root, pages, 42).unwrap();
+    let pages = sizes(&[10_000])[0];
+    let dir = scratch();
+    let root = corpus(dir.path(), pages);
     let page: PathBuf = root.join("content/briefs/page-1.md");
     let page_output = "briefs/page-1/index.html";
     let original = std::fs::read_to_string(&page).unwrap();

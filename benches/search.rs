@@ -9,30 +9,17 @@
 #[path = "../tests/common/browser.rs"]
 mod browser;
 
-use centerview::build::{Options, build};
-use std::time::Duration;
+mod common;
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
+use centerview::build::{Options, build};
+use common::{corpus, median, scratch, sizes};
+use std::time::Duration;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let pages: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(10_000);
-    // On a RAM disk where there is one, so the disk's speed does not hide the index's cost.
-    let shm = std::path::Path::new("/dev/shm");
-    let dir = if shm.is_dir() {
-        tempfile::tempdir_in(shm).unwrap()
-    } else {
-        tempfile::tempdir().unwrap()
-    };
-    let root = dir.path().join("site");
-    eprintln!("generating {pages} pages…");
-    centerview::corpus::generate(&root, pages, 42).unwrap();
+    let pages = sizes(&[10_000])[0];
+    let dir = scratch();
+    let root = corpus(dir.path(), pages);
 
     // What the index adds: whole builds (writing included) with and without it, alternated.
     let mut with_ms = Vec::new();

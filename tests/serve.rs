@@ -46,17 +46,7 @@ fn example_site() -> Site {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_serves_the_site_and_nothing_else() {
     let site = example_site();
-    let mut options = Options::new(site.root());
-    options.write = false;
-    let mut session = Session::new(&options).unwrap();
-    let built = session.build(None).unwrap();
-    let live = Live::new();
-    let (snapshot, _) = Snapshot::default().next(&built.outputs, |_| false);
-    let snapshot = std::sync::Arc::new(snapshot);
-    live.publish(snapshot.clone(), &[]);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move { axum::serve(listener, router(live)).await.unwrap() });
+    let (_session, _live, _snapshot, port) = serve_in_process(&site).await;
 
     let checks = tokio::task::spawn_blocking(move || {
         let (status, head, body) = get(port, "/", "");
@@ -160,18 +150,7 @@ fn a_snapshot_tells_which_outputs_really_changed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reload_channel_announces_rebuilds_and_errors() {
     let site = example_site();
-    let mut options = Options::new(site.root());
-    options.write = false;
-    let mut session = Session::new(&options).unwrap();
-    let built = session.build(None).unwrap();
-    let live = Live::new();
-    let (snapshot, _) = Snapshot::default().next(&built.outputs, |_| false);
-    let snapshot = std::sync::Arc::new(snapshot);
-    live.publish(snapshot.clone(), &[]);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server_live = live.clone();
-    tokio::spawn(async move { axum::serve(listener, router(server_live)).await.unwrap() });
+    let (mut session, live, snapshot, port) = serve_in_process(&site).await;
 
     let reader = tokio::task::spawn_blocking(move || {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -235,6 +214,43 @@ async fn the_reload_channel_announces_rebuilds_and_errors() {
     assert!(reload < errors && errors < errors + clears && errors < css);
 }
 
+/// Builds `site` in a session and serves it in process on a free port, as `serve` does.
+async fn serve_in_process(
+    site: &Site,
+) -> (Session, std::sync::Arc<Live>, std::sync::Arc<Snapshot>, u16) {
+    let mut options = Options::new(site.root());
+    options.write = false;
+    let mut session = Session::new(&options).unwrap();
+    let built = session.build(None).unwrap();
+    let live = Live::new();
+    let (snapshot, _) = Snapshot::default().next(&built.outputs, |_| false);
+    let snapshot = std::sync::Arc::new(snapshot);
+    live.publish(snapshot.clone(), &[]);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server_live = live.clone();
+    tokio::spawn(async move { axum::serve(listener, router(server_live)).await.unwrap() });
+    (session, live, snapshot, port)
+}
+
+/// Starts `centerview serve` on the site at `root` and waits until it accepts connections.
+fn start_serve(root: &Path) -> (Running, u16) {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let running = Running(child);
+    wait_until("the server", 30, || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    (running, port)
+}
+
 struct Running(Child);
 
 impl Drop for Running {
@@ -266,19 +282,7 @@ fn wait_until(what: &str, seconds: u64, mut ok: impl FnMut() -> bool) {
 fn serve_shows_the_first_builds_errors_until_they_are_fixed() {
     let site = example_site();
     site.page("briefs/a.md", "titel: A brief\ndate: 2017-01-01", "Text.\n");
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(site.root())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _running = Running(child);
-    wait_until("the server", 20, || {
-        TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
+    let (_running, port) = start_serve(site.root());
     let mut shown = String::new();
     wait_until("the errors", 20, || {
         let (status, head, body) = get(port, "/briefs/a/", "");
@@ -435,18 +439,7 @@ async fn serve_reloads_open_pages_and_shows_errors_in_the_browser() {
         return;
     }
     let site = example_site();
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(site.root())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _running = Running(child);
-    wait_until("the server", 20, || {
-        TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
+    let (_running, port) = start_serve(site.root());
     let b = Browser::start().await;
     let url = format!("http://127.0.0.1:{port}/briefs/a/");
     b.client.goto(&url).await.unwrap();
@@ -610,18 +603,7 @@ async fn serve_on_the_example_site_shows_an_edit_then_errors_then_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     common::example_site(&root);
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(&root)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _running = Running(child);
-    wait_until("the server", 30, || {
-        TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
+    let (_running, port) = start_serve(&root);
     let b = Browser::start().await;
     let screenshot = async |name: &str| {
         if let Some(folder) = std::env::var_os("CENTERVIEW_SCREENSHOTS") {

@@ -10,7 +10,7 @@ use crate::data::DataTable;
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::{Kind, smarten};
 use crate::markdown::{self, Input, Rendered};
-use crate::resolve::{PageId, Site};
+use crate::resolve::{Page, PageId, Site};
 use crate::shortcodes::Registry;
 use crate::theme::Theme;
 use jiff::civil::Date;
@@ -708,14 +708,8 @@ impl<'a> Renderer<'a> {
                 table_users.entry(table.clone()).or_default().push(id);
             }
         }
-        let newest_first = |a: &PageId, b: &PageId| {
-            let (pa, pb) = (&site.pages[*a], &site.pages[*b]);
-            pb.src
-                .front
-                .date
-                .cmp(&pa.src.front.date)
-                .then_with(|| pa.src.rel.cmp(&pb.src.rel))
-        };
+        let newest_first =
+            |a: &PageId, b: &PageId| Page::newest_first(&site.pages[*a], &site.pages[*b]);
         for hosts in featured_in.values_mut().chain(table_users.values_mut()) {
             hosts.sort_by(newest_first);
         }
@@ -1232,14 +1226,7 @@ impl<'a> Renderer<'a> {
                 let mut dated: Vec<PageId> = (0..site.pages.len())
                     .filter(|&id| site.pages[id].src.front.date.is_some())
                     .collect();
-                dated.sort_by(|&a, &b| {
-                    let (pa, pb) = (&site.pages[a], &site.pages[b]);
-                    pb.src
-                        .front
-                        .date
-                        .cmp(&pa.src.front.date)
-                        .then_with(|| pa.src.rel.cmp(&pb.src.rel))
-                });
+                dated.sort_by(|&a, &b| Page::newest_first(&site.pages[a], &site.pages[b]));
                 dated.truncate(20);
                 let entries: Vec<tera::Value> = dated
                     .iter()

@@ -38,6 +38,18 @@ impl Page {
         &self.src.front.title
     }
 
+    /// The order of every list of pages (listings, topics, series, the feed, "Featured in",
+    /// the search index): newest first; ties fall back to the title, then the path, so the
+    /// order is the same on every build.
+    pub fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+        b.src
+            .front
+            .date
+            .cmp(&a.src.front.date)
+            .then_with(|| a.title().cmp(b.title()))
+            .then_with(|| a.src.rel.cmp(&b.src.rel))
+    }
+
     /// The span of a front matter key (or its value) in the page's file, for diagnostics.
     pub fn front_span(&self, key: &str, target: Target) -> Range<usize> {
         YamlDoc::new(&self.src.source, self.src.split.yaml.clone())
@@ -187,18 +199,6 @@ pub fn resolve(
         .map(|src| page_from(src, &base))
         .collect();
 
-    // Listings, topics and series all read newest first; ties fall back to the title, then the
-    // path, so the order is the same on every build.
-    let newest_first = |pages: &[Page], a: &PageId, b: &PageId| {
-        let (pa, pb) = (&pages[*a], &pages[*b]);
-        pb.src
-            .front
-            .date
-            .cmp(&pa.src.front.date)
-            .then_with(|| pa.title().cmp(pb.title()))
-            .then_with(|| pa.src.rel.cmp(&pb.src.rel))
-    };
-
     // Sections.
     let mut sections: Vec<Section> = Kind::SECTIONS
         .iter()
@@ -241,7 +241,9 @@ pub fn resolve(
         }
     }
     for section in &mut sections {
-        section.pages.sort_by(|a, b| newest_first(&pages, a, b));
+        section
+            .pages
+            .sort_by(|a, b| Page::newest_first(&pages[*a], &pages[*b]));
     }
 
     // Topics: pages name them freely; spellings that slug the same are one topic.
@@ -305,7 +307,9 @@ pub fn resolve(
         }
     }
     for topic in &mut topics {
-        topic.pages.sort_by(|a, b| newest_first(&pages, a, b));
+        topic
+            .pages
+            .sort_by(|a, b| Page::newest_first(&pages[*a], &pages[*b]));
     }
 
     // Series: pages with the same series title, in part order.

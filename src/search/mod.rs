@@ -183,14 +183,7 @@ pub fn build(
     // Documents are numbered newest first, so browsing with no query is document order, and
     // equal scores fall back to the newer document.
     let mut order: Vec<usize> = (0..site.pages.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (pa, pb) = (&site.pages[a], &site.pages[b]);
-        pb.src
-            .front
-            .date
-            .cmp(&pa.src.front.date)
-            .then_with(|| pa.src.rel.cmp(&pb.src.rel))
-    });
+    order.sort_by(|&a, &b| crate::resolve::Page::newest_first(&site.pages[a], &site.pages[b]));
     let n = order.len();
     let docs: Vec<Arc<DocIndex>> = {
         let threads = rayon::current_num_threads() + 1;

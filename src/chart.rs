@@ -231,16 +231,7 @@ fn bar_rect(out: &mut String, x: f64, y: f64, w: f64, h: f64, value: f64) {
 }
 
 fn text(out: &mut String, x: f64, y: f64, anchor: &str, weight: &str, content: &str) {
-    let _ = write!(
-        out,
-        "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\"{} fill=\"{INK}\">{}</text>",
-        if weight.is_empty() {
-            String::new()
-        } else {
-            format!(" font-weight=\"{weight}\"")
-        },
-        escape(content)
-    );
+    write_text(out, x, y, anchor, weight, None, content);
 }
 
 /// Wide horizontal bars: wrapped labels in a column on the left, bars to their right.
@@ -441,16 +432,30 @@ fn sized_text(
     size: f64,
     content: &str,
 ) {
+    write_text(out, x, y, anchor, weight, Some(size), content);
+}
+
+/// A `<text>` element: the content escaped; weight and size only when given.
+fn write_text(
+    out: &mut String,
+    x: f64,
+    y: f64,
+    anchor: &str,
+    weight: &str,
+    size: Option<f64>,
+    content: &str,
+) {
     let _ = write!(
         out,
-        "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\"{} font-size=\"{size:.1}\" fill=\"{INK}\">{}</text>",
-        if weight.is_empty() {
-            String::new()
-        } else {
-            format!(" font-weight=\"{weight}\"")
-        },
-        escape(content)
+        "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\""
     );
+    if !weight.is_empty() {
+        let _ = write!(out, " font-weight=\"{weight}\"");
+    }
+    if let Some(size) = size {
+        let _ = write!(out, " font-size=\"{size:.1}\"");
+    }
+    let _ = write!(out, " fill=\"{INK}\">{}</text>", escape(content));
 }
 
 #[cfg(test)]

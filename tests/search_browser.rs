@@ -490,3 +490,57 @@ fn vocabulary() -> Vec<String> {
     }
     words.into_iter().collect()
 }
+
+/// A word found only at the end of a long page is in the record's tail, which the browser
+/// fetches and decompresses only then: the result's excerpt still shows the word, marked,
+/// and the phrase around it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_match_deep_in_a_long_page_shows_in_its_excerpt() {
+    if browser::skipped() {
+        return;
+    }
+    let site = common::Site::new();
+    let filler: String = (0..40)
+        .map(|i| format!("Paragraph {i} says what districts learned about coaching and planning in year {i}.\n\n"))
+        .collect();
+    site.page(
+        "briefs/long.md",
+        &common::brief("A long brief", "2018-05-01"),
+        &format!("{filler}## The last word\n\nAt the very end, a zeppelin appears over the district office.\n"),
+    );
+    site.page(
+        "briefs/short.md",
+        &common::brief("A short brief", "2018-06-01"),
+        "Nothing of note here.\n",
+    );
+    site.build().assert_ok();
+    let base = browser::serve(&site.path("output")).await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&format!("{base}/search/?q=zeppelin"))
+        .await
+        .unwrap();
+    wait_ready(&b, "").await;
+    let status = text_of(
+        &b,
+        "return document.getElementById('search-status').textContent",
+    )
+    .await;
+    assert!(status.starts_with("1 result"), "{status}");
+    let excerpt = text_of(
+        &b,
+        "return document.querySelector('#search-results .result-excerpt').textContent",
+    )
+    .await;
+    assert!(
+        excerpt.contains("a zeppelin appears over the district office"),
+        "the excerpt comes from the record's tail: {excerpt:?}"
+    );
+    assert_eq!(marks(&b).await, ["zeppelin"]);
+    let section = text_of(
+        &b,
+        "const s = document.querySelector('.result-section a'); return s ? s.getAttribute('href') : ''",
+    )
+    .await;
+    assert!(section.ends_with("#the-last-word"), "{section}");
+}

@@ -477,12 +477,7 @@ fn every_error_names_file_line_and_message_and_leaves_output_alone() {
         if site.output_files() != before {
             problems.push("output/ changed".into());
         }
-        let left: Vec<String> = std::fs::read_dir(site.root())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| name.starts_with(".output."))
-            .collect();
+        let left = common::temporary_folders(site.root());
         if !left.is_empty() {
             problems.push(format!("temporary folders left behind: {left:?}"));
         }

@@ -193,10 +193,8 @@ fn malformed_and_hostile_input_is_reported_and_the_output_left_alone() {
             problems.push("output/ changed".into());
         }
         // Nothing was written anywhere but the output folder.
-        let outside: Vec<String> = std::fs::read_dir(site.root())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+        let outside: Vec<String> = common::names_in(site.root())
+            .into_iter()
             .filter(|n| !["content", "themes", "output", "site.yaml"].contains(&n.as_str()))
             .collect();
         if !outside.is_empty() {
@@ -247,15 +245,6 @@ fn reference(site: &Site) -> BTreeMap<String, Vec<u8>> {
         .unwrap();
     assert!(status.success());
     files_under(&out)
-}
-
-fn hidden_folders(root: &Path) -> Vec<String> {
-    std::fs::read_dir(root)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".output."))
-        .collect()
 }
 
 #[test]
@@ -324,7 +313,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
     );
     // The next build cleans up whatever the killed ones left.
     site.build().assert_ok();
-    assert_eq!(hidden_folders(&root), Vec::<String>::new());
+    assert_eq!(common::temporary_folders(&root), Vec::<String>::new());
     assert_eq!(
         site.output_files(),
         new_or_old(&page, &original, &old, &new)

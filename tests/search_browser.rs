@@ -43,6 +43,15 @@ async fn text_of(b: &Browser, script: &str) -> String {
         .to_string()
 }
 
+/// What the live region says about the results.
+async fn status_of(b: &Browser) -> String {
+    text_of(
+        b,
+        "return document.getElementById('search-status').textContent",
+    )
+    .await
+}
+
 async fn marks(b: &Browser) -> Vec<String> {
     let value = b
         .client
@@ -73,11 +82,7 @@ async fn search_works_in_a_real_browser() {
         .await
         .unwrap();
     let ready = wait_ready(&b, "").await;
-    let status = text_of(
-        &b,
-        "return document.getElementById('search-status').textContent",
-    )
-    .await;
+    let status = status_of(&b).await;
     assert!(status.ends_with("results for “coaches”"), "{status}");
     let count: usize = status.split(' ').next().unwrap().parse().unwrap();
     assert!(count >= 3, "{status}");
@@ -123,11 +128,7 @@ async fn search_works_in_a_real_browser() {
     input.clear().await.unwrap();
     input.send_keys("district partner").await.unwrap();
     let ready = wait_ready(&b, &ready).await;
-    let status = text_of(
-        &b,
-        "return document.getElementById('search-status').textContent",
-    )
-    .await;
+    let status = status_of(&b).await;
     assert!(status.contains("for “district partner”"), "{status}");
     let found = marks(&b).await;
     assert!(
@@ -204,11 +205,7 @@ async fn search_works_in_a_real_browser() {
         .await
         .unwrap();
     wait_ready(&b, "").await;
-    let status = text_of(
-        &b,
-        "return document.getElementById('search-status').textContent",
-    )
-    .await;
+    let status = status_of(&b).await;
     assert!(
         status.starts_with("No results for “xylophonic”"),
         "{status}"
@@ -217,11 +214,7 @@ async fn search_works_in_a_real_browser() {
     // An empty query browses everything, newest first, with facet counts.
     b.client.goto(&format!("{base}/search/")).await.unwrap();
     wait_ready(&b, "").await;
-    let status = text_of(
-        &b,
-        "return document.getElementById('search-status').textContent",
-    )
-    .await;
+    let status = status_of(&b).await;
     assert!(status.ends_with("results"), "{status}");
     assert!(
         b.client
@@ -521,11 +514,7 @@ async fn a_match_deep_in_a_long_page_shows_in_its_excerpt() {
         .await
         .unwrap();
     wait_ready(&b, "").await;
-    let status = text_of(
-        &b,
-        "return document.getElementById('search-status').textContent",
-    )
-    .await;
+    let status = status_of(&b).await;
     assert!(status.starts_with("1 result"), "{status}");
     let excerpt = text_of(
         &b,

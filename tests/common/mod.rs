@@ -137,6 +137,23 @@ pub fn brief(title: &str, date: &str) -> String {
     format!("title: {title}\ndate: {date}")
 }
 
+/// The names of the entries of a folder.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Temporary output folders (`.output.*`) left in a site's folder.
+pub fn temporary_folders(root: &Path) -> Vec<String> {
+    names_in(root)
+        .into_iter()
+        .filter(|n| n.starts_with(".output."))
+        .collect()
+}
+
 /// Copies the repository's example site (content/ and site.yaml) into `to`.
 pub fn example_site(to: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));

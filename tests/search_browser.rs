@@ -81,7 +81,7 @@ async fn search_works_in_a_real_browser() {
         .goto(&format!("{base}/search/?q=coaches"))
         .await
         .unwrap();
-    let ready = wait_ready(&b, "").await;
+    wait_ready(&b, "").await;
     let status = status_of(&b).await;
     assert!(status.ends_with("results for “coaches”"), "{status}");
     let count: usize = status.split(' ').next().unwrap().parse().unwrap();
@@ -113,6 +113,27 @@ async fn search_works_in_a_real_browser() {
         link.starts_with("/case-studies/long-beach-coaching/"),
         "{link}"
     );
+    // A page titled with every word of the query comes first, while the last word is still
+    // being typed too: a rarer completion ("leadership") must not outrank the word itself.
+    for q in ["teacher+leaders", "teacher+leaders+"] {
+        b.client
+            .goto(&format!("{base}/search/?q={q}"))
+            .await
+            .unwrap();
+        wait_ready(&b, "").await;
+        let first = text_of(
+            &b,
+            "return document.querySelector('.result-title a').getAttribute('href')",
+        )
+        .await;
+        assert_eq!(first, "/insights/teacher-leaders/", "{q}");
+    }
+    b.client
+        .goto(&format!("{base}/search/?q=coaches"))
+        .await
+        .unwrap();
+    let ready = wait_ready(&b, "").await;
+
     // Where a match sits under a heading, the result links to that heading, and names it.
     let section = b
         .client
@@ -532,4 +553,53 @@ async fn a_match_deep_in_a_long_page_shows_in_its_excerpt() {
     )
     .await;
     assert!(section.ends_with("#the-last-word"), "{section}");
+}
+
+/// Where the title already shows a match and the start of the text has none, the result
+/// shows the summary and the rest of the text is not fetched: only the record's head is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_title_match_needs_no_more_of_the_text() {
+    if browser::skipped() {
+        return;
+    }
+    let site = common::Site::new();
+    let filler: String = (0..40)
+        .map(|i| format!("Paragraph {i} says what districts learned about coaching and planning in year {i}.\n\n"))
+        .collect();
+    site.page(
+        "briefs/titled.md",
+        &common::brief("Zeppelins over the district", "2018-05-01"),
+        &format!("{filler}At the very end, the zeppelin finally lands.\n"),
+    );
+    site.build().assert_ok();
+    let base = browser::serve(&site.path("output")).await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&format!("{base}/search/?q=zeppelin"))
+        .await
+        .unwrap();
+    wait_ready(&b, "").await;
+    assert!(status_of(&b).await.starts_with("1 result"));
+    let excerpt = text_of(
+        &b,
+        "return document.querySelector('#search-results .result-excerpt').textContent",
+    )
+    .await;
+    assert!(
+        excerpt.starts_with("Paragraph 0 says") && !excerpt.contains("finally lands"),
+        "the summary, not the tail: {excerpt:?}"
+    );
+    let record_requests = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').filter((e) => e.name.includes('/search/docs-')).length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        record_requests,
+        serde_json::json!(2),
+        "the offsets and the head, no tail"
+    );
 }

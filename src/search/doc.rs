@@ -11,9 +11,11 @@ use crate::render::Bodies;
 use crate::resolve::Site;
 use serde::Serialize;
 
-/// Field weights: a match in the title outranks one in a heading, which outranks the body.
-/// Whole numbers, so a term's weighted frequency is a small integer the browser scores.
-pub const TITLE: u32 = 10;
+/// Field weights: a match in a heading outranks one in the body. Whole numbers, so a term's
+/// weighted frequency is a small integer the browser scores. The title is not a weight but a
+/// flag beside the frequency (see [`DocIndex::terms`]): BM25 saturates a frequency, so a
+/// title match folded into it would barely outrank a body that repeats the word; the browser
+/// adds a separate boost for it instead.
 pub const SUBTITLE: u32 = 5;
 pub const HEADING: u32 = 4;
 pub const SUMMARY: u32 = 3;
@@ -35,8 +37,10 @@ const RECORD_HEAD: usize = 1500;
 pub struct DocIndex {
     /// What the document was made from: equal fingerprints, equal documents.
     pub fingerprint: u64,
-    /// (term id, weighted frequency, end of the term's positions in `positions`), in term id
-    /// order; a term's positions start where the previous term's end.
+    /// (term id, posting value, end of the term's positions in `positions`), in term id
+    /// order; a term's positions start where the previous term's end. The posting value is
+    /// the weighted frequency outside the title, times two, plus one if the title has the
+    /// term.
     pub terms: Vec<(u32, u32, u32)>,
     /// Each term's positions as the index stores them: a count, then the deltas.
     pub positions: Vec<u8>,
@@ -91,12 +95,14 @@ pub fn analyze(
     let mut occurrences: Vec<(u32, u32, u32)> = Vec::with_capacity(2048);
     let mut position = 0;
     let fields = [
-        (front.title.as_str(), TITLE),
+        (front.title.as_str(), 0),
         (front.subtitle.as_deref().unwrap_or(""), SUBTITLE),
         (summary.as_str(), SUMMARY),
         (text.text.as_str(), BODY),
     ];
     let mut body_len = 0;
+    // Positions below this are the title's.
+    let mut title_end = 0;
     for (k, (field, weight)) in fields.into_iter().enumerate() {
         let start = if k == 0 {
             0
@@ -104,6 +110,9 @@ pub fn analyze(
             FIELD_STARTS[k].max(position + FIELD_GAP)
         };
         position = tokens::terms(field, start, stems, |t, p| occurrences.push((t, p, weight)));
+        if k == 0 {
+            title_end = position;
+        }
         if weight == BODY {
             body_len = position - start;
         }
@@ -122,12 +131,14 @@ pub fn analyze(
     let mut i = 0;
     while i < occurrences.len() {
         let term = occurrences[i].0;
-        let mut weight = 0;
+        let (mut weight, mut in_title) = (0, false);
         group.clear();
         while i < occurrences.len() && occurrences[i].0 == term {
-            weight += occurrences[i].2;
-            if occurrences[i].1 != NO_POSITION {
-                group.push(occurrences[i].1);
+            let (_, p, w) = occurrences[i];
+            weight += w;
+            in_title |= p < title_end;
+            if p != NO_POSITION {
+                group.push(p);
             }
             i += 1;
         }
@@ -137,7 +148,11 @@ pub fn analyze(
             varint(&mut positions, (p - previous) as u64);
             previous = p;
         }
-        terms.push((term, weight, positions.len() as u32));
+        terms.push((
+            term,
+            weight * 2 + u32::from(in_title),
+            positions.len() as u32,
+        ));
     }
 
     // Kept for the whole build (and between builds, in serve): no spare capacity.

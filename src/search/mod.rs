@@ -6,8 +6,9 @@
 //!
 //! * `manifest.bin` — gzip JSON: shard keys (so a word or a prefix maps to its shard), the
 //!   stopwords, facet names;
-//! * `shard-<n>.bin` — gzip: the postings of one range of terms (document, weighted term
-//!   frequency), which the browser scores with BM25F;
+//! * `shard-<n>.bin` — gzip: the postings of one range of terms (document, then the weighted
+//!   term frequency outside the title times two, plus one if the title has the term), which
+//!   the browser scores with BM25F plus a title boost;
 //! * `pos-<n>.bin` — the token positions of 16 shards, used only by phrase queries, each shard's
 //!   a gzip stream after a header of offsets, so a phrase fetches one section with a Range
 //!   request;
@@ -44,6 +45,9 @@ use tokens::StemCache;
 /// BM25 parameters, sent to the browser, which scores.
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
+/// What a title match adds to a term's score, in units of the term's IDF: as much as the
+/// most a body can give (K1 + 1), so a page titled with the query's words comes first.
+const TITLE_BOOST: f32 = K1 + 1.0;
 /// Documents per `docs-<n>.bin` file.
 pub const DOCS_PER_CHUNK: usize = 512;
 /// Shards per positions file.
@@ -65,6 +69,8 @@ struct Manifest<'a> {
     /// BM25: the parameters, the average body length, and the base of the stored lengths.
     k1: f32,
     b: f32,
+    /// Added to a term's score, times its IDF, where the title has the term.
+    title_boost: f32,
     avg_len: f32,
     length_base: f64,
     stopwords: &'static [&'static str],
@@ -473,6 +479,7 @@ pub fn build(
         positions_per_file: POSITIONS_PER_FILE,
         k1: K1,
         b: B,
+        title_boost: TITLE_BOOST,
         avg_len,
         length_base: LENGTH_BASE,
         stopwords: tokens::STOPWORDS,

@@ -112,7 +112,7 @@
     const h = await range(path, 4 + 4 * k, 12 + 4 * k), view = new DataView(h.buffer, h.byteOffset, 8);
     return gunzip(await range(path, view.getUint32(0, true), view.getUint32(4, true)));
   }
-  // A shard's terms: term -> { docs, freqs, order } (each posting's weighted term frequency).
+  // A shard's terms: term -> { docs, freqs, order } (each posting's value, as bm25 reads it).
   const shard = memo(async (i) => {
     const r = new Reader(await get(`shard-${i}.bin`));
     const terms = new Map(), order = [];
@@ -178,21 +178,30 @@
     });
     return { words, phrases };
   }
-  // BM25F: a posting's score from its weighted frequency, the term's document count and the
-  // document's length.
-  const bm25 = (df, freq, len) => {
-    const m = manifest, idf = Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
-    return idf * freq * (m.k1 + 1) / (freq + m.k1 * (1 - m.b + m.b * len / m.avg_len));
+  // BM25F: a posting's score from its value (the weighted frequency outside the title, times
+  // two, plus one if the title has the term), the term's document count and the document's
+  // length. A title match adds its own boost: folded into the frequency, it would saturate.
+  const bm25 = (df, value, len) => {
+    const m = manifest, idf = Math.log(1 + (m.docs - df + 0.5) / (df + 0.5)), freq = value >> 1;
+    return idf * (freq * (m.k1 + 1) / (freq + m.k1 * (1 - m.b + m.b * len / m.avg_len)) + (value & 1) * m.title_boost);
   };
-  // Postings of one query word: Map doc -> score.
+  // Postings of one query word: Map doc -> score. The terms a word matches (its stem, and
+  // while it is being typed every term it begins) count as one term: a document's largest
+  // frequency, its title flag if any has it, and one document count for all, so a rare
+  // completion ("leadership" for "leaders") does not outrank the word itself.
   async function postings(word) {
-    const hits = new Map(), docs = await facets();
-    const take = (entry) => entry && entry.docs.forEach((d, j) => hits.set(d, Math.max(hits.get(d) || 0, bm25(entry.docs.length, entry.freqs[j], docs[d].len))));
+    const values = new Map(), docs = await facets();
+    const take = (entry) => entry && entry.docs.forEach((d, j) => {
+      const v = entry.freqs[j], o = values.get(d) || 0;
+      values.set(d, (Math.max(o >> 1, v >> 1) << 1) | (o & 1) | (v & 1));
+    });
     for (const s of word.stems) take((await shard(shardOf(s))).terms.get(s));
     if (word.prefix) {
       const first = shardOf(word.prefix), last = Math.min(shardOf(word.prefix + '\uffff'), first + 1);
       for (let i = first; i <= last; i++) for (const [term, entry] of (await shard(i)).terms) if (term.startsWith(word.prefix)) take(entry);
     }
+    const hits = new Map();
+    for (const [d, v] of values) hits.set(d, bm25(values.size, v, docs[d].len));
     return hits;
   }
   async function phraseOk(phrase, candidates) {
@@ -335,7 +344,10 @@
     const items = await Promise.all(slice.map(async (d) => {
       const r = await record(d);
       let ex = words.length ? excerpt(r.x, words, phrases) : null;
-      if (words.length && !ex && r.more) { r.x += await tail(d); r.more = false; ex = excerpt(r.x, words, phrases); }
+      // The rest of the text is fetched only when nothing shown yet has a match: where the
+      // title has one, the reader sees why the page was found, and the summary is shown.
+      const inTitle = words.length && hits(r.t, words, phrases).length > 0;
+      if (words.length && !ex && !inTitle && r.more) { r.x += await tail(d); r.more = false; ex = excerpt(r.x, words, phrases); }
       let url = r.u, section = '';
       if (ex) {
         const h = r.h.filter(([at]) => at <= ex.at).pop();

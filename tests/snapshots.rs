@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::main_of;
+use common::{copy_dir, main_of};
 use std::path::Path;
 
 fn build_fixture() -> tempfile::TempDir {
@@ -20,18 +20,6 @@ fn build_fixture() -> tempfile::TempDir {
         String::from_utf8_lossy(&output.stderr)
     );
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -159,9 +159,14 @@ pub fn example_site(to: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::create_dir_all(to).unwrap();
     std::fs::copy(repo.join("site.yaml"), to.join("site.yaml")).unwrap();
-    for entry in walkdir::WalkDir::new(repo.join("content")) {
+    copy_dir(&repo.join("content"), &to.join("content"));
+}
+
+/// Copies the folder `from`, and everything in it, to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(repo).unwrap());
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();
         } else {

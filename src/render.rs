@@ -1005,7 +1005,7 @@ impl<'a> Renderer<'a> {
                     let index = series.parts.iter().position(|&p| p == id).unwrap_or(0);
                     let link = |p: Option<&PageId>| {
                         p.map(|&p| LinkCtx {
-                            name: site.pages[p].title().to_string(),
+                            name: smarten(site.pages[p].title()),
                             url: site.pages[p].url.clone(),
                         })
                     };
@@ -1325,7 +1325,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|s| {
                 let mut map = tera::Map::new();
-                map.insert("title".into(), tera::Value::from(smarten(&s.title)));
+                map.insert("title".into(), tera::Value::from(s.title.as_str()));
                 map.insert("url".into(), tera::Value::from(s.url.as_str()));
                 map.insert("total".into(), tera::Value::from(s.total));
                 map.insert("pages".into(), self.cards(&s.parts));

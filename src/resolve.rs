@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::content::{Asset, Content, Intro, SourcePage};
 use crate::data::DataTable;
 use crate::diagnostics::{Diagnostic, Source};
-use crate::front_matter::{Kind, slugify};
+use crate::front_matter::{Kind, slugify, smarten};
 use crate::yaml::{Step, Target};
 use crate::yaml_doc::YamlDoc;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -376,7 +376,8 @@ pub fn resolve(
         series.push(Series {
             url: format!("{base}series/{slug}/"),
             output: format!("series/{slug}/index.html"),
-            title,
+            // As it is shown (curly quotes, dashes), like page titles.
+            title: smarten(&title),
             slug,
             parts: parts.into_iter().map(|(_, id)| id).collect(),
             total,

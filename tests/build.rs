@@ -109,6 +109,37 @@ fn a_series_part_shows_its_position_and_links_the_other_parts() {
 }
 
 #[test]
+fn titles_of_parts_and_series_get_curly_quotes_wherever_they_are_shown() {
+    let site = Site::new();
+    site.page(
+        "briefs/one.md",
+        "title: \"Districts' progress\"\ndate: 2016-10-04\nseries: \"Leaders' view\"\npart: 1",
+        "First.\n",
+    )
+    .page(
+        "briefs/two.md",
+        "title: \"The \\\"next\\\" step\"\ndate: 2016-12-06\nseries: \"Leaders' view\"\npart: 2",
+        "Second.\n",
+    );
+    site.build().assert_ok();
+    let two = site.read("output/briefs/two/index.html");
+    // The series box, and the pager's link back to part one.
+    assert!(two.contains("in the series <a href=\"/series/leaders-view/\">Leaders’ view</a>"));
+    assert!(
+        two.contains("<span class=\"pager-label\">Previous part</span> Districts’ progress</a>"),
+        "{}",
+        main_of(&two)
+    );
+    let one = site.read("output/briefs/one/index.html");
+    assert!(one.contains("<span class=\"pager-label\">Next part</span> The “next” step</a>"));
+    let series = site.read("output/series/leaders-view/index.html");
+    assert!(series.contains("<h1>Leaders’ view</h1>"));
+    for page in [&one, &two, &series] {
+        assert!(!main_of(page).contains("&#39;"), "{}", main_of(page));
+    }
+}
+
+#[test]
 fn listings_are_newest_first_and_case_studies_grouped_by_region() {
     let site = series_site();
     site.build().assert_ok();

@@ -32,7 +32,6 @@ pub mod shards;
 pub mod text;
 pub mod tokens;
 
-use crate::front_matter::smarten;
 use crate::render::{Bodies, Deps, Output, OutputData};
 use crate::resolve::Site;
 use doc::DocIndex;
@@ -485,7 +484,7 @@ pub fn build(
         stopwords: tokens::STOPWORDS,
         kinds: kinds.iter().map(|k| (k.name(), k.label())).collect(),
         topics: site.topics.iter().map(|t| t.name.as_str()).collect(),
-        series: site.series.iter().map(|s| smarten(&s.title)).collect(),
+        series: site.series.iter().map(|s| s.title.clone()).collect(),
         first_year,
     };
     let manifest = serde_json::to_vec(&manifest).expect("the manifest serializes");

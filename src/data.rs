@@ -18,7 +18,7 @@
 //! not exist or is not numeric.
 
 use crate::diagnostics::{Diagnostic, Source, did_you_mean, one_of};
-use crate::front_matter::{is_slug, slugify};
+use crate::front_matter::{is_slug, slugify, smarten};
 use crate::yaml::{Step, Target, Value};
 use crate::yaml_doc::YamlDoc;
 use serde::Serialize;
@@ -242,9 +242,15 @@ fn load_one(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Option<DataTa
     for (key, value) in entries {
         let path = [Step::Key(key.clone())];
         let result = match key.as_str() {
-            "title" => doc.text(&path, value).map(|t| table.title = t),
-            "source" => doc.text(&path, value).map(|t| table.source = Some(t)),
-            "notes" => doc.text(&path, value).map(|t| table.notes = Some(t)),
+            // Prose shown to readers gets curly quotes and dashes, as page titles do;
+            // labels and cells stay as written, since they are data (and the CSV's).
+            "title" => doc.text(&path, value).map(|t| table.title = smarten(&t)),
+            "source" => doc
+                .text(&path, value)
+                .map(|t| table.source = Some(smarten(&t))),
+            "notes" => doc
+                .text(&path, value)
+                .map(|t| table.notes = Some(smarten(&t))),
             "n" => match value {
                 Value::Int(n) if *n >= 1 => {
                     table.n = Some(*n as u64);

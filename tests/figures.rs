@@ -4,7 +4,7 @@ mod common;
 
 use common::{Site, brief};
 
-const SUPPORTS: &str = "title: Who districts rely on\nsource: 2017 District Interviews\nn: 38\ncolumns:\n  - { key: support, label: Source of support }\n  - { key: districts, label: District leaders, type: number }\nrows:\n  - { support: Teacher leaders, districts: 27 }\n  - { support: \"County office, local\", districts: 19 }\n  - { support: \"The \\\"other\\\" kind\", districts: 4 }\nchart: { type: bar, label: support, value: districts }\nnotes: Districts could name more than one.\n";
+const SUPPORTS: &str = "title: Who districts rely on\nsource: \"The Center's 2017 District Interviews\"\nn: 38\ncolumns:\n  - { key: support, label: Source of support }\n  - { key: districts, label: District leaders, type: number }\nrows:\n  - { support: Teacher leaders, districts: 27 }\n  - { support: \"County office, local\", districts: 19 }\n  - { support: \"The \\\"other\\\" kind\", districts: 4 }\nchart: { type: bar, label: support, value: districts }\nnotes: \"Districts could name more than one -- 'any' they used.\"\n";
 
 const SHARES: &str = "title: Main approach\ncolumns:\n  - { key: approach, label: Approach }\n  - { key: share, label: Leaders, type: percent }\nrows:\n  - { approach: New practices, share: 66 }\n  - { approach: Units, share: 20.5 }\nchart: { type: column, label: approach, value: share }\n";
 
@@ -49,9 +49,12 @@ fn figures_are_numbered_in_page_order_with_chart_table_source_and_csv() {
         "percents carry a % sign"
     );
     assert!(
-        html.contains("<span class=\"figure-n\">N=38.</span> Source: 2017 District Interviews")
+        html.contains(
+            "<span class=\"figure-n\">N=38.</span> Source: The Center’s 2017 District Interviews"
+        ),
+        "the source gets curly quotes like titles"
     );
-    assert!(html.contains("Note: Districts could name more than one."));
+    assert!(html.contains("Note: Districts could name more than one – ‘any’ they used."));
     assert!(html.contains("<a href=\"/data/supports.csv\" download>"));
     // The table shortcode draws no chart.
     let table_html = &html[table..second];
@@ -83,7 +86,7 @@ fn the_data_page_lists_every_table_and_where_it_is_used() {
     site.build().assert_ok();
     let html = site.read("output/data/index.html");
     assert!(html.contains("Who districts rely on") && html.contains("Main approach"));
-    assert!(html.contains("N=38 · Source: 2017 District Interviews"));
+    assert!(html.contains("N=38 · Source: The Center’s 2017 District Interviews"));
     assert!(html.contains("href=\"/data/supports.csv\""));
     assert!(html.contains("Used in: <a href=\"/briefs/b/\">The brief</a>"));
 }

@@ -138,12 +138,13 @@ fn csv_number(n: f64) -> String {
 }
 
 impl DataTable {
-    /// How a cell reads in a table or on a chart (`27`, `45%`, `Teacher leaders`).
+    /// How a cell reads in a table or on a chart (`27`, `45%`, `Teacher leaders`), with
+    /// typographic quotes and dashes; the CSV keeps the cell as written.
     pub fn display(&self, column: usize, cell: &Cell) -> String {
         match (cell, self.columns[column].ty) {
             (Cell::Number(n), ColumnType::Percent) => format!("{}%", format_number(*n)),
             (Cell::Number(n), _) => format_number(*n),
-            (Cell::Text(t), _) => t.clone(),
+            (Cell::Text(t), _) => smarten(t),
         }
     }
 
@@ -242,8 +243,8 @@ fn load_one(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Option<DataTa
     for (key, value) in entries {
         let path = [Step::Key(key.clone())];
         let result = match key.as_str() {
-            // Prose shown to readers gets curly quotes and dashes, as page titles do;
-            // labels and cells stay as written, since they are data (and the CSV's).
+            // Prose shown to readers gets curly quotes and dashes, as page titles do (so do
+            // column labels, and cells where they are shown; the CSV keeps cells as written).
             "title" => doc.text(&path, value).map(|t| table.title = smarten(&t)),
             "source" => doc
                 .text(&path, value)
@@ -351,7 +352,7 @@ fn columns(
             key_path.push(Step::Key(key.clone()));
             let result = match key.as_str() {
                 "key" => doc.text(&key_path, value).map(|t| column.key = t),
-                "label" => doc.text(&key_path, value).map(|t| column.label = t),
+                "label" => doc.text(&key_path, value).map(|t| column.label = smarten(&t)),
                 "type" => doc.text(&key_path, value).and_then(|t| {
                     column.ty = match t.as_str() {
                         "text" => ColumnType::Text,

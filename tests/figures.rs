@@ -45,6 +45,10 @@ fn figures_are_numbered_in_page_order_with_chart_table_source_and_csv() {
     assert!(html.contains("<th scope=\"col\">Source of support</th><th scope=\"col\" class=\"num\">District leaders</th>"));
     assert!(html.contains("<th scope=\"row\">Teacher leaders</th><td class=\"num\">27</td>"));
     assert!(
+        html.contains("<th scope=\"row\">The “other” kind</th>"),
+        "text cells are shown with typographic quotes (the CSV keeps them as written)"
+    );
+    assert!(
         html.contains("<td class=\"num\">20.5%</td>"),
         "percents carry a % sign"
     );

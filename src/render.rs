@@ -409,6 +409,7 @@ struct SiteCtx<'a> {
     css: String,
     topics_url: String,
     series_url: String,
+    data_url: String,
     feed_url: String,
 }
 
@@ -681,6 +682,7 @@ impl<'a> Renderer<'a> {
             css: format!("{base}css/centerview.css"),
             topics_url: format!("{base}topics/"),
             series_url: format!("{base}series/"),
+            data_url: format!("{base}data/"),
             feed_url: format!("{base}atom.xml"),
         };
         let (card_fps, refs) = match cards {

@@ -93,6 +93,13 @@ fn the_data_page_lists_every_table_and_where_it_is_used() {
     assert!(html.contains("N=38 · Source: The Center’s 2017 District Interviews"));
     assert!(html.contains("href=\"/data/supports.csv\""));
     assert!(html.contains("Used in: <a href=\"/briefs/b/\">The brief</a>"));
+    // Readers find the page from every page's footer.
+    for page in ["output/index.html", "output/briefs/b/index.html"] {
+        assert!(
+            site.read(page)
+                .contains("<li><a href=\"/data/\">Data</a></li>")
+        );
+    }
 }
 
 #[test]

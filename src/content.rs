@@ -364,7 +364,7 @@ fn intro_title(source: &Source, split: &Split, diags: &mut Vec<Diagnostic>) -> O
         let path = [Step::Key(key.clone())];
         if key == "title" {
             match doc.text(&path, value) {
-                Ok(t) => title = Some(t),
+                Ok(t) => title = Some(front_matter::smarten(&t)),
                 Err(d) => diags.push(d),
             }
         } else {

@@ -205,12 +205,14 @@ pub fn parse(
         let path = [Step::Key(key.clone())];
         let result: Result<(), Diagnostic> = (|| {
             match key.as_str() {
+                // What readers see gets typographic quotes and dashes once, here, so every
+                // place a title, subtitle or summary is shown agrees.
                 "title" => {
-                    fm.title = non_empty(&doc, &path, value)?;
+                    fm.title = smarten(&non_empty(&doc, &path, value)?);
                     has_title = true;
                 }
-                "subtitle" => fm.subtitle = Some(non_empty(&doc, &path, value)?),
-                "summary" => fm.summary = Some(non_empty(&doc, &path, value)?),
+                "subtitle" => fm.subtitle = Some(smarten(&non_empty(&doc, &path, value)?)),
+                "summary" => fm.summary = Some(smarten(&non_empty(&doc, &path, value)?)),
                 "district" => fm.district = Some(non_empty(&doc, &path, value)?),
                 "region" => fm.region = Some(non_empty(&doc, &path, value)?),
                 "series" => fm.series = Some(non_empty(&doc, &path, value)?),

@@ -8,7 +8,7 @@
 
 use crate::data::DataTable;
 use crate::diagnostics::Diagnostic;
-use crate::front_matter::{Kind, smarten};
+use crate::front_matter::Kind;
 use crate::markdown::{self, Input, Rendered};
 use crate::resolve::{Page, PageId, Site};
 use crate::shortcodes::Registry;
@@ -666,7 +666,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter(|p| p.kind == Kind::Page)
             .map(|p| LinkCtx {
-                name: smarten(p.title()),
+                name: p.title().to_string(),
                 url: p.url.clone(),
             })
             .collect();
@@ -998,7 +998,7 @@ impl<'a> Renderer<'a> {
                             deps.files.insert(site.pages[p].source().display.clone());
                             SeriesPart {
                                 part: site.pages[p].series.map(|s| s.1).unwrap_or(0),
-                                title: smarten(site.pages[p].title()),
+                                title: site.pages[p].title().to_string(),
                                 url: site.pages[p].url.clone(),
                                 current: p == id,
                             }
@@ -1007,7 +1007,7 @@ impl<'a> Renderer<'a> {
                     let index = series.parts.iter().position(|&p| p == id).unwrap_or(0);
                     let link = |p: Option<&PageId>| {
                         p.map(|&p| LinkCtx {
-                            name: smarten(site.pages[p].title()),
+                            name: site.pages[p].title().to_string(),
                             url: site.pages[p].url.clone(),
                         })
                     };
@@ -1061,7 +1061,7 @@ impl<'a> Renderer<'a> {
                 let title = section
                     .intro
                     .as_ref()
-                    .and_then(|i| i.title.as_deref().map(smarten))
+                    .and_then(|i| i.title.clone())
                     .unwrap_or_else(|| kind.section_title().to_string());
                 context.insert(
                     "section",
@@ -1145,7 +1145,7 @@ impl<'a> Renderer<'a> {
                 let title = site
                     .home_intro
                     .as_ref()
-                    .and_then(|i| i.title.as_deref().map(smarten))
+                    .and_then(|i| i.title.clone())
                     .unwrap_or_else(|| site.config.title.clone());
                 let mut context = self.base_context(&site.config.title, "", base);
                 context.insert("title", &title);
@@ -1342,8 +1342,8 @@ fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> {
     let page = &site.pages[id];
     let front = &page.src.front;
     PageRef {
-        title: smarten(&front.title),
-        subtitle: front.subtitle.as_deref().map(smarten),
+        title: front.title.clone(),
+        subtitle: front.subtitle.clone(),
         url: &page.url,
         permalink: site.config.absolute(&page.url),
         kind: page.kind.name(),

@@ -109,11 +109,11 @@ fn a_series_part_shows_its_position_and_links_the_other_parts() {
 }
 
 #[test]
-fn titles_of_parts_and_series_get_curly_quotes_wherever_they_are_shown() {
+fn titles_summaries_and_series_get_curly_quotes_wherever_they_are_shown() {
     let site = Site::new();
     site.page(
         "briefs/one.md",
-        "title: \"Districts' progress\"\ndate: 2016-10-04\nseries: \"Leaders' view\"\npart: 1",
+        "title: \"Districts' progress\"\ndate: 2016-10-04\nseries: \"Leaders' view\"\npart: 1\nsummary: \"What leaders -- and teachers' unions -- said.\"",
         "First.\n",
     )
     .page(
@@ -134,6 +134,12 @@ fn titles_of_parts_and_series_get_curly_quotes_wherever_they_are_shown() {
     assert!(one.contains("<span class=\"pager-label\">Next part</span> The “next” step</a>"));
     let series = site.read("output/series/leaders-view/index.html");
     assert!(series.contains("<h1>Leaders’ view</h1>"));
+    // The summary, in the listing's card and in the meta description.
+    let summary = "What leaders – and teachers’ unions – said.";
+    assert!(site.read("output/briefs/index.html").contains(summary));
+    assert!(one.contains(&format!(
+        "<meta name=\"description\" content=\"{summary}\">"
+    )));
     for page in [&one, &two, &series] {
         assert!(!main_of(page).contains("&#39;"), "{}", main_of(page));
     }

@@ -6,7 +6,6 @@
 use super::text::{self, PageText};
 use super::tokens::{self, StemCache};
 use super::{gzip, varint};
-use crate::front_matter::smarten;
 use crate::render::Bodies;
 use crate::resolve::Site;
 use serde::Serialize;
@@ -197,12 +196,12 @@ fn record(site: &Site, bodies: &Bodies, id: usize, text: &PageText) -> (Vec<u8>,
     let front = &page.src.front;
     let cut = head_end(&text.text);
     let record = Record {
-        t: smarten(&front.title),
+        t: front.title.clone(),
         u: &page.url,
         k: page.kind.label(),
         d: front.date.map(|d| d.strftime("%B %-d, %Y").to_string()),
         s: crate::render::summary(
-            front.summary.as_deref().map(smarten).as_deref(),
+            front.summary.as_deref(),
             bodies.pages[id].first_paragraph.as_deref(),
         ),
         x: &text.text[..cut],

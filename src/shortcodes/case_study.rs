@@ -7,7 +7,7 @@
 
 use super::{Call, Embed, Env, Failure, Form, Output, Param, ParamType, Shortcode, expand};
 use crate::diagnostics::{did_you_mean, one_of};
-use crate::front_matter::{Kind, smarten};
+use crate::front_matter::Kind;
 use crate::resolve::{LinkTarget, PageId};
 use serde::Serialize;
 
@@ -64,12 +64,12 @@ impl Shortcode for CaseStudy {
         let front = &page.src.front;
         let body = &page.src.source.text[page.src.split.body.clone()];
         let case = CaseCtx {
-            title: smarten(&front.title),
-            subtitle: front.subtitle.as_deref().map(smarten),
+            title: front.title.clone(),
+            subtitle: front.subtitle.clone(),
             district: front.district.clone(),
             region: front.region.clone(),
             summary: crate::render::summary(
-                front.summary.as_deref().map(smarten).as_deref(),
+                front.summary.as_deref(),
                 first_paragraph(body).as_deref(),
             ),
             url: page.url.clone(),

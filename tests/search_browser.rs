@@ -505,6 +505,13 @@ fn vocabulary() -> Vec<String> {
     words.into_iter().collect()
 }
 
+/// Forty paragraphs of ordinary words: enough text that what follows lands in a record's tail.
+fn long_filler() -> String {
+    (0..40)
+        .map(|i| format!("Paragraph {i} says what districts learned about coaching and planning in year {i}.\n\n"))
+        .collect()
+}
+
 /// A word found only at the end of a long page is in the record's tail, which the browser
 /// fetches and decompresses only then: the result's excerpt still shows the word, marked,
 /// and the phrase around it.
@@ -514,9 +521,7 @@ async fn a_match_deep_in_a_long_page_shows_in_its_excerpt() {
         return;
     }
     let site = common::Site::new();
-    let filler: String = (0..40)
-        .map(|i| format!("Paragraph {i} says what districts learned about coaching and planning in year {i}.\n\n"))
-        .collect();
+    let filler = long_filler();
     site.page(
         "briefs/long.md",
         &common::brief("A long brief", "2018-05-01"),
@@ -563,9 +568,7 @@ async fn a_title_match_needs_no_more_of_the_text() {
         return;
     }
     let site = common::Site::new();
-    let filler: String = (0..40)
-        .map(|i| format!("Paragraph {i} says what districts learned about coaching and planning in year {i}.\n\n"))
-        .collect();
+    let filler = long_filler();
     site.page(
         "briefs/titled.md",
         &common::brief("Zeppelins over the district", "2018-05-01"),

@@ -505,6 +505,28 @@ fn vocabulary() -> Vec<String> {
     words.into_iter().collect()
 }
 
+/// Builds `site`, serves its output, and opens its search page with `query` run on load.
+async fn search_built_site(site: &common::Site, query: &str) -> Browser {
+    site.build().assert_ok();
+    let base = browser::serve(&site.path("output")).await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&format!("{base}/search/?q={query}"))
+        .await
+        .unwrap();
+    wait_ready(&b, "").await;
+    b
+}
+
+/// The first result's excerpt, as text.
+async fn first_excerpt(b: &Browser) -> String {
+    text_of(
+        b,
+        "return document.querySelector('#search-results .result-excerpt').textContent",
+    )
+    .await
+}
+
 /// Forty paragraphs of ordinary words: enough text that what follows lands in a record's tail.
 fn long_filler() -> String {
     (0..40)
@@ -532,21 +554,10 @@ async fn a_match_deep_in_a_long_page_shows_in_its_excerpt() {
         &common::brief("A short brief", "2018-06-01"),
         "Nothing of note here.\n",
     );
-    site.build().assert_ok();
-    let base = browser::serve(&site.path("output")).await;
-    let b = Browser::start().await;
-    b.client
-        .goto(&format!("{base}/search/?q=zeppelin"))
-        .await
-        .unwrap();
-    wait_ready(&b, "").await;
+    let b = search_built_site(&site, "zeppelin").await;
     let status = status_of(&b).await;
     assert!(status.starts_with("1 result"), "{status}");
-    let excerpt = text_of(
-        &b,
-        "return document.querySelector('#search-results .result-excerpt').textContent",
-    )
-    .await;
+    let excerpt = first_excerpt(&b).await;
     assert!(
         excerpt.contains("a zeppelin appears over the district office"),
         "the excerpt comes from the record's tail: {excerpt:?}"
@@ -574,20 +585,9 @@ async fn a_title_match_needs_no_more_of_the_text() {
         &common::brief("Zeppelins over the district", "2018-05-01"),
         &format!("{filler}At the very end, the zeppelin finally lands.\n"),
     );
-    site.build().assert_ok();
-    let base = browser::serve(&site.path("output")).await;
-    let b = Browser::start().await;
-    b.client
-        .goto(&format!("{base}/search/?q=zeppelin"))
-        .await
-        .unwrap();
-    wait_ready(&b, "").await;
+    let b = search_built_site(&site, "zeppelin").await;
     assert!(status_of(&b).await.starts_with("1 result"));
-    let excerpt = text_of(
-        &b,
-        "return document.querySelector('#search-results .result-excerpt').textContent",
-    )
-    .await;
+    let excerpt = first_excerpt(&b).await;
     assert!(
         excerpt.starts_with("Paragraph 0 says") && !excerpt.contains("finally lands"),
         "the summary, not the tail: {excerpt:?}"

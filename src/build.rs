@@ -26,6 +26,8 @@ pub struct Options {
     pub write: bool,
     /// Whether to write the search index (benchmarks measure its cost by turning it off).
     pub search: bool,
+    /// Who writes the output folder, for a second writer's message.
+    pub writer: write::Writer,
 }
 
 impl Options {
@@ -37,6 +39,7 @@ impl Options {
             base_url: None,
             write: true,
             search: true,
+            writer: write::Writer::Build,
         }
     }
 }
@@ -95,6 +98,8 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     session.one_off = true;
     let built = session.build(None)?;
     let report = session.finish(built);
+    // Let go of the output folder now: the session is freed in the background.
+    drop(session.folder.take());
     // Freeing a large site's millions of small allocations takes a tenth of a second that
     // nobody waits for: a process that exits now does not, a test that goes on does later.
     std::thread::spawn(move || drop(session));
@@ -122,7 +127,10 @@ pub struct Built {
 pub struct Session {
     pub options: Options,
     pub root: PathBuf,
+    /// The output folder as named (it may be a symbolic link to the folder written).
     pub output: PathBuf,
+    /// The output folder, held for writing, when the session writes one.
+    pub folder: Option<write::OutputFolder>,
     load: content::LoadCache,
     render: render::RenderCache,
     theme: Option<Theme>,
@@ -165,13 +173,18 @@ impl Session {
                 &e,
             ))
         })?;
-        if options.write {
-            write::check_output(&root, &output).map_err(Failure::usage)?;
-        }
+        let folder = match options.write {
+            true => Some(
+                write::OutputFolder::open(&root, &output, options.writer)
+                    .map_err(Failure::usage)?,
+            ),
+            false => None,
+        };
         Ok(Session {
             options: options.clone(),
             root,
             output,
+            folder,
             load: Default::default(),
             render: Default::default(),
             theme: None,
@@ -267,11 +280,12 @@ impl Session {
             render::render_bodies(&site, theme, &self.registry, &mut self.render, &mut diags);
         render::check_anchors(&site, &bodies, &mut diags);
         stage("render markdown", &mut stages);
-        let staging =
-            match self.one_off && self.options.write && !diags.iter().any(Diagnostic::is_error) {
-                true => Some(write::Staging::new(&self.output).map_err(Failure::usage)?),
-                false => None,
-            };
+        let staging = match &self.folder {
+            Some(folder) if self.one_off && !diags.iter().any(Diagnostic::is_error) => {
+                Some(write::Staging::new(folder).map_err(Failure::usage)?)
+            }
+            _ => None,
+        };
         let outputs = render::render_outputs(
             &site,
             theme,
@@ -391,11 +405,11 @@ impl Session {
 
     /// Writes a build to the output folder (atomically), and reports on it.
     pub fn finish(&self, mut built: Built) -> Result<Report, Failure> {
-        if self.options.write {
+        if let Some(folder) = &self.folder {
             let lap = Instant::now();
             match built.staging.take() {
-                Some(staging) => staging.finish(&built.outputs),
-                None => write::write(&self.output, &built.outputs),
+                Some(staging) => staging.finish(folder, &built.outputs),
+                None => write::write(folder, &built.outputs),
             }
             .map_err(|d| {
                 let mut diags = std::mem::take(&mut built.warnings);

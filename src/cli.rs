@@ -122,6 +122,7 @@ pub fn run(cli: Cli) -> i32 {
                 base_url,
                 write: true,
                 search: true,
+                writer: crate::write::Writer::Build,
             };
             run_build(&options, cli.quiet, cli.verbose, color)
         }
@@ -133,6 +134,7 @@ pub fn run(cli: Cli) -> i32 {
                 base_url: None,
                 write: false,
                 search: true,
+                writer: crate::write::Writer::Build,
             };
             run_build(&options, cli.quiet, cli.verbose, color)
         }
@@ -145,6 +147,7 @@ pub fn run(cli: Cli) -> i32 {
             let mut options = Options::new(site.root);
             options.drafts = site.drafts;
             options.output = output;
+            options.writer = crate::write::Writer::Watch;
             crate::serve::watch(options, cli.quiet, color)
         }
         Command::New { kind, title, root } => {
@@ -166,6 +169,10 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn run_build(options: &Options, quiet: bool, verbose: bool, color: bool) -> i32 {
+    if options.write {
+        // A build stopped by a signal removes its work folder; the output stays as it was.
+        let _ = crate::write::folder::clean_up_on_signals();
+    }
     match build::build(options) {
         Ok(report) => {
             for warning in &report.warnings {

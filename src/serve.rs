@@ -26,7 +26,7 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock, mpsc};
+use std::sync::{Arc, RwLock, mpsc};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
@@ -263,10 +263,29 @@ const SOURCE_FOLDERS: [&str; 2] = ["content", "themes"];
 struct SiteWatcher {
     debouncer: Debouncer,
     root: PathBuf,
-    rx: mpsc::Receiver<Vec<PathBuf>>,
-    watched: HashSet<&'static str>,
+    rx: mpsc::Receiver<Batch>,
+    /// The source folders watched, by the identity (device, inode) of the folder watched: a
+    /// folder replaced as a whole is a new one to watch.
+    watched: HashMap<&'static str, (u64, u64)>,
     /// What each path held when it was last reported (see [`content_state`]).
     contents: HashMap<PathBuf, Option<Option<u128>>>,
+}
+
+/// One debounced batch of file events.
+struct Batch {
+    paths: Vec<PathBuf>,
+    /// The events cannot be trusted to be complete (the kernel's queue overflowed, or the
+    /// watcher failed): read everything again.
+    rescan: bool,
+}
+
+/// What changed since the last build.
+pub struct Changes {
+    /// The changed paths, as events named them.
+    pub paths: HashSet<PathBuf>,
+    /// Whether the changes may reach beyond `paths` (a folder replaced, renamed or moved in
+    /// as a whole, a branch checked out, events lost): every source is then read again.
+    pub everything: bool,
 }
 
 impl SiteWatcher {
@@ -274,15 +293,23 @@ impl SiteWatcher {
         let (tx, rx) = mpsc::channel();
         let (root_c, output_c) = (root.to_path_buf(), output.to_path_buf());
         let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
-            let Ok(events) = result else { return };
-            let paths: Vec<PathBuf> = events
-                .iter()
-                .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
-                .flat_map(|e| e.paths.iter().cloned())
-                .filter(|p| relevant(p, &root_c, &output_c))
-                .collect();
-            if !paths.is_empty() {
-                let _ = tx.send(paths);
+            let batch = match result {
+                Ok(events) => Batch {
+                    rescan: events.iter().any(|e| e.need_rescan()),
+                    paths: events
+                        .iter()
+                        .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+                        .flat_map(|e| e.paths.iter().cloned())
+                        .filter(|p| relevant(p, &root_c, &output_c))
+                        .collect(),
+                },
+                Err(_) => Batch {
+                    paths: Vec::new(),
+                    rescan: true,
+                },
+            };
+            if batch.rescan || !batch.paths.is_empty() {
+                let _ = tx.send(batch);
             }
         })?;
         debouncer.watch(root, RecursiveMode::NonRecursive)?;
@@ -290,50 +317,74 @@ impl SiteWatcher {
             debouncer,
             root: root.to_path_buf(),
             rx,
-            watched: HashSet::new(),
+            watched: HashMap::new(),
             contents: HashMap::new(),
         };
-        watcher.watch_new_folders()?;
+        watcher.watch_folders();
         Ok(watcher)
     }
 
-    /// Starts watching a source folder that appeared since the last look (a site often gains
-    /// `themes/` when a maintainer first overrides the theme). Files made in it before the
-    /// watch began are still built: every build rescans the folders.
-    fn watch_new_folders(&mut self) -> notify::Result<()> {
+    /// Watches each source folder that appeared, or was replaced, since the last look (a site
+    /// often gains `themes/` when a maintainer first overrides the theme; `content/` is
+    /// replaced whole by `rm -rf content && mv other content`). Returns whether any was:
+    /// what is in it now was never reported file by file.
+    fn watch_folders(&mut self) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let mut replaced = false;
         for folder in SOURCE_FOLDERS {
             let path = self.root.join(folder);
-            if !path.is_dir() {
-                self.watched.remove(folder);
-            } else if !self.watched.contains(folder) {
-                self.debouncer.watch(&path, RecursiveMode::Recursive)?;
-                self.watched.insert(folder);
+            let identity = std::fs::metadata(&path)
+                .ok()
+                .filter(|m| m.is_dir())
+                .map(|m| (m.dev(), m.ino()));
+            if identity == self.watched.get(folder).copied() {
+                continue;
+            }
+            replaced = true;
+            if self.watched.remove(folder).is_some() {
+                let _ = self.debouncer.unwatch(&path);
+            }
+            if let Some(identity) = identity {
+                match self.debouncer.watch(&path, RecursiveMode::Recursive) {
+                    Ok(()) => {
+                        self.watched.insert(folder, identity);
+                    }
+                    Err(e) => eprintln!("cannot watch {}: {e}", path.display()),
+                }
             }
         }
-        Ok(())
+        replaced
     }
 
     /// Waits for the next changes, gathering every batch that is already waiting. Paths whose
     /// content is what it was when last reported are left out, and a batch with nothing
     /// left is no change at all: a save can trail events after the debounce (an editor's
-    /// last write, a close), and touching a file changes nothing.
-    fn next_changes(&mut self) -> Option<HashSet<PathBuf>> {
+    /// last write, a close), and touching a file changes nothing. A folder among the paths
+    /// means its files may have changed without events of their own (it was moved in or
+    /// replaced), so everything is read again.
+    fn next_changes(&mut self) -> Option<Changes> {
         loop {
-            let mut changed: HashSet<PathBuf> = self.rx.recv().ok()?.into_iter().collect();
+            let first = self.rx.recv().ok()?;
+            let mut everything = first.rescan;
+            let mut paths: HashSet<PathBuf> = first.paths.into_iter().collect();
             while let Ok(more) = self.rx.try_recv() {
-                changed.extend(more);
+                everything |= more.rescan;
+                paths.extend(more.paths);
             }
-            if let Err(e) = self.watch_new_folders() {
-                eprintln!("cannot watch a new folder in {}: {e}", self.root.display());
+            everything |= self.watch_folders();
+            everything |= paths.iter().any(|p| p.is_dir());
+            if everything {
+                self.contents.clear();
+                return Some(Changes { paths, everything });
             }
-            changed.retain(|path| {
+            paths.retain(|path| {
                 let now = content_state(path);
                 let same = now.is_some() && self.contents.get(path) == Some(&now);
                 self.contents.insert(path.clone(), now);
                 !same
             });
-            if !changed.is_empty() {
-                return Some(changed);
+            if !paths.is_empty() {
+                return Some(Changes { paths, everything });
             }
         }
     }
@@ -416,35 +467,15 @@ impl Target for Server {
 /// version is kept beside it as a spare, brought up to date and swapped in by the next
 /// rebuild, so each rebuild writes only the files that changed.
 struct Folder {
-    output: PathBuf,
-    /// The spare folder and the snapshot it holds.
-    spare: Option<(PathBuf, Arc<Snapshot>)>,
+    output: crate::write::OutputFolder,
+    /// The work folder holding the spare site, and the snapshot it holds.
+    spare: Option<(crate::write::WorkFolder, Arc<Snapshot>)>,
     /// Whether the output folder holds a snapshot of this session yet.
     started: bool,
 }
 
-/// The spare folder of a running `watch`, for the Ctrl-C handler to remove. Locked while a
-/// rebuild is written, so that Ctrl-C waits for a swap to finish rather than cut it short.
-static SPARE: Mutex<Option<PathBuf>> = Mutex::new(None);
-
 impl Target for Folder {
     fn show(
-        &mut self,
-        previous: &Arc<Snapshot>,
-        next: &Arc<Snapshot>,
-        changed: &[String],
-    ) -> Result<(), Diagnostic> {
-        let mut spare = SPARE.lock().unwrap_or_else(|e| e.into_inner());
-        let shown = self.write(previous, next, changed);
-        *spare = self.spare.as_ref().map(|(path, _)| path.clone());
-        shown
-    }
-
-    fn fail(&mut self, _: &[Diagnostic]) {}
-}
-
-impl Folder {
-    fn write(
         &mut self,
         previous: &Arc<Snapshot>,
         next: &Arc<Snapshot>,
@@ -455,15 +486,11 @@ impl Folder {
         }
         if let Some((spare, held)) = self.spare.take() {
             let (writes, removes) = held.diff(next);
-            match crate::write::swap_updated(&self.output, &spare, &writes, &removes) {
-                Ok(()) => {
-                    self.spare = Some((spare, previous.clone()));
-                    return Ok(());
-                }
-                Err(_) => {
-                    let _ = std::fs::remove_dir_all(&spare);
-                }
+            if crate::write::swap_updated(&self.output, &spare, &writes, &removes).is_ok() {
+                self.spare = Some((spare, previous.clone()));
+                return Ok(());
             }
+            // Dropping the spare removes it; a whole new folder is written below.
         }
         let changed: HashSet<&str> = if self.started {
             changed.iter().map(String::as_str).collect()
@@ -476,28 +503,20 @@ impl Folder {
             .map(|(p, (_, b))| (p.as_str(), &b[..]))
             .collect();
         let old = crate::write::swap_new(&self.output, &files, &changed)?;
+        // What was there before this session is not known: it cannot be a spare.
         if self.started {
-            self.spare = Some((old, previous.clone()));
-        } else {
-            // What was there before this session is not known: it cannot be a spare.
-            let _ = std::fs::remove_dir_all(&old);
+            self.spare = old.map(|work| (work, previous.clone()));
         }
         self.started = true;
         Ok(())
     }
-}
 
-impl Drop for Folder {
-    fn drop(&mut self) {
-        if let Some((spare, _)) = &self.spare {
-            let _ = std::fs::remove_dir_all(spare);
-        }
-    }
+    fn fail(&mut self, _: &[Diagnostic]) {}
 }
 
 /// `centerview watch`: rebuild into the output folder (atomically) after every change.
 pub fn watch(options: Options, quiet: bool, color: bool) -> i32 {
-    let session = match Session::new(&options) {
+    let mut session = match Session::new(&options) {
         Ok(s) => s,
         Err(f) => return report_failure(&f.diagnostics, color, f.exit_code()),
     };
@@ -507,19 +526,15 @@ pub fn watch(options: Options, quiet: bool, color: bool) -> i32 {
             session.root.display()
         );
     }
-    // Ctrl-C ends the loop: leave the output as it is and remove the spare folder.
-    let stopped = ctrlc::set_handler(|| {
-        let spare = SPARE.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(path) = spare.as_ref() {
-            let _ = std::fs::remove_dir_all(path);
-        }
-        std::process::exit(130);
-    });
-    if let Err(e) = stopped {
-        eprintln!("warning: Ctrl-C will leave a spare output folder behind ({e})");
+    // Ctrl-C, SIGTERM and SIGHUP end the loop: the output stays as it is, the spare goes.
+    if let Err(e) = crate::write::folder::clean_up_on_signals() {
+        eprintln!("warning: a stopped watch will leave a spare output folder behind ({e})");
     }
+    let Some(output) = session.folder.take() else {
+        unreachable!("watch writes an output folder");
+    };
     let mut folder = Folder {
-        output: session.output.clone(),
+        output,
         spare: None,
         started: false,
     };
@@ -601,7 +616,9 @@ fn rebuild_loop(
     // What readers see, and the last good build (they differ while a preview is shown).
     let mut current = Arc::new(Snapshot::default());
     let mut good = current.clone();
+    // `None` for the first build, and for changes that may reach every source.
     let mut changed: Option<HashSet<PathBuf>> = None;
+    let mut described: Option<HashSet<PathBuf>> = None;
     loop {
         let started = Instant::now();
         let mut updated: HashSet<String> = HashSet::new();
@@ -627,7 +644,7 @@ fn rebuild_loop(
         let result = session.build_pages(changed.as_ref()).map(|mut built| {
             // The first build is shown whole: a site without its search index yet is not
             // one to show.
-            let shown_pages = match changed {
+            let shown_pages = match described {
                 None => Ok(started.elapsed()),
                 Some(_) => show(
                     &built.outputs,
@@ -650,7 +667,7 @@ fn rebuild_loop(
                     eprint!("{}", w.render(color));
                 }
                 if quiet {
-                } else if let Some(c) = &changed {
+                } else if let Some(c) = &described {
                     eprintln!(
                         "[{}] {}: {} rendered, {} changed in {:.0} ms ({})",
                         clock(),
@@ -676,7 +693,7 @@ fn rebuild_loop(
             }
             Ok((_, Err(write_error))) => {
                 eprint!("{}", write_error.render(color));
-                if changed.is_none() {
+                if described.is_none() {
                     return 2;
                 }
             }
@@ -696,7 +713,7 @@ fn rebuild_loop(
                 for d in &failure.diagnostics {
                     eprint!("{}", d.render(color));
                 }
-                if changed.is_none() && failure.exit_code() == 2 {
+                if described.is_none() && failure.exit_code() == 2 {
                     return 2;
                 }
                 eprintln!(
@@ -713,7 +730,10 @@ fn rebuild_loop(
             }
         }
         match watcher.next_changes() {
-            Some(c) => changed = Some(c),
+            Some(c) => {
+                changed = (!c.everything).then(|| c.paths.clone());
+                described = Some(c.paths);
+            }
             None => return 0,
         }
     }

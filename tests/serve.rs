@@ -407,7 +407,7 @@ fn watch_rebuilds_on_save_and_keeps_the_output_when_a_save_breaks_the_build() {
         std::fs::read_dir(site.root())
             .unwrap()
             .flatten()
-            .filter(|e| e.file_name().to_string_lossy().starts_with(".output."))
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".output.tmp-"))
             .count()
     };
     assert_eq!(hidden(), 1, "watch keeps one spare folder");
@@ -687,4 +687,135 @@ fn edit(path: &Path, text: &str) {
     let temp = path.with_extension("md.tmp~");
     std::fs::write(&temp, text).unwrap();
     std::fs::rename(&temp, path).unwrap();
+}
+
+/// A clean build of `site` into a fresh folder: what a watched output must equal.
+fn clean_build(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let clean = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["build", "--quiet", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(clean.path().join("out"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    common::files_under(&clean.path().join("out"))
+}
+
+/// Waits until the watched output is, byte for byte, what a clean build of the sources makes.
+fn wait_for_clean_output(site: &Site, what: &str) {
+    let clean = clean_build(site);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = site.output_files();
+        if now == clean {
+            return;
+        }
+        if Instant::now() > deadline {
+            let differ: Vec<&String> = clean
+                .keys()
+                .chain(now.keys())
+                .filter(|k| clean.get(*k) != now.get(*k))
+                .take(5)
+                .collect();
+            panic!("after {what}, watch's output is not a clean build's: {differ:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Another version of the example site's content (as on another branch): every page edited
+/// under the same name, one page gone, one new.
+fn other_branch(from: &Path, to: &Path) {
+    common::copy_dir(from, to);
+    for entry in walkdir::WalkDir::new(to).into_iter().flatten() {
+        if entry.path().extension().is_some_and(|x| x == "md") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            std::fs::write(entry.path(), format!("{text}\nOn the other branch.\n")).unwrap();
+        }
+    }
+    std::fs::remove_file(to.join("posts/science-standards-preview.md")).unwrap();
+    std::fs::write(
+        to.join("briefs/branch-only.md"),
+        "---\ntitle: Only on the branch\ndate: 2018-03-01\n---\nBranch text.\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn watch_follows_content_and_themes_replaced_as_a_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    common::example_site(dir.path());
+    let site = Site { dir };
+    let (_running, lines) = start_watch(&site);
+    wait_line(&lines, "built:");
+    wait_for_clean_output(&site, "the first build");
+
+    // `rm -rf content && mv other content`, as a branch switch or a sync tool does.
+    let scratch = tempfile::tempdir().unwrap();
+    let other = scratch.path().join("content");
+    other_branch(&site.path("content"), &other);
+    std::fs::remove_dir_all(site.path("content")).unwrap();
+    std::fs::rename(&other, site.path("content")).unwrap();
+    wait_for_clean_output(&site, "content/ was replaced");
+    assert!(
+        site.read("output/briefs/branch-only/index.html")
+            .contains("Branch text.")
+    );
+
+    // And back, by renaming folders within the site.
+    let back = site.path("content.back");
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+        &back,
+    );
+    std::fs::rename(site.path("content"), site.path("content.old")).unwrap();
+    std::fs::rename(&back, site.path("content")).unwrap();
+    wait_for_clean_output(&site, "content/ was renamed back");
+    assert!(!site.path("output/briefs/branch-only").exists());
+
+    // A subfolder moved in whole, over one of the same name.
+    let briefs = scratch.path().join("briefs");
+    common::copy_dir(&site.path("content/briefs"), &briefs);
+    for entry in std::fs::read_dir(&briefs).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        std::fs::write(entry.path(), format!("{text}\nMoved in.\n")).unwrap();
+    }
+    std::fs::rename(
+        site.path("content/briefs"),
+        site.path("content.old/briefs-gone"),
+    )
+    .unwrap();
+    std::fs::rename(&briefs, site.path("content/briefs")).unwrap();
+    wait_for_clean_output(&site, "content/briefs/ was moved in");
+
+    // themes/ appears, then is replaced whole.
+    let css = "themes/centerview/static/css/centerview.css";
+    let new_theme = scratch.path().join("themes");
+    std::fs::create_dir_all(new_theme.join("centerview/static/css")).unwrap();
+    std::fs::write(
+        new_theme.join("centerview/static/css/centerview.css"),
+        "body { color: red }\n",
+    )
+    .unwrap();
+    std::fs::rename(&new_theme, site.path("themes")).unwrap();
+    wait_for_clean_output(&site, "themes/ appeared");
+    let replacement = scratch.path().join("themes2");
+    std::fs::create_dir_all(replacement.join("centerview/static/css")).unwrap();
+    std::fs::write(
+        replacement.join("centerview/static/css/centerview.css"),
+        "body { color: blue }\n",
+    )
+    .unwrap();
+    std::fs::remove_dir_all(site.path("themes")).unwrap();
+    std::fs::rename(&replacement, site.path("themes")).unwrap();
+    wait_for_clean_output(&site, "themes/ was replaced");
+    assert!(
+        site.read(&format!(
+            "output/{}",
+            &css["themes/centerview/static/".len()..]
+        ))
+        .contains("blue")
+    );
 }

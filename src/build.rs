@@ -61,8 +61,10 @@ pub struct Report {
 
 #[derive(Debug)]
 pub struct Failure {
-    /// Errors and warnings, in reading order.
+    /// Errors and warnings, in reading order, at most [`diagnostics::MOST_PER_FILE`] a file.
     pub diagnostics: Vec<Diagnostic>,
+    /// Errors found but not among `diagnostics`, as there were too many in their file.
+    pub omitted_errors: usize,
 }
 
 impl Failure {
@@ -79,8 +81,9 @@ impl Failure {
         }
     }
 
+    /// How many errors the build found, shown or not.
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.diagnostics.iter().filter(|d| d.is_error()).count() + self.omitted_errors
     }
 
     fn usage(diagnostic: Diagnostic) -> Failure {
@@ -88,6 +91,7 @@ impl Failure {
         d.category = Category::Io;
         Failure {
             diagnostics: vec![d],
+            omitted_errors: 0,
         }
     }
 }
@@ -303,6 +307,7 @@ impl Session {
             return Err(fail(diags));
         }
         diagnostics::sort(&mut diags);
+        diagnostics::cap_per_file(&mut diags);
         self.last = Some((site, bodies));
         Ok(Built {
             outputs,
@@ -441,7 +446,11 @@ impl Session {
 
 fn fail(mut diags: Vec<Diagnostic>) -> Failure {
     diagnostics::sort(&mut diags);
-    Failure { diagnostics: diags }
+    let omitted_errors = diagnostics::cap_per_file(&mut diags);
+    Failure {
+        diagnostics: diags,
+        omitted_errors,
+    }
 }
 
 /// The site folder to use when `--root` is not given: the current folder.

@@ -222,8 +222,8 @@ fn run_build(options: &Options, quiet: bool, verbose: bool, color: bool) -> i32 
                 ""
             };
             eprintln!(
-                "{what}: {errors} error{}{untouched}",
-                if errors == 1 { "" } else { "s" }
+                "{what}: {}{untouched}",
+                crate::diagnostics::count(errors, "error", "errors")
             );
             failure.exit_code()
         }

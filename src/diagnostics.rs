@@ -31,6 +31,9 @@ pub struct Source {
     pub text: Arc<str>,
     /// A hash of the text: what incremental rebuilds compare to see whether it changed.
     pub hash: u64,
+    /// Where each line starts, found when the first diagnostic needs a line number, so that
+    /// a file with thousands of errors is read for lines once.
+    line_starts: Arc<std::sync::OnceLock<Vec<usize>>>,
 }
 
 impl Source {
@@ -47,30 +50,59 @@ impl Source {
             display,
             text,
             hash,
+            line_starts: Default::default(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr_newlines(&self.text).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// The byte offset of a 1-based line and column (in characters).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let mut offset = 0;
-        for (i, l) in self.text.split_inclusive('\n').enumerate() {
-            if i + 1 == line {
-                let within: usize = l
-                    .char_indices()
-                    .nth(column.saturating_sub(1))
-                    .map(|(b, _)| b)
-                    .unwrap_or(l.trim_end_matches('\n').len());
-                return offset + within;
-            }
-            offset += l.len();
-        }
-        self.text.len()
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let end = starts.get(line).map_or(self.text.len(), |e| e - 1);
+        let l = &self.text[start..end];
+        start
+            + l.char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(l.len(), |(b, _)| b)
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.text, offset)
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
     }
+
+    /// The lines around `span` (at most a few), as (first line number, their byte range).
+    fn excerpt(&self, span: &Range<usize>) -> (usize, Range<usize>) {
+        const MOST_LINES: usize = 8;
+        let starts = self.line_starts();
+        let first = starts.partition_point(|&s| s <= span.start).max(1);
+        let last = starts
+            .partition_point(|&s| s <= span.end.saturating_sub(1).max(span.start))
+            .clamp(first, first + MOST_LINES - 1);
+        let end = starts.get(last).map_or(self.text.len(), |e| *e);
+        (first, starts[first - 1]..end)
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
 }
 
 /// A fast, stable (within one build of the program) hash of bytes.
@@ -102,6 +134,8 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 pub enum Severity {
     Error,
     Warning,
+    /// A remark about other diagnostics (how many more were not shown).
+    Note,
 }
 
 /// What kind of failure a diagnostic is; decides the exit status.
@@ -127,6 +161,10 @@ pub struct Details {
     pub file: Option<String>,
     source: Option<Arc<str>>,
     span: Option<Range<usize>>,
+    /// The 1-based line and column of the span's start.
+    position: Option<(usize, usize)>,
+    /// The lines shown under the message: the first one's number and their byte range.
+    excerpt: Option<(usize, Range<usize>)>,
     /// A short note under the excerpt, pointing at the span.
     pub label: Option<String>,
     /// What would be right.
@@ -167,6 +205,8 @@ impl Diagnostic {
             file: None,
             source: None,
             span: None,
+            position: None,
+            excerpt: None,
             label: None,
             help: None,
         }))
@@ -198,6 +238,8 @@ impl Diagnostic {
         let end = span.end.clamp(start, len);
         self.file = Some(source.display.clone());
         self.source = Some(source.text.clone());
+        self.position = Some(source.line_col(start));
+        self.excerpt = Some(source.excerpt(&(start..end)));
         self.span = Some(start..end);
         self
     }
@@ -218,8 +260,7 @@ impl Diagnostic {
 
     /// The 1-based line and column, when the diagnostic points into a file.
     pub fn position(&self) -> Option<(usize, usize)> {
-        let (source, span) = (self.source.as_ref()?, self.span.as_ref()?);
-        Some(line_col(source, span.start))
+        self.position
     }
 
     /// Sort key: file, then position, then message; diagnostics without a file come first.
@@ -238,6 +279,7 @@ impl Diagnostic {
         let severity = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         let header = match (&self.file, self.position()) {
             (Some(file), Some((line, col))) => format!("{file}:{line}:{col}: "),
@@ -248,6 +290,7 @@ impl Diagnostic {
             let code = match self.severity {
                 Severity::Error => "\x1b[1;31m",
                 Severity::Warning => "\x1b[1;33m",
+                Severity::Note => "\x1b[1;36m",
             };
             out.push_str(&format!(
                 "\x1b[1m{header}\x1b[0m{code}{severity}\x1b[0m\x1b[1m: {}\x1b[0m\n",
@@ -260,21 +303,32 @@ impl Diagnostic {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let mut group = Group::with_level(level.clone());
         let mut has_elements = false;
-        if let (Some(source), Some(span)) = (&self.source, &self.span) {
+        if let (Some(source), Some(span), Some((first_line, lines))) =
+            (&self.source, &self.span, &self.excerpt)
+        {
+            // Only the lines around the span: a file's whole text would make printing many
+            // diagnostics of one large file take time quadratic in their number.
+            let shown = &source[lines.clone()];
+            let start = span.start - lines.start;
+            let end = span.end.min(lines.end) - lines.start;
             // An empty span still deserves a caret.
-            let span = if span.is_empty() && span.end < source.len() {
-                span.start..next_char_boundary(source, span.start)
+            let span = if start == end && end < shown.len() {
+                start..next_char_boundary(shown, start)
             } else {
-                span.clone()
+                start..end
             };
             let mut annotation = AnnotationKind::Primary.span(span);
             if let Some(label) = &self.label {
                 annotation = annotation.label(label.as_str());
             }
-            group = group.element(Snippet::source(&**source).annotation(annotation));
+            let snippet = Snippet::source(shown)
+                .line_start(*first_line)
+                .annotation(annotation);
+            group = group.element(snippet);
             has_elements = true;
         }
         if let Some(help) = &self.help {
@@ -307,6 +361,65 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(false))
     }
+}
+
+/// How many diagnostics of one file are printed; the rest are counted (see [`cap_per_file`]).
+pub const MOST_PER_FILE: usize = 50;
+
+/// Keeps the first [`MOST_PER_FILE`] diagnostics of each file (in reading order; see
+/// [`sort`]) and replaces the rest with one line saying how many more there are, so that a
+/// file with thousands of mistakes does not bury the rest. Returns how many errors were left
+/// out: the build still fails because of them.
+pub fn cap_per_file(diagnostics: &mut Vec<Diagnostic>) -> usize {
+    let mut kept = Vec::with_capacity(diagnostics.len().min(4096));
+    let mut omitted_errors = 0;
+    let mut i = 0;
+    let all = std::mem::take(diagnostics);
+    while i < all.len() {
+        let file = all[i].file.clone();
+        let run = all[i..]
+            .iter()
+            .take_while(|d| file.is_some() && d.file == file)
+            .count()
+            .max(1);
+        let (shown, rest) = all[i..i + run].split_at(run.min(MOST_PER_FILE));
+        kept.extend(shown.iter().cloned());
+        if !rest.is_empty() {
+            let errors = rest.iter().filter(|d| d.is_error()).count();
+            omitted_errors += errors;
+            let what = match (errors, rest.len() - errors) {
+                (e, 0) => count(e, "error", "errors").replacen(' ', " more ", 1),
+                (0, w) => count(w, "warning", "warnings").replacen(' ', " more ", 1),
+                (e, w) => format!(
+                    "{} and {}",
+                    count(e, "more error", "more errors"),
+                    count(w, "warning", "warnings")
+                ),
+            };
+            let mut note = Diagnostic::error(format!(
+                "{what} in this file are not shown: fix the {MOST_PER_FILE} above, and the next build shows the rest"
+            ));
+            note.severity = Severity::Note;
+            note.file = file;
+            kept.push(note);
+        }
+        i += run;
+    }
+    *diagnostics = kept;
+    omitted_errors
+}
+
+/// "1 error", "4,000 errors".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} {}", if n == 1 { one } else { many })
 }
 
 /// Sorts diagnostics into reading order and removes exact repeats.

@@ -146,8 +146,37 @@ pub fn render(
     for (event, range) in Parser::new_ext(&expanded.text, options()).into_offset_iter() {
         r.event(event, range);
     }
-    r.finish()
+    let rendered = r.finish();
+    if rendered.html.len() > LARGE_PAGE_BYTES && input.page.is_some() {
+        let tables = &rendered.records.tables;
+        let help = if tables.is_empty() {
+            "readers on phones wait long for a page this large: split it into several pages"
+                .to_string()
+        } else {
+            format!(
+                "readers on phones wait long for a page this large: split it into several pages, or link to a large table's CSV download (/data/<id>.csv) instead of showing it whole (this page shows the tables {})",
+                tables
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let title_line = input.source.text.find('\n').unwrap_or(0);
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "this page makes {:.1} MB of HTML",
+                rendered.html.len() as f64 / (1024.0 * 1024.0)
+            ))
+            .at(input.source, 0..title_line)
+            .help(help),
+        );
+    }
+    rendered
 }
+
+/// Pages larger than this (in HTML) get a warning.
+pub const LARGE_PAGE_BYTES: usize = 10 * 1024 * 1024;
 
 struct Renderer<'a, 'd, 'e> {
     input: &'a Input<'a>,
@@ -194,8 +223,8 @@ struct PendingHeading<'e> {
 struct Notes<'e> {
     /// Labels in order of first reference: endnote 1, 2, ...
     order: Vec<String>,
-    /// How many times each label was referenced so far.
-    refs: HashMap<String, usize>,
+    /// Each label's endnote number, and how many times it was referenced so far.
+    refs: HashMap<String, (usize, usize)>,
     defs: HashMap<String, (Vec<Event<'e>>, Range<usize>)>,
 }
 
@@ -465,19 +494,19 @@ impl<'e> Renderer<'_, '_, 'e> {
     }
 
     fn footnote_reference(&mut self, label: &str) {
-        if !self.notes.refs.contains_key(label) {
+        let next = self.notes.order.len() + 1;
+        let (number, count) = self
+            .notes
+            .refs
+            .entry(label.to_string())
+            .or_insert((next, 0));
+        let number = *number;
+        *count += 1;
+        let count = *count;
+        if number == next {
             self.notes.order.push(label.to_string());
         }
-        let number = self
-            .notes
-            .order
-            .iter()
-            .position(|l| l == label)
-            .unwrap_or(0)
-            + 1;
-        let count = self.notes.refs.entry(label.to_string()).or_insert(0);
-        *count += 1;
-        let ref_id = if *count == 1 {
+        let ref_id = if count == 1 {
             format!("fnref_{number}")
         } else {
             format!("fnref_{number}_{count}")
@@ -586,7 +615,7 @@ impl<'e> Renderer<'_, '_, 'e> {
                 };
                 let mut note = String::new();
                 pulldown_cmark::html::push_html(&mut note, events.into_iter());
-                let refs = self.notes.refs.get(label).copied().unwrap_or(1);
+                let refs = self.notes.refs.get(label).map_or(1, |(_, count)| *count);
                 let mut back = String::new();
                 for n in 1..=refs {
                     let (id, label) = if n == 1 {

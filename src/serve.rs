@@ -86,7 +86,7 @@ impl Live {
     pub fn fail(&self, diagnostics: &[Diagnostic]) {
         let text: String = diagnostics
             .iter()
-            .filter(|d| d.is_error())
+            .filter(|d| d.severity != crate::diagnostics::Severity::Warning)
             .map(|d| d.render(false))
             .collect();
         *self.errors.write().expect("errors lock") = Some(text.clone());

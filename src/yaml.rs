@@ -4,14 +4,19 @@
 //! swapped without touching the rest. The parser is `serde_yaml`'s maintained fork
 //! `serde_norway` (renamed to `serde_yaml` in Cargo.toml).
 //!
-//! `serde_yaml` reports positions only on errors. Valid files therefore cost one parse, and
-//! when a validator needs the line of a key or value (to report an error), [`locate`] parses
-//! again with a seed that deliberately fails at that node: the parser then attaches the exact
-//! line and column. Only the error path pays for positions.
+//! `serde_yaml` reports positions only on errors, so positions come from a second, event-level
+//! parser (`saphyr-parser`), and only when needed:
+//!
+//! - Valid files cost one parse. When a validator needs the line of a key or value (to report
+//!   an error), [`Positions`] reads the document's events once and indexes every node, so a
+//!   file with thousands of errors costs one more pass, not one per error.
+//! - Aliases are weighed before `serde_yaml` expands them: a small file whose aliases repeat a
+//!   large list many times ("billion laughs") would otherwise take seconds and gigabytes.
+//!   [`max_expansion`] bounds what a document may expand to, in proportion to its size.
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use rustc_hash::FxHashMap;
+use saphyr_parser::{Event, Parser};
 use serde::{Serialize, Serializer};
-use std::fmt;
 
 /// A parsed YAML value. Mappings keep their source order.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +110,8 @@ pub struct SyntaxError {
     pub message: String,
     pub line: usize,
     pub column: usize,
+    /// What would be right, when the message alone does not say.
+    pub help: Option<String>,
 }
 
 /// Parses one YAML document. An empty document is `Value::Null`.
@@ -112,18 +119,160 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
+    // Aliases need anchors: most documents have neither, and skip the weighing.
+    if text.contains('&') && text.contains('*') {
+        check_expansion(text)?;
+    }
     let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
         let message = clean_message(&err.to_string());
         let (line, column) = duplicate_key_position(text, &message)
             .or_else(|| err.location().map(|l| (l.line(), l.column())))
             .unwrap_or((1, 1));
-        SyntaxError {
-            message,
-            line,
-            column,
-        }
+        explain(text, message, line, column)
     })?;
     Ok(convert(raw))
+}
+
+/// How deep `serde_yaml` lets a document nest.
+pub const MAX_DEPTH: usize = 128;
+
+/// How many values (scalars, lists and maps, counting each repetition made by an alias) a
+/// document of `len` bytes may expand to: a document without aliases never comes close, as
+/// each value takes at least two bytes to write.
+pub fn max_expansion(len: usize) -> u64 {
+    MAX_EXPANSION_BASE + len as u64
+}
+
+/// See [`max_expansion`]: what any document may expand to, however short.
+pub const MAX_EXPANSION_BASE: u64 = 10_000;
+
+/// Turns a parser's message into one an editor can act on.
+fn explain(text: &str, message: String, line: usize, column: usize) -> SyntaxError {
+    let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let indent: &str = &line_text[..line_text.len() - line_text.trim_start().len()];
+    let (message, help, column) = if indent.contains('\t') {
+        (
+            format!("a tab is used for indentation ({message})"),
+            Some("YAML indents with spaces only: replace the tab at the start of this line with spaces".to_string()),
+            indent.find('\t').map(|i| i + 1).unwrap_or(column),
+        )
+    } else if message.contains("recursion limit exceeded") {
+        (
+            format!("the YAML is nested more than {MAX_DEPTH} levels deep"),
+            Some(format!(
+                "lists and maps inside each other may go {MAX_DEPTH} levels deep; flatten the structure that starts here"
+            )),
+            column,
+        )
+    } else if message.contains("repetition limit exceeded") {
+        (
+            "the YAML's aliases repeat values too many times".to_string(),
+            Some("an alias (`*name`) repeats what its anchor (`&name`) marks: write the values out, or repeat fewer".to_string()),
+            column,
+        )
+    } else {
+        (message, None, column)
+    };
+    SyntaxError {
+        message,
+        line,
+        column,
+        help,
+    }
+}
+
+/// Fails when the document's aliases would make it expand past [`max_expansion`], or nest
+/// past [`MAX_DEPTH`] (an alias can nest a deep structure inside another), pointing at the
+/// alias that goes over. Each node is counted once per time it appears after expansion, with
+/// the anchors' sizes remembered, so this takes time linear in the document's length however
+/// much it would expand.
+fn check_expansion(text: &str) -> Result<(), SyntaxError> {
+    let budget = max_expansion(text.len());
+    // Per anchor id: the values it expands to, and how deep it nests.
+    let mut anchors: FxHashMap<usize, (u64, usize)> = FxHashMap::default();
+    // Open lists and maps: their anchor, the count when they began, and their depth.
+    let mut open: Vec<(usize, u64, usize)> = Vec::new();
+    // Depth reached inside each open node, so an anchor knows how deep it nests.
+    let mut deepest: Vec<usize> = Vec::new();
+    let mut total: u64 = 0;
+    for event in Parser::new_from_str(text) {
+        // Syntax errors are serde_yaml's to report, with its messages.
+        let Ok((event, span)) = event else {
+            return Ok(());
+        };
+        let depth = open.len();
+        match event {
+            Event::Scalar(_, _, anchor, _) => {
+                total += 1;
+                if anchor > 0 {
+                    anchors.insert(anchor, (1, 0));
+                }
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                total += 1;
+                open.push((anchor, total, depth + 1));
+                deepest.push(depth + 1);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some((anchor, began, at)) = open.pop() else {
+                    continue;
+                };
+                let reached = deepest.pop().unwrap_or(at);
+                if let Some(outer) = deepest.last_mut() {
+                    *outer = (*outer).max(reached);
+                }
+                if anchor > 0 {
+                    anchors.insert(anchor, (total - began + 1, reached - at + 1));
+                }
+            }
+            Event::Alias(id) => {
+                let (size, nests) = anchors.get(&id).copied().unwrap_or((1, 0));
+                total = total.saturating_add(size);
+                if let Some(outer) = deepest.last_mut() {
+                    *outer = (*outer).max(depth + nests);
+                }
+                let name = alias_name(text, span.start.index());
+                if total > budget {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "the alias `*{name}` makes this document too large: it repeats {}, and with it the document expands to more than {}, the most a file of this size may hold",
+                            crate::diagnostics::count(size as usize, "value", "values"),
+                            crate::diagnostics::count(budget as usize, "value", "values")
+                        ),
+                        line: span.start.line(),
+                        column: span.start.col() + 1,
+                        help: Some(format!(
+                            "an alias (`*{name}`) repeats everything its anchor (`&{name}`) marks, so a few aliases of a long list make a small file enormous: write the values out, or repeat fewer"
+                        )),
+                    });
+                }
+                if depth + nests > MAX_DEPTH {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "the alias `*{name}` nests the document more than {MAX_DEPTH} levels deep"
+                        ),
+                        line: span.start.line(),
+                        column: span.start.col() + 1,
+                        help: Some(format!(
+                            "lists and maps inside each other may go {MAX_DEPTH} levels deep, aliases included: flatten what `&{name}` marks"
+                        )),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The anchor name of the alias at character `index` (`*name`).
+fn alias_name(text: &str, index: usize) -> String {
+    text.chars()
+        .skip(index)
+        .skip_while(|c| *c == '*')
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+        .take(60)
+        .collect()
 }
 
 /// serde_yaml appends " at line X column Y" to its messages; we print positions ourselves.
@@ -201,7 +350,7 @@ pub fn quote(text: &str) -> String {
 }
 
 /// One step of a path into a YAML document.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Step {
     Key(String),
     Index(usize),
@@ -228,192 +377,147 @@ pub enum Target {
     Value,
 }
 
-/// The 1-based (line, column) of the node at `path`, or `None` if the path does not exist.
-pub fn locate(text: &str, path: &[Step], target: Target) -> Option<(usize, usize)> {
-    let mut de = serde_yaml::Deserializer::from_str(text);
-    // Multi-document input is not expected; only the first document is searched.
-    let first = de.next()?;
-    match (Locator { path, target }).deserialize(first) {
-        Ok(()) => None,
-        // serde_yaml prefixes the message with the path ("titel: ...").
-        Err(err) if err.to_string().contains(FOUND) => {
-            err.location().map(|l| (l.line(), l.column()))
-        }
-        Err(_) => None,
-    }
+/// Where every key and value of a document is: built once, in one pass over the parser's
+/// events, when the first diagnostic needs a position.
+pub struct Positions {
+    /// For each path: the byte offset of its key (mapping entries only) and of its value.
+    nodes: FxHashMap<Vec<Step>, (Option<usize>, usize)>,
 }
 
-/// The message of the deliberate error [`locate`] raises when it reaches its target.
-const FOUND: &str = "\u{0}centerview-located";
-
-struct Locator<'p> {
-    path: &'p [Step],
-    target: Target,
-}
-
-impl<'de> DeserializeSeed<'de> for Locator<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Locator<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let Some((first, rest)) = self.path.split_first() else {
-            return Err(de::Error::custom(FOUND));
-        };
-        let Step::Key(wanted) = first else {
-            return skip_map(map);
-        };
-        let stop_at_key = rest.is_empty() && self.target == Target::Key;
-        while let Some(matched) = map.next_key_seed(KeyMatcher {
-            wanted,
-            fail_on_match: stop_at_key,
-        })? {
-            if matched {
-                map.next_value_seed(Locator {
-                    path: rest,
-                    target: self.target,
-                })?;
-                // The path continued below a scalar: not found.
-                return skip_map(map);
-            }
-            map.next_value::<IgnoredAny>()?;
-        }
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let Some((first, rest)) = self.path.split_first() else {
-            return Err(de::Error::custom(FOUND));
-        };
-        let Step::Index(wanted) = *first else {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(());
-        };
-        let mut index = 0;
-        loop {
-            if index == wanted {
-                let found = seq.next_element_seed(Locator {
-                    path: rest,
-                    target: self.target,
-                })?;
-                if found.is_none() {
-                    return Ok(());
+impl Positions {
+    /// Indexes `text`; a document that does not parse indexes what precedes the error.
+    pub fn new(text: &str) -> Positions {
+        let mut nodes = FxHashMap::default();
+        let mut bytes = CharToByte::new(text);
+        let mut open: Vec<Open> = Vec::new();
+        let mut path: Vec<Step> = Vec::new();
+        for event in Parser::new_from_str(text) {
+            let Ok((event, span)) = event else { break };
+            let at = bytes.offset(span.start.index());
+            let starts = matches!(event, Event::SequenceStart(..) | Event::MappingStart(..));
+            match event {
+                Event::Scalar(..)
+                | Event::Alias(_)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..) => {
+                    if let Some(Open {
+                        next: Next::Key(key @ None),
+                        ..
+                    }) = open.last_mut()
+                    {
+                        // A key; its value comes next.
+                        let name = match &event {
+                            Event::Scalar(value, ..) => value.to_string(),
+                            _ => String::new(),
+                        };
+                        *key = Some((name, at));
+                        if starts {
+                            // A list or map as a key (rare): read past it.
+                            open.push(Open {
+                                next: Next::Index(0),
+                                pushed: false,
+                            });
+                        }
+                        continue;
+                    }
+                    let step = open.last_mut().and_then(Open::next_step);
+                    let pushed = step.is_some();
+                    let key_at = match step {
+                        Some((step, key_at)) => {
+                            path.push(step);
+                            key_at
+                        }
+                        None => None,
+                    };
+                    nodes.insert(path.clone(), (key_at, at));
+                    if starts {
+                        let next = match event {
+                            Event::SequenceStart(..) => Next::Index(0),
+                            _ => Next::Key(None),
+                        };
+                        open.push(Open { next, pushed });
+                    } else if pushed {
+                        path.pop();
+                    }
                 }
-            } else if seq.next_element::<IgnoredAny>()?.is_none() {
-                return Ok(());
+                Event::SequenceEnd | Event::MappingEnd if open.pop().is_some_and(|o| o.pushed) => {
+                    path.pop();
+                }
+                _ => {}
             }
-            index += 1;
         }
+        Positions { nodes }
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.scalar()
-    }
-    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl Locator<'_> {
-    fn scalar<E: de::Error>(&self) -> Result<(), E> {
-        if self.path.is_empty() {
-            Err(E::custom(FOUND))
-        } else {
-            Ok(())
+    /// The byte offset of the node at `path` (its key, or its value), or `None` if the path
+    /// does not exist. For a list item, [`Target::Key`] is the item itself.
+    pub fn find(&self, path: &[Step], target: Target) -> Option<usize> {
+        let (key, value) = self.nodes.get(path)?;
+        match target {
+            Target::Key => Some(key.unwrap_or(*value)),
+            Target::Value => Some(*value),
         }
     }
 }
 
-fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-    Ok(())
+/// A list or map being read by [`Positions::new`].
+struct Open {
+    next: Next,
+    /// Whether a step to it is on the path (all but the document's root).
+    pushed: bool,
 }
 
-/// Deserializes a mapping key, answering whether it is the wanted one (or failing there, to
-/// report the key's own position).
-struct KeyMatcher<'w> {
-    wanted: &'w str,
-    fail_on_match: bool,
+/// What the next value inside an open list or map is.
+enum Next {
+    /// The item at this index of a list.
+    Index(usize),
+    /// A map's next key (`None`), or the value of the key just read, and where that key is.
+    Key(Option<(String, usize)>),
 }
 
-impl<'de> DeserializeSeed<'de> for KeyMatcher<'_> {
-    type Value = bool;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeyMatcher<'_> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a mapping key")
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
-        self.matched(key == self.wanted)
-    }
-    fn visit_i64<E: de::Error>(self, key: i64) -> Result<bool, E> {
-        self.matched(key.to_string() == self.wanted)
-    }
-    fn visit_u64<E: de::Error>(self, key: u64) -> Result<bool, E> {
-        self.matched(key.to_string() == self.wanted)
-    }
-    fn visit_bool<E: de::Error>(self, key: bool) -> Result<bool, E> {
-        self.matched(key.to_string() == self.wanted)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
-        Ok(false)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
-        self.matched(self.wanted == "null")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
-        skip_map(map)?;
-        Ok(false)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(false)
-    }
-}
-
-impl KeyMatcher<'_> {
-    fn matched<E: de::Error>(&self, is_match: bool) -> Result<bool, E> {
-        if is_match && self.fail_on_match {
-            Err(E::custom(FOUND))
-        } else {
-            Ok(is_match)
+impl Open {
+    /// The step to the next value, and where its key is.
+    fn next_step(&mut self) -> Option<(Step, Option<usize>)> {
+        match &mut self.next {
+            Next::Index(i) => {
+                *i += 1;
+                Some((Step::Index(*i - 1), None))
+            }
+            Next::Key(key) => key.take().map(|(name, at)| (Step::Key(name), Some(at))),
         }
+    }
+}
+
+/// Turns the parser's character indexes into byte offsets, in one pass for indexes that
+/// mostly grow.
+struct CharToByte<'t> {
+    text: &'t str,
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'t> CharToByte<'t> {
+    fn new(text: &'t str) -> Self {
+        CharToByte {
+            text,
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    fn offset(&mut self, index: usize) -> usize {
+        if index < self.chars {
+            self.chars = 0;
+            self.bytes = 0;
+        }
+        for c in self.text[self.bytes..].chars() {
+            if self.chars == index {
+                break;
+            }
+            self.chars += 1;
+            self.bytes += c.len_utf8();
+        }
+        self.bytes
     }
 }
 
@@ -456,6 +560,12 @@ mod tests {
         let err = parse("title: a\ntitle: b\n").unwrap_err();
         assert!(err.message.contains("duplicate"), "{err:?}");
         assert_eq!(err.line, 2);
+    }
+
+    /// `locate` as it was: 1-based line and column of a node.
+    fn locate(text: &str, path: &[Step], target: Target) -> Option<(usize, usize)> {
+        let at = Positions::new(text).find(path, target)?;
+        Some(crate::diagnostics::line_col(text, at))
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! with helpers that turn "this path is wrong" into a positioned [`Diagnostic`].
 
 use crate::diagnostics::{Diagnostic, Source, did_you_mean, one_of};
-use crate::yaml::{self, Step, Target, Value};
+use crate::yaml::{self, Positions, Step, Target, Value};
+use std::cell::OnceCell;
 use std::ops::Range;
 
 pub struct YamlDoc<'a> {
@@ -10,6 +11,8 @@ pub struct YamlDoc<'a> {
     /// Where the YAML text starts in the source (after a front matter's opening `---`).
     pub start: usize,
     pub text: &'a str,
+    /// Where each node is, indexed when the first diagnostic needs a position.
+    positions: OnceCell<Positions>,
 }
 
 impl<'a> YamlDoc<'a> {
@@ -18,6 +21,7 @@ impl<'a> YamlDoc<'a> {
             source,
             start: range.start,
             text: &source.text[range],
+            positions: OnceCell::new(),
         }
     }
 
@@ -27,16 +31,16 @@ impl<'a> YamlDoc<'a> {
             let offset = self.start + offset_in(self.text, err.line, err.column);
             Diagnostic::error(format!("invalid YAML: {}", err.message))
                 .at(self.source, offset..offset)
-                .help("YAML needs `key: value` pairs; quote text that contains `: ` or starts with a special character, for example `title: \"Math: a new start\"`")
+                .help(err.help.unwrap_or_else(|| "YAML needs `key: value` pairs; quote text that contains `: ` or starts with a special character, for example `title: \"Math: a new start\"`".into()))
         })
     }
 
     /// The span of the node at `path` in the source file, or the document's first line when
     /// the node cannot be found (a missing key, for instance).
     pub fn span(&self, path: &[Step], target: Target) -> Range<usize> {
-        match yaml::locate(self.text, path, target) {
-            Some((line, column)) => {
-                let offset = offset_in(self.text, line, column);
+        let positions = self.positions.get_or_init(|| Positions::new(self.text));
+        match positions.find(path, target) {
+            Some(offset) => {
                 let len = token_len(&self.text[offset..], target);
                 self.start + offset..self.start + offset + len
             }

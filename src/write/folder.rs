@@ -138,7 +138,14 @@ impl OutputFolder {
                 continue;
             }
             let dir = entry.path();
-            let Some(_mark) = claim_mark(&dir, &work_mark_text(&self.name, &dir_name)) else {
+            let expected = work_mark_text(&self.name, &dir_name);
+            let Some(_mark) = claim_mark(&dir, &expected).map(Some).or_else(|| {
+                let hex = &dir_name[prefix.len()..];
+                let our_name = hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+                our_name
+                    .then(|| claim_unfinished(&dir, &expected))
+                    .flatten()
+            }) else {
                 continue;
             };
             // A kill between moving the old site aside and the new one in left no output:
@@ -147,7 +154,7 @@ impl OutputFolder {
             if std::fs::symlink_metadata(&self.path).is_err() && previous.join(MARKER).is_file() {
                 let _ = std::fs::rename(&previous, &self.path);
             }
-            remove_tree(&dir);
+            remove_work(&dir);
         }
     }
 }
@@ -436,7 +443,7 @@ impl WorkFolder {
             }),
             Err(e) => {
                 forget_pending(&dir);
-                remove_tree(&dir);
+                remove_work(&dir);
                 Err(io_error("cannot prepare the work folder", &dir, &e))
             }
         }
@@ -445,9 +452,18 @@ impl WorkFolder {
 
 impl Drop for WorkFolder {
     fn drop(&mut self) {
-        remove_tree(&self.dir);
+        remove_work(&self.dir);
         forget_pending(&self.dir);
     }
+}
+
+/// Removes a work folder, its mark last: a writer killed meanwhile leaves a folder that is
+/// still known as ours.
+fn remove_work(dir: &Path) {
+    remove_tree(&dir.join(WORK_SITE));
+    remove_tree(&dir.join(WORK_PREVIOUS));
+    let _ = std::fs::remove_file(dir.join(WORK_MARK));
+    let _ = std::fs::remove_dir(dir);
 }
 
 /// The exact text of a work folder's mark: it names the output and the folder itself, so a
@@ -477,6 +493,33 @@ fn claim_mark(dir: &Path, expected: &str) -> Option<File> {
     Some(file)
 }
 
+/// A work folder that a writer killed while making it left behind: empty, or holding only
+/// the start of its mark. It holds nothing of anyone's, so removing it loses nothing.
+fn claim_unfinished(dir: &Path, expected: &str) -> Option<Option<File>> {
+    let mut entries = std::fs::read_dir(dir).ok()?;
+    match entries.next() {
+        None => Some(None),
+        Some(Ok(entry)) if entry.file_name() == WORK_MARK && entries.next().is_none() => {
+            let path = entry.path();
+            if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+                return None;
+            }
+            let mut file = File::open(&path).ok()?;
+            let mut text = String::new();
+            Read::by_ref(&mut file)
+                .take(expected.len() as u64 + 1)
+                .read_to_string(&mut text)
+                .ok()?;
+            if !expected.starts_with(&text) {
+                return None;
+            }
+            file.try_lock().ok()?;
+            Some(Some(file))
+        }
+        Some(_) => None,
+    }
+}
+
 /// Work folders of this process, for a signal to remove (see [`clean_up_before_exit`]). Also held while
 /// a site is swapped in, so that a signal waits for the swap to end.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -499,7 +542,8 @@ pub fn clean_up_before_exit() {
     for dir in pending.iter() {
         // Threads may still be writing into it: try again if a file appeared meanwhile.
         for _ in 0..3 {
-            if std::fs::remove_dir_all(dir).is_ok() || !dir.exists() {
+            remove_work(dir);
+            if !dir.exists() {
                 break;
             }
         }

@@ -182,7 +182,24 @@ fn csv_field(text: &str) -> String {
 /// left out of the result.
 pub fn load(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, DataTable> {
     let mut tables = BTreeMap::new();
+    // Which file has each id: two with one id (`x.yaml`, `x.yml`, `sub/x.yaml`) would both be
+    // `/data/x.csv`, and `figure(data="x")` could mean either.
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
     for source in sources {
+        let id = table_id(source);
+        if let Some(first) = owners.get(&id) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the data table `{id}` is defined twice: by {first} and by this file"
+                ))
+                .at(source, 0..0)
+                .help(format!(
+                    "a table's id is its file name, wherever it is under content/data/: rename one of them (each is written to /data/<id>.csv)"
+                )),
+            );
+            continue;
+        }
+        owners.insert(id, &source.display);
         if let Some(table) = load_one(source, diagnostics) {
             tables.insert(table.id.clone(), table);
         }
@@ -190,12 +207,17 @@ pub fn load(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<S
     tables
 }
 
+/// A table's id: its file name without `.yaml` or `.yml`.
+fn table_id(source: &Source) -> String {
+    let name = source.display.rsplit('/').next().unwrap_or_default();
+    name.trim_end_matches(".yaml")
+        .trim_end_matches(".yml")
+        .to_string()
+}
+
 fn load_one(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Option<DataTable> {
     let name = source.display.rsplit('/').next().unwrap_or_default();
-    let id = name
-        .trim_end_matches(".yaml")
-        .trim_end_matches(".yml")
-        .to_string();
+    let id = table_id(source);
     let doc = YamlDoc::new(source, 0..source.text.len());
     let mut errors = Vec::new();
     if !is_slug(&id) {

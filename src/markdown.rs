@@ -33,6 +33,21 @@ pub fn options() -> Options {
 /// Ids every page reserves for itself, so no heading can take them.
 pub const RESERVED_IDS: &[&str] = &["endnotes", "main-content", "site-nav", "page-title"];
 
+/// What a generated id is for, when `id` is one that no heading may take: the reserved ids,
+/// and the endnotes' `fn_N` and `fnref_N` (with `_M` for a note cited again).
+pub fn generated_id_owner(id: &str) -> Option<&'static str> {
+    match id {
+        "endnotes" => Some("the Endnotes section's heading"),
+        "main-content" => Some("the skip link's target, the start of the page's text"),
+        "site-nav" => Some("the site's navigation"),
+        "page-title" => Some("the page's title"),
+        _ if id.starts_with("fn_") || id.starts_with("fnref_") => {
+            Some("an endnote's link (ids starting `fn_` and `fnref_` are the endnotes')")
+        }
+        _ => None,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Heading {
     pub level: u8,
@@ -321,7 +336,7 @@ impl<'e> Renderer<'_, '_, 'e> {
                 let href = if link_type == LinkType::Email {
                     format!("mailto:{dest_url}")
                 } else {
-                    dest_url.to_string()
+                    self.link(link_type, dest_url, false, range).to_string()
                 };
                 let mut html = String::from("<a class=\"url\" href=\"");
                 pulldown_cmark_escape::escape_href(&mut html, &href).ok();
@@ -452,7 +467,15 @@ impl<'e> Renderer<'_, '_, 'e> {
         let level = demote(level, depth);
         let id = match custom {
             Some(custom) => {
-                if !self.ids.claim(&custom) && depth == 0 {
+                let generated = generated_id_owner(&custom);
+                if let Some(owner) = generated.filter(|_| depth == 0) {
+                    let span = self.file_span(range.clone());
+                    self.diagnostics.push(
+                        Diagnostic::error(format!("the id `{custom}` is already {owner}"))
+                            .at(self.input.source, span)
+                            .help("give this heading another `{#id}`"),
+                    );
+                } else if !self.ids.claim(&custom) && depth == 0 && generated.is_none() {
                     let span = self.file_span(range.clone());
                     self.diagnostics.push(
                         Diagnostic::error(format!("the id `{custom}` is used twice on this page"))
@@ -545,7 +568,10 @@ impl<'e> Renderer<'_, '_, 'e> {
         image: bool,
         range: Range<usize>,
     ) -> CowStr<'e> {
-        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+        // An autolink's URL is shown as its text, so it is kept as written unless unsafe.
+        if link_type == LinkType::Email
+            || link_type == LinkType::Autolink && unsafe_scheme(&dest).is_none()
+        {
             return dest;
         }
         let embedded = self.embed_at(range.start).map(|e| e.dir.clone());
@@ -764,6 +790,22 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'}');
 
 /// Resolves a link written in a file under `content/<dir>/`.
+/// The scheme of a `javascript:`, `vbscript:` or `data:` URL, which a page must not link to.
+/// Browsers ignore letter case, and tabs, newlines and other control characters anywhere in
+/// the URL, and leading spaces; character references are already decoded by the markdown
+/// parser.
+pub fn unsafe_scheme(dest: &str) -> Option<&'static str> {
+    let (before, _) = dest.split_once(':')?;
+    let scheme: String = before
+        .chars()
+        .filter(|c| *c > ' ')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|s| *s == scheme)
+}
+
 pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<Link, LinkFailure> {
     let fail = |message: String, help: Option<String>| Err(LinkFailure { message, help });
     if dest.is_empty() {
@@ -773,6 +815,23 @@ pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<L
                 "put the page or URL between the parentheses: `[text](../briefs/snapshot.md)`"
                     .into(),
             ),
+        );
+    }
+    if let Some(scheme) = unsafe_scheme(dest) {
+        let what = if image { "an image" } else { "a link" };
+        let help = match (scheme, image) {
+            ("data", true) => {
+                "put the image in content/assets/ and write its path relative to this page, for example `../assets/figure-1.png`"
+            }
+            _ => {
+                "links may go to pages and files of the site, and to http:, https:, mailto: and tel: addresses"
+            }
+        };
+        return fail(
+            format!(
+                "{what} to a `{scheme}:` URL would run code or hide content in the page, so it is not allowed"
+            ),
+            Some(help.into()),
         );
     }
     if let Some(fragment) = dest.strip_prefix('#') {

@@ -559,6 +559,7 @@ pub fn render_outputs(
         }
     }
     cache.outputs = fresh;
+    check_output_paths(site, theme, &r, &jobs, diagnostics);
     for asset in &site.assets {
         outputs.push(Output {
             path: asset.rel.clone(),
@@ -598,6 +599,54 @@ pub fn render_outputs(
         });
     }
     outputs
+}
+
+/// Every output path has one owner: an asset or a theme's static file that lands where a
+/// page or another file is written would silently replace it (or be replaced), so it is an
+/// error naming both. Pages among themselves are checked when their URLs are resolved.
+fn check_output_paths(
+    site: &Site,
+    theme: &Theme,
+    r: &Renderer,
+    jobs: &[Job],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut owners: std::collections::HashMap<String, String> =
+        std::collections::HashMap::with_capacity(jobs.len() + 1);
+    owners.insert(
+        crate::write::MARKER.to_string(),
+        "centerview's mark of the output folder".into(),
+    );
+    for &job in jobs {
+        owners.insert(r.path(job), r.owner(job));
+    }
+    let mut claim =
+        |path: &str, display: String, diagnostics: &mut Vec<Diagnostic>| match owners.get(path) {
+            Some(owner) => diagnostics.push(
+                Diagnostic::error(format!(
+                    "{display} would be written to {path} in the site, where {owner} is written"
+                ))
+                .in_file(display.clone())
+                .help("rename or move one of the two: each file of the site has one source"),
+            ),
+            None => {
+                owners.insert(path.to_string(), display);
+            }
+        };
+    for asset in &site.assets {
+        claim(&asset.rel, format!("content/{}", asset.rel), diagnostics);
+    }
+    for file in &theme.statics {
+        let display = match &file.origin {
+            crate::theme::Origin::Site(_) => {
+                format!("themes/{}/static/{}", site.config.theme, file.rel)
+            }
+            crate::theme::Origin::Builtin(_) => {
+                format!("the built-in theme's static/{}", file.rel)
+            }
+        };
+        claim(&file.rel, display, diagnostics);
+    }
 }
 
 /// Renders one page's output alone, as [`render_outputs`] would: what `serve` shows first
@@ -770,6 +819,26 @@ impl<'a> Renderer<'a> {
             Job::DataIndex => "data/index.html".into(),
             Job::Search => "search/index.html".into(),
             Job::Csv(id) => format!("data/{id}.csv"),
+        }
+    }
+
+    /// What makes a job's output, as told in a message about its path.
+    fn owner(&self, job: Job) -> String {
+        let site = self.site;
+        match job {
+            Job::Page(id) => format!("the page {}", site.pages[id].source().display),
+            Job::Section(kind) => format!("the {} listing", kind.nav_title()),
+            Job::Topic(i) => format!("the page of topic `{}`", site.topics[i].name),
+            Job::Series(i) => format!("the page of series `{}`", site.series[i].title),
+            Job::Home => "the home page".into(),
+            Job::Topics => "the list of topics".into(),
+            Job::SeriesList => "the list of series".into(),
+            Job::NotFound => "the not-found page".into(),
+            Job::Feed => "the feed".into(),
+            Job::Sitemap => "the sitemap".into(),
+            Job::DataIndex => "the list of data tables".into(),
+            Job::Search => "the search page".into(),
+            Job::Csv(id) => format!("the CSV of data table `{id}`"),
         }
     }
 

@@ -23,6 +23,10 @@ fn good_site() -> Site {
     site
 }
 
+/// A valid data table.
+const TABLE: &str =
+    "title: T\nsource: S\ncolumns:\n  - key: a\n    label: A\nrows:\n  - { a: x }\n";
+
 struct Case {
     name: &'static str,
     /// Files to write (path under the site, contents).
@@ -438,6 +442,90 @@ const CASES: &[Case] = &[
             "---\ntitle: C\ndate: 2017-01-01\n---\n{{ case_study(id=\"c\", full=true) }}\n",
         )],
         expect: &["content/case-studies/c.md:5:15: error: a case study cannot embed itself"],
+    },
+    Case {
+        name: "two data tables with one id (.yaml and .yml)",
+        files: &[
+            ("content/data/t.yaml", TABLE),
+            ("content/data/t.yml", TABLE),
+        ],
+        expect: &[
+            "content/data/t.yml:1:1: error: the data table `t` is defined twice: by content/data/t.yaml and by this file",
+        ],
+    },
+    Case {
+        name: "two data tables with one id (one in a subfolder)",
+        files: &[
+            ("content/data/t.yaml", TABLE),
+            ("content/data/more/t.yaml", TABLE),
+        ],
+        expect: &[
+            "error: the data table `t` is defined twice: by content/data",
+            "rename one of them",
+        ],
+    },
+    Case {
+        name: "a page and an asset on one output path",
+        files: &[
+            ("content/assets.md", "---\ntitle: Assets\n---\nText.\n"),
+            ("content/assets/index.html", "<p>a file</p>"),
+        ],
+        expect: &[
+            "content/assets/index.html: error: content/assets/index.html would be written to assets/index.html in the site, where the page content/assets.md is written",
+        ],
+    },
+    Case {
+        name: "a theme file on a generated page's path",
+        files: &[("themes/centerview/static/atom.xml", "<feed/>")],
+        expect: &[
+            "themes/centerview/static/atom.xml: error: themes/centerview/static/atom.xml would be written to atom.xml in the site, where the feed is written",
+        ],
+    },
+    Case {
+        name: "a theme file on a page's path",
+        files: &[(
+            "themes/centerview/static/briefs/good/index.html",
+            "<p>mine</p>",
+        )],
+        expect: &["where the page content/briefs/good.md is written"],
+    },
+    Case {
+        name: "a heading id that is the endnotes' own",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n## Notes {#endnotes}\n\nText.[^1]\n\n## Sources {#fn_1}\n\n[^1]: A note.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:5:1: error: the id `endnotes` is already the Endnotes section's heading",
+            "content/briefs/x.md:9:1: error: the id `fn_1` is already an endnote's link",
+        ],
+    },
+    Case {
+        name: "a heading id that is the skip link's target",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n## Start {#main-content}\n",
+        )],
+        expect: &["error: the id `main-content` is already the skip link's target"],
+    },
+    Case {
+        name: "links and images to javascript:, vbscript: and data: URLs",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n[a](javascript:alert(1))\n\n[b](JaVaScRiPt:alert(1))\n\n[c](java&#x09;script:alert(1))\n\n[d](<java\tscript:alert(1)>)\n\n[e]( vbscript:msgbox)\n\n![f](data:image/png;base64,AAAA)\n\n<javascript:alert(1)>\n\n[g][ref]\n\n[ref]: DATA:text/html,<script>alert(1)</script>\n\n[fine](https://example.org/) [mail](mailto:a@example.org) [phone](tel:+15555550100)\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:5:5: error: a link to a `javascript:` URL would run code or hide content in the page, so it is not allowed",
+            "content/briefs/x.md:7:5: error: a link to a `javascript:` URL",
+            "content/briefs/x.md:9:1: error: a link to a `javascript:` URL",
+            "content/briefs/x.md:11:",
+            "content/briefs/x.md:13:6: error: a link to a `vbscript:` URL",
+            "content/briefs/x.md:15:6: error: an image to a `data:` URL",
+            "content/briefs/x.md:17:2: error: a link to a `javascript:` URL",
+            "content/briefs/x.md:19:",
+            "links may go to pages and files of the site, and to http:, https:, mailto: and tel: addresses",
+            "Build failed: 8 errors",
+        ],
     },
     Case {
         // Fails while pages are being written (a build writes them as it renders them).

@@ -193,9 +193,7 @@ pub fn load(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<S
                     "the data table `{id}` is defined twice: by {first} and by this file"
                 ))
                 .at(source, 0..0)
-                .help(format!(
-                    "a table's id is its file name, wherever it is under content/data/: rename one of them (each is written to /data/<id>.csv)"
-                )),
+                .help("a table's id is its file name, wherever it is under content/data/: rename one of them (each is written to /data/<id>.csv)"),
             );
             continue;
         }

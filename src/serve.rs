@@ -579,10 +579,7 @@ pub fn serve(mut options: Options, port: u16, open: bool, quiet: bool, color: bo
             return 2;
         }
     };
-    let app = router(live.clone());
-    runtime.spawn(async move {
-        axum::serve(listener, app).await.expect("the server runs");
-    });
+    runtime.spawn(serve_on(listener, live.clone(), IDLE_TIMEOUT));
     let url = format!("http://127.0.0.1:{port}/");
     let root = session.root.display().to_string();
     let mut opened = !open;
@@ -752,8 +749,73 @@ fn open_browser(url: &str) {
         .spawn();
 }
 
-/// The HTTP routes: the live-reload channel and script, and the site.
-pub fn router(live: Arc<Live>) -> axum::Router {
+/// How long a connection may stay open without sending a request before it is closed.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves the site on `listener` (HTTP/1.1) until the process ends. A connection that sends
+/// no request for `idle` is closed, so idle clients cannot hold connections open forever;
+/// open responses (the reload channel) are not cut.
+pub async fn serve_on(listener: tokio::net::TcpListener, live: Arc<Live>, idle: Duration) {
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let app = router(live, port);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, for instance: try again shortly.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(idle)
+                .keep_alive(true);
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let _ = http.serve_connection(io, service).await;
+        });
+    }
+}
+
+/// Whether a request's `Host` names the server: `127.0.0.1` or `localhost`, with the port it
+/// listens on or none. A page on another site can point its own name at 127.0.0.1 (DNS
+/// rebinding) and have the browser read the preview as its own: its requests name it, and are
+/// refused.
+fn host_allowed(host: &str, port: u16) -> bool {
+    let (name, given_port) = match host.rsplit_once(':') {
+        Some((name, p)) => (name, Some(p)),
+        None => (host, None),
+    };
+    let name_ok = name == "127.0.0.1" || name.eq_ignore_ascii_case("localhost");
+    name_ok && given_port.is_none_or(|p| p.parse() == Ok(port))
+}
+
+async fn check_host(
+    State(port): State<u16>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if host_allowed(host, port) {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("centerview serve answers only to http://127.0.0.1:{port}/ and http://localhost:{port}/, not to a request for {host:?}.\n"),
+    )
+        .into_response()
+}
+
+/// The HTTP routes: the live-reload channel and script, and the site; requests for another
+/// host than the server on `port` are refused (see [`host_allowed`]).
+pub fn router(live: Arc<Live>, port: u16) -> axum::Router {
     axum::Router::new()
         .route("/__centerview/events", axum::routing::get(events))
         .route(
@@ -767,6 +829,7 @@ pub fn router(live: Arc<Live>) -> axum::Router {
         )
         .fallback(site_file)
         .with_state(live)
+        .layer(axum::middleware::from_fn_with_state(port, check_host))
 }
 
 async fn events(
@@ -897,37 +960,36 @@ fn respond(status: StatusCode, key: &str, body: bytes::Bytes, headers: &HeaderMa
     } else {
         body
     };
-    let mut response = if let Some(range) = headers
+    let range = headers
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
         .filter(|_| status == StatusCode::OK)
-    {
-        match byte_range(range, body.len()) {
-            Some((start, end)) => {
-                let mut r = Response::new(Body::from(body.slice(start..end)));
-                *r.status_mut() = StatusCode::PARTIAL_CONTENT;
-                r.headers_mut().insert(
-                    header::CONTENT_RANGE,
-                    HeaderValue::from_str(&format!("bytes {start}-{}/{}", end - 1, body.len()))
-                        .expect("a header value"),
-                );
-                r
-            }
-            None => {
-                let mut r = Response::new(Body::empty());
-                *r.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
-                r.headers_mut().insert(
-                    header::CONTENT_RANGE,
-                    HeaderValue::from_str(&format!("bytes */{}", body.len()))
-                        .expect("a header value"),
-                );
-                return r;
-            }
+        .map_or(RangeAnswer::Whole, |range| byte_range(range, body.len()));
+    let mut response = match range {
+        RangeAnswer::Part(start, end) => {
+            let mut r = Response::new(Body::from(body.slice(start..end)));
+            *r.status_mut() = StatusCode::PARTIAL_CONTENT;
+            r.headers_mut().insert(
+                header::CONTENT_RANGE,
+                HeaderValue::from_str(&format!("bytes {start}-{}/{}", end - 1, body.len()))
+                    .expect("a header value"),
+            );
+            r
         }
-    } else {
-        let mut r = Response::new(Body::from(body));
-        *r.status_mut() = status;
-        r
+        RangeAnswer::Unsatisfiable => {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
+            r.headers_mut().insert(
+                header::CONTENT_RANGE,
+                HeaderValue::from_str(&format!("bytes */{}", body.len())).expect("a header value"),
+            );
+            return r;
+        }
+        RangeAnswer::Whole => {
+            let mut r = Response::new(Body::from(body));
+            *r.status_mut() = status;
+            r
+        }
     };
     let h = response.headers_mut();
     h.insert(
@@ -939,25 +1001,32 @@ fn respond(status: StatusCode, key: &str, body: bytes::Bytes, headers: &HeaderMa
     response
 }
 
-/// The byte range of a single-range `Range` header, end exclusive.
-fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
-    let spec = header.strip_prefix("bytes=")?;
-    if spec.contains(',') {
-        return None;
-    }
-    let (start, end) = spec.split_once('-')?;
-    let (start, end) = match (start.trim(), end.trim()) {
-        ("", suffix) => {
-            let n: usize = suffix.parse().ok()?;
-            (len.saturating_sub(n), len)
-        }
-        (s, "") => (s.parse().ok()?, len),
-        (s, e) => (
-            s.parse().ok()?,
-            e.parse::<usize>().ok()?.saturating_add(1).min(len),
-        ),
+/// What a `Range` header gets (RFC 9110 §14.2).
+#[derive(Debug, PartialEq)]
+enum RangeAnswer {
+    /// The whole body, status 200: no header, or one that cannot be parsed or asks for
+    /// several ranges (which a server may ignore, and this one does).
+    Whole,
+    /// One range, status 206: start and end (exclusive); an end past the body is clamped.
+    Part(usize, usize),
+    /// Status 416: the range starts past the end of the body.
+    Unsatisfiable,
+}
+
+/// What a `Range` header asks of a body of `len` bytes.
+fn byte_range(header: &str, len: usize) -> RangeAnswer {
+    use http_range_header::RangeUnsatisfiableError;
+    let Ok(parsed) = http_range_header::parse_range_header(header) else {
+        return RangeAnswer::Whole;
     };
-    (start < end && start < len).then_some((start, end))
+    match parsed.validate(len as u64) {
+        Ok(ranges) => match ranges.as_slice() {
+            [one] => RangeAnswer::Part(*one.start() as usize, *one.end() as usize + 1),
+            _ => RangeAnswer::Whole,
+        },
+        Err(RangeUnsatisfiableError::Unsatisfiable) => RangeAnswer::Unsatisfiable,
+        Err(_) => RangeAnswer::Whole,
+    }
 }
 
 #[cfg(test)]
@@ -965,13 +1034,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ranges() {
-        assert_eq!(byte_range("bytes=0-9", 100), Some((0, 10)));
-        assert_eq!(byte_range("bytes=90-", 100), Some((90, 100)));
-        assert_eq!(byte_range("bytes=-10", 100), Some((90, 100)));
-        assert_eq!(byte_range("bytes=95-200", 100), Some((95, 100)));
-        assert_eq!(byte_range("bytes=100-", 100), None);
-        assert_eq!(byte_range("bytes=0-1,4-5", 100), None);
+    fn ranges_follow_rfc_9110() {
+        use RangeAnswer::*;
+        assert_eq!(byte_range("bytes=0-9", 100), Part(0, 10));
+        assert_eq!(byte_range("bytes=90-", 100), Part(90, 100));
+        assert_eq!(byte_range("bytes=-10", 100), Part(90, 100));
+        assert_eq!(byte_range("bytes=-1000", 100), Part(0, 100));
+        // An end past the body is clamped.
+        assert_eq!(byte_range("bytes=95-200", 100), Part(95, 100));
+        assert_eq!(
+            byte_range("bytes=95-99999999999999999999", 100),
+            Part(95, 100)
+        );
+        // A start past the end cannot be satisfied.
+        assert_eq!(byte_range("bytes=100-", 100), Unsatisfiable);
+        assert_eq!(byte_range("bytes=150-200", 100), Unsatisfiable);
+        // Invalid or unsupported headers are ignored: the whole body.
+        for ignored in [
+            "bytes=0-1,4-5",
+            "bytes=9-0",
+            "bytes=abc",
+            "items=0-9",
+            "bytes=",
+            "bytes=--5",
+            "bytes=0-9 ",
+            "bytes = 0-9",
+        ] {
+            assert_eq!(byte_range(ignored, 100), Whole, "{ignored}");
+        }
+    }
+
+    #[test]
+    fn only_requests_for_the_loopback_host_are_answered() {
+        for host in ["127.0.0.1", "127.0.0.1:3030", "localhost:3030", "LOCALHOST"] {
+            assert!(host_allowed(host, 3030), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example:3030",
+            "127.0.0.1:80",
+            "127.0.0.1.evil.example:3030",
+            "localhost.evil.example",
+            "192.168.1.5:3030",
+            "127.0.0.1:3030:3030",
+        ] {
+            assert!(!host_allowed(host, 3030), "{host}");
+        }
     }
 
     #[test]

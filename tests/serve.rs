@@ -4,7 +4,7 @@
 mod common;
 
 use centerview::build::{Options, Session};
-use centerview::serve::{Live, Snapshot, router};
+use centerview::serve::{Live, Snapshot, serve_on};
 use common::browser::{self, Browser};
 use common::{Site, brief};
 use std::io::{Read, Write};
@@ -101,6 +101,98 @@ async fn the_server_serves_the_site_and_nothing_else() {
     checks.await.unwrap();
 }
 
+/// A raw HTTP/1.1 request with the given `Host`, answered with its status.
+fn status_for_host(port: u16, host: &str) -> u16 {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    String::from_utf8_lossy(&response)
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_refuses_other_hosts_follows_rfc_9110_ranges_and_closes_idle_connections() {
+    let site = example_site();
+    let (_session, _live, snapshot, port) = serve_in_process(&site).await;
+    let css_len = snapshot.get("css/centerview.css").unwrap().len();
+    let checks = tokio::task::spawn_blocking(move || {
+        // DNS rebinding: another site's name pointed at 127.0.0.1.
+        for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+            assert_eq!(status_for_host(port, &host), 200, "{host}");
+        }
+        for host in [
+            format!("evil.example:{port}"),
+            format!("127.0.0.1.nip.io:{port}"),
+            "attacker.test".to_string(),
+        ] {
+            assert_eq!(status_for_host(port, &host), 403, "{host}");
+        }
+        // Ranges: an invalid or unsupported header is ignored (200, the whole file); an end
+        // past the file is clamped; a start past it cannot be satisfied.
+        for ignored in ["bytes=9-0", "bytes=0-1,5-6", "lines=0-9", "bytes=x-y"] {
+            let (status, _, body) = get(
+                port,
+                "/css/centerview.css",
+                &format!("Range: {ignored}\r\n"),
+            );
+            assert_eq!((status, body.len()), (200, css_len), "{ignored}");
+        }
+        let (status, head, body) = get(port, "/css/centerview.css", "Range: bytes=10-99999999\r\n");
+        assert_eq!((status, body.len()), (206, css_len - 10));
+        assert!(
+            head.contains(&format!(
+                "content-range: bytes 10-{}/{css_len}",
+                css_len - 1
+            )),
+            "{head}"
+        );
+        let (status, head, _) = get(
+            port,
+            "/css/centerview.css",
+            &format!("Range: bytes={css_len}-\r\n"),
+        );
+        assert_eq!(status, 416);
+        assert!(
+            head.contains(&format!("content-range: bytes */{css_len}")),
+            "{head}"
+        );
+
+        // A connection that sends nothing is closed once it has been idle too long.
+        let mut idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        idle.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let started = Instant::now();
+        let mut buffer = [0u8; 512];
+        let read = idle.read(&mut buffer);
+        assert!(
+            read.is_ok() && started.elapsed() < Duration::from_secs(10),
+            "the idle connection was closed: {read:?} after {:?}",
+            started.elapsed()
+        );
+        // So is one left open after a request.
+        let mut kept = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        kept.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        write!(kept, "GET /atom.xml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let started = Instant::now();
+        let mut all = Vec::new();
+        let read = kept.read_to_end(&mut all);
+        assert!(read.is_ok(), "{read:?}");
+        assert!(String::from_utf8_lossy(&all).starts_with("HTTP/1.1 200"));
+        assert!(started.elapsed() < Duration::from_secs(10));
+    });
+    checks.await.unwrap();
+}
+
 #[test]
 fn a_snapshot_tells_which_outputs_really_changed() {
     let site = example_site();
@@ -156,7 +248,7 @@ async fn the_reload_channel_announces_rebuilds_and_errors() {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         write!(
             stream,
-            "GET /__centerview/events HTTP/1.1\r\nHost: x\r\n\r\n"
+            "GET /__centerview/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         )
         .unwrap();
         stream
@@ -214,6 +306,9 @@ async fn the_reload_channel_announces_rebuilds_and_errors() {
     assert!(reload < errors && errors < errors + clears && errors < css);
 }
 
+/// How long the servers in these tests keep a connection that sends nothing.
+const IDLE: Duration = Duration::from_millis(500);
+
 /// Builds `site` in a session and serves it in process on a free port, as `serve` does.
 async fn serve_in_process(
     site: &Site,
@@ -229,7 +324,7 @@ async fn serve_in_process(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let server_live = live.clone();
-    tokio::spawn(async move { axum::serve(listener, router(server_live)).await.unwrap() });
+    tokio::spawn(serve_on(listener, server_live, IDLE));
     (session, live, snapshot, port)
 }
 

@@ -737,3 +737,35 @@ fn a_folder_centerview_did_not_make_is_never_replaced() {
     site.run(&["build", "--output", "public"]).assert_ok();
     assert!(site.exists("public/briefs/good/index.html"));
 }
+
+/// A body shortcode whose opening tag is wrong is one error: its `{% end %}` still closes it,
+/// rather than being reported as closing nothing.
+#[test]
+fn one_mistake_in_a_body_shortcode_is_one_error() {
+    let site = good_site();
+    site.page(
+        "briefs/x.md",
+        &brief("X", "2017-01-01"),
+        "{% sidebar(title=\"a\", title=\"b\") %}\nBody.\n{% end %}\n\n{% pullquote(by=\"x\", bogus=1) %}\nQ.\n{% end %}\n\n{% sidebar(title=unquoted) %}\nB\n{% end %}\n",
+    );
+    let run = site.build();
+    run.assert_error("content/briefs/x.md:5:23: error: argument `title` is given twice");
+    assert!(
+        run.stderr
+            .contains("content/briefs/x.md:13:18: error: `unquoted` is not a value")
+    );
+    assert!(!run.stderr.contains("closes nothing"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Build failed: 3 errors"),
+        "{}",
+        run.stderr
+    );
+    // A real stray `{% end %}` is still one.
+    site.page(
+        "briefs/x.md",
+        &brief("X", "2017-01-01"),
+        "Text.\n\n{% end %}\n",
+    );
+    site.build()
+        .assert_error("content/briefs/x.md:7:1: error: `{% end %}` closes nothing");
+}

@@ -512,6 +512,10 @@ pub fn expand<'b>(
             continue;
         }
 
+        if tag.broken {
+            open.push((tag, None));
+            continue;
+        }
         let checked = check_call(tag, registry, source, body_start, diagnostics);
         let Some(shortcode) = checked else {
             if tag.kind == TagKind::Open {

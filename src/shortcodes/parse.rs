@@ -54,6 +54,9 @@ pub struct Tag {
     pub args: Vec<Arg>,
     /// From `{{`/`{%` to `}}`/`%}` inclusive.
     pub span: Range<usize>,
+    /// An opening tag whose arguments could not be read (the error is reported already):
+    /// it only pairs with its `{% end %}`.
+    pub broken: bool,
 }
 
 impl Tag {
@@ -103,12 +106,44 @@ pub fn scan(text: &str, code: &[Range<usize>]) -> (Vec<Tag>, Vec<SyntaxError>) {
                 tags.push(tag);
             }
             Err(err) => {
+                let start = i;
                 i = (err.span.end).max(i + 2);
+                // A body shortcode whose arguments are wrong still has a body and an
+                // `{% end %}`: one mistake, one error, not a second one for a stray end.
+                if next == b'%'
+                    && let Some(tag) = broken_opening(text, start)
+                {
+                    i = i.max(tag.span.end);
+                    tags.push(tag);
+                }
                 errors.push(err);
             }
         }
     }
     (tags, errors)
+}
+
+/// The opening tag `{% name(...) %}` at `start` whose arguments could not be read, when its
+/// `%}` is on the same line: kept (with no arguments, marked [`Tag::broken`]) so that its
+/// `{% end %}` closes it.
+fn broken_opening(text: &str, start: usize) -> Option<Tag> {
+    let mut p = Parser {
+        text,
+        pos: start + 2,
+    };
+    p.skip_ws();
+    let name_span = p.ident();
+    let name = text[name_span.clone()].to_string();
+    let line_end = p.line_end(start);
+    let close = text[start..line_end].find("%}")? + start + 2;
+    (!name.is_empty() && name != "end").then(|| Tag {
+        kind: TagKind::Open,
+        name,
+        name_span,
+        args: Vec::new(),
+        span: start..close,
+        broken: true,
+    })
 }
 
 fn memchr_brace(bytes: &[u8], from: usize) -> Option<usize> {
@@ -195,6 +230,7 @@ impl Parser<'_> {
                 name_span,
                 args: Vec::new(),
                 span: start..self.pos,
+                broken: false,
             });
         }
         let example = if inline {
@@ -240,6 +276,7 @@ impl Parser<'_> {
             name_span,
             args,
             span: start..self.pos,
+            broken: false,
         })
     }
 

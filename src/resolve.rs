@@ -529,14 +529,30 @@ fn check_urls(
         }
         for &id in ids {
             let page = &pages[id];
-            let others: Vec<&str> = ids
+            // A few of the others by name: thousands of pages with one URL would otherwise
+            // make messages whose total length grows with the square of their number.
+            const NAMED: usize = 3;
+            let mut others: Vec<&str> = ids
                 .iter()
                 .filter(|&&o| o != id)
+                .take(NAMED)
                 .map(|&o| pages[o].source().display.as_str())
                 .collect();
+            let more = ids.len() - 1 - others.len();
+            let more = if more > 0 {
+                format!(" and {}", crate::diagnostics::count(more, "more", "more"))
+            } else {
+                String::new()
+            };
+            let many = if ids.len() > 2 {
+                crate::diagnostics::count(ids.len(), "page", "pages")
+            } else {
+                "two pages".to_string()
+            };
+            others.truncate(NAMED);
             diagnostics.push(
                 Diagnostic::error(format!(
-                    "two pages have the URL {url}: this one and {}",
+                    "{many} have the URL {url}: this one and {}{more}",
                     others.join(", ")
                 ))
                 .at(page.source(), span_of(page))

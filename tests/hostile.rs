@@ -272,3 +272,28 @@ fn a_page_of_over_10_mb_of_html_gets_a_warning() {
 fn tail(text: &str) -> &str {
     &text[text.len().saturating_sub(2000)..]
 }
+
+#[test]
+fn thousands_of_headings_of_one_text_and_pages_of_one_url_stay_linear() {
+    let site = built_site();
+    let headings: String = (0..20_000).map(|_| "## Same heading\n\n").collect();
+    site.page("briefs/same.md", &brief("Same", "2017-01-02"), &headings);
+    let run = build_within(&site, LIMIT);
+    run.assert_ok();
+    let html = site.read("output/briefs/same/index.html");
+    assert!(html.contains("id=\"same-heading-19999\""));
+
+    // 3,000 pages with one URL: each error names a few of the others and counts the rest.
+    std::fs::remove_file(site.path("content/briefs/same.md")).unwrap();
+    for i in 0..3_000 {
+        site.page(
+            &format!("briefs/p{i}.md"),
+            &format!("{}\nslug: same", brief("P", "2017-01-01")),
+            "x\n",
+        );
+    }
+    let run = build_within(&site, LIMIT);
+    run.assert_error(
+        "content/briefs/p0.md:4:7: error: 3,000 pages have the URL /briefs/same/: this one and content/briefs/p1.md, content/briefs/p10.md, content/briefs/p100.md and 2,996 more",
+    );
+}

@@ -140,12 +140,16 @@ impl Failure {
 #[derive(Debug, Default)]
 pub struct Ids {
     used: HashSet<String>,
+    /// For each base that was taken, the next suffix to try: a page with thousands of
+    /// headings of one text numbers them in linear time.
+    next_suffix: std::collections::HashMap<String, usize>,
 }
 
 impl Ids {
     pub fn new(reserved: &[&str]) -> Ids {
         Ids {
             used: reserved.iter().map(|s| s.to_string()).collect(),
+            next_suffix: Default::default(),
         }
     }
 
@@ -155,10 +159,14 @@ impl Ids {
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
-        (1..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|candidate| self.used.insert(candidate.clone()))
-            .expect("an unused id")
+        let next = self.next_suffix.entry(base.to_string()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 
     /// Claims an id chosen by the editor; `false` when it is already taken.

@@ -57,10 +57,17 @@ pub struct Cost {
     pub peak_mb: f64,
 }
 
-/// Runs a command to its end and measures it (wait4's resource usage).
+/// Runs a command to its end and measures it (wait4's resource usage); it must succeed.
+pub fn measure(command: &mut Command) -> Cost {
+    let (cost, code) = measure_any(command);
+    assert_eq!(code, 0, "{command:?} failed");
+    cost
+}
+
+/// Runs a command to its end and measures it, whatever its exit status (which it returns).
 // The child is reaped by wait4, not by `Child::wait`, which cannot report resource usage.
 #[allow(clippy::zombie_processes)]
-pub fn measure(command: &mut Command) -> Cost {
+pub fn measure_any(command: &mut Command) -> (Cost, i32) {
     let started = Instant::now();
     let child = command.spawn().expect("the command starts");
     let mut status = 0;
@@ -69,16 +76,14 @@ pub fn measure(command: &mut Command) -> Cost {
     let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     let wall = started.elapsed();
     assert_eq!(pid, child.id() as i32, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{command:?} failed"
-    );
+    assert!(libc::WIFEXITED(status), "{command:?} was killed");
     let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    Cost {
+    let cost = Cost {
         wall_ms: ms(wall),
         cpu_ms: (seconds(usage.ru_utime) + seconds(usage.ru_stime)) * 1000.0,
         peak_mb: usage.ru_maxrss as f64 / 1024.0,
-    }
+    };
+    (cost, libc::WEXITSTATUS(status))
 }
 
 /// The total size of the files under `dir`, and how many there are.

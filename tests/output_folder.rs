@@ -447,3 +447,109 @@ fn a_second_build_waits_for_the_first() {
     assert!(site.read("output/briefs/a/index.html").contains("Second."));
     assert_eq!(leftovers(site.root()), Vec::<String>::new());
 }
+
+#[test]
+fn concurrent_builds_publish_one_whole_site_each() {
+    let dir = tempfile::tempdir().unwrap();
+    centerview::corpus::generate(dir.path(), 150, 3).unwrap();
+    let site = Site { dir };
+    // Two builds of the same sources that differ in every page: their base URLs.
+    let build = |base: &str| {
+        Command::new(env!("CARGO_BIN_EXE_centerview"))
+            .args(["build", "--quiet", "--base-url", base, "--root"])
+            .arg(site.root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for round in 0..4 {
+        let mut a = build("https://a.example/");
+        let mut b = build("https://b.example/");
+        assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+        let files = site.output_files();
+        let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]).into_owned();
+        let which = if sitemap.contains("https://a.example/") {
+            "a"
+        } else {
+            "b"
+        };
+        let other = if which == "a" {
+            "https://b.example/"
+        } else {
+            "https://a.example/"
+        };
+        for (path, bytes) in &files {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains(other),
+                "round {round}: {path} is from the other build than the sitemap"
+            );
+        }
+        seen.insert(which);
+        assert_eq!(leftovers(site.root()), Vec::<String>::new());
+    }
+    eprintln!("last writers seen: {seen:?}");
+}
+
+#[test]
+fn a_build_killed_while_writing_through_a_symlink_leaves_the_target_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    centerview::corpus::generate(dir.path(), 150, 5).unwrap();
+    let site = Site { dir };
+    let deploy = tempfile::tempdir().unwrap();
+    let target = deploy.path().join("www");
+    std::fs::create_dir(&target).unwrap();
+    std::os::unix::fs::symlink(&target, site.path("output")).unwrap();
+    site.build().assert_ok();
+    let started = Instant::now();
+    site.run(&["build", "--base-url", "https://new.example/"])
+        .assert_ok();
+    let whole = started.elapsed();
+    site.build().assert_ok();
+    let old = files_under(&target);
+    let mut rng = fastrand::Rng::with_seed(5);
+    let mut kills = 0;
+    for _ in 0..40 {
+        if kills == 12 {
+            break;
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_centerview"))
+            .args([
+                "build",
+                "--quiet",
+                "--base-url",
+                "https://new.example/",
+                "--root",
+            ])
+            .arg(site.root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole.mul_f64(rng.f64()));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        let now = files_under(&target);
+        let sitemap = String::from_utf8_lossy(&now["sitemap.xml"]).into_owned();
+        if sitemap.contains("https://new.example/") {
+            // A build finished: the next ones start from its site.
+            site.build().assert_ok();
+        } else {
+            assert_eq!(now, old, "a killed build changed the target");
+        }
+        assert!(
+            std::fs::symlink_metadata(site.path("output"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+    assert!(kills >= 6, "only {kills} builds were killed");
+    site.build().assert_ok();
+    assert_eq!(leftovers(deploy.path()), Vec::<String>::new());
+    assert_eq!(files_under(&target), old);
+}

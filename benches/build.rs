@@ -40,7 +40,7 @@ fn floor(pages: &[PathBuf]) -> f64 {
                 .strip_prefix("---\n")
                 .and_then(|rest| rest.find("\n---\n").map(|end| &rest[end + 5..]))
                 .unwrap_or(&text);
-            let parser = pulldown_cmark::Parser::new_ext(body, centerview::markdown::options());
+            let parser = pulldown_cmark::Parser::new_ext(body, centerview::dialect::options());
             let mut html = String::with_capacity(body.len() * 3 / 2);
             pulldown_cmark::html::push_html(&mut html, parser);
             html.len()

@@ -6,7 +6,8 @@
 
 use crate::config::Config;
 use crate::diagnostics::{self, Category, Diagnostic, Source};
-use crate::render::{self, Deps};
+use crate::output::{Deps, Output};
+use crate::render;
 use crate::shortcodes::Registry;
 use crate::theme::Theme;
 use crate::{content, data, resolve, search, write};
@@ -112,7 +113,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
 
 /// A build that has been computed but not yet written.
 pub struct Built {
-    pub outputs: Vec<render::Output>,
+    pub outputs: Vec<Output>,
     pub warnings: Vec<Diagnostic>,
     pub stages: Vec<(&'static str, Duration)>,
     pub started: Instant,
@@ -137,6 +138,8 @@ pub struct Session {
     pub folder: Option<write::OutputFolder>,
     load: content::LoadCache,
     render: render::RenderCache,
+    /// What the last search index was made of.
+    search: search::SearchCache,
     theme: Option<Theme>,
     registry: Registry,
     /// The site and bodies of the last build without errors, for the search index and for
@@ -191,6 +194,7 @@ impl Session {
             folder,
             load: Default::default(),
             render: Default::default(),
+            search: Default::default(),
             theme: None,
             registry: Registry::builtin(),
             last: None,
@@ -290,14 +294,14 @@ impl Session {
             }
             _ => None,
         };
-        let outputs = render::render_outputs(
-            &site,
-            theme,
-            &bodies,
-            &mut self.render,
-            staging.as_ref(),
-            &mut diags,
-        );
+        let outputs = {
+            let put = |rel: &str, bytes: &[u8]| match &staging {
+                Some(staging) => staging.put(rel, bytes),
+                None => Ok(()),
+            };
+            let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
+            render::render_outputs(&site, theme, &bodies, &mut self.render, sink, &mut diags)
+        };
         if self.one_off {
             self.render.forget_rendered();
         }
@@ -328,7 +332,7 @@ impl Session {
         let lap = Instant::now();
         if self.one_off {
             // Nothing is built after this: the bodies go as soon as the index has read them.
-            self.render.search.one_off = true;
+            self.search.one_off = true;
             if let Some((mut site, bodies)) = self.last.take() {
                 // The pages' sources too: every diagnostic about them has been made.
                 self.load = Default::default();
@@ -338,7 +342,7 @@ impl Session {
                     }
                 }
                 let bodies = std::borrow::Cow::Owned(bodies);
-                let files = search::build(&site, bodies, &mut self.render.search);
+                let files = search::build(&site, bodies, &mut self.search);
                 built.outputs.extend(files);
                 self.last = Some((site, render::Bodies::default()));
             }
@@ -346,7 +350,7 @@ impl Session {
             let bodies = std::borrow::Cow::Borrowed(bodies);
             built
                 .outputs
-                .extend(search::build(site, bodies, &mut self.render.search));
+                .extend(search::build(site, bodies, &mut self.search));
         }
         built.stages.push(("search index", lap.elapsed()));
         built.complete = true;
@@ -358,7 +362,7 @@ impl Session {
     /// new body renders without errors, keeps its headings' ids (which other pages may link
     /// to) and links only to anchors that exist. The full rebuild that follows renders the
     /// same page again, with everything else the save affects.
-    pub fn preview(&self, changed: &std::collections::HashSet<PathBuf>) -> Option<render::Output> {
+    pub fn preview(&self, changed: &std::collections::HashSet<PathBuf>) -> Option<Output> {
         let mut paths = changed.iter();
         let (Some(path), None) = (paths.next(), paths.next()) else {
             return None;

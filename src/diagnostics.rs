@@ -44,7 +44,7 @@ impl Source {
         } else {
             text.into()
         };
-        let hash = hash_bytes(text.as_bytes());
+        let hash = crate::fingerprint::hash_bytes(text.as_bytes());
         Source {
             path,
             display,
@@ -103,14 +103,6 @@ fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
         .enumerate()
         .filter(|(_, b)| *b == b'\n')
         .map(|(i, _)| i)
-}
-
-/// A fast, stable (within one build of the program) hash of bytes.
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    std::hash::Hasher::write(&mut hasher, bytes);
-    std::hash::Hasher::write_usize(&mut hasher, bytes.len());
-    std::hash::Hasher::finish(&hasher)
 }
 
 /// The 1-based line and column (in characters) of a byte offset in `text`.

@@ -14,21 +14,10 @@ use crate::resolve::{LinkTarget, PageId, Site};
 use crate::shortcodes::{self, EmbedRegion, Env, Ids, OffsetMap, Registry};
 use crate::theme::Theme;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
-
-/// The markdown dialect: CommonMark plus GFM tables, strikethrough, task lists, footnotes,
-/// smart punctuation and `{#id}` heading attributes.
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
 
 /// Ids every page reserves for itself, so no heading can take them.
 pub const RESERVED_IDS: &[&str] = &["endnotes", "main-content", "site-nav", "page-title"];
@@ -158,7 +147,9 @@ pub fn render(
             ..Rendered::default()
         },
     };
-    for (event, range) in Parser::new_ext(&expanded.text, options()).into_offset_iter() {
+    for (event, range) in
+        Parser::new_ext(&expanded.text, crate::dialect::options()).into_offset_iter()
+    {
         r.event(event, range);
     }
     let rendered = r.finish();
@@ -704,7 +695,7 @@ impl<'e> Renderer<'_, '_, 'e> {
                 self.diagnostics.push(d);
             }
         }
-        self.rendered.html_hash = crate::diagnostics::hash_bytes(html.as_bytes());
+        self.rendered.html_hash = crate::fingerprint::hash_bytes(html.as_bytes());
         self.rendered.html = html;
         self.rendered.ids = self.ids.into_set();
         self.rendered

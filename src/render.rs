@@ -8,48 +8,19 @@
 
 use crate::data::DataTable;
 use crate::diagnostics::Diagnostic;
+use crate::fingerprint::Fingerprint;
 use crate::front_matter::Kind;
 use crate::markdown::{self, Input, Rendered};
+use crate::output::{Deps, Output, OutputData};
 use crate::resolve::{Page, PageId, Site};
 use crate::shortcodes::Registry;
+use crate::summary::summary;
 use crate::theme::Theme;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-
-/// In [`Deps::files`]: the output depends on every page (the search index does).
-pub const EVERY_PAGE: &str = "content/**/*.md";
-
-/// What an output file was made from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Deps {
-    /// Source files, as shown to editors (`content/briefs/x.md`, `site.yaml`), or
-    /// [`EVERY_PAGE`].
-    pub files: BTreeSet<String>,
-    /// Theme templates by name (`page.html`).
-    pub templates: BTreeSet<String>,
-}
-
-#[derive(Debug, Clone)]
-pub enum OutputData {
-    /// Shared, so an incremental rebuild can keep an unchanged output without copying it.
-    Bytes(Arc<Vec<u8>>),
-    Static(&'static [u8]),
-    Copy(std::path::PathBuf),
-    /// Already written to the output folder being made (see [`crate::write::Staging`]).
-    Written,
-}
-
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// Path under the output folder (`briefs/x/index.html`).
-    pub path: String,
-    pub data: OutputData,
-    /// Shared: a rebuild keeps an unchanged output's record without copying it.
-    pub deps: Arc<Deps>,
-}
 
 /// The rendered markdown of every page and intro. Cloning shares the pages' bodies.
 #[derive(Debug, Default, Clone)]
@@ -69,16 +40,14 @@ pub struct RenderCache {
     outputs: std::collections::HashMap<String, CachedOutput>,
     /// Each page's card (what listings show of it), by page path under `content/`.
     cards: rustc_hash::FxHashMap<String, Card>,
-    /// What the search index was made of.
-    pub search: crate::search::SearchCache,
     /// What the last build rendered.
     pub stats: RenderStats,
 }
 
 impl RenderCache {
-    /// Forgets the rendered bodies, cards and files, keeping the search index's cache: a
-    /// one-off build needs none of them once its pages are written, and frees them before
-    /// the search index, the build's largest stage.
+    /// Forgets the rendered bodies, cards and files: a one-off build needs none of them once
+    /// its pages are written, and frees them before the search index, the build's largest
+    /// stage.
     pub fn forget_rendered(&mut self) {
         self.bodies = Default::default();
         self.outputs = Default::default();
@@ -141,7 +110,7 @@ fn cards(site: &Site, bodies: &Bodies, global: u64, cache: &mut RenderCache) -> 
             let json = serde_json::to_vec(&page_ref(site, bodies, id)).expect("a card serializes");
             Card {
                 key,
-                fingerprint: crate::diagnostics::hash_bytes(&json),
+                fingerprint: crate::fingerprint::hash_bytes(&json),
                 value: Default::default(),
             }
         })
@@ -159,25 +128,6 @@ fn cards(site: &Site, bodies: &Bodies, global: u64, cache: &mut RenderCache) -> 
 pub struct RenderStats {
     pub bodies: usize,
     pub outputs: usize,
-}
-
-/// Hashes the inputs of something rendered.
-#[derive(Default)]
-pub struct Fingerprint(rustc_hash::FxHasher);
-
-impl Fingerprint {
-    pub fn str(&mut self, s: &str) -> &mut Self {
-        std::hash::Hasher::write(&mut self.0, s.as_bytes());
-        std::hash::Hasher::write_u8(&mut self.0, 0xff);
-        self
-    }
-    pub fn u64(&mut self, v: u64) -> &mut Self {
-        std::hash::Hasher::write_u64(&mut self.0, v);
-        self
-    }
-    pub fn finish(&self) -> u64 {
-        std::hash::Hasher::finish(&self.0)
-    }
 }
 
 /// What every body depends on: the settings and the theme.
@@ -413,39 +363,6 @@ struct SiteCtx<'a> {
     feed_url: String,
 }
 
-/// The longest summary taken from a first paragraph, in characters.
-const SUMMARY_MAX: usize = 220;
-
-/// The summary for listings and meta descriptions: the front matter's, or the first paragraph
-/// ending at its last whole sentence that fits, or else cut at a word boundary.
-pub fn summary(front: Option<&str>, first_paragraph: Option<&str>) -> String {
-    if let Some(s) = front {
-        return s.to_string();
-    }
-    let Some(text) = first_paragraph else {
-        return String::new();
-    };
-    if text.chars().count() <= SUMMARY_MAX {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(SUMMARY_MAX).collect();
-    // A whole sentence reads better than a sentence broken off, as long as it is not too
-    // short to say much.
-    if let Some(end) = last_sentence_end(text, cut.len())
-        && end >= cut.len() / 2
-    {
-        return text[..end].to_string();
-    }
-    let cut = match cut.rfind(char::is_whitespace) {
-        Some(i) => &cut[..i],
-        None => &cut,
-    };
-    format!(
-        "{}…",
-        cut.trim_end_matches([',', ';', ':', '.', ' ', '—', '–'])
-    )
-}
-
 fn byline(authors: &[String]) -> Option<String> {
     match authors {
         [] => None,
@@ -476,9 +393,12 @@ struct Renderer<'a> {
     site_fp: u64,
 }
 
+/// Where a one-off build puts each file as soon as it is rendered: (path, bytes).
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
 /// Renders every output file. Template failures are reported as diagnostics.
 ///
-/// With `staging`, each rendered file is written at once and kept neither in the result
+/// With a `sink`, each rendered file is handed to it at once and kept neither in the result
 /// (its data is [`OutputData::Written`]) nor in the cache: a one-off build never holds the
 /// whole site in memory.
 pub fn render_outputs(
@@ -486,7 +406,7 @@ pub fn render_outputs(
     theme: &Theme,
     bodies: &Bodies,
     cache: &mut RenderCache,
-    staging: Option<&crate::write::Staging>,
+    sink: Option<&Sink<'_>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Output> {
     let cards = cards(site, bodies, global_fingerprint(site, theme), cache);
@@ -532,10 +452,10 @@ pub fn render_outputs(
                     t.elapsed().as_secs_f64() * 1000.0
                 );
             }
-            if let (Some(staging), Ok(output)) = (staging, &mut out)
+            if let (Some(sink), Ok(output)) = (sink, &mut out)
                 && let OutputData::Bytes(bytes) = &output.data
             {
-                match staging.put(&output.path, bytes) {
+                match sink(&output.path, bytes) {
                     Ok(()) => output.data = OutputData::Written,
                     Err(d) => out = Err(d),
                 }
@@ -614,7 +534,7 @@ fn check_output_paths(
     let mut owners: std::collections::HashMap<String, String> =
         std::collections::HashMap::with_capacity(jobs.len() + 1);
     owners.insert(
-        crate::write::MARKER.to_string(),
+        crate::output::MARKER.to_string(),
         "centerview's mark of the output folder".into(),
     );
     for &job in jobs {
@@ -778,10 +698,10 @@ impl<'a> Renderer<'a> {
             .collect();
         let mut site_fp = Fingerprint::default();
         site_fp
-            .u64(crate::diagnostics::hash_bytes(
+            .u64(crate::fingerprint::hash_bytes(
                 &serde_json::to_vec(&site_ctx).expect("site serializes"),
             ))
-            .u64(crate::diagnostics::hash_bytes(
+            .u64(crate::fingerprint::hash_bytes(
                 &serde_json::to_vec(&data_ctx).expect("data serializes"),
             ))
             .u64(global_fingerprint(site, theme));
@@ -964,7 +884,7 @@ impl<'a> Renderer<'a> {
         *self.card_fps[id].get_or_init(|| {
             let json = serde_json::to_vec(&page_ref(self.site, self.bodies, id))
                 .expect("a card serializes");
-            crate::diagnostics::hash_bytes(&json)
+            crate::fingerprint::hash_bytes(&json)
         })
     }
 
@@ -1555,68 +1475,9 @@ struct SitemapUrl {
     lastmod: Option<String>,
 }
 
-/// The byte offset just after the last sentence that ends within `text[..limit]`: a `.`, `?`
-/// or `!` (and any closing quote or bracket) followed by a space. A period ending a word
-/// that holds another period or no lower-case letter (`U.S.`, `CCSS-M.`) is not taken for
-/// one, since it is more likely an abbreviation.
-fn last_sentence_end(text: &str, limit: usize) -> Option<usize> {
-    let head = &text[..limit];
-    let mut best = None;
-    for (i, c) in head.char_indices() {
-        if !matches!(c, '.' | '?' | '!') {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        end += text[end..]
-            .chars()
-            .take_while(|c| matches!(c, '”' | '’' | '"' | '\'' | ')'))
-            .map(char::len_utf8)
-            .sum::<usize>();
-        if end > limit || !text[end..].starts_with(char::is_whitespace) {
-            continue;
-        }
-        if c == '.' {
-            let word = head[..i].rsplit(char::is_whitespace).next().unwrap_or("");
-            if word.contains('.') || !word.chars().any(char::is_lowercase) {
-                continue;
-            }
-        }
-        best = Some(end);
-    }
-    best
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn summaries_end_at_a_whole_sentence_when_one_fits() {
-        let first = "Across California, district staff know that inequities in their systems drive wide differences in achievement between and within schools.";
-        let text = format!(
-            "{first} Knowing about gaps is not the same as acting on them; Gutiérrez and her colleagues set out to change that."
-        );
-        assert_eq!(summary(None, Some(&text)), first);
-        // Abbreviations are not sentence ends.
-        let text = format!(
-            "{} by the U.S. Department of Education and many others who wrote.",
-            "word ".repeat(35)
-        );
-        assert!(summary(None, Some(&text)).ends_with('…'));
-        // A sentence too short to say much is not enough.
-        let text = format!("Short one. {}", "word ".repeat(60));
-        assert!(summary(None, Some(text.trim())).ends_with("word…"));
-    }
-
-    #[test]
-    fn summaries_cut_at_a_word() {
-        assert_eq!(summary(Some("Given."), Some("ignored")), "Given.");
-        assert_eq!(summary(None, Some("Short.")), "Short.");
-        let long = "word ".repeat(100);
-        let s = summary(None, Some(long.trim()));
-        assert!(s.ends_with("word…"), "{s}");
-        assert!(s.chars().count() <= SUMMARY_MAX + 1);
-    }
 
     #[test]
     fn scripts_lose_comments_and_indentation_only() {

@@ -15,7 +15,7 @@
 
 use crate::build::{Options, Session};
 use crate::diagnostics::Diagnostic;
-use crate::render::{Output, OutputData};
+use crate::output::{Output, OutputData};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

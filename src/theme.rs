@@ -158,7 +158,7 @@ impl Theme {
         let closures = template_closures(&sources);
         // Only the templates: static files are copied as they are, so a stylesheet edit
         // re-renders no page.
-        let mut fingerprint = crate::render::Fingerprint::default();
+        let mut fingerprint = crate::fingerprint::Fingerprint::default();
         for (name, text) in &sources {
             fingerprint.str(name).str(text);
         }

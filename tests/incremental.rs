@@ -5,7 +5,7 @@
 mod common;
 
 use centerview::build::{Built, Options, Session};
-use centerview::render::OutputData;
+use centerview::output::OutputData;
 use common::example_site;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -66,7 +66,7 @@ impl DocIndex {
 /// Everything a document's entry is made from.
 pub fn fingerprint(site: &Site, bodies: &Bodies, id: usize) -> u64 {
     let page = &site.pages[id];
-    let mut f = crate::render::Fingerprint::default();
+    let mut f = crate::fingerprint::Fingerprint::default();
     f.str(&page.url)
         .str(page.kind.name())
         .u64(page.source().hash)
@@ -85,7 +85,7 @@ pub fn analyze(
     let page = &site.pages[id];
     let front = &page.src.front;
     let text = text::extract(&bodies.pages[id].html);
-    let summary = crate::render::summary(
+    let summary = crate::summary::summary(
         front.summary.as_deref(),
         bodies.pages[id].first_paragraph.as_deref(),
     );
@@ -200,7 +200,7 @@ fn record(site: &Site, bodies: &Bodies, id: usize, text: &PageText) -> (Vec<u8>,
         u: &page.url,
         k: page.kind.label(),
         d: front.date.map(|d| d.strftime("%B %-d, %Y").to_string()),
-        s: crate::render::summary(
+        s: crate::summary::summary(
             front.summary.as_deref(),
             bodies.pages[id].first_paragraph.as_deref(),
         ),

@@ -32,7 +32,8 @@ pub mod shards;
 pub mod text;
 pub mod tokens;
 
-use crate::render::{Bodies, Deps, Output, OutputData};
+use crate::output::{Deps, Output, OutputData};
+use crate::render::Bodies;
 use crate::resolve::Site;
 use doc::DocIndex;
 use rayon::prelude::*;
@@ -147,7 +148,7 @@ impl SearchCache {
 
 /// What the index is made from: when this is unchanged, so is the index.
 fn fingerprint(site: &Site, bodies: &Bodies) -> u64 {
-    let mut f = crate::render::Fingerprint::default();
+    let mut f = crate::fingerprint::Fingerprint::default();
     for (page, body) in site.pages.iter().zip(&bodies.pages) {
         f.str(&page.url).u64(page.source().hash).u64(body.html_hash);
     }
@@ -494,7 +495,7 @@ pub fn build(
     // hundreds of outputs.
     let deps = Arc::new(Deps {
         files: [
-            crate::render::EVERY_PAGE.to_string(),
+            crate::output::EVERY_PAGE.to_string(),
             "site.yaml".to_string(),
         ]
         .into(),

@@ -5,7 +5,7 @@
 //! below the host's, its endnotes join the host's (their labels are prefixed with the case's
 //! id so they cannot collide), and its links resolve from the case study's own folder.
 
-use super::{Call, Embed, Env, Failure, Form, Output, Param, ParamType, Shortcode, expand};
+use super::{Call, CallError, Embed, Env, Expansion, Form, Param, ParamType, Shortcode, expand};
 use crate::diagnostics::{did_you_mean, one_of};
 use crate::front_matter::Kind;
 use crate::resolve::{LinkTarget, PageId};
@@ -47,7 +47,7 @@ impl Shortcode for CaseStudy {
         PARAMS
     }
 
-    fn render(&self, call: &Call, env: &mut Env) -> Result<Output, Failure> {
+    fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError> {
         let slug = call.text("id").unwrap_or_default();
         let full = call.bool("full").unwrap_or(false);
         let site = env.site;
@@ -68,7 +68,7 @@ impl Shortcode for CaseStudy {
             subtitle: front.subtitle.clone(),
             district: front.district.clone(),
             region: front.region.clone(),
-            summary: crate::render::summary(
+            summary: crate::summary::summary(
                 front.summary.as_deref(),
                 first_paragraph(body).as_deref(),
             ),
@@ -81,7 +81,7 @@ impl Shortcode for CaseStudy {
         if !full {
             return env
                 .render_template("shortcodes/case_study.html", &context)
-                .map(Output::Html);
+                .map(Expansion::Html);
         }
 
         // Embed the whole body, its own shortcodes expanded. Its problems are reported when
@@ -105,7 +105,7 @@ impl Shortcode for CaseStudy {
             } else {
                 env.cycle.clone()
             };
-            return Err(Failure::new(format!(
+            return Err(CallError::new(format!(
                 "case studies embed each other in a cycle: {}",
                 chain.unwrap_or_default().join(" → ")
             ))
@@ -121,7 +121,7 @@ impl Shortcode for CaseStudy {
             .map(|(d, _)| d)
             .unwrap_or("")
             .to_string();
-        Ok(Output::Embed(Embed {
+        Ok(Expansion::Embed(Embed {
             html,
             markdown: inner,
             dir,
@@ -130,10 +130,10 @@ impl Shortcode for CaseStudy {
 }
 
 /// The error for a case study that is, directly or through others, embedding itself.
-fn cycle(call: &Call, env: &mut Env, target: PageId) -> Failure {
+fn cycle(call: &Call, env: &mut Env, target: PageId) -> CallError {
     let site = env.site;
     if env.embedding.len() <= 1 {
-        return Failure::new(format!(
+        return CallError::new(format!(
             "a case study cannot embed itself: `{}` is this page",
             call.text("id").unwrap_or_default()
         ))
@@ -147,14 +147,14 @@ fn cycle(call: &Call, env: &mut Env, target: PageId) -> Failure {
         .collect();
     chain.push(site.pages[target].source().display.clone());
     env.cycle = Some(chain);
-    Failure::new("case study cycle").at(call.span_of("id"))
+    CallError::new("case study cycle").at(call.span_of("id"))
 }
 
-fn missing(call: &Call, env: &Env, slug: &str) -> Failure {
+fn missing(call: &Call, env: &Env, slug: &str) -> CallError {
     let site = env.site;
     let span = call.span_of("id");
     if let LinkTarget::Draft = site.lookup(&format!("case-studies/{slug}.md")) {
-        return Failure::new(format!(
+        return CallError::new(format!(
             "the case study `{slug}` is a draft, which this build leaves out"
         ))
         .at(span)
@@ -166,7 +166,7 @@ fn missing(call: &Call, env: &Env, slug: &str) -> Failure {
         .filter(|p| p.kind == Kind::CaseStudy)
         .map(|p| p.slug.as_str())
         .collect();
-    let failure = Failure::new(format!("there is no case study `{slug}`")).at(span);
+    let failure = CallError::new(format!("there is no case study `{slug}`")).at(span);
     match (did_you_mean(slug, slugs.iter().copied()), slugs.is_empty()) {
         (_, true) => failure.help("case studies live in content/case-studies/; `id` is a case study's slug (its file name without .md)"),
         (Some(close), _) => failure.help(format!("did you mean `{close}`?")),
@@ -198,7 +198,7 @@ fn prefix_footnote_labels(body: &str, prefix: &str) -> String {
 fn first_paragraph(body: &str) -> Option<String> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut text: Option<String> = None;
-    for event in Parser::new_ext(body, crate::markdown::options()) {
+    for event in Parser::new_ext(body, crate::dialect::options()) {
         match event {
             Event::Start(Tag::Paragraph) => text = Some(String::new()),
             Event::Text(t) | Event::Code(t) => {

@@ -1,7 +1,7 @@
 //! `{{ figure(data="id") }}` and `{{ table(data="id") }}`: numbered figures and tables drawn
 //! from `content/data/<id>.yaml`.
 
-use super::{Call, Env, Failure, Form, Output, Param, ParamType, Shortcode};
+use super::{Call, CallError, Env, Expansion, Form, Param, ParamType, Shortcode};
 use crate::chart::{self, Layout};
 use crate::data::{Cell, DataTable};
 use crate::diagnostics::{did_you_mean, one_of};
@@ -29,7 +29,7 @@ impl Shortcode for Figure {
     fn params(&self) -> &'static [Param] {
         PARAMS
     }
-    fn render(&self, call: &Call, env: &mut Env) -> Result<Output, Failure> {
+    fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError> {
         render(call, env, true)
     }
 }
@@ -44,7 +44,7 @@ impl Shortcode for Table {
     fn params(&self) -> &'static [Param] {
         PARAMS
     }
-    fn render(&self, call: &Call, env: &mut Env) -> Result<Output, Failure> {
+    fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError> {
         render(call, env, false)
     }
 }
@@ -79,7 +79,7 @@ struct CellCtx {
     numeric: bool,
 }
 
-fn render(call: &Call, env: &mut Env, with_chart: bool) -> Result<Output, Failure> {
+fn render(call: &Call, env: &mut Env, with_chart: bool) -> Result<Expansion, CallError> {
     let id = call.text("data").unwrap_or_default();
     let site = env.site;
     let Some(table) = site.tables.get(id) else {
@@ -122,7 +122,7 @@ fn render(call: &Call, env: &mut Env, with_chart: bool) -> Result<Output, Failur
     context.insert_value("chart_wide", safe(wide));
     context.insert_value("chart_narrow", safe(narrow));
     env.render_template(&format!("shortcodes/{kind}.html"), &context)
-        .map(Output::Html)
+        .map(Expansion::Html)
 }
 
 fn figure_context<'t>(
@@ -168,17 +168,17 @@ fn figure_context<'t>(
     }
 }
 
-fn missing(call: &Call, env: &Env, id: &str) -> Failure {
+fn missing(call: &Call, env: &Env, id: &str) -> CallError {
     let span = call.span_of("data");
     let file = format!("content/data/{id}.yaml");
     if env.site.data_files.contains(id) {
-        return Failure::new(format!(
+        return CallError::new(format!(
             "the data table `{id}` cannot be shown: {file} has errors (reported above)"
         ))
         .at(span);
     }
     let ids: Vec<&str> = env.site.tables.keys().map(String::as_str).collect();
-    let failure = Failure::new(format!(
+    let failure = CallError::new(format!(
         "there is no data table `{id}`: {file} does not exist"
     ))
     .at(span);

@@ -109,28 +109,28 @@ impl Call<'_> {
 }
 
 /// What a shortcode's render step can report.
-pub struct Failure {
+pub struct CallError {
     pub message: String,
     /// The span in the body; the tag's when `None`.
     pub span: Option<Range<usize>>,
     pub help: Option<String>,
 }
 
-impl Failure {
-    pub fn new(message: impl Into<String>) -> Failure {
-        Failure {
+impl CallError {
+    pub fn new(message: impl Into<String>) -> CallError {
+        CallError {
             message: message.into(),
             span: None,
             help: None,
         }
     }
 
-    pub fn at(mut self, span: Range<usize>) -> Failure {
+    pub fn at(mut self, span: Range<usize>) -> CallError {
         self.span = Some(span);
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Failure {
+    pub fn help(mut self, help: impl Into<String>) -> CallError {
         self.help = Some(help.into());
         self
     }
@@ -250,16 +250,16 @@ impl<'a> Env<'a> {
         &mut self,
         name: &str,
         context: &tera::Context,
-    ) -> Result<String, Failure> {
+    ) -> Result<String, CallError> {
         self.templates.insert(name.to_string());
         self.theme
             .render(name, context)
-            .map_err(|err| Failure::new(format!("the theme's template `{name}` failed: {err}")))
+            .map_err(|err| CallError::new(format!("the theme's template `{name}` failed: {err}")))
     }
 }
 
 /// What a shortcode produces.
-pub enum Output {
+pub enum Expansion {
     /// HTML. A body shortcode's HTML holds [`BODY_MARKER`] once, where its body goes.
     Html(String),
     /// HTML around another file's markdown, which becomes part of this page (a case study
@@ -280,7 +280,7 @@ pub trait Shortcode: Send + Sync {
     fn form(&self) -> Form;
     fn params(&self) -> &'static [Param];
     /// Renders the shortcode.
-    fn render(&self, call: &Call, env: &mut Env) -> Result<Output, Failure>;
+    fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError>;
 }
 
 /// The known shortcodes.
@@ -367,7 +367,7 @@ impl Shortcode for TemplateShortcode {
     fn params(&self) -> &'static [Param] {
         self.params
     }
-    fn render(&self, call: &Call, env: &mut Env) -> Result<Output, Failure> {
+    fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError> {
         let mut context = tera::Context::new();
         // Every parameter is defined for the template; absent optional ones are none.
         for param in self.params {
@@ -390,7 +390,7 @@ impl Shortcode for TemplateShortcode {
             context.insert("body", BODY_MARKER);
         }
         env.render_template(&format!("shortcodes/{}.html", self.name), &context)
-            .map(Output::Html)
+            .map(Expansion::Html)
     }
 }
 
@@ -576,8 +576,8 @@ pub fn expand<'b>(
             }
         };
         let html = match output {
-            Output::Html(html) => html,
-            Output::Embed(embed) => {
+            Expansion::Html(html) => html,
+            Expansion::Embed(embed) => {
                 let parts: Vec<&str> = embed.html.split(BODY_MARKER).collect();
                 if !alone || parts.len() != 2 {
                     let message = if alone {
@@ -805,7 +805,7 @@ fn inline_html(html: &str) -> String {
 pub fn code_ranges(text: &str) -> Vec<Range<usize>> {
     use pulldown_cmark::{Event, Parser, Tag as MdTag};
     let mut ranges = Vec::new();
-    for (event, range) in Parser::new_ext(text, crate::markdown::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, crate::dialect::options()).into_offset_iter() {
         match event {
             Event::Code(_) | Event::Start(MdTag::CodeBlock(_)) => ranges.push(range),
             _ => {}

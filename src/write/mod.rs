@@ -8,7 +8,7 @@
 pub mod folder;
 
 use crate::diagnostics::Diagnostic;
-use crate::render::{Output, OutputData};
+use crate::output::{Output, OutputData};
 use folder::io_error;
 pub use folder::{MARKER, OutputFolder, WorkFolder, Writer};
 use rayon::prelude::*;
@@ -234,7 +234,7 @@ impl Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Deps;
+    use crate::output::Deps;
 
     fn out(path: &str, text: &str) -> Output {
         Output {

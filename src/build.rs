@@ -10,7 +10,7 @@ use crate::output::{Deps, Output};
 use crate::render;
 use crate::shortcodes::Registry;
 use crate::theme::Theme;
-use crate::{content, data, resolve, search, write};
+use crate::{content, data, resolve, search, statics, write};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -284,8 +284,13 @@ impl Session {
         let Some(theme) = &self.theme else {
             return Err(fail(diags));
         };
-        let bodies =
-            render::render_bodies(&site, theme, &self.registry, &mut self.render, &mut diags);
+        let bodies = render::render_bodies(
+            &site,
+            theme,
+            &self.registry,
+            &mut self.render.bodies,
+            &mut diags,
+        );
         render::check_anchors(&site, &bodies, &mut diags);
         stage("render markdown", &mut stages);
         let staging = match &self.folder {
@@ -300,7 +305,18 @@ impl Session {
                 None => Ok(()),
             };
             let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
-            render::render_outputs(&site, theme, &bodies, &mut self.render, sink, &mut diags)
+            let copied = statics::claims(&site, theme);
+            let mut outputs = render::render_outputs(
+                &site,
+                theme,
+                &bodies,
+                &mut self.render,
+                sink,
+                &copied,
+                &mut diags,
+            );
+            outputs.extend(statics::outputs(&site, theme));
+            outputs
         };
         if self.one_off {
             self.render.forget_rendered();
@@ -318,7 +334,7 @@ impl Session {
             warnings: diags,
             stages,
             started,
-            rendered: self.render.stats,
+            rendered: self.render.stats(),
             complete: !self.options.search,
             staging,
         })
@@ -357,59 +373,15 @@ impl Session {
     }
 
     /// The page a save changed, rendered at once against the last build, when the save can
-    /// only have changed that page's body: one page file under `content/` changed, its front
-    /// matter is as it was (so its title, date and place in every listing are too), and its
-    /// new body renders without errors, keeps its headings' ids (which other pages may link
-    /// to) and links only to anchors that exist. The full rebuild that follows renders the
-    /// same page again, with everything else the save affects.
+    /// only have changed that page's body (see [`render::preview`]).
     pub fn preview(&self, changed: &std::collections::HashSet<PathBuf>) -> Option<Output> {
+        let (site, bodies) = self.last.as_ref()?;
+        let theme = self.theme.as_ref()?;
         let mut paths = changed.iter();
         let (Some(path), None) = (paths.next(), paths.next()) else {
             return None;
         };
-        let (site, bodies) = self.last.as_ref()?;
-        let theme = self.theme.as_ref()?;
-        let rel = path.strip_prefix(self.root.join("content")).ok()?;
-        let rel: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let rel = rel.join("/");
-        let id = site.page_id(&rel)?;
-        let old = &site.pages[id].src;
-        let text = std::fs::read_to_string(path).ok()?;
-        let source = Source::new(path.clone(), old.source.display.clone(), &text);
-        let split = crate::front_matter::split(&source).ok()?;
-        if source.text[split.yaml.clone()] != old.source.text[old.split.yaml.clone()] {
-            return None;
-        }
-        let mut diags = Vec::new();
-        let input = crate::markdown::Input {
-            source: &source,
-            body: split.body.clone(),
-            dir: rel.rsplit_once('/').map(|(d, _)| d).unwrap_or(""),
-            page: Some(id),
-        };
-        let rendered = crate::markdown::render(&input, site, theme, &self.registry, &mut diags);
-        if diags.iter().any(Diagnostic::is_error) || rendered.ids != bodies.pages[id].ids {
-            return None;
-        }
-        let anchors_exist = rendered.anchor_checks.iter().all(|check| {
-            site.page_id(&check.target).is_some_and(|target| {
-                let ids = if target == id {
-                    &rendered.ids
-                } else {
-                    &bodies.pages[target].ids
-                };
-                ids.contains(&check.fragment)
-            })
-        });
-        if !anchors_exist {
-            return None;
-        }
-        let mut bodies = bodies.clone();
-        bodies.pages[id] = std::sync::Arc::new(rendered);
-        render::render_page(site, theme, &bodies, id).ok()
+        render::preview(site, theme, &self.registry, bodies, &self.root, path)
     }
 
     /// Writes a build to the output folder (atomically), and reports on it.

@@ -883,7 +883,7 @@ pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<L
                 .split('/')
                 .map(|s| utf8_percent_encode(s, PATH_SEGMENT).to_string())
                 .collect();
-            let url = format!("{}{}", site.base_path(), encoded.join("/"));
+            let url = site.urls().copied_file(&encoded.join("/"));
             Ok(Link::Asset {
                 rel: asset.to_string(),
                 url: match fragment {

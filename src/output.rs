@@ -42,3 +42,34 @@ pub struct Output {
     /// Shared: a rebuild keeps an unchanged output's record without copying it.
     pub deps: Arc<Deps>,
 }
+
+/// Every output path has one owner: a copied file (an asset or a theme's static file:
+/// `copied` gives its path and source) that lands where a rendered file (`rendered`: its path
+/// and what makes it) or another copied file is written would silently replace it, or be
+/// replaced, so it is an error naming both. Rendered pages among themselves are checked when
+/// their URLs are resolved.
+pub fn check_one_owner(
+    rendered: impl Iterator<Item = (String, String)>,
+    copied: &[(String, String)],
+    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
+) {
+    let mut owners: std::collections::HashMap<String, String> = rendered.collect();
+    owners.insert(
+        MARKER.to_string(),
+        "centerview's mark of the output folder".into(),
+    );
+    for (path, source) in copied {
+        match owners.get(path) {
+            Some(owner) => diagnostics.push(
+                crate::diagnostics::Diagnostic::error(format!(
+                    "{source} would be written to {path} in the site, where {owner} is written"
+                ))
+                .in_file(source.clone())
+                .help("rename or move one of the two: each file of the site has one source"),
+            ),
+            None => {
+                owners.insert(path.clone(), source.clone());
+            }
+        }
+    }
+}

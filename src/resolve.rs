@@ -10,6 +10,7 @@ use crate::content::{Asset, Content, Intro, SourcePage};
 use crate::data::DataTable;
 use crate::diagnostics::{Diagnostic, Source};
 use crate::front_matter::{Kind, slugify, smarten};
+use crate::urls::Urls;
 use crate::yaml::{Step, Target};
 use crate::yaml_doc::YamlDoc;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -129,6 +130,11 @@ impl Site {
         self.config.base_path()
     }
 
+    /// The site's addresses (see [`crate::urls`]).
+    pub fn urls(&self) -> Urls<'_> {
+        Urls::new(self.base_path())
+    }
+
     /// What a normalised path under `content/` is.
     pub fn lookup(&self, rel: &str) -> LinkTarget<'_> {
         if let Some(&id) = self.by_rel.get(rel) {
@@ -192,22 +198,22 @@ pub fn resolve(
     tables: BTreeMap<String, DataTable>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
-    let base = config.base_path().to_string();
+    let urls = Urls::new(config.base_path());
     let mut pages: Vec<Page> = content
         .pages
         .into_iter()
-        .map(|src| page_from(src, &base))
+        .map(|src| page_from(src, urls))
         .collect();
 
     // Sections.
     let mut sections: Vec<Section> = Kind::SECTIONS
         .iter()
         .map(|&kind| {
-            let folder = kind.section().unwrap_or_default();
+            let address = urls.section(kind);
             Section {
                 kind,
-                url: format!("{base}{folder}/"),
-                output: format!("{folder}/index.html"),
+                url: address.url,
+                output: address.output,
                 intro: None,
                 pages: Vec::new(),
             }
@@ -259,9 +265,10 @@ pub fn resolve(
                 continue;
             }
             let index = *topic_index.entry(slug.clone()).or_insert_with(|| {
+                let address = urls.topic(&slug);
                 topics.push(Topic {
-                    url: format!("{base}topics/{slug}/"),
-                    output: format!("topics/{slug}/index.html"),
+                    url: address.url,
+                    output: address.output,
                     name: name.clone(),
                     slug: slug.clone(),
                     pages: Vec::new(),
@@ -373,9 +380,10 @@ pub fn resolve(
         for &(part, id) in &parts {
             pages[id].series = Some((index, part));
         }
+        let address = urls.series(&slug);
         series.push(Series {
-            url: format!("{base}series/{slug}/"),
-            output: format!("series/{slug}/index.html"),
+            url: address.url,
+            output: address.output,
             // As it is shown (curly quotes, dashes), like page titles.
             title: smarten(&title),
             slug,
@@ -408,7 +416,7 @@ pub fn resolve(
         }
     }
 
-    check_urls(&base, &pages, &sections, &topics, &series, diagnostics);
+    check_urls(urls, &pages, &sections, &topics, &series, diagnostics);
 
     let by_rel = pages
         .iter()
@@ -442,7 +450,7 @@ pub fn resolve(
     }
 }
 
-fn page_from(src: std::sync::Arc<SourcePage>, base: &str) -> Page {
+fn page_from(src: std::sync::Arc<SourcePage>, urls: Urls) -> Page {
     let default_kind = src
         .folder
         .as_deref()
@@ -457,18 +465,10 @@ fn page_from(src: std::sync::Arc<SourcePage>, base: &str) -> Page {
         .trim_end_matches(".md");
     let is_index = stem == "index" && src.front.slug.is_none();
     let slug = src.front.slug.clone().unwrap_or_else(|| slugify(stem));
-    // Section kinds live in their section; plain pages live in their folder, and an index.md
-    // is its folder's page.
-    let path = match (kind.section(), src.folder.as_deref()) {
-        (Some(section), _) => format!("{section}/{slug}/"),
-        (None, Some(folder)) if is_index => format!("{folder}/"),
-        (None, Some(folder)) => format!("{folder}/{slug}/"),
-        (None, None) if is_index => String::new(),
-        (None, None) => format!("{slug}/"),
-    };
+    let address = urls.page(kind, src.folder.as_deref(), &slug, is_index);
     Page {
-        url: format!("{base}{path}"),
-        output: format!("{path}index.html"),
+        url: address.url,
+        output: address.output,
         src,
         kind,
         slug,
@@ -479,19 +479,18 @@ fn page_from(src: std::sync::Arc<SourcePage>, base: &str) -> Page {
 
 /// Two pages with one URL, or a page on a URL the build generates itself, are errors.
 fn check_urls(
-    base: &str,
+    urls: Urls,
     pages: &[Page],
     sections: &[Section],
     topics: &[Topic],
     series: &[Series],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut generated: HashMap<String, String> = HashMap::new();
-    generated.insert(base.to_string(), "the home page".into());
-    generated.insert(format!("{base}topics/"), "the list of topics".into());
-    generated.insert(format!("{base}series/"), "the list of series".into());
-    generated.insert(format!("{base}search/"), "the search page".into());
-    generated.insert(format!("{base}data/"), "the list of data tables".into());
+    let mut generated: HashMap<String, String> = urls
+        .generated()
+        .into_iter()
+        .map(|(address, what)| (address.url, what.to_string()))
+        .collect();
     for s in sections {
         generated.insert(s.url.clone(), format!("the {} listing", s.kind.nav_title()));
     }

@@ -102,7 +102,7 @@ fn render(call: &Call, env: &mut Env, with_chart: bool) -> Result<Expansion, Cal
         number,
         label,
         html_id.clone(),
-        site.base_path(),
+        site.urls().csv(&table.id).url,
     );
 
     let mut context = tera::Context::new();
@@ -131,7 +131,7 @@ fn figure_context<'t>(
     number: usize,
     label: String,
     id: String,
-    base: &str,
+    csv_url: String,
 ) -> FigureCtx<'t> {
     FigureCtx {
         kind,
@@ -143,7 +143,7 @@ fn figure_context<'t>(
         source: table.source.as_deref(),
         n: table.n,
         notes: table.notes.as_deref(),
-        csv_url: format!("{base}data/{}.csv", table.id),
+        csv_url,
         columns: table
             .columns
             .iter()

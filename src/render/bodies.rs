@@ -1,0 +1,238 @@
+//! Markdown bodies: every page's and intro's markdown rendered to HTML, all pages in
+//! parallel, before any output, because pages need what only other pages' bodies can give
+//! (anchors to check, summaries taken from first paragraphs). A body is rendered again only
+//! when its fingerprint changes.
+
+use super::shared::settings_fingerprint;
+use crate::diagnostics::{Diagnostic, Source};
+use crate::fingerprint::Fingerprint;
+use crate::front_matter::Kind;
+use crate::markdown::{self, Input, Rendered};
+use crate::output::Output;
+use crate::resolve::Site;
+use crate::shortcodes::Registry;
+use crate::theme::Theme;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The rendered markdown of every page and intro. Cloning shares the pages' bodies.
+#[derive(Debug, Default, Clone)]
+pub struct Bodies {
+    pub pages: Vec<Arc<Rendered>>,
+    pub home_intro: Option<Rendered>,
+    pub section_intros: BTreeMap<Kind, Rendered>,
+}
+
+/// The bodies of the last build, by page path under `content/`: (fingerprint, body, its
+/// diagnostics).
+#[derive(Default)]
+pub struct BodyCache {
+    bodies: std::collections::HashMap<String, (u64, Arc<Rendered>, Vec<Diagnostic>)>,
+    /// How many bodies the last build rendered (the rest came from the cache).
+    pub rendered: usize,
+}
+
+/// A body's fingerprint: its own text and everything its rendering looked at.
+fn body_fingerprint(
+    site: &Site,
+    global: u64,
+    source_hash: u64,
+    rendered: &Rendered,
+    file_hashes: &rustc_hash::FxHashMap<&str, u64>,
+) -> u64 {
+    let mut f = Fingerprint::default();
+    f.u64(global).u64(source_hash);
+    for rel in &rendered.links_to {
+        f.str(rel).str(
+            site.page_id(rel)
+                .map(|id| site.pages[id].url.as_str())
+                .unwrap_or("\u{0}missing"),
+        );
+    }
+    for asset in &rendered.assets {
+        f.str(asset)
+            .u64(matches!(site.lookup(asset), crate::resolve::LinkTarget::Asset(_)) as u64);
+    }
+    for file in &rendered.records.files {
+        f.str(file)
+            .u64(file_hashes.get(file.as_str()).copied().unwrap_or(0));
+    }
+    f.finish()
+}
+
+/// Renders every page's and intro's markdown, in parallel, reusing from `cache` each body
+/// whose fingerprint has not changed.
+pub fn render_bodies(
+    site: &Site,
+    theme: &Theme,
+    registry: &Registry,
+    cache: &mut BodyCache,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Bodies {
+    let global = settings_fingerprint(site, theme);
+    // The current hash of every file a body can depend on: pages and data tables.
+    let file_hashes: rustc_hash::FxHashMap<&str, u64> = site
+        .pages
+        .iter()
+        .map(|p| (p.source().display.as_str(), p.source().hash))
+        .chain(site.tables.values().map(|t| (t.file.as_str(), t.hash)))
+        .collect();
+    let results: Vec<(u64, Arc<Rendered>, Vec<Diagnostic>, bool)> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, page)| {
+            if let Some((fingerprint, rendered, diags)) = cache.bodies.get(&page.src.rel)
+                && body_fingerprint(site, global, page.source().hash, rendered, &file_hashes)
+                    == *fingerprint
+            {
+                return (*fingerprint, rendered.clone(), diags.clone(), false);
+            }
+            let mut diags = Vec::new();
+            let dir = page.src.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let input = Input {
+                source: &page.src.source,
+                body: page.src.split.body.clone(),
+                dir,
+                page: Some(id),
+            };
+            let rendered = markdown::render(&input, site, theme, registry, &mut diags);
+            let fingerprint =
+                body_fingerprint(site, global, page.source().hash, &rendered, &file_hashes);
+            (fingerprint, Arc::new(rendered), diags, true)
+        })
+        .collect();
+    let mut bodies = Bodies::default();
+    let mut fresh = std::collections::HashMap::with_capacity(results.len());
+    cache.rendered = 0;
+    for ((fingerprint, rendered, diags, rendered_now), page) in results.into_iter().zip(&site.pages)
+    {
+        cache.rendered += rendered_now as usize;
+        diagnostics.extend(diags.iter().cloned());
+        // A body with errors is never reused: its problems must be looked at again.
+        if !diags.iter().any(Diagnostic::is_error) {
+            fresh.insert(page.src.rel.clone(), (fingerprint, rendered.clone(), diags));
+        }
+        bodies.pages.push(rendered);
+    }
+    cache.bodies = fresh;
+
+    let intro = |intro: &crate::content::Intro, diagnostics: &mut Vec<Diagnostic>| {
+        let input = Input {
+            source: &intro.source,
+            body: intro.split.body.clone(),
+            dir: intro.folder.as_deref().unwrap_or(""),
+            page: None,
+        };
+        markdown::render(&input, site, theme, registry, diagnostics)
+    };
+    if let Some(home) = &site.home_intro {
+        bodies.home_intro = Some(intro(home, diagnostics));
+    }
+    for section in &site.sections {
+        if let Some(i) = &section.intro {
+            let rendered = intro(i, diagnostics);
+            bodies.section_intros.insert(section.kind, rendered);
+        }
+    }
+    bodies
+}
+
+/// Checks links to `#anchors` on other pages, now that every page's ids are known.
+pub fn check_anchors(site: &Site, bodies: &Bodies, diagnostics: &mut Vec<Diagnostic>) {
+    let intros = bodies
+        .home_intro
+        .iter()
+        .map(|r| (site.home_intro.as_ref().map(|i| &i.source), r))
+        .chain(bodies.section_intros.iter().map(|(kind, r)| {
+            (
+                site.section(*kind)
+                    .and_then(|s| s.intro.as_ref())
+                    .map(|i| &i.source),
+                r,
+            )
+        }));
+    let all = bodies
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(id, r)| (Some(site.pages[id].source()), r.as_ref()))
+        .chain(intros);
+    for (source, rendered) in all {
+        let Some(source) = source else { continue };
+        for check in &rendered.anchor_checks {
+            let Some(target) = site.page_id(&check.target) else {
+                continue;
+            };
+            let ids = &bodies.pages[target].ids;
+            if !ids.contains(&check.fragment) {
+                diagnostics.push(markdown::missing_anchor(
+                    source,
+                    check.span.clone(),
+                    &check.fragment,
+                    &site.pages[target].source().display,
+                    ids.iter().map(String::as_str),
+                ));
+            }
+        }
+    }
+}
+
+/// The page at `path` rendered at once against the last build (`site` and `bodies`), when
+/// a save can only have changed that page's body: the file is a page under `content/`, its
+/// front matter is as it was (so its title, date and place in every listing are too), and
+/// its new body renders without errors, keeps its headings' ids (which other pages may link
+/// to) and links only to anchors that exist. The full rebuild that follows renders the same
+/// page again, with everything else the save affects.
+pub fn preview(
+    site: &Site,
+    theme: &Theme,
+    registry: &Registry,
+    bodies: &Bodies,
+    root: &Path,
+    path: &Path,
+) -> Option<Output> {
+    let rel = path.strip_prefix(root.join("content")).ok()?;
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let rel = rel.join("/");
+    let id = site.page_id(&rel)?;
+    let old = &site.pages[id].src;
+    let text = std::fs::read_to_string(path).ok()?;
+    let source = Source::new(path.to_path_buf(), old.source.display.clone(), &text);
+    let split = crate::front_matter::split(&source).ok()?;
+    if source.text[split.yaml.clone()] != old.source.text[old.split.yaml.clone()] {
+        return None;
+    }
+    let mut diags = Vec::new();
+    let input = Input {
+        source: &source,
+        body: split.body.clone(),
+        dir: rel.rsplit_once('/').map(|(d, _)| d).unwrap_or(""),
+        page: Some(id),
+    };
+    let rendered = markdown::render(&input, site, theme, registry, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) || rendered.ids != bodies.pages[id].ids {
+        return None;
+    }
+    let anchors_exist = rendered.anchor_checks.iter().all(|check| {
+        site.page_id(&check.target).is_some_and(|target| {
+            let ids = if target == id {
+                &rendered.ids
+            } else {
+                &bodies.pages[target].ids
+            };
+            ids.contains(&check.fragment)
+        })
+    });
+    if !anchors_exist {
+        return None;
+    }
+    let mut bodies = bodies.clone();
+    bodies.pages[id] = Arc::new(rendered);
+    super::render_page(site, theme, &bodies, id).ok()
+}

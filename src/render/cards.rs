@@ -1,0 +1,208 @@
+//! Cards: what listings, topic and series pages, the feed and "Featured in" show of a page,
+//! and the base of the page's own context. A card is made once per version of its page and
+//! kept between builds; listings' fingerprints use the hash of each card they show.
+
+use super::Bodies;
+use crate::fingerprint::{Fingerprint, hash_bytes};
+use crate::resolve::{PageId, Site};
+use crate::summary::summary;
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::{Arc, OnceLock};
+
+/// A page's card as cached: a key of what it is made from, a hash of the card itself, and
+/// the card as templates see it, made when first needed.
+#[derive(Clone)]
+pub struct Card {
+    key: u64,
+    pub fingerprint: u64,
+    pub value: Arc<OnceLock<tera::Value>>,
+}
+
+/// Each page's card by page path under `content/`, from the last build.
+pub type CardCache = rustc_hash::FxHashMap<String, Card>;
+
+/// What a page's card is made from, cheap to hash: its file, URL and kind, its opening text
+/// (a summary when it has none), its topics' and series' names and links, and the settings.
+fn card_key(site: &Site, bodies: &Bodies, global: u64, id: PageId) -> u64 {
+    let page = &site.pages[id];
+    let mut f = Fingerprint::default();
+    f.u64(global)
+        .u64(page.source().hash)
+        .str(&page.url)
+        .str(page.kind.name())
+        .str(
+            bodies.pages[id]
+                .first_paragraph
+                .as_deref()
+                .unwrap_or("\u{0}"),
+        );
+    for &t in &page.topics {
+        f.str(&site.topics[t].name).str(&site.topics[t].url);
+    }
+    if let Some((series, part)) = site.series_of(id) {
+        f.str(&series.title)
+            .str(&series.url)
+            .u64(part as u64)
+            .u64(series.total as u64);
+    }
+    f.finish()
+}
+
+/// Every page's card: from `cache` where its key is unchanged, else made now. `cache` is
+/// left holding this build's cards.
+pub fn cards(site: &Site, bodies: &Bodies, global: u64, cache: &mut CardCache) -> Vec<Card> {
+    let cards: Vec<Card> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, page)| {
+            let key = card_key(site, bodies, global, id);
+            if let Some(card) = cache.get(&page.src.rel)
+                && card.key == key
+            {
+                return card.clone();
+            }
+            Card {
+                key,
+                fingerprint: card_fingerprint(site, bodies, id),
+                value: Default::default(),
+            }
+        })
+        .collect();
+    *cache = site
+        .pages
+        .iter()
+        .zip(&cards)
+        .map(|(p, c)| (p.src.rel.clone(), c.clone()))
+        .collect();
+    cards
+}
+
+/// A hash of a page's card itself.
+pub fn card_fingerprint(site: &Site, bodies: &Bodies, id: PageId) -> u64 {
+    let json = serde_json::to_vec(&page_ref(site, bodies, id)).expect("a card serializes");
+    hash_bytes(&json)
+}
+
+#[derive(Serialize, Clone)]
+pub struct DateCtx {
+    /// 2017-05-01
+    iso: String,
+    /// May 1, 2017
+    display: String,
+    year: i16,
+    /// 2017-05-01T00:00:00Z, for feeds.
+    rfc3339: String,
+}
+
+fn date_ctx(date: Date) -> DateCtx {
+    DateCtx {
+        iso: date.to_string(),
+        display: date.strftime("%B %-d, %Y").to_string(),
+        year: date.year(),
+        rfc3339: format!("{date}T00:00:00Z"),
+    }
+}
+
+/// A named link, as templates see it.
+#[derive(Serialize, Clone)]
+pub struct LinkCtx {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct SeriesRef {
+    title: String,
+    url: String,
+    part: u32,
+    total: u32,
+}
+
+/// What listings show of a page; also the base of the page's own context.
+#[derive(Serialize, Clone)]
+pub struct PageRef<'a> {
+    pub title: String,
+    subtitle: Option<String>,
+    url: &'a str,
+    permalink: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    date: Option<DateCtx>,
+    updated: Option<DateCtx>,
+    pub summary: String,
+    authors: &'a [String],
+    /// "By A, B and C", or none.
+    byline: Option<String>,
+    topics: Vec<LinkCtx>,
+    series: Option<SeriesRef>,
+    district: Option<&'a str>,
+    region: Option<&'a str>,
+    draft: bool,
+    extra: Option<&'a crate::yaml::Value>,
+}
+
+/// A page's card.
+pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> {
+    let page = &site.pages[id];
+    let front = &page.src.front;
+    PageRef {
+        title: front.title.clone(),
+        subtitle: front.subtitle.clone(),
+        url: &page.url,
+        permalink: site.config.absolute(&page.url),
+        kind: page.kind.name(),
+        kind_label: page.kind.label(),
+        date: front.date.map(date_ctx),
+        updated: front.updated.map(date_ctx),
+        summary: summary(
+            front.summary.as_deref(),
+            bodies.pages[id].first_paragraph.as_deref(),
+        ),
+        authors: &front.authors,
+        byline: byline(&front.authors),
+        topics: page
+            .topics
+            .iter()
+            .map(|&t| LinkCtx {
+                name: site.topics[t].name.clone(),
+                url: site.topics[t].url.clone(),
+            })
+            .collect(),
+        series: site.series_of(id).map(|(s, part)| SeriesRef {
+            title: s.title.clone(),
+            url: s.url.clone(),
+            part,
+            total: s.total,
+        }),
+        district: front.district.as_deref(),
+        region: front.region.as_deref(),
+        draft: front.draft,
+        extra: front.extra.as_ref(),
+    }
+}
+
+fn byline(authors: &[String]) -> Option<String> {
+    match authors {
+        [] => None,
+        [one] => Some(format!("By {one}")),
+        [rest @ .., last] => Some(format!("By {} and {last}", rest.join(", "))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bylines() {
+        assert_eq!(byline(&[]), None);
+        assert_eq!(byline(&["A".into()]).unwrap(), "By A");
+        assert_eq!(
+            byline(&["A".into(), "B".into(), "C".into()]).unwrap(),
+            "By A, B and C"
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! What an output is made from, said once.
+//!
+//! An output kind describes each of its files as [`Inputs`]: the template, and every value the
+//! template sees, by name. From that one description come the file's fingerprint (an
+//! incremental build renders it again only when that changes), its template context, and its
+//! dependency record, so an input cannot be in one of them and missing from another. Values
+//! are cheap handles where they can be (a page's card, a rendered body), hashed by what is
+//! already known of them, and built into template values only when the file is rendered.
+
+use super::shared::Shared;
+use crate::data::DataTable;
+use crate::diagnostics::Diagnostic;
+use crate::fingerprint::{Fingerprint, hash_bytes};
+use crate::markdown::Rendered;
+use crate::output::Deps;
+use crate::resolve::PageId;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// A value a template sees.
+pub enum Value<'a> {
+    /// Text, numbers, lists and maps, with a hash of their serialization.
+    Data(tera::Value, u64),
+    /// A page's card (what listings show of it).
+    Card(PageId),
+    /// Pages' cards, as a list.
+    Cards(Vec<PageId>),
+    /// A rendered body's HTML, marked safe to print as it is.
+    Html(&'a Rendered),
+    /// A rendered body's HTML as text (a feed escapes it).
+    Text(&'a Rendered),
+    /// The headings of a rendered body: level, id and text of each.
+    Headings(&'a Rendered),
+    /// A list of values.
+    List(Vec<Value<'a>>),
+    /// Named values.
+    Map(Vec<(&'static str, Value<'a>)>),
+    /// The site, as every template sees it.
+    Site,
+    /// Every data table.
+    Tables,
+}
+
+impl<'a> Value<'a> {
+    /// Plain data, serialized now.
+    pub fn data(value: &impl Serialize) -> Value<'a> {
+        let json = serde_json::to_vec(value).expect("template data serializes");
+        Value::Data(tera::Value::from_serializable(value), hash_bytes(&json))
+    }
+
+    /// A body's HTML, or nothing.
+    pub fn html_or_none(body: Option<&'a Rendered>) -> Value<'a> {
+        match body {
+            Some(body) => Value::Html(body),
+            None => Value::data(&Option::<()>::None),
+        }
+    }
+
+    fn hash(&self, cx: &Shared, f: &mut Fingerprint) {
+        match self {
+            Value::Data(_, hash) => f.str("data").u64(*hash),
+            Value::Card(id) => f.str("card").u64(cx.card_fp(*id)),
+            Value::Cards(ids) => {
+                f.str("cards").u64(ids.len() as u64);
+                for &id in ids {
+                    f.u64(cx.card_fp(id));
+                }
+                f
+            }
+            Value::Html(body) => f.str("html").u64(body.html_hash),
+            Value::Text(body) => f.str("text").u64(body.html_hash),
+            // Headings are made with the HTML: the same HTML, the same headings.
+            Value::Headings(body) => f.str("headings").u64(body.html_hash),
+            Value::List(items) => {
+                f.str("list").u64(items.len() as u64);
+                for item in items {
+                    item.hash(cx, f);
+                }
+                f
+            }
+            Value::Map(entries) => {
+                f.str("map").u64(entries.len() as u64);
+                for (name, value) in entries {
+                    f.str(name);
+                    value.hash(cx, f);
+                }
+                f
+            }
+            // Both are in every output's fingerprint (`Shared::site_fp`).
+            Value::Site => f.str("site"),
+            Value::Tables => f.str("tables"),
+        };
+    }
+
+    fn build(&self, cx: &Shared) -> tera::Value {
+        match self {
+            Value::Data(value, _) => value.clone(),
+            Value::Card(id) => cx.card(*id),
+            Value::Cards(ids) => {
+                tera::Value::from(ids.iter().map(|&id| cx.card(id)).collect::<Vec<_>>())
+            }
+            Value::Html(body) => tera::Value::safe_string(&body.html),
+            Value::Text(body) => tera::Value::from(body.html.as_str()),
+            Value::Headings(body) => {
+                let headings: Vec<HeadingCtx> = body
+                    .headings
+                    .iter()
+                    .map(|h| HeadingCtx {
+                        level: h.level,
+                        id: &h.id,
+                        text: &h.text,
+                    })
+                    .collect();
+                tera::Value::from_serializable(&headings)
+            }
+            Value::List(items) => {
+                tera::Value::from(items.iter().map(|v| v.build(cx)).collect::<Vec<_>>())
+            }
+            Value::Map(entries) => {
+                let mut map = tera::Map::new();
+                for (name, value) in entries {
+                    map.insert((*name).into(), value.build(cx));
+                }
+                tera::Value::from(map)
+            }
+            Value::Site => cx.site_ctx.clone(),
+            Value::Tables => cx.data_ctx.clone(),
+        }
+    }
+
+    /// The pages whose cards this value shows.
+    fn pages(&self, out: &mut Vec<PageId>) {
+        match self {
+            Value::Card(id) => out.push(*id),
+            Value::Cards(ids) => out.extend(ids),
+            Value::List(items) => items.iter().for_each(|v| v.pages(out)),
+            Value::Map(entries) => entries.iter().for_each(|(_, v)| v.pages(out)),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct HeadingCtx<'a> {
+    level: u8,
+    id: &'a str,
+    text: &'a str,
+}
+
+/// How an output's bytes are made.
+pub enum Make<'a> {
+    /// Through a theme template.
+    Template(String),
+    /// A data table's CSV.
+    Csv(&'a DataTable),
+}
+
+/// Everything one output is made from (see the module's documentation).
+pub struct Inputs<'a> {
+    pub make: Make<'a>,
+    /// What the template sees, by name.
+    pub values: Vec<(&'static str, Value<'a>)>,
+    /// Source files beyond the pages whose cards are shown, as shown to editors. `site.yaml`
+    /// is always one.
+    pub files: BTreeSet<String>,
+    /// Templates beyond the template's own (those of the shortcodes a body used).
+    pub templates: BTreeSet<String>,
+}
+
+impl<'a> Inputs<'a> {
+    pub fn template(name: impl Into<String>) -> Inputs<'a> {
+        Inputs {
+            make: Make::Template(name.into()),
+            values: Vec::new(),
+            files: BTreeSet::new(),
+            templates: BTreeSet::new(),
+        }
+    }
+
+    /// A data table's CSV.
+    pub fn csv(table: &'a DataTable) -> Inputs<'a> {
+        Inputs {
+            make: Make::Csv(table),
+            values: Vec::new(),
+            files: BTreeSet::new(),
+            templates: BTreeSet::new(),
+        }
+    }
+
+    /// Adds a value the template sees as `name`.
+    pub fn with(mut self, name: &'static str, value: Value<'a>) -> Inputs<'a> {
+        self.values.push((name, value));
+        self
+    }
+
+    /// Adds a value the template sees as `name`.
+    pub fn set(&mut self, name: &'static str, value: Value<'a>) {
+        self.values.push((name, value));
+    }
+
+    /// Adds a source file to the dependency record.
+    pub fn file(&mut self, display: &str) {
+        self.files.insert(display.to_string());
+    }
+
+    /// What every HTML page gets: the site and its data, its title and description for
+    /// `<head>`, its canonical URL and its own URL.
+    pub fn html_page(
+        cx: &Shared,
+        template: impl Into<String>,
+        title: &str,
+        description: &str,
+        url: &str,
+    ) -> Inputs<'a> {
+        let config = &cx.site.config;
+        let meta_title = if title == config.title {
+            title.to_string()
+        } else {
+            format!("{title} | {}", config.title)
+        };
+        let description = if description.is_empty() {
+            &config.description
+        } else {
+            description
+        };
+        Inputs::template(template)
+            .with("site", Value::Site)
+            .with("data", Value::Tables)
+            .with("meta_title", Value::data(&meta_title))
+            .with("meta_description", Value::data(&description))
+            .with("canonical", Value::data(&config.absolute(url)))
+            .with("current_url", Value::data(&url))
+    }
+
+    /// A fingerprint of everything the output is made from, at `path`: equal fingerprints,
+    /// equal bytes.
+    pub fn fingerprint(&self, cx: &Shared, path: &str) -> u64 {
+        let mut f = Fingerprint::default();
+        f.u64(cx.site_fp).str(path);
+        match &self.make {
+            Make::Template(name) => f.str("template").str(name),
+            Make::Csv(table) => f.str("csv").u64(table.hash),
+        };
+        for (name, value) in &self.values {
+            f.str(name);
+            value.hash(cx, &mut f);
+        }
+        f.finish()
+    }
+
+    /// The dependency record: `site.yaml`, the files named, the sources of the pages whose
+    /// cards are shown, and the templates.
+    pub fn deps(&self, cx: &Shared) -> Deps {
+        let mut deps = Deps::default();
+        deps.files.insert("site.yaml".into());
+        deps.files.extend(self.files.iter().cloned());
+        let mut pages = Vec::new();
+        for (_, value) in &self.values {
+            value.pages(&mut pages);
+        }
+        for id in pages {
+            deps.files
+                .insert(cx.site.pages[id].source().display.clone());
+        }
+        match &self.make {
+            Make::Template(name) => deps.templates.extend(cx.theme.closure(name)),
+            Make::Csv(table) => {
+                deps.files.insert(table.file.clone());
+            }
+        }
+        deps.templates.extend(self.templates.iter().cloned());
+        deps
+    }
+
+    /// The output's bytes, at `path` (for messages).
+    pub fn render(&self, cx: &Shared, path: &str) -> Result<Vec<u8>, Diagnostic> {
+        let name = match &self.make {
+            Make::Csv(table) => return Ok(table.to_csv().into_bytes()),
+            Make::Template(name) => name,
+        };
+        let mut context = tera::Context::new();
+        for (key, value) in &self.values {
+            context.insert_value(*key, value.build(cx));
+        }
+        let theme = cx.theme;
+        theme
+            .render(name, &context)
+            .map(String::into_bytes)
+            .map_err(|err| {
+                Diagnostic::error(format!("the template `{name}` failed while rendering {path}: {err}"))
+                    .in_file(theme.display_path(name, &cx.site.config.theme))
+                    .help("fix the template; every variable a template uses must exist (use `{% if x %}` for optional ones)")
+            })
+    }
+}

@@ -1,0 +1,160 @@
+//! Stage 3, render: markdown bodies, then every output file through the theme's templates.
+//!
+//! Bodies come first ([`bodies`]), all pages in parallel. Then every output file
+//! ([`units`]: pages, listings, topics, series, home, feed, sitemap, data files, 404) is
+//! rendered in parallel from the site and the bodies. Each file is described once, as
+//! [`inputs::Inputs`], which gives its fingerprint, its template context and its dependency
+//! record; a file whose fingerprint is unchanged since the last build is taken from the cache.
+//! Static files are not rendered: see [`crate::statics`].
+
+pub mod bodies;
+pub mod cards;
+pub mod inputs;
+pub mod shared;
+pub mod units;
+
+pub use bodies::{Bodies, BodyCache, check_anchors, preview, render_bodies};
+
+use crate::diagnostics::Diagnostic;
+use crate::output::{Deps, Output, OutputData};
+use crate::resolve::{PageId, Site};
+use crate::theme::Theme;
+use rayon::prelude::*;
+use shared::Shared;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What earlier builds rendered, with fingerprints of what each was made from, so a rebuild
+/// renders again only what a change affects. A fresh cache renders everything.
+#[derive(Default)]
+pub struct RenderCache {
+    pub bodies: BodyCache,
+    /// By output path: (fingerprint, bytes, dependencies).
+    outputs: HashMap<String, CachedOutput>,
+    /// Each page's card (what listings show of it), by page path under `content/`.
+    cards: cards::CardCache,
+    /// How many output files the last build rendered (the rest came from the cache).
+    pub outputs_rendered: usize,
+}
+
+impl RenderCache {
+    /// Forgets the rendered bodies, cards and files: a one-off build needs none of them once
+    /// its pages are written, and frees them before the search index, the build's largest
+    /// stage.
+    pub fn forget_rendered(&mut self) {
+        self.bodies = Default::default();
+        self.outputs = Default::default();
+        self.cards = Default::default();
+    }
+
+    /// What the last build rendered.
+    pub fn stats(&self) -> RenderStats {
+        RenderStats {
+            bodies: self.bodies.rendered,
+            outputs: self.outputs_rendered,
+        }
+    }
+}
+
+/// An output as cached: (fingerprint, bytes, dependencies).
+type CachedOutput = (u64, Arc<Vec<u8>>, Arc<Deps>);
+
+/// How many bodies and output files a build rendered (the rest came from the cache).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RenderStats {
+    pub bodies: usize,
+    pub outputs: usize,
+}
+
+/// Where a one-off build puts each file as soon as it is rendered: (path, bytes).
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// Renders every output file but static files and the search index. Template failures are
+/// reported as diagnostics, and so is a copied file (`copied`: its path and source) on the
+/// path of a rendered one.
+///
+/// With a `sink`, each rendered file is handed to it at once and kept neither in the result
+/// (its data is [`OutputData::Written`]) nor in the cache: a one-off build never holds the
+/// whole site in memory.
+pub fn render_outputs(
+    site: &Site,
+    theme: &Theme,
+    bodies: &Bodies,
+    cache: &mut RenderCache,
+    sink: Option<&Sink<'_>>,
+    copied: &[(String, String)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Output> {
+    let global = shared::settings_fingerprint(site, theme);
+    let cards = cards::cards(site, bodies, global, &mut cache.cards);
+    let cx = Shared::new(site, theme, bodies, Some(cards));
+    let units = units::all(site);
+    let owners = units.iter().map(|unit| (unit.path(&cx), unit.owner(&cx)));
+    crate::output::check_one_owner(owners, copied, diagnostics);
+    let results: Vec<(u64, bool, Result<Output, Diagnostic>)> = units
+        .par_iter()
+        .map(|unit| {
+            let path = unit.path(&cx);
+            let inputs = unit.inputs(&cx);
+            let fingerprint = inputs.fingerprint(&cx, &path);
+            if let Some((cached, bytes, deps)) = cache.outputs.get(&path)
+                && *cached == fingerprint
+            {
+                let output = Output {
+                    path,
+                    data: OutputData::Bytes(bytes.clone()),
+                    deps: deps.clone(),
+                };
+                return (fingerprint, false, Ok(output));
+            }
+            let rendered = inputs.render(&cx, &path).and_then(|bytes| {
+                let data = match sink {
+                    Some(sink) => sink(&path, &bytes).map(|()| OutputData::Written)?,
+                    None => OutputData::Bytes(Arc::new(bytes)),
+                };
+                Ok(Output {
+                    path,
+                    data,
+                    deps: Arc::new(inputs.deps(&cx)),
+                })
+            });
+            (fingerprint, true, rendered)
+        })
+        .collect();
+    let mut outputs = Vec::with_capacity(results.len());
+    let mut fresh = HashMap::with_capacity(results.len());
+    cache.outputs_rendered = 0;
+    for (fingerprint, rendered, result) in results {
+        cache.outputs_rendered += rendered as usize;
+        match result {
+            Ok(o) => {
+                if let OutputData::Bytes(bytes) = &o.data {
+                    fresh.insert(o.path.clone(), (fingerprint, bytes.clone(), o.deps.clone()));
+                }
+                outputs.push(o)
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    cache.outputs = fresh;
+    outputs
+}
+
+/// Renders one page's output alone, as [`render_outputs`] would: what `serve` shows first
+/// after a save, before the rest of the rebuild.
+pub fn render_page(
+    site: &Site,
+    theme: &Theme,
+    bodies: &Bodies,
+    id: PageId,
+) -> Result<Output, Diagnostic> {
+    let cx = Shared::new(site, theme, bodies, None);
+    let unit = units::page(id);
+    let path = unit.path(&cx);
+    let inputs = unit.inputs(&cx);
+    Ok(Output {
+        data: OutputData::Bytes(Arc::new(inputs.render(&cx, &path)?)),
+        deps: Arc::new(inputs.deps(&cx)),
+        path,
+    })
+}

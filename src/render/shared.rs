@@ -1,0 +1,241 @@
+//! What every output of a build shares: the site and data contexts every template gets, the
+//! pages' cards, which pages feature each case study and use each table, and a fingerprint
+//! of all that.
+
+use super::Bodies;
+use super::cards::{Card, LinkCtx, card_fingerprint, page_ref};
+use crate::data::DataTable;
+use crate::fingerprint::{Fingerprint, hash_bytes};
+use crate::front_matter::Kind;
+use crate::resolve::{Page, PageId, Site};
+use crate::theme::Theme;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+/// What every output of one build shares (see the module's documentation).
+pub struct Shared<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub bodies: &'a Bodies,
+    /// The site as every template sees it (`site.title`, `site.nav`…).
+    pub site_ctx: tera::Value,
+    /// Every data table, for templates (`data["supports-used"].rows`).
+    pub data_ctx: tera::Value,
+    /// For each case study, the pages that show it, newest first.
+    pub featured_in: BTreeMap<PageId, Vec<PageId>>,
+    /// For each data table, the pages that use it, newest first.
+    pub table_users: BTreeMap<String, Vec<PageId>>,
+    /// Each page's card as templates see it, made when a rendered output first needs it
+    /// (an incremental build renders few outputs, and most cards are never looked at).
+    cards: Vec<Arc<OnceLock<tera::Value>>>,
+    /// A hash of each page's card, made when first needed.
+    card_fps: Vec<OnceLock<u64>>,
+    /// A fingerprint of what every output shares: settings, navigation, data, theme.
+    pub site_fp: u64,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    nav: Vec<LinkCtx>,
+    /// Plain pages (about, contact...), for the footer.
+    pages: Vec<LinkCtx>,
+    css: String,
+    topics_url: String,
+    series_url: String,
+    data_url: String,
+    feed_url: String,
+}
+
+/// What every body and output depends on: the settings and the theme.
+pub fn settings_fingerprint(site: &Site, theme: &Theme) -> u64 {
+    let mut f = Fingerprint::default();
+    let c = &site.config;
+    f.str(&c.title)
+        .str(&c.description)
+        .str(&c.base_url)
+        .str(&c.theme)
+        .str(&c.language)
+        .u64(theme.generation);
+    f.finish()
+}
+
+impl<'a> Shared<'a> {
+    /// `cards` are the pages' cards when known; otherwise each is made when first needed.
+    pub fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        bodies: &'a Bodies,
+        cards: Option<Vec<Card>>,
+    ) -> Shared<'a> {
+        let site_ctx = site_ctx(site);
+        let (card_fps, cards) = match cards {
+            Some(cards) => cards
+                .into_iter()
+                .map(|c| (OnceLock::from(c.fingerprint), c.value))
+                .unzip(),
+            None => (0..site.pages.len()).map(|_| Default::default()).unzip(),
+        };
+        let (featured_in, table_users) = users(site, bodies);
+        let urls = site.urls();
+        let data_ctx: BTreeMap<&str, TableCtx> = site
+            .tables
+            .iter()
+            .map(|(id, t)| (id.as_str(), table_ctx(t, urls.csv(id).url)))
+            .collect();
+        let mut site_fp = Fingerprint::default();
+        site_fp
+            .u64(hash_bytes(
+                &serde_json::to_vec(&site_ctx).expect("site serializes"),
+            ))
+            .u64(hash_bytes(
+                &serde_json::to_vec(&data_ctx).expect("data serializes"),
+            ))
+            .u64(settings_fingerprint(site, theme));
+        Shared {
+            site,
+            theme,
+            bodies,
+            site_ctx: tera::Value::from_serializable(&site_ctx),
+            data_ctx: tera::Value::from_serializable(&data_ctx),
+            featured_in,
+            table_users,
+            cards,
+            card_fps,
+            site_fp: site_fp.finish(),
+        }
+    }
+
+    /// A hash of a page's card.
+    pub fn card_fp(&self, id: PageId) -> u64 {
+        *self.card_fps[id].get_or_init(|| card_fingerprint(self.site, self.bodies, id))
+    }
+
+    /// A page's card, as templates see it.
+    pub fn card(&self, id: PageId) -> tera::Value {
+        self.cards[id]
+            .get_or_init(|| tera::Value::from_serializable(&page_ref(self.site, self.bodies, id)))
+            .clone()
+    }
+}
+
+/// The site as every template sees it.
+fn site_ctx(site: &Site) -> SiteCtx<'_> {
+    let urls = site.urls();
+    let mut nav: Vec<LinkCtx> = site
+        .sections
+        .iter()
+        .filter(|s| !s.pages.is_empty())
+        .map(|s| LinkCtx {
+            name: s.kind.nav_title().to_string(),
+            url: s.url.clone(),
+        })
+        .collect();
+    if !site.topics.is_empty() {
+        nav.push(LinkCtx {
+            name: "Topics".into(),
+            url: urls.topics().url,
+        });
+    }
+    let mut pages: Vec<LinkCtx> = site
+        .pages
+        .iter()
+        .filter(|p| p.kind == Kind::Page)
+        .map(|p| LinkCtx {
+            name: p.title().to_string(),
+            url: p.url.clone(),
+        })
+        .collect();
+    pages.sort_by(|a, b| a.name.cmp(&b.name));
+    SiteCtx {
+        title: &site.config.title,
+        description: &site.config.description,
+        base_url: &site.config.base_url,
+        base_path: site.base_path(),
+        language: &site.config.language,
+        nav,
+        pages,
+        css: urls.stylesheet(),
+        topics_url: urls.topics().url,
+        series_url: urls.series_list().url,
+        data_url: urls.data_index().url,
+        feed_url: urls.feed().url,
+    }
+}
+
+/// For each case study, the pages that embed it; for each data table, the pages that show
+/// it: newest first.
+type Users = (BTreeMap<PageId, Vec<PageId>>, BTreeMap<String, Vec<PageId>>);
+
+fn users(site: &Site, bodies: &Bodies) -> Users {
+    let mut featured_in: BTreeMap<PageId, Vec<PageId>> = BTreeMap::new();
+    let mut table_users: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
+    for (id, body) in bodies.pages.iter().enumerate() {
+        for case in body
+            .records
+            .case_studies
+            .iter()
+            .filter_map(|rel| site.page_id(rel))
+        {
+            let hosts = featured_in.entry(case).or_default();
+            if case != id && !hosts.contains(&id) {
+                hosts.push(id);
+            }
+        }
+        for table in &body.records.tables {
+            table_users.entry(table.clone()).or_default().push(id);
+        }
+    }
+    let newest_first =
+        |a: &PageId, b: &PageId| Page::newest_first(&site.pages[*a], &site.pages[*b]);
+    for hosts in featured_in.values_mut().chain(table_users.values_mut()) {
+        hosts.sort_by(newest_first);
+    }
+    (featured_in, table_users)
+}
+
+/// A data table as templates see it.
+#[derive(Serialize)]
+pub struct TableCtx<'a> {
+    id: &'a str,
+    title: &'a str,
+    source: Option<&'a str>,
+    n: Option<u64>,
+    notes: Option<&'a str>,
+    csv_url: String,
+    columns: &'a [crate::data::Column],
+    /// Each row as the cells read (`27`, `45%`).
+    rows: Vec<Vec<String>>,
+    chart: Option<&'static str>,
+}
+
+pub fn table_ctx(table: &DataTable, csv_url: String) -> TableCtx<'_> {
+    TableCtx {
+        id: &table.id,
+        title: &table.title,
+        source: table.source.as_deref(),
+        n: table.n,
+        notes: table.notes.as_deref(),
+        csv_url,
+        columns: &table.columns,
+        rows: table
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .map(|(i, c)| table.display(i, c))
+                    .collect()
+            })
+            .collect(),
+        chart: table.chart.as_ref().map(|c| match c.ty {
+            crate::data::ChartType::Bar => "bar",
+            crate::data::ChartType::Column => "column",
+        }),
+    }
+}

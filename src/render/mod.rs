@@ -96,7 +96,11 @@ pub fn render_outputs(
         .map(|unit| {
             let path = unit.path(&cx);
             let inputs = unit.inputs(&cx);
-            let fingerprint = inputs.fingerprint(&cx, &path);
+            // Files handed to a sink are not kept for a next build: no fingerprint needed.
+            let fingerprint = match sink {
+                Some(_) => 0,
+                None => inputs.fingerprint(&cx, &path),
+            };
             if let Some((cached, bytes, deps)) = cache.outputs.get(&path)
                 && *cached == fingerprint
             {

@@ -64,7 +64,7 @@ impl DocIndex {
 }
 
 /// Everything a document's entry is made from.
-pub fn fingerprint(site: &Site, bodies: &Bodies, id: usize) -> u64 {
+pub fn doc_fingerprint(site: &Site, bodies: &Bodies, id: usize) -> u64 {
     let page = &site.pages[id];
     let mut f = crate::fingerprint::Fingerprint::default();
     f.str(&page.url)

@@ -147,7 +147,7 @@ impl SearchCache {
 }
 
 /// What the index is made from: when this is unchanged, so is the index.
-fn fingerprint(site: &Site, bodies: &Bodies) -> u64 {
+fn index_fingerprint(site: &Site, bodies: &Bodies) -> u64 {
     let mut f = crate::fingerprint::Fingerprint::default();
     for (page, body) in site.pages.iter().zip(&bodies.pages) {
         f.str(&page.url).u64(page.source().hash).u64(body.html_hash);
@@ -162,71 +162,133 @@ fn fingerprint(site: &Site, bodies: &Bodies) -> u64 {
 }
 
 /// Builds the search index of every page, reusing what `cache` holds. Bodies given owned
-/// are freed as soon as the pages are analysed.
+/// are freed as soon as the pages are analysed. The stages: analyse each page into a
+/// document, invert the documents' terms into postings, cut the postings into shards, write
+/// the facets and the records, then the manifest that ties them together.
 pub fn build(
     site: &Site,
     bodies: std::borrow::Cow<'_, Bodies>,
     cache: &mut SearchCache,
 ) -> Vec<Output> {
-    let whole = fingerprint(site, &bodies);
+    let whole = index_fingerprint(site, &bodies);
     if let Some((last, files)) = &cache.last
         && *last == whole
     {
         return files.clone();
     }
-    let profile = std::env::var_os("CENTERVIEW_PROFILE").is_some();
-    let mut lap = std::time::Instant::now();
-    let mut mark = |what: &str| {
-        if profile {
+    let mut profile = Profile::new();
+    let (order, docs) = analyse(site, bodies, cache);
+    profile.mark("analyze");
+    let (docs, dirty) = postings(cache, site, &order, docs);
+    profile.mark("invert");
+    let made = Made::new(std::mem::take(&mut cache.files));
+    let (shard_files, keys) = shards(cache, dirty.as_ref(), &made);
+    profile.shards(shard_files.len(), &made);
+    let (facets_key, facets) = facets(site, &order, &docs, &made);
+    profile.mark("facets");
+    let (chunks, position_files) = records(&docs, &shard_files, &made);
+    profile.mark("records");
+    let index = Index {
+        facets: (facets_key, facets),
+        shards: &shard_files,
+        positions: &position_files,
+        records: &chunks,
+    };
+    let manifest = manifest(site, &docs, keys, &index, &made);
+    let outputs = index.outputs(manifest);
+    cache.files = made.finish();
+    cache.shards = shard_files.into_iter().collect();
+    cache.last = Some((whole, outputs.clone()));
+    profile.mark("files");
+    outputs
+}
+
+/// Prints how long each stage took, with `CENTERVIEW_PROFILE` set.
+struct Profile {
+    on: bool,
+    lap: std::time::Instant,
+}
+
+impl Profile {
+    fn new() -> Profile {
+        Profile {
+            on: std::env::var_os("CENTERVIEW_PROFILE").is_some(),
+            lap: std::time::Instant::now(),
+        }
+    }
+
+    fn mark(&mut self, what: &str) {
+        if self.on {
             eprintln!(
                 "  search: {what:<10} {:>8.1} ms",
-                lap.elapsed().as_secs_f64() * 1000.0
+                self.lap.elapsed().as_secs_f64() * 1000.0
             );
         }
-        lap = std::time::Instant::now();
-    };
+        self.lap = std::time::Instant::now();
+    }
 
-    // Documents are numbered newest first, so browsing with no query is document order, and
-    // equal scores fall back to the newer document.
+    fn shards(&mut self, count: usize, made: &Made) {
+        if self.on {
+            eprintln!(
+                "  search: {count} shards, {} files compressed",
+                made.count.load(std::sync::atomic::Ordering::Relaxed)
+            );
+        }
+        self.mark("shards");
+    }
+}
+
+/// Analyses every page into a document (or takes it from the cache), numbered newest
+/// first, so browsing with no query is document order and equal scores fall back to the
+/// newer document. Returns the pages in document order, and the documents.
+fn analyse(
+    site: &Site,
+    bodies: std::borrow::Cow<'_, Bodies>,
+    cache: &mut SearchCache,
+) -> (Vec<usize>, Vec<Arc<DocIndex>>) {
     let mut order: Vec<usize> = (0..site.pages.len()).collect();
     order.sort_by(|&a, &b| crate::resolve::Page::newest_first(&site.pages[a], &site.pages[b]));
-    let n = order.len();
-    let docs: Vec<Arc<DocIndex>> = {
-        let threads = rayon::current_num_threads() + 1;
-        while cache.stems.len() < threads {
-            let stems = StemCache::new(cache.interner.clone());
-            cache.stems.push(std::sync::Mutex::new(stems));
-        }
-        let (stems, cached, bodies) = (&cache.stems, &cache.docs, bodies.as_ref());
-        order
-            .par_iter()
-            .map(|&id| {
-                let fingerprint = doc::fingerprint(site, bodies, id);
-                match cached.get(&site.pages[id].src.rel) {
-                    Some(d) if d.fingerprint == fingerprint => d.clone(),
-                    _ => {
-                        // Each thread has its own cache (the last one is for callers from
-                        // outside the pool), so the lock is never contended.
-                        let thread = rayon::current_thread_index().unwrap_or(threads - 1);
-                        let mut stems = stems[thread].lock().expect("word cache lock");
-                        Arc::new(doc::analyze(site, bodies, id, fingerprint, &mut stems))
-                    }
+    let threads = rayon::current_num_threads() + 1;
+    while cache.stems.len() < threads {
+        let stems = StemCache::new(cache.interner.clone());
+        cache.stems.push(std::sync::Mutex::new(stems));
+    }
+    let (stems, cached, bodies_ref) = (&cache.stems, &cache.docs, bodies.as_ref());
+    let docs: Vec<Arc<DocIndex>> = order
+        .par_iter()
+        .map(|&id| {
+            let fingerprint = doc::doc_fingerprint(site, bodies_ref, id);
+            match cached.get(&site.pages[id].src.rel) {
+                Some(d) if d.fingerprint == fingerprint => d.clone(),
+                _ => {
+                    // Each thread has its own cache (the last one is for callers from
+                    // outside the pool), so the lock is never contended.
+                    let thread = rayon::current_thread_index().unwrap_or(threads - 1);
+                    let mut stems = stems[thread].lock().expect("word cache lock");
+                    Arc::new(doc::analyze(site, bodies_ref, id, fingerprint, &mut stems))
                 }
-            })
-            .collect()
-    };
+            }
+        })
+        .collect();
     cache.docs = order
         .iter()
         .zip(&docs)
         .map(|(&id, d)| (site.pages[id].src.rel.clone(), d.clone()))
         .collect();
     drop(bodies);
-    mark("analyze");
+    (order, docs)
+}
 
+/// Every term's postings and positions: patched where only some documents changed and
+/// every document kept its number, else inverted whole. Returns the documents (a one-off
+/// build strips what only a next build would need) and, when patched, the terms changed.
+fn postings(
+    cache: &mut SearchCache,
+    site: &Site,
+    order: &[usize],
+    mut docs: Vec<Arc<DocIndex>>,
+) -> (Vec<Arc<DocIndex>>, Option<shards::Dirty>) {
     cache.sort_new_terms();
-    mark("sort terms");
-    // Patch the terms of the documents that changed when every document kept its number;
-    // otherwise invert everything.
     let rels: Vec<&str> = order
         .iter()
         .map(|&id| site.pages[id].src.rel.as_str())
@@ -250,7 +312,6 @@ pub fn build(
         None
     };
     cache.order = rels.iter().map(|r| r.to_string()).collect();
-    let mut docs = docs;
     if cache.one_off {
         // Nothing will analyse these documents again: keep only what the records need.
         cache.docs = Default::default();
@@ -263,23 +324,59 @@ pub fn build(
     } else {
         cache.by_number = docs.clone();
     }
-    if profile {
-        eprintln!(
-            "  search: {} terms, {} postings, {}",
-            cache.sorted.len(),
-            docs.iter().map(|d| d.terms.len()).sum::<usize>(),
-            match &dirty {
-                Some(d) => format!(
-                    "patched ({} terms' postings, {} terms' positions changed)",
-                    d.postings.len(),
-                    d.positions.len()
-                ),
-                None => "inverted".into(),
-            }
-        );
-    }
-    mark("invert");
+    (docs, dirty)
+}
 
+/// The finished files of this build, by a hash of their content: the last build's when
+/// unchanged, so an unchanged file is not compressed again.
+struct Made {
+    previous: FxHashMap<u128, File>,
+    files: std::sync::Mutex<FxHashMap<u128, File>>,
+    /// How many files were made (not reused).
+    count: std::sync::atomic::AtomicUsize,
+}
+
+impl Made {
+    fn new(previous: FxHashMap<u128, File>) -> Made {
+        Made {
+            previous,
+            files: Default::default(),
+            count: Default::default(),
+        }
+    }
+
+    /// The file with `key`: the last build's, or made now.
+    fn reuse(&self, key: u128, make: &dyn Fn() -> Vec<u8>) -> File {
+        let file = self.previous.get(&key).cloned().unwrap_or_else(|| {
+            self.count
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Arc::new(make())
+        });
+        self.keep(key, &file);
+        file
+    }
+
+    /// Keeps a file made by an earlier build for the next one.
+    fn keep(&self, key: u128, file: &File) {
+        self.files
+            .lock()
+            .expect("files lock")
+            .insert(key, file.clone());
+    }
+
+    fn finish(self) -> FxHashMap<u128, File> {
+        self.files.into_inner().expect("files lock")
+    }
+}
+
+/// Cuts the terms into shards where they say (see [`shards::split`]) and encodes each, or
+/// takes it from the last build when it has the same terms, none changed. Returns each
+/// shard's files, by a hash of its terms, and the shards' keys for the manifest.
+fn shards(
+    cache: &SearchCache,
+    dirty: Option<&shards::Dirty>,
+    made: &Made,
+) -> (Vec<(u64, ShardFiles)>, Vec<String>) {
     let (names, terms) = (&cache.names, &cache.terms);
     let present: Vec<u32> = cache
         .sorted
@@ -288,20 +385,7 @@ pub fn build(
         .filter(|&id| terms[id as usize].is_some())
         .collect();
     let cuts = shards::split(&present, terms, names);
-    let previous = std::mem::take(&mut cache.files);
-    let previous_shards = std::mem::take(&mut cache.shards);
-    let files = std::sync::Mutex::new(FxHashMap::default());
-    let made = std::sync::atomic::AtomicUsize::new(0);
-    // A finished file by the hash of what it is made from: the last build's when unchanged.
-    let reuse = |key: u128, make: &dyn Fn() -> Vec<u8>| -> Arc<Vec<u8>> {
-        let file = previous.get(&key).cloned().unwrap_or_else(|| {
-            made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            Arc::new(make())
-        });
-        files.lock().expect("files lock").insert(key, file.clone());
-        file
-    };
-    let shard_files: Vec<(u64, ShardFiles)> = cuts
+    let files = cuts
         .par_iter()
         .map(|cut| {
             let members = &present[cut.clone()];
@@ -310,48 +394,42 @@ pub fn build(
                 hasher.update(&id.to_le_bytes());
             }
             let members_key = hasher.digest();
-            // A shard with the same terms as last time, none of them changed, is as it was.
-            let old = previous_shards.get(&members_key);
             let clean = |changed: Option<&FxHashSet<u32>>| {
                 changed.is_some_and(|c| !members.iter().any(|id| c.contains(id)))
             };
-            let old_postings = old
-                .filter(|_| clean(dirty.as_ref().map(|d| &d.postings)))
-                .map(|o| o.postings.clone());
-            let old_positions = old
-                .filter(|_| clean(dirty.as_ref().map(|d| &d.positions)))
-                .map(|o| o.positions.clone());
-            if let (Some(postings), Some(positions)) = (&old_postings, &old_positions) {
-                let mut files = files.lock().expect("files lock");
-                files.insert(postings.0, postings.1.clone());
-                files.insert(positions.0, positions.1.clone());
-                drop(files);
-                return (
-                    members_key,
-                    ShardFiles {
-                        postings: postings.clone(),
-                        positions: positions.clone(),
-                    },
-                );
+            let old = cache.shards.get(&members_key).filter(|_| {
+                clean(dirty.map(|d| &d.postings)) && clean(dirty.map(|d| &d.positions))
+            });
+            if let Some(old) = old {
+                made.keep(old.postings.0, &old.postings.1);
+                made.keep(old.positions.0, &old.positions.1);
+                return (members_key, old.clone());
             }
             let (postings, positions) = shards::encode_shard(members, terms, names);
             // Postings are fetched by every query: compress them well. Positions only by
             // phrase queries: compress them fast.
             let postings_key = key(b"shard", &postings);
             let positions_key = key(b"positions", &positions);
-            (
-                members_key,
-                ShardFiles {
-                    postings: (postings_key, reuse(postings_key, &|| gzip(&postings, 6))),
-                    positions: (positions_key, reuse(positions_key, &|| gzip(&positions, 1))),
-                },
-            )
+            let shard = ShardFiles {
+                postings: (
+                    postings_key,
+                    made.reuse(postings_key, &|| gzip(&postings, 6)),
+                ),
+                positions: (
+                    positions_key,
+                    made.reuse(positions_key, &|| gzip(&positions, 1)),
+                ),
+            };
+            (members_key, shard)
         })
         .collect();
-    // Shard keys: the shortest prefix of a shard's first term that sorts after the previous
-    // shard's last term.
-    let keys: Vec<String> = cuts
-        .iter()
+    (files, shard_keys(&cuts, &present, names))
+}
+
+/// Shard keys: the shortest prefix of a shard's first term that sorts after the previous
+/// shard's last term.
+fn shard_keys(cuts: &[std::ops::Range<usize>], present: &[u32], names: &[Arc<str>]) -> Vec<String> {
+    cuts.iter()
         .map(|cut| {
             let first: &str = &names[present[cut.start] as usize];
             let Some(before) = cut.start.checked_sub(1) else {
@@ -371,27 +449,16 @@ pub fn build(
             }
             first[..end].to_string()
         })
-        .collect();
-    if profile {
-        eprintln!(
-            "  search: {} shards, {} files compressed",
-            cuts.len(),
-            made.load(std::sync::atomic::Ordering::Relaxed)
-        );
-    }
-    mark("shards");
+        .collect()
+}
 
-    // Facets, column by column (kinds, years, series, topic counts, topic ids, lengths):
-    // columns of similar values compress far better than rows.
-    let kinds: Vec<crate::front_matter::Kind> = crate::front_matter::Kind::ALL.to_vec();
-    let first_year = site
-        .pages
-        .iter()
-        .filter_map(|p| p.src.front.date.map(|d| d.year()))
-        .min()
-        .unwrap_or(2000);
-    let mut facets = Vec::with_capacity(n * 6);
-    varint(&mut facets, n as u64);
+/// The facets, column by column (kinds, years, series, topic counts, topic ids, lengths):
+/// columns of similar values compress far better than rows.
+fn facets(site: &Site, order: &[usize], docs: &[Arc<DocIndex>], made: &Made) -> Keyed {
+    let kinds = crate::front_matter::Kind::ALL;
+    let first_year = first_year(site);
+    let mut facets = Vec::with_capacity(order.len() * 6);
+    varint(&mut facets, order.len() as u64);
     let pages: Vec<&crate::resolve::Page> = order.iter().map(|&id| &site.pages[id]).collect();
     facets.extend(
         pages
@@ -424,10 +491,25 @@ pub fn build(
             .clamp(0.0, 255.0) as u8
     }));
     let facets_key = key(b"facets", &facets);
-    let facets = reuse(facets_key, &|| gzip(&facets, 9));
-    mark("facets");
+    (facets_key, made.reuse(facets_key, &|| gzip(&facets, 9)))
+}
 
-    // Records, DOCS_PER_CHUNK documents to a file, each document's head and tail.
+/// Years in the facets are counted from the earliest publication's.
+fn first_year(site: &Site) -> i16 {
+    site.pages
+        .iter()
+        .filter_map(|p| p.src.front.date.map(|d| d.year()))
+        .min()
+        .unwrap_or(2000)
+}
+
+/// The records, [`DOCS_PER_CHUNK`] documents to a file (each document's head and tail), and
+/// the positions files, [`POSITIONS_PER_FILE`] shards' positions to a file.
+fn records(
+    docs: &[Arc<DocIndex>],
+    shard_files: &[(u64, ShardFiles)],
+    made: &Made,
+) -> (Vec<Keyed>, Vec<Keyed>) {
     let chunks: Vec<Keyed> = docs
         .par_chunks(DOCS_PER_CHUNK)
         .map(|chunk| {
@@ -437,7 +519,7 @@ pub fn build(
                 hasher.update(&d.fingerprint.to_le_bytes());
             }
             let k = hasher.digest128();
-            let file = reuse(k, &|| {
+            let file = made.reuse(k, &|| {
                 with_offsets(chunk.iter().flat_map(|d| [&d.head[..], &d.tail[..]]))
             });
             (k, file)
@@ -452,27 +534,85 @@ pub fn build(
                 hasher.update(&shard.positions.0.to_le_bytes());
             }
             let k = hasher.digest128();
-            let file = reuse(k, &|| {
+            let file = made.reuse(k, &|| {
                 with_offsets(group.iter().map(|(_, shard)| shard.positions.1.as_slice()))
             });
             (k, file)
         })
         .collect();
-    mark("records");
+    (chunks, position_files)
+}
 
-    // A version that changes with the index, for cache busting: a hash of every file's key.
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for (_, shard) in &shard_files {
-        hasher.update(&shard.postings.0.to_le_bytes());
+/// The index's files but the manifest.
+struct Index<'a> {
+    facets: Keyed,
+    shards: &'a [(u64, ShardFiles)],
+    positions: &'a [Keyed],
+    records: &'a [Keyed],
+}
+
+impl Index<'_> {
+    /// A version that changes with the index, for cache busting: a hash of every file's key.
+    fn version(&self) -> String {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for (_, shard) in self.shards {
+            hasher.update(&shard.postings.0.to_le_bytes());
+        }
+        for (k, _) in self.positions.iter().chain(self.records) {
+            hasher.update(&k.to_le_bytes());
+        }
+        hasher.update(&self.facets.0.to_le_bytes());
+        format!("{:016x}", hasher.digest())
     }
-    for (k, _) in position_files.iter().chain(&chunks) {
-        hasher.update(&k.to_le_bytes());
+
+    /// Every file of the index, the manifest first.
+    fn outputs(&self, manifest: File) -> Vec<Output> {
+        // The index depends on every page: said once, not by naming thousands of files in
+        // each of hundreds of outputs.
+        let deps = Arc::new(Deps {
+            files: [
+                crate::output::EVERY_PAGE.to_string(),
+                "site.yaml".to_string(),
+            ]
+            .into(),
+            templates: Default::default(),
+        });
+        let file = |path: String, bytes: &File| Output {
+            path,
+            data: OutputData::Bytes(bytes.clone()),
+            deps: deps.clone(),
+        };
+        let mut outputs = vec![
+            file("search/manifest.bin".into(), &manifest),
+            file("search/facets.bin".into(), &self.facets.1),
+        ];
+        for (i, (_, shard)) in self.shards.iter().enumerate() {
+            outputs.push(file(format!("search/shard-{i}.bin"), &shard.postings.1));
+        }
+        for (i, (_, positions)) in self.positions.iter().enumerate() {
+            outputs.push(file(format!("search/pos-{i}.bin"), positions));
+        }
+        for (i, (_, chunk)) in self.records.iter().enumerate() {
+            outputs.push(file(format!("search/docs-{i}.bin"), chunk));
+        }
+        outputs
     }
-    hasher.update(&facets_key.to_le_bytes());
+}
+
+/// The manifest: the shards' keys, the parameters the browser scores with, the facets'
+/// names, and the index's version.
+fn manifest(
+    site: &Site,
+    docs: &[Arc<DocIndex>],
+    keys: Vec<String>,
+    index: &Index,
+    made: &Made,
+) -> File {
+    let n = docs.len();
     let avg_len =
         (docs.iter().map(|d| d.body_len as f64).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
     let manifest = Manifest {
-        version: format!("{:016x}", hasher.digest()),
+        version: index.version(),
         docs: n,
         docs_per_chunk: DOCS_PER_CHUNK,
         shards: keys,
@@ -483,47 +623,16 @@ pub fn build(
         avg_len,
         length_base: LENGTH_BASE,
         stopwords: tokens::STOPWORDS,
-        kinds: kinds.iter().map(|k| (k.name(), k.label())).collect(),
+        kinds: crate::front_matter::Kind::ALL
+            .iter()
+            .map(|k| (k.name(), k.label()))
+            .collect(),
         topics: site.topics.iter().map(|t| t.name.as_str()).collect(),
         series: site.series.iter().map(|s| s.title.clone()).collect(),
-        first_year,
+        first_year: first_year(site),
     };
     let manifest = serde_json::to_vec(&manifest).expect("the manifest serializes");
-    let manifest = reuse(key(b"manifest", &manifest), &|| gzip(&manifest, 9));
-
-    // The index depends on every page: said once, not by naming thousands of files in each of
-    // hundreds of outputs.
-    let deps = Arc::new(Deps {
-        files: [
-            crate::output::EVERY_PAGE.to_string(),
-            "site.yaml".to_string(),
-        ]
-        .into(),
-        templates: Default::default(),
-    });
-    let file = |path: String, bytes: &Arc<Vec<u8>>| Output {
-        path,
-        data: OutputData::Bytes(bytes.clone()),
-        deps: deps.clone(),
-    };
-    let mut outputs =
-        Vec::with_capacity(shard_files.len() + chunks.len() + position_files.len() + 2);
-    outputs.push(file("search/manifest.bin".into(), &manifest));
-    outputs.push(file("search/facets.bin".into(), &facets));
-    for (i, (_, shard)) in shard_files.iter().enumerate() {
-        outputs.push(file(format!("search/shard-{i}.bin"), &shard.postings.1));
-    }
-    for (i, (_, positions)) in position_files.iter().enumerate() {
-        outputs.push(file(format!("search/pos-{i}.bin"), positions));
-    }
-    for (i, (_, chunk)) in chunks.iter().enumerate() {
-        outputs.push(file(format!("search/docs-{i}.bin"), chunk));
-    }
-    cache.files = files.into_inner().expect("files lock");
-    cache.shards = shard_files.into_iter().collect();
-    cache.last = Some((whole, outputs.clone()));
-    mark("files");
-    outputs
+    made.reuse(key(b"manifest", &manifest), &|| gzip(&manifest, 9))
 }
 
 /// A finished file of the index, shared with the cache.

@@ -205,7 +205,50 @@ pub fn resolve(
         .map(|src| page_from(src, urls))
         .collect();
 
-    // Sections.
+    let (sections, home_intro) = sections(urls, &pages, content.intros, diagnostics);
+    let topics = topics(urls, &mut pages, diagnostics);
+    let series = series(urls, &mut pages, diagnostics);
+    check_urls(urls, &pages, &sections, &topics, &series, diagnostics);
+
+    let by_rel = pages
+        .iter()
+        .enumerate()
+        .map(|(id, p)| (p.src.rel.clone(), id))
+        .collect();
+    let asset_rels = content.assets.iter().map(|a| a.rel.clone()).collect();
+    Site {
+        root,
+        config,
+        pages,
+        sections,
+        topics,
+        series,
+        home_intro,
+        assets: content.assets,
+        tables,
+        data_files: content
+            .data
+            .iter()
+            .map(|s| {
+                let name = s.display.rsplit('/').next().unwrap_or_default();
+                name.trim_end_matches(".yaml")
+                    .trim_end_matches(".yml")
+                    .to_string()
+            })
+            .collect(),
+        by_rel,
+        asset_rels,
+        skipped_drafts: content.skipped_drafts.into_iter().collect(),
+    }
+}
+
+/// The sections, each with its intro and its pages newest first; and the home page's intro.
+fn sections(
+    urls: Urls,
+    pages: &[Page],
+    intros: Vec<Intro>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Section>, Option<Intro>) {
     let mut sections: Vec<Section> = Kind::SECTIONS
         .iter()
         .map(|&kind| {
@@ -220,7 +263,7 @@ pub fn resolve(
         })
         .collect();
     let mut home_intro = None;
-    for intro in content.intros {
+    for intro in intros {
         match intro.folder.as_deref() {
             None => home_intro = Some(intro),
             Some(folder) => match sections
@@ -252,7 +295,12 @@ pub fn resolve(
             .sort_by(|a, b| Page::newest_first(&pages[*a], &pages[*b]));
     }
 
-    // Topics: pages name them freely; spellings that slug the same are one topic.
+    (sections, home_intro)
+}
+
+/// The topics, sorted by name, each with its pages newest first; pages name them freely, and
+/// spellings that slug the same are one topic. Each page learns its topics' indexes.
+fn topics(urls: Urls, pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> Vec<Topic> {
     let mut topic_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut topics: Vec<Topic> = Vec::new();
     #[allow(clippy::needless_range_loop)] // `pages[id]` is mutated inside the loop.
@@ -308,7 +356,7 @@ pub fn resolve(
         .iter()
         .map(|&i| sorted_topics[i].take().unwrap())
         .collect();
-    for page in &mut pages {
+    for page in pages.iter_mut() {
         for t in &mut page.topics {
             *t = new_index[*t];
         }
@@ -319,7 +367,12 @@ pub fn resolve(
             .sort_by(|a, b| Page::newest_first(&pages[*a], &pages[*b]));
     }
 
-    // Series: pages with the same series title, in part order.
+    topics
+}
+
+/// The series, newest first by their latest part, each with its parts in order; two parts
+/// with one number are an error. Each page learns its series and part.
+fn series(urls: Urls, pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> Vec<Series> {
     let mut series_by_slug: BTreeMap<String, (String, Vec<(u32, PageId)>)> = BTreeMap::new();
     for (id, page) in pages.iter().enumerate() {
         let (Some(title), Some(part)) = (&page.src.front.series, page.src.front.part) else {
@@ -410,44 +463,13 @@ pub fn resolve(
     }
     let mut taken: Vec<Option<Series>> = series.into_iter().map(Some).collect();
     let series: Vec<Series> = order.iter().map(|&i| taken[i].take().unwrap()).collect();
-    for page in &mut pages {
+    for page in pages.iter_mut() {
         if let Some((s, part)) = page.series {
             page.series = Some((new_index[s], part));
         }
     }
 
-    check_urls(urls, &pages, &sections, &topics, &series, diagnostics);
-
-    let by_rel = pages
-        .iter()
-        .enumerate()
-        .map(|(id, p)| (p.src.rel.clone(), id))
-        .collect();
-    let asset_rels = content.assets.iter().map(|a| a.rel.clone()).collect();
-    Site {
-        root,
-        config,
-        pages,
-        sections,
-        topics,
-        series,
-        home_intro,
-        assets: content.assets,
-        tables,
-        data_files: content
-            .data
-            .iter()
-            .map(|s| {
-                let name = s.display.rsplit('/').next().unwrap_or_default();
-                name.trim_end_matches(".yaml")
-                    .trim_end_matches(".yml")
-                    .to_string()
-            })
-            .collect(),
-        by_rel,
-        asset_rels,
-        skipped_drafts: content.skipped_drafts.into_iter().collect(),
-    }
+    series
 }
 
 fn page_from(src: std::sync::Arc<SourcePage>, urls: Urls) -> Page {

@@ -28,14 +28,16 @@
 //! Integers are unsigned LEB128 varints unless stated; strings are a varint length and UTF-8.
 
 pub mod doc;
+mod files;
 pub mod shards;
 pub mod text;
 pub mod tokens;
 
-use crate::output::{Deps, Output, OutputData};
+use crate::output::Output;
 use crate::render::Bodies;
 use crate::resolve::Site;
 use doc::DocIndex;
+use files::{Index, facets, manifest, records};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -450,189 +452,6 @@ fn shard_keys(cuts: &[std::ops::Range<usize>], present: &[u32], names: &[Arc<str
             first[..end].to_string()
         })
         .collect()
-}
-
-/// The facets, column by column (kinds, years, series, topic counts, topic ids, lengths):
-/// columns of similar values compress far better than rows.
-fn facets(site: &Site, order: &[usize], docs: &[Arc<DocIndex>], made: &Made) -> Keyed {
-    let kinds = crate::front_matter::Kind::ALL;
-    let first_year = first_year(site);
-    let mut facets = Vec::with_capacity(order.len() * 6);
-    varint(&mut facets, order.len() as u64);
-    let pages: Vec<&crate::resolve::Page> = order.iter().map(|&id| &site.pages[id]).collect();
-    facets.extend(
-        pages
-            .iter()
-            .map(|p| kinds.iter().position(|k| *k == p.kind).unwrap_or(0) as u8),
-    );
-    // 0 for no date, else 1 + years since the first.
-    facets.extend(pages.iter().map(|p| {
-        p.src
-            .front
-            .date
-            .map(|d| (d.year() - first_year + 1).clamp(1, 255) as u8)
-            .unwrap_or(0)
-    }));
-    for p in &pages {
-        varint(
-            &mut facets,
-            p.series.map(|(s, _)| s as u64 + 1).unwrap_or(0),
-        );
-    }
-    facets.extend(pages.iter().map(|p| p.topics.len().min(255) as u8));
-    for p in &pages {
-        for &t in p.topics.iter().take(255) {
-            varint(&mut facets, t as u64);
-        }
-    }
-    facets.extend(docs.iter().map(|d| {
-        ((d.body_len as f64 + 1.0).ln() / LENGTH_BASE.ln())
-            .round()
-            .clamp(0.0, 255.0) as u8
-    }));
-    let facets_key = key(b"facets", &facets);
-    (facets_key, made.reuse(facets_key, &|| gzip(&facets, 9)))
-}
-
-/// Years in the facets are counted from the earliest publication's.
-fn first_year(site: &Site) -> i16 {
-    site.pages
-        .iter()
-        .filter_map(|p| p.src.front.date.map(|d| d.year()))
-        .min()
-        .unwrap_or(2000)
-}
-
-/// The records, [`DOCS_PER_CHUNK`] documents to a file (each document's head and tail), and
-/// the positions files, [`POSITIONS_PER_FILE`] shards' positions to a file.
-fn records(
-    docs: &[Arc<DocIndex>],
-    shard_files: &[(u64, ShardFiles)],
-    made: &Made,
-) -> (Vec<Keyed>, Vec<Keyed>) {
-    let chunks: Vec<Keyed> = docs
-        .par_chunks(DOCS_PER_CHUNK)
-        .map(|chunk| {
-            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-            hasher.update(b"records");
-            for d in chunk {
-                hasher.update(&d.fingerprint.to_le_bytes());
-            }
-            let k = hasher.digest128();
-            let file = made.reuse(k, &|| {
-                with_offsets(chunk.iter().flat_map(|d| [&d.head[..], &d.tail[..]]))
-            });
-            (k, file)
-        })
-        .collect();
-    let position_files: Vec<Keyed> = shard_files
-        .chunks(POSITIONS_PER_FILE)
-        .map(|group| {
-            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-            hasher.update(b"positions file");
-            for (_, shard) in group {
-                hasher.update(&shard.positions.0.to_le_bytes());
-            }
-            let k = hasher.digest128();
-            let file = made.reuse(k, &|| {
-                with_offsets(group.iter().map(|(_, shard)| shard.positions.1.as_slice()))
-            });
-            (k, file)
-        })
-        .collect();
-    (chunks, position_files)
-}
-
-/// The index's files but the manifest.
-struct Index<'a> {
-    facets: Keyed,
-    shards: &'a [(u64, ShardFiles)],
-    positions: &'a [Keyed],
-    records: &'a [Keyed],
-}
-
-impl Index<'_> {
-    /// A version that changes with the index, for cache busting: a hash of every file's key.
-    fn version(&self) -> String {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        for (_, shard) in self.shards {
-            hasher.update(&shard.postings.0.to_le_bytes());
-        }
-        for (k, _) in self.positions.iter().chain(self.records) {
-            hasher.update(&k.to_le_bytes());
-        }
-        hasher.update(&self.facets.0.to_le_bytes());
-        format!("{:016x}", hasher.digest())
-    }
-
-    /// Every file of the index, the manifest first.
-    fn outputs(&self, manifest: File) -> Vec<Output> {
-        // The index depends on every page: said once, not by naming thousands of files in
-        // each of hundreds of outputs.
-        let deps = Arc::new(Deps {
-            files: [
-                crate::output::EVERY_PAGE.to_string(),
-                "site.yaml".to_string(),
-            ]
-            .into(),
-            templates: Default::default(),
-        });
-        let file = |path: String, bytes: &File| Output {
-            path,
-            data: OutputData::Bytes(bytes.clone()),
-            deps: deps.clone(),
-        };
-        let mut outputs = vec![
-            file("search/manifest.bin".into(), &manifest),
-            file("search/facets.bin".into(), &self.facets.1),
-        ];
-        for (i, (_, shard)) in self.shards.iter().enumerate() {
-            outputs.push(file(format!("search/shard-{i}.bin"), &shard.postings.1));
-        }
-        for (i, (_, positions)) in self.positions.iter().enumerate() {
-            outputs.push(file(format!("search/pos-{i}.bin"), positions));
-        }
-        for (i, (_, chunk)) in self.records.iter().enumerate() {
-            outputs.push(file(format!("search/docs-{i}.bin"), chunk));
-        }
-        outputs
-    }
-}
-
-/// The manifest: the shards' keys, the parameters the browser scores with, the facets'
-/// names, and the index's version.
-fn manifest(
-    site: &Site,
-    docs: &[Arc<DocIndex>],
-    keys: Vec<String>,
-    index: &Index,
-    made: &Made,
-) -> File {
-    let n = docs.len();
-    let avg_len =
-        (docs.iter().map(|d| d.body_len as f64).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
-    let manifest = Manifest {
-        version: index.version(),
-        docs: n,
-        docs_per_chunk: DOCS_PER_CHUNK,
-        shards: keys,
-        positions_per_file: POSITIONS_PER_FILE,
-        k1: K1,
-        b: B,
-        title_boost: TITLE_BOOST,
-        avg_len,
-        length_base: LENGTH_BASE,
-        stopwords: tokens::STOPWORDS,
-        kinds: crate::front_matter::Kind::ALL
-            .iter()
-            .map(|k| (k.name(), k.label()))
-            .collect(),
-        topics: site.topics.iter().map(|t| t.name.as_str()).collect(),
-        series: site.series.iter().map(|s| s.title.clone()).collect(),
-        first_year: first_year(site),
-    };
-    let manifest = serde_json::to_vec(&manifest).expect("the manifest serializes");
-    made.reuse(key(b"manifest", &manifest), &|| gzip(&manifest, 9))
 }
 
 /// A finished file of the index, shared with the cache.

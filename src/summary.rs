@@ -1,5 +1,139 @@
 //! Summaries: what listings, search results, case-study boxes and meta descriptions show of
-//! a page that has no `summary` of its own.
+//! a page that has no `summary` of its own, and the one rule for the first paragraph they
+//! are cut from.
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+use std::ops::Range;
+
+/// The part of a text event at `range` of `markdown` that is outside every tag, when the
+/// event's text is the source's (not changed by smart punctuation or entities); `None` when
+/// nothing is left.
+fn outside(
+    markdown: &str,
+    text: &str,
+    range: &Range<usize>,
+    tags: &[Range<usize>],
+) -> Option<String> {
+    if markdown.get(range.clone()) != Some(text) {
+        return None;
+    }
+    let mut kept = String::new();
+    let mut at = range.start;
+    let mut overlapping: Vec<&Range<usize>> = tags
+        .iter()
+        .filter(|t| t.start < range.end && range.start < t.end)
+        .collect();
+    overlapping.sort_by_key(|t| t.start);
+    for tag in overlapping {
+        if tag.start > at {
+            kept.push_str(&markdown[at..tag.start]);
+        }
+        at = at.max(tag.end);
+    }
+    if at < range.end {
+        kept.push_str(&markdown[at..range.end]);
+    }
+    (!kept.is_empty()).then_some(kept)
+}
+
+/// Finds a page's first paragraph of running text, event by event: the first paragraph at
+/// the top level (not in a list, quotation or table, not in an endnote, not in a box) that
+/// has text once images' descriptions are left out, with its whitespace collapsed. The
+/// renderer feeds it the page's events as it renders them; [`first_paragraph`] reads a
+/// case study's markdown the same way for its box.
+#[derive(Default)]
+pub struct FirstParagraph {
+    /// Open lists, quotations and tables.
+    depth: usize,
+    in_note: bool,
+    in_image: usize,
+    collecting: Option<String>,
+    found: Option<String>,
+}
+
+impl FirstParagraph {
+    /// Takes the next event. `in_box` is asked only where a paragraph starts: whether it is
+    /// inside a box (a body shortcode).
+    pub fn event(&mut self, event: &Event, in_box: impl Fn() -> bool) {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(_)) => self.in_note = true,
+            Event::End(TagEnd::FootnoteDefinition) => self.in_note = false,
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_)) => self.depth += 1,
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table) => {
+                self.depth = self.depth.saturating_sub(1)
+            }
+            Event::Start(Tag::Image { .. }) => self.in_image += 1,
+            Event::End(TagEnd::Image) => self.in_image = self.in_image.saturating_sub(1),
+            Event::Start(Tag::Paragraph)
+                if self.found.is_none()
+                    && self.collecting.is_none()
+                    && self.depth == 0
+                    && !self.in_note
+                    && !in_box() =>
+            {
+                self.collecting = Some(String::new());
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(text) = self.collecting.take() {
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !text.is_empty() {
+                        self.found = Some(text);
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) if self.in_image == 0 => {
+                if let Some(p) = &mut self.collecting {
+                    p.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if self.in_image == 0 => {
+                if let Some(p) = &mut self.collecting {
+                    p.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the paragraph has been found (the rest of the page cannot change it).
+    pub fn is_found(&self) -> bool {
+        self.found.is_some()
+    }
+
+    pub fn finish(self) -> Option<String> {
+        self.found
+    }
+}
+
+/// The first paragraph of running text of `markdown` whose shortcodes are not expanded:
+/// `tags` are the spans of its shortcode tags, left out as an expanded page leaves them out
+/// of its text, and `boxes` the spans of its body shortcodes, from opening tag to `{% end %}`.
+pub fn first_paragraph(
+    markdown: &str,
+    tags: &[Range<usize>],
+    boxes: &[Range<usize>],
+) -> Option<String> {
+    let mut first = FirstParagraph::default();
+    let parser = pulldown_cmark::Parser::new_ext(markdown, crate::dialect::options());
+    for (event, range) in parser.into_offset_iter() {
+        let overlaps = tags
+            .iter()
+            .any(|t| t.start < range.end && range.start < t.end);
+        if overlaps && let Event::Text(text) = &event {
+            // The text outside the tags, as an expanded page's text would be.
+            let Some(kept) = outside(markdown, text, &range, tags) else {
+                continue;
+            };
+            first.event(&Event::Text(kept.into()), || false);
+            continue;
+        }
+        first.event(&event, || boxes.iter().any(|b| b.contains(&range.start)));
+        if first.is_found() {
+            break;
+        }
+    }
+    first.finish()
+}
 
 /// The longest summary taken from a first paragraph, in characters.
 const SUMMARY_MAX: usize = 220;

@@ -195,34 +195,26 @@ fn prefix_footnote_labels(body: &str, prefix: &str) -> String {
 }
 
 /// The text of the first paragraph of a markdown body, skipping shortcode lines.
+/// A case study's first paragraph of running text, by the rule every summary follows (see
+/// [`crate::summary::FirstParagraph`]): its shortcodes are not expanded here, so their tags
+/// are left out of the text and their bodies are boxes.
 fn first_paragraph(body: &str) -> Option<String> {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut text: Option<String> = None;
-    for event in Parser::new_ext(body, crate::dialect::options()) {
-        match event {
-            Event::Start(Tag::Paragraph) => text = Some(String::new()),
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(p) = &mut text {
-                    p.push_str(&t);
+    let (tags, _) = super::parse::scan(body, &super::code_ranges(body));
+    let spans: Vec<std::ops::Range<usize>> = tags.iter().map(|t| t.span.clone()).collect();
+    let mut boxes = Vec::new();
+    let mut open = Vec::new();
+    for tag in &tags {
+        match tag.kind {
+            super::parse::TagKind::Open => open.push(tag.span.start),
+            super::parse::TagKind::End => {
+                if let Some(start) = open.pop() {
+                    boxes.push(start..tag.span.end);
                 }
             }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(p) = &mut text {
-                    p.push(' ');
-                }
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if let Some(p) = text.take() {
-                    let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if !p.is_empty() && !p.starts_with("{%") && !p.starts_with("{{") {
-                        return Some(p);
-                    }
-                }
-            }
-            _ => {}
+            super::parse::TagKind::Inline => {}
         }
     }
-    None
+    crate::summary::first_paragraph(body, &spans, &boxes)
 }
 
 #[cfg(test)]
@@ -241,10 +233,17 @@ mod tests {
     }
 
     #[test]
-    fn first_paragraph_skips_shortcodes() {
+    fn first_paragraph_skips_shortcodes_boxes_lists_and_images() {
         assert_eq!(
             first_paragraph("{% summary() %}\n\nReal *text* here.\n").as_deref(),
             Some("Real text here.")
+        );
+        // The same rule as a page's card: boxes, lists, quotations and images' descriptions
+        // are not running text; inline shortcodes are left out of it.
+        let body = "{% sidebar(title=\"Aside\") %}\nBoxed.\n{% end %}\n\n- a loose\n\n- list\n\n> Quoted.\n\n![A chart](../assets/x.png)\n\n{{ figure(data=\"t\") }}\n\nThe opening, with {{ figure(data=\"t\") }} inside.\n";
+        assert_eq!(
+            first_paragraph(body).as_deref(),
+            Some("The opening, with inside.")
         );
     }
 }

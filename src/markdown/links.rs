@@ -1,0 +1,433 @@
+//! Links and images: relative links to content files become page URLs; every link and image
+//! is checked (missing files and anchors, drafts, unsafe schemes, empty descriptions).
+
+use super::{AnchorCheck, BodyRenderer};
+use crate::diagnostics::{Diagnostic, Source, did_you_mean};
+use crate::resolve::{LinkTarget, PageId, Site};
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+use std::ops::Range;
+
+impl<'e> BodyRenderer<'_, '_, 'e> {
+    pub(super) fn start_link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'e>,
+        title: CowStr<'e>,
+        id: CowStr<'e>,
+        range: Range<usize>,
+    ) {
+        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+            // Autolinks show their URL as their text; the class lets print styles avoid
+            // printing it twice.
+            let href = if link_type == LinkType::Email {
+                format!("mailto:{dest_url}")
+            } else {
+                self.link(link_type, dest_url, false, range).to_string()
+            };
+            let mut html = String::from("<a class=\"url\" href=\"");
+            pulldown_cmark_escape::escape_href(&mut html, &href).ok();
+            html.push_str("\">");
+            self.autolinks.push(true);
+            self.push(Event::InlineHtml(html.into()));
+            return;
+        }
+        let dest_url = self.link(link_type, dest_url, false, range);
+        self.autolinks.push(false);
+        self.push(Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }));
+    }
+
+    pub(super) fn end_link(&mut self) {
+        if self.autolinks.pop() == Some(true) {
+            self.push(Event::InlineHtml("</a>".into()));
+        } else {
+            self.push(Event::End(TagEnd::Link));
+        }
+    }
+
+    pub(super) fn start_image(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'e>,
+        title: CowStr<'e>,
+        id: CowStr<'e>,
+        range: Range<usize>,
+    ) {
+        let dest_url = self.link(link_type, dest_url, true, range.clone());
+        self.image = Some((String::new(), range));
+        self.push(Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }));
+    }
+
+    /// An image needs a description for readers who cannot see it.
+    pub(super) fn end_image(&mut self) {
+        if let Some((alt, range)) = self.image.take()
+            && alt.trim().is_empty()
+            && self.embed_at(range.start).is_none()
+        {
+            let span = self.file_span(range);
+            self.diagnostics.push(
+                Diagnostic::error("this image has no alt text")
+                    .at(self.input.source, span)
+                    .label("empty alt text")
+                    .help("describe the image between the brackets for readers who cannot see it: `![Bar chart of supports districts use](../assets/fig.png)`"),
+            );
+        }
+        self.push(Event::End(TagEnd::Image));
+    }
+
+    /// Rewrites a link's destination, checking relative links against the site.
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest: CowStr<'e>,
+        image: bool,
+        range: Range<usize>,
+    ) -> CowStr<'e> {
+        // An autolink's URL is shown as its text, so it is kept as written unless unsafe.
+        if link_type == LinkType::Email
+            || link_type == LinkType::Autolink && unsafe_scheme(&dest).is_none()
+        {
+            return dest;
+        }
+        let embedded = self.embed_at(range.start).map(|e| e.dir.clone());
+        let dir = embedded.as_deref().unwrap_or(self.input.dir);
+        let span = self.file_span(range);
+        let span = narrow_to(&self.input.source.text, span, &dest);
+        match resolve_link(self.site, dir, &dest, image) {
+            Ok(Link::Keep) => dest,
+            Ok(Link::SamePage(fragment)) => {
+                if embedded.is_none() {
+                    self.pending_same_page.push((fragment, span));
+                }
+                dest
+            }
+            Ok(Link::Page { id, url, fragment }) => {
+                self.rendered
+                    .links_to
+                    .push(self.site.pages[id].src.rel.clone());
+                if let Some(fragment) = fragment {
+                    if embedded.is_none() {
+                        self.rendered.anchor_checks.push(AnchorCheck {
+                            target: self.site.pages[id].src.rel.clone(),
+                            fragment: fragment.clone(),
+                            span,
+                        });
+                    }
+                    format!("{url}#{fragment}").into()
+                } else {
+                    url.into()
+                }
+            }
+            Ok(Link::Url(url)) => url.into(),
+            Ok(Link::Asset { rel, url }) => {
+                self.rendered.assets.push(rel);
+                url.into()
+            }
+            Err(_) if embedded.is_some() => dest,
+            Err(failure) => {
+                let mut d = Diagnostic::error(failure.message).at(self.input.source, span);
+                if let Some(help) = failure.help {
+                    d = d.help(help);
+                }
+                self.diagnostics.push(d);
+                dest
+            }
+        }
+    }
+}
+
+/// Narrows a link's span to its destination when it can be found there.
+fn narrow_to(text: &str, span: Range<usize>, dest: &str) -> Range<usize> {
+    if dest.is_empty() || span.end > text.len() {
+        return span;
+    }
+    match text[span.clone()].rfind(dest) {
+        Some(i) => span.start + i..span.start + i + dest.len(),
+        None => span,
+    }
+}
+
+/// The error for a `#fragment` that names no id on its page.
+pub fn missing_anchor<'i>(
+    source: &Source,
+    span: Range<usize>,
+    fragment: &str,
+    page: &str,
+    ids: impl Iterator<Item = &'i str>,
+) -> Diagnostic {
+    let ids: Vec<&str> = ids.collect();
+    let d = Diagnostic::error(format!("the anchor `#{fragment}` does not exist on {page}"))
+        .at(source, span)
+        .label("no heading has this id");
+    match did_you_mean(fragment, ids.iter().copied()) {
+        Some(close) => d.help(format!("did you mean `#{close}`?")),
+        None => {
+            d.help("link to a heading's id: the heading text in lower case, with dashes for spaces")
+        }
+    }
+}
+
+pub enum Link {
+    /// External, site-absolute or otherwise not ours to touch.
+    Keep,
+    SamePage(String),
+    Page {
+        id: PageId,
+        url: String,
+        fragment: Option<String>,
+    },
+    Url(String),
+    /// A file in `content/assets/`.
+    Asset {
+        rel: String,
+        url: String,
+    },
+}
+
+pub struct LinkFailure {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Characters to percent-encode in a URL path segment.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Resolves a link written in a file under `content/<dir>/`.
+/// The scheme of a `javascript:`, `vbscript:` or `data:` URL, which a page must not link to.
+/// Browsers ignore letter case, and tabs, newlines and other control characters anywhere in
+/// the URL, and leading spaces; character references are already decoded by the markdown
+/// parser.
+pub fn unsafe_scheme(dest: &str) -> Option<&'static str> {
+    let (before, _) = dest.split_once(':')?;
+    let scheme: String = before
+        .chars()
+        .filter(|c| *c > ' ')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|s| *s == scheme)
+}
+
+pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<Link, LinkFailure> {
+    let fail = |message: String, help: Option<String>| Err(LinkFailure { message, help });
+    if dest.is_empty() {
+        return fail(
+            "this link has no target".into(),
+            Some(
+                "put the page or URL between the parentheses: `[text](../briefs/snapshot.md)`"
+                    .into(),
+            ),
+        );
+    }
+    if let Some(scheme) = unsafe_scheme(dest) {
+        let what = if image { "an image" } else { "a link" };
+        let help = match (scheme, image) {
+            ("data", true) => {
+                "put the image in content/assets/ and write its path relative to this page, for example `../assets/figure-1.png`"
+            }
+            _ => {
+                "links may go to pages and files of the site, and to http:, https:, mailto: and tel: addresses"
+            }
+        };
+        return fail(
+            format!(
+                "{what} to a `{scheme}:` URL would run code or hide content in the page, so it is not allowed"
+            ),
+            Some(help.into()),
+        );
+    }
+    if let Some(fragment) = dest.strip_prefix('#') {
+        return Ok(Link::SamePage(fragment.to_string()));
+    }
+    if image && dest.starts_with('/') && !dest.starts_with("//") {
+        // A site-absolute image is kept only if it is one of the site's own files: an
+        // absolute path from the editor's computer (`/Users/…/chart.png`) would show nothing.
+        let path = dest.split(['?', '#']).next().unwrap_or(dest);
+        let rel = path
+            .strip_prefix(site.base_path())
+            .map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned());
+        return match rel.as_deref().map(|rel| site.lookup(rel)) {
+            Some(LinkTarget::Asset(_)) => Ok(Link::Keep),
+            _ => fail(
+                format!("the image `{dest}` is not a file of this site"),
+                Some(
+                    "put the image in content/assets/ and write its path relative to this page, for example `../assets/figure-1.png`"
+                        .into(),
+                ),
+            ),
+        };
+    }
+    if has_scheme(dest) || dest.starts_with("//") || dest.starts_with('/') {
+        return Ok(Link::Keep);
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    let path = path.split_once('?').map(|(p, _)| p).unwrap_or(path);
+    let decoded = percent_decode_str(path).decode_utf8_lossy();
+    let Some(rel) = normalize(dir, &decoded) else {
+        return fail(
+            format!("the link `{dest}` points outside content/"),
+            Some("link to a file inside content/, relative to this file".into()),
+        );
+    };
+    let what = if image { "image" } else { "link" };
+    match site.lookup(&rel) {
+        LinkTarget::Page(_) if image => fail(
+            format!("the image `{dest}` is a page, not an image"),
+            Some(
+                "images are files in content/assets/, for example `../assets/figure-1.png`".into(),
+            ),
+        ),
+        LinkTarget::Page(id) => Ok(Link::Page {
+            id,
+            url: site.pages[id].url.clone(),
+            fragment,
+        }),
+        LinkTarget::Listing(url) => Ok(match fragment {
+            Some(f) => Link::Url(format!("{url}#{f}")),
+            None => Link::Url(url),
+        }),
+        LinkTarget::Asset(asset) => {
+            let encoded: Vec<String> = asset
+                .split('/')
+                .map(|s| utf8_percent_encode(s, PATH_SEGMENT).to_string())
+                .collect();
+            let url = site.urls().copied_file(&encoded.join("/"));
+            Ok(Link::Asset {
+                rel: asset.to_string(),
+                url: match fragment {
+                    Some(f) => format!("{url}#{f}"),
+                    None => url,
+                },
+            })
+        }
+        LinkTarget::Draft => fail(
+            format!("the {what} `{dest}` goes to a draft, which this build leaves out"),
+            Some(
+                "publish the draft (remove `draft: true`), build with --drafts, or remove the link"
+                    .into(),
+            ),
+        ),
+        LinkTarget::Missing => {
+            let shown = format!("content/{rel}");
+            if rel.ends_with(".md") {
+                let suggestion = did_you_mean(&rel, site.page_paths()).map(|close| {
+                    let written = relative_to(dir, close);
+                    format!("did you mean `{written}`?")
+                });
+                fail(
+                    format!("the {what} `{dest}` goes to {shown}, which does not exist"),
+                    Some(suggestion.unwrap_or_else(|| "link to a page by its file, relative to this file: `../briefs/snapshot.md`".into())),
+                )
+            } else if !rel.starts_with("assets/") {
+                fail(
+                    format!("the {what} `{dest}` goes to {shown}, which is not a page or an asset"),
+                    Some("files for the site belong in content/assets/; pages are linked by their .md file".into()),
+                )
+            } else {
+                let suggestion = did_you_mean(&rel, site.assets.iter().map(|a| a.rel.as_str()))
+                    .map(|close| format!("did you mean `{}`?", relative_to(dir, close)));
+                fail(
+                    format!("the {what} `{dest}` goes to {shown}, which does not exist"),
+                    Some(suggestion.unwrap_or_else(|| {
+                        "check the file name; files in content/assets/ are copied to the site"
+                            .into()
+                    })),
+                )
+            }
+        }
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Joins a relative path to a folder under `content/`, resolving `.` and `..`; `None` when it
+/// climbs out of `content/`.
+pub fn normalize(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in rel.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// How a file under `content/` is written from another folder under it.
+fn relative_to(dir: &str, target: &str) -> String {
+    let from: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from.len() - common];
+    out.extend(&to[common..]);
+    out.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_relative_paths() {
+        assert_eq!(
+            normalize("briefs", "../posts/x.md").as_deref(),
+            Some("posts/x.md")
+        );
+        assert_eq!(
+            normalize("briefs", "./y.md").as_deref(),
+            Some("briefs/y.md")
+        );
+        assert_eq!(normalize("", "briefs/y.md").as_deref(), Some("briefs/y.md"));
+        assert_eq!(normalize("briefs", "../../etc/passwd"), None);
+        assert_eq!(relative_to("posts", "briefs/x.md"), "../briefs/x.md");
+        assert_eq!(relative_to("briefs", "briefs/x.md"), "x.md");
+    }
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://x"));
+        assert!(has_scheme("mailto:a@b"));
+        assert!(!has_scheme("../x.md"));
+        assert!(!has_scheme("x.md#a:b"));
+    }
+}

@@ -220,67 +220,13 @@ impl Session {
         changed: Option<&std::collections::HashSet<PathBuf>>,
     ) -> Result<Built, Failure> {
         let started = Instant::now();
-        let mut stages = Vec::new();
-        let mut lap = Instant::now();
-        let mut stage = |name: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
-            stages.push((name, lap.elapsed()));
-            lap = Instant::now();
-        };
-        let root = self.root.clone();
+        let mut laps = Laps::default();
         let mut diags: Vec<Diagnostic> = Vec::new();
-
-        // Load.
-        let config_path = root.join("site.yaml");
-        let config_text = std::fs::read_to_string(&config_path)
-            .map_err(|e| Failure::usage(Diagnostic::io("cannot read", &config_path, &e)))?;
-        let config_source = Source::new(config_path.clone(), "site.yaml".into(), &config_text);
-        let mut config = match Config::load(&config_source) {
-            Ok(c) => c,
-            Err(errors) => {
-                diags.extend(errors);
-                // Keep checking the content with stand-in settings.
-                Config {
-                    title: "CenterView".into(),
-                    description: String::new(),
-                    base_url: "https://example.org/".into(),
-                    theme: "centerview".into(),
-                    language: "en".into(),
-                }
-            }
-        };
-        if let Some(url) = &self.options.base_url {
-            config
-                .set_base_url(url)
-                .map_err(|m| Failure::usage(Diagnostic::error(m)))?;
-        }
-        // The theme is loaded again when a file under themes/ changed, or site.yaml names
-        // another theme.
-        let theme_changed =
-            changed.is_none_or(|c| c.iter().any(|p| p.starts_with(root.join("themes"))));
-        if theme_changed || self.theme.as_ref().is_none_or(|t| t.name != config.theme) {
-            self.theme = match Theme::load(&root, &config.theme) {
-                Ok(t) => Some(t),
-                Err(errors) => {
-                    diags.extend(errors);
-                    None
-                }
-            };
-        }
-        let content = content::load_cached(
-            &root,
-            self.options.drafts,
-            &mut self.load,
-            changed,
-            &mut diags,
-        );
-        stage("load", &mut stages);
-
-        // Resolve.
+        let (config, content) = self.load(changed, &mut diags)?;
+        laps.stage("load");
         let tables = data::load(&content.data, &mut diags);
-        let site = resolve::resolve(root.clone(), config, content, tables, &mut diags);
-        stage("resolve", &mut stages);
-
-        // Render.
+        let site = resolve::resolve(self.root.clone(), config, content, tables, &mut diags);
+        laps.stage("resolve");
         let Some(theme) = &self.theme else {
             return Err(fail(diags));
         };
@@ -292,37 +238,9 @@ impl Session {
             &mut diags,
         );
         render::check_anchors(&site, &bodies, &mut diags);
-        stage("render markdown", &mut stages);
-        let staging = match &self.folder {
-            Some(folder) if self.one_off && !diags.iter().any(Diagnostic::is_error) => {
-                Some(write::Staging::new(folder).map_err(Failure::usage)?)
-            }
-            _ => None,
-        };
-        let outputs = {
-            let put = |rel: &str, bytes: &[u8]| match &staging {
-                Some(staging) => staging.put(rel, bytes),
-                None => Ok(()),
-            };
-            let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
-            let copied = statics::claims(&site, theme);
-            let mut outputs = render::render_outputs(
-                &site,
-                theme,
-                &bodies,
-                &mut self.render,
-                sink,
-                &copied,
-                &mut diags,
-            );
-            outputs.extend(statics::outputs(&site, theme));
-            outputs
-        };
-        if self.one_off {
-            self.render.forget_rendered();
-        }
-        stage("render templates", &mut stages);
-
+        laps.stage("render markdown");
+        let (outputs, staging) = self.render_outputs(&site, &bodies, &mut diags)?;
+        laps.stage("render templates");
         if diags.iter().any(Diagnostic::is_error) {
             return Err(fail(diags));
         }
@@ -332,12 +250,75 @@ impl Session {
         Ok(Built {
             outputs,
             warnings: diags,
-            stages,
+            stages: laps.stages,
             started,
             rendered: self.render.stats(),
             complete: !self.options.search,
             staging,
         })
+    }
+
+    /// The load stage: `site.yaml` (a build with errors in it goes on checking the content
+    /// with stand-in settings), the theme (loaded again when a file under `themes/` changed,
+    /// or `site.yaml` names another theme), and the content.
+    fn load(
+        &mut self,
+        changed: Option<&std::collections::HashSet<PathBuf>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<(Config, content::Content), Failure> {
+        let config_path = self.root.join("site.yaml");
+        let config_text = std::fs::read_to_string(&config_path)
+            .map_err(|e| Failure::usage(Diagnostic::io("cannot read", &config_path, &e)))?;
+        let config_source = Source::new(config_path.clone(), "site.yaml".into(), &config_text);
+        let mut config = Config::load(&config_source).unwrap_or_else(|errors| {
+            diags.extend(errors);
+            Config::default()
+        });
+        if let Some(url) = &self.options.base_url {
+            config
+                .set_base_url(url)
+                .map_err(|m| Failure::usage(Diagnostic::error(m)))?;
+        }
+        let themes = self.root.join("themes");
+        let theme_changed = changed.is_none_or(|c| c.iter().any(|p| p.starts_with(&themes)));
+        if theme_changed || self.theme.as_ref().is_none_or(|t| t.name != config.theme) {
+            self.theme = Theme::load(&self.root, &config.theme)
+                .map_err(|errors| diags.extend(errors))
+                .ok();
+        }
+        let drafts = self.options.drafts;
+        let content = content::load_cached(&self.root, drafts, &mut self.load, changed, diags);
+        Ok((config, content))
+    }
+
+    /// Every output file but the search index. A one-off build without errors so far writes
+    /// each file into its staging folder as soon as it is rendered.
+    fn render_outputs(
+        &mut self,
+        site: &resolve::Site,
+        bodies: &render::Bodies,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<(Vec<Output>, Option<write::Staging>), Failure> {
+        let theme = self.theme.as_ref().expect("a theme to render with");
+        let staging = match &self.folder {
+            Some(folder) if self.one_off && !diags.iter().any(Diagnostic::is_error) => {
+                Some(write::Staging::new(folder).map_err(Failure::usage)?)
+            }
+            _ => None,
+        };
+        let put = |rel: &str, bytes: &[u8]| match &staging {
+            Some(staging) => staging.put(rel, bytes),
+            None => Ok(()),
+        };
+        let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
+        let copied = statics::claims(site, theme);
+        let mut outputs =
+            render::render_outputs(site, theme, bodies, &mut self.render, sink, &copied, diags);
+        outputs.extend(statics::outputs(site, theme));
+        if self.one_off {
+            self.render.forget_rendered();
+        }
+        Ok((outputs, staging))
     }
 
     /// Adds the search index to a build from [`Session::build_pages`].
@@ -417,6 +398,29 @@ impl Session {
                 .map(|o| (o.path, Arc::unwrap_or_clone(o.deps)))
                 .collect(),
         })
+    }
+}
+
+/// How long each stage of a build took.
+struct Laps {
+    stages: Vec<(&'static str, Duration)>,
+    lap: Instant,
+}
+
+impl Default for Laps {
+    fn default() -> Laps {
+        Laps {
+            stages: Vec::new(),
+            lap: Instant::now(),
+        }
+    }
+}
+
+impl Laps {
+    /// The stage `name` ends now.
+    fn stage(&mut self, name: &'static str) {
+        self.stages.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
     }
 }
 

@@ -17,6 +17,21 @@ pub struct Config {
     pub language: String,
 }
 
+impl Default for Config {
+    /// The settings a site has before its `site.yaml` says otherwise: the defaults of the
+    /// optional keys, and stand-ins for the required ones (so that a build whose
+    /// `site.yaml` has errors can go on checking the content).
+    fn default() -> Config {
+        Config {
+            title: "CenterView".to_string(),
+            description: String::new(),
+            base_url: "https://example.org/".to_string(),
+            theme: "centerview".to_string(),
+            language: "en".to_string(),
+        }
+    }
+}
+
 impl Config {
     /// The path part of `base_url` (`/` or `/centerview/`): every internal link starts with it.
     pub fn base_path(&self) -> &str {
@@ -40,13 +55,7 @@ impl Config {
         let entries = doc.root_map(&value, "site.yaml").map_err(|d| vec![d])?;
 
         let mut errors = Vec::new();
-        let mut config = Config {
-            title: String::new(),
-            description: String::new(),
-            base_url: String::new(),
-            theme: "centerview".to_string(),
-            language: "en".to_string(),
-        };
+        let mut config = Config::default();
         let (mut has_title, mut has_base_url) = (false, false);
         for (key, value) in entries {
             let path = [Step::Key(key.clone())];

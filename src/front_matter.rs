@@ -200,100 +200,122 @@ pub fn parse(
     };
 
     let mut fm = FrontMatter::default();
-    let mut has_title = false;
     for (key, value) in entries {
-        let path = [Step::Key(key.clone())];
-        let result: Result<(), Diagnostic> = (|| {
-            match key.as_str() {
-                // What readers see gets typographic quotes and dashes once, here, so every
-                // place a title, subtitle or summary is shown agrees.
-                "title" => {
-                    fm.title = smarten(&non_empty(&doc, &path, value)?);
-                    has_title = true;
-                }
-                "subtitle" => fm.subtitle = Some(smarten(&non_empty(&doc, &path, value)?)),
-                "summary" => fm.summary = Some(smarten(&non_empty(&doc, &path, value)?)),
-                "district" => fm.district = Some(non_empty(&doc, &path, value)?),
-                "region" => fm.region = Some(non_empty(&doc, &path, value)?),
-                "series" => fm.series = Some(non_empty(&doc, &path, value)?),
-                "kind" => {
-                    let name = doc.text(&path, value)?;
-                    fm.kind = Some(Kind::from_name(&name).ok_or_else(|| {
-                        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-                        let d = doc
-                            .error(&path, Target::Value, format!("unknown kind `{name}`"))
-                            .label("not a kind");
-                        match did_you_mean(&name, names.iter().copied()) {
-                            Some(close) => d.help(format!(
-                                "did you mean `{close}`? The kinds are {}",
-                                one_of(&names)
-                            )),
-                            None => d.help(format!("the kinds are {}", one_of(&names))),
-                        }
-                    })?);
-                }
-                "date" => fm.date = Some(date(&doc, &path, value)?),
-                "updated" => fm.updated = Some(date(&doc, &path, value)?),
-                "authors" => fm.authors = non_empty_list(&doc, &path, value)?,
-                "topics" => fm.topics = non_empty_list(&doc, &path, value)?,
-                "part" => match value {
-                    Value::Int(n) if *n >= 1 && *n <= u32::MAX as i64 => fm.part = Some(*n as u32),
-                    Value::Int(_) => {
-                        return Err(doc
-                            .error(&path, Target::Value, "`part` must be 1 or more")
-                            .label("parts are numbered from 1"));
-                    }
-                    other => {
-                        return Err(doc.wrong_type(&path, "a whole number", other).help(
-                            "write the part's position in its series, for example `part: 2`",
-                        ));
-                    }
-                },
-                "slug" => {
-                    let slug = doc.text(&path, value)?;
-                    if !is_slug(&slug) {
-                        return Err(doc
-                            .error(
-                                &path,
-                                Target::Value,
-                                format!("`slug` may only contain a-z, 0-9 and -, found `{slug}`"),
-                            )
-                            .label("not a valid slug")
-                            .help(format!("for example `slug: {}`", slugify(&slug))));
-                    }
-                    fm.slug = Some(slug);
-                }
-                "draft" => match value {
-                    Value::Bool(b) => fm.draft = *b,
-                    other => return Err(doc.wrong_type(&path, "`true` or `false`", other)),
-                },
-                "extra" => match value {
-                    Value::Map(_) => fm.extra = Some(value.clone()),
-                    other => {
-                        return Err(doc
-                            .wrong_type(&path, "a map of keys", other)
-                            .help("write each value on its own indented line under `extra:`"));
-                    }
-                },
-                _ => return Err(doc.unknown_key(&[], key, KEYS, "front matter")),
-            }
-            Ok(())
-        })();
-        if let Err(d) = result {
+        if let Err(d) = set_field(&mut fm, &doc, key, value) {
             diagnostics.push(d);
         }
     }
+    check_together(&fm, &doc, split, entries, default_kind, diagnostics);
+    fm
+}
 
+/// Reads one front matter key into `fm`.
+fn set_field(
+    fm: &mut FrontMatter,
+    doc: &YamlDoc,
+    key: &str,
+    value: &Value,
+) -> Result<(), Diagnostic> {
+    let path = [Step::Key(key.to_string())];
+    match key {
+        // What readers see gets typographic quotes and dashes once, here, so every place a
+        // title, subtitle or summary is shown agrees.
+        "title" => fm.title = smarten(&non_empty(doc, &path, value)?),
+        "subtitle" => fm.subtitle = Some(smarten(&non_empty(doc, &path, value)?)),
+        "summary" => fm.summary = Some(smarten(&non_empty(doc, &path, value)?)),
+        "district" => fm.district = Some(non_empty(doc, &path, value)?),
+        "region" => fm.region = Some(non_empty(doc, &path, value)?),
+        "series" => fm.series = Some(non_empty(doc, &path, value)?),
+        "kind" => fm.kind = Some(kind(doc, &path, value)?),
+        "date" => fm.date = Some(date(doc, &path, value)?),
+        "updated" => fm.updated = Some(date(doc, &path, value)?),
+        "authors" => fm.authors = non_empty_list(doc, &path, value)?,
+        "topics" => fm.topics = non_empty_list(doc, &path, value)?,
+        "part" => fm.part = Some(part(doc, &path, value)?),
+        "slug" => fm.slug = Some(slug(doc, &path, value)?),
+        "draft" => match value {
+            Value::Bool(b) => fm.draft = *b,
+            other => return Err(doc.wrong_type(&path, "`true` or `false`", other)),
+        },
+        "extra" => match value {
+            Value::Map(_) => fm.extra = Some(value.clone()),
+            other => {
+                return Err(doc
+                    .wrong_type(&path, "a map of keys", other)
+                    .help("write each value on its own indented line under `extra:`"));
+            }
+        },
+        _ => return Err(doc.unknown_key(&[], key, KEYS, "front matter")),
+    }
+    Ok(())
+}
+
+fn kind(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<Kind, Diagnostic> {
+    let name = doc.text(path, value)?;
+    Kind::from_name(&name).ok_or_else(|| {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        let d = doc
+            .error(path, Target::Value, format!("unknown kind `{name}`"))
+            .label("not a kind");
+        match did_you_mean(&name, names.iter().copied()) {
+            Some(close) => d.help(format!(
+                "did you mean `{close}`? The kinds are {}",
+                one_of(&names)
+            )),
+            None => d.help(format!("the kinds are {}", one_of(&names))),
+        }
+    })
+}
+
+fn part(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<u32, Diagnostic> {
+    match value {
+        Value::Int(n) if *n >= 1 && *n <= u32::MAX as i64 => Ok(*n as u32),
+        Value::Int(_) => Err(doc
+            .error(path, Target::Value, "`part` must be 1 or more")
+            .label("parts are numbered from 1")),
+        other => Err(doc
+            .wrong_type(path, "a whole number", other)
+            .help("write the part's position in its series, for example `part: 2`")),
+    }
+}
+
+fn slug(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic> {
+    let slug = doc.text(path, value)?;
+    if is_slug(&slug) {
+        return Ok(slug);
+    }
+    Err(doc
+        .error(
+            path,
+            Target::Value,
+            format!("`slug` may only contain a-z, 0-9 and -, found `{slug}`"),
+        )
+        .label("not a valid slug")
+        .help(format!("for example `slug: {}`", slugify(&slug))))
+}
+
+/// What only the keys together can show: a missing title or date, a part without a series
+/// (or the other way round), an update before the publication.
+fn check_together(
+    fm: &FrontMatter,
+    doc: &YamlDoc,
+    split: &Split,
+    entries: &[(String, Value)],
+    default_kind: Kind,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let source = doc.source;
+    let has = |key: &str| entries.iter().any(|(k, _)| k == key);
     let kind = fm.kind.unwrap_or(default_kind);
     let whole_front_matter = split.yaml.start.saturating_sub(4)..split.yaml.start.saturating_sub(1);
-    if !has_title {
+    if !has("title") {
         diagnostics.push(
             Diagnostic::error("the front matter has no `title`, which is required")
                 .at(source, whole_front_matter.clone())
                 .help("add a line such as `title: It begins with a partnership`"),
         );
     }
-    if kind != Kind::Page && fm.date.is_none() && !entries.iter().any(|(k, _)| k == "date") {
+    if kind != Kind::Page && fm.date.is_none() && !has("date") {
         diagnostics.push(
             Diagnostic::error(format!(
                 "the front matter has no `date`, which every {} needs",
@@ -309,7 +331,7 @@ pub fn parse(
                 .help("name the series this page belongs to, for example `series: District capacity for the Common Core`"),
         );
     }
-    if fm.series.is_some() && fm.part.is_none() && !entries.iter().any(|(k, _)| k == "part") {
+    if fm.series.is_some() && fm.part.is_none() && !has("part") {
         diagnostics.push(
             doc.error(
                 &["series".into()],
@@ -330,7 +352,6 @@ pub fn parse(
             .help("`updated` is the date of the last revision, on or after the publication date"),
         );
     }
-    fm
 }
 
 fn non_empty(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic> {

@@ -63,54 +63,14 @@ impl Theme {
                 statics.insert(rel.to_string(), Origin::Builtin(file.contents()));
             }
         }
-
         let site_theme = root.join("themes").join(name);
-        let mut refused = Vec::new();
         if site_theme.is_dir() {
+            let mut refused = Vec::new();
             for (sub, map) in [("templates", &mut templates), ("static", &mut statics)] {
-                let dir = site_theme.join(sub);
-                if !dir.is_dir() {
-                    continue;
-                }
-                for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                    let entry = entry.map_err(|err| {
-                        vec![Diagnostic::error(format!(
-                            "cannot read the theme folder {}: {err}",
-                            dir.display()
-                        ))]
-                    })?;
-                    if entry.file_type().is_symlink() {
-                        // A link could read anything on the machine into the site.
-                        let display = entry
-                            .path()
-                            .strip_prefix(root)
-                            .unwrap_or(entry.path())
-                            .to_string_lossy()
-                            .replace('\\', "/");
-                        refused.push(
-                            Diagnostic::error(format!(
-                                "{display} is a symbolic link, which the build does not follow"
-                            ))
-                            .in_file(display)
-                            .help("copy the file into the theme folder instead of linking to it"),
-                        );
-                        continue;
-                    }
-                    if !entry.file_type().is_file()
-                        || entry.file_name().to_string_lossy().starts_with('.')
-                    {
-                        continue;
-                    }
-                    let rel = entry
-                        .path()
-                        .strip_prefix(&dir)
-                        .unwrap_or(entry.path())
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    map.insert(rel, Origin::Site(entry.path().to_path_buf()));
-                }
+                overrides(root, &site_theme.join(sub), map, &mut refused)?;
+            }
+            if !refused.is_empty() {
+                return Err(refused);
             }
         } else if name != "centerview" {
             return Err(vec![
@@ -121,40 +81,8 @@ impl Theme {
                 .help("create the folder, or use the built-in theme with `theme: centerview`"),
             ]);
         }
-
-        if !refused.is_empty() {
-            return Err(refused);
-        }
-        let mut sources: Vec<(String, String)> = Vec::new();
-        let mut errors = Vec::new();
-        for (rel, origin) in &templates {
-            match origin {
-                Origin::Builtin(bytes) => {
-                    sources.push((rel.clone(), String::from_utf8_lossy(bytes).into_owned()))
-                }
-                Origin::Site(path) => match std::fs::read_to_string(path) {
-                    Ok(text) => sources.push((rel.clone(), text)),
-                    Err(err) => errors.push(Diagnostic::io("cannot read the template", path, &err)),
-                },
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        if let Err(err) =
-            tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-        {
-            let origin = describe_origin(&templates, root, name, &err.to_string());
-            return Err(vec![
-                Diagnostic::error(format!("the theme's templates do not compile: {err}"))
-                    .in_file(origin)
-                    .help("fix the template named above; the built-in templates in themes/centerview/templates/ show the expected structure"),
-            ]);
-        }
-
+        let sources = read_templates(&templates)?;
+        let tera = compile(&sources, &templates, root, name)?;
         let closures = template_closures(&sources);
         // Only the templates: static files are copied as they are, so a stylesheet edit
         // re-renders no page.
@@ -162,10 +90,9 @@ impl Theme {
         for (name, text) in &sources {
             fingerprint.str(name).str(text);
         }
-        let generation = fingerprint.finish();
         Ok(Theme {
             name: name.to_string(),
-            generation,
+            generation: fingerprint.finish(),
             tera,
             templates,
             statics: statics
@@ -271,6 +198,101 @@ fn referenced_templates(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The site's files under `dir` (a theme's `templates/` or `static/`), in place of the
+/// built-in ones of the same name. Symbolic links are refused: a link could read anything on
+/// the machine into the site.
+fn overrides(
+    root: &Path,
+    dir: &Path,
+    map: &mut BTreeMap<String, Origin>,
+    refused: &mut Vec<Diagnostic>,
+) -> Result<(), Vec<Diagnostic>> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|err| {
+            vec![Diagnostic::error(format!(
+                "cannot read the theme folder {}: {err}",
+                dir.display()
+            ))]
+        })?;
+        if entry.file_type().is_symlink() {
+            let display = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            refused.push(
+                Diagnostic::error(format!(
+                    "{display} is a symbolic link, which the build does not follow"
+                ))
+                .in_file(display)
+                .help("copy the file into the theme folder instead of linking to it"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        map.insert(rel, Origin::Site(entry.path().to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Every template's name and text.
+fn read_templates(
+    templates: &BTreeMap<String, Origin>,
+) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+    let mut sources: Vec<(String, String)> = Vec::new();
+    let mut errors = Vec::new();
+    for (rel, origin) in templates {
+        match origin {
+            Origin::Builtin(bytes) => {
+                sources.push((rel.clone(), String::from_utf8_lossy(bytes).into_owned()))
+            }
+            Origin::Site(path) => match std::fs::read_to_string(path) {
+                Ok(text) => sources.push((rel.clone(), text)),
+                Err(err) => errors.push(Diagnostic::io("cannot read the template", path, &err)),
+            },
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(sources),
+        false => Err(errors),
+    }
+}
+
+/// The templates compiled, HTML and XML autoescaped.
+fn compile(
+    sources: &[(String, String)],
+    templates: &BTreeMap<String, Origin>,
+    root: &Path,
+    name: &str,
+) -> Result<tera::Tera, Vec<Diagnostic>> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    if let Err(err) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+    {
+        let origin = describe_origin(templates, root, name, &err.to_string());
+        return Err(vec![
+            Diagnostic::error(format!("the theme's templates do not compile: {err}"))
+                .in_file(origin)
+                .help("fix the template named above; the built-in templates in themes/centerview/templates/ show the expected structure"),
+        ]);
+    }
+    Ok(tera)
 }
 
 #[cfg(test)]

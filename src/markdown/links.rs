@@ -229,54 +229,23 @@ pub fn unsafe_scheme(dest: &str) -> Option<&'static str> {
         .find(|s| *s == scheme)
 }
 
+/// What a link's destination `dest`, written in a file in folder `dir` under `content/`,
+/// goes to; or why it cannot be (see the module's documentation).
 pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<Link, LinkFailure> {
-    let fail = |message: String, help: Option<String>| Err(LinkFailure { message, help });
     if dest.is_empty() {
-        return fail(
+        return failure(
             "this link has no target".into(),
-            Some(
-                "put the page or URL between the parentheses: `[text](../briefs/snapshot.md)`"
-                    .into(),
-            ),
+            "put the page or URL between the parentheses: `[text](../briefs/snapshot.md)`",
         );
     }
     if let Some(scheme) = unsafe_scheme(dest) {
-        let what = if image { "an image" } else { "a link" };
-        let help = match (scheme, image) {
-            ("data", true) => {
-                "put the image in content/assets/ and write its path relative to this page, for example `../assets/figure-1.png`"
-            }
-            _ => {
-                "links may go to pages and files of the site, and to http:, https:, mailto: and tel: addresses"
-            }
-        };
-        return fail(
-            format!(
-                "{what} to a `{scheme}:` URL would run code or hide content in the page, so it is not allowed"
-            ),
-            Some(help.into()),
-        );
+        return unsafe_link(scheme, image);
     }
     if let Some(fragment) = dest.strip_prefix('#') {
         return Ok(Link::SamePage(fragment.to_string()));
     }
     if image && dest.starts_with('/') && !dest.starts_with("//") {
-        // A site-absolute image is kept only if it is one of the site's own files: an
-        // absolute path from the editor's computer (`/Users/…/chart.png`) would show nothing.
-        let path = dest.split(['?', '#']).next().unwrap_or(dest);
-        let rel = path
-            .strip_prefix(site.base_path())
-            .map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned());
-        return match rel.as_deref().map(|rel| site.lookup(rel)) {
-            Some(LinkTarget::Asset(_)) => Ok(Link::Keep),
-            _ => fail(
-                format!("the image `{dest}` is not a file of this site"),
-                Some(
-                    "put the image in content/assets/ and write its path relative to this page, for example `../assets/figure-1.png`"
-                        .into(),
-                ),
-            ),
-        };
+        return site_absolute_image(site, dest);
     }
     if has_scheme(dest) || dest.starts_with("//") || dest.starts_with('/') {
         return Ok(Link::Keep);
@@ -288,28 +257,27 @@ pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<L
     let path = path.split_once('?').map(|(p, _)| p).unwrap_or(path);
     let decoded = percent_decode_str(path).decode_utf8_lossy();
     let Some(rel) = normalize(dir, &decoded) else {
-        return fail(
+        return failure(
             format!("the link `{dest}` points outside content/"),
-            Some("link to a file inside content/, relative to this file".into()),
+            "link to a file inside content/, relative to this file",
         );
     };
     let what = if image { "image" } else { "link" };
+    let with_fragment = |url: String| match &fragment {
+        Some(f) => format!("{url}#{f}"),
+        None => url,
+    };
     match site.lookup(&rel) {
-        LinkTarget::Page(_) if image => fail(
+        LinkTarget::Page(_) if image => failure(
             format!("the image `{dest}` is a page, not an image"),
-            Some(
-                "images are files in content/assets/, for example `../assets/figure-1.png`".into(),
-            ),
+            "images are files in content/assets/, for example `../assets/figure-1.png`",
         ),
         LinkTarget::Page(id) => Ok(Link::Page {
             id,
             url: site.pages[id].url.clone(),
             fragment,
         }),
-        LinkTarget::Listing(url) => Ok(match fragment {
-            Some(f) => Link::Url(format!("{url}#{f}")),
-            None => Link::Url(url),
-        }),
+        LinkTarget::Listing(url) => Ok(Link::Url(with_fragment(url))),
         LinkTarget::Asset(asset) => {
             let encoded: Vec<String> = asset
                 .split('/')
@@ -318,47 +286,85 @@ pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<L
             let url = site.urls().copied_file(&encoded.join("/"));
             Ok(Link::Asset {
                 rel: asset.to_string(),
-                url: match fragment {
-                    Some(f) => format!("{url}#{f}"),
-                    None => url,
-                },
+                url: with_fragment(url),
             })
         }
-        LinkTarget::Draft => fail(
+        LinkTarget::Draft => failure(
             format!("the {what} `{dest}` goes to a draft, which this build leaves out"),
-            Some(
-                "publish the draft (remove `draft: true`), build with --drafts, or remove the link"
-                    .into(),
-            ),
+            "publish the draft (remove `draft: true`), build with --drafts, or remove the link",
         ),
-        LinkTarget::Missing => {
-            let shown = format!("content/{rel}");
-            if rel.ends_with(".md") {
-                let suggestion = did_you_mean(&rel, site.page_paths()).map(|close| {
-                    let written = relative_to(dir, close);
-                    format!("did you mean `{written}`?")
-                });
-                fail(
-                    format!("the {what} `{dest}` goes to {shown}, which does not exist"),
-                    Some(suggestion.unwrap_or_else(|| "link to a page by its file, relative to this file: `../briefs/snapshot.md`".into())),
-                )
-            } else if !rel.starts_with("assets/") {
-                fail(
-                    format!("the {what} `{dest}` goes to {shown}, which is not a page or an asset"),
-                    Some("files for the site belong in content/assets/; pages are linked by their .md file".into()),
-                )
-            } else {
-                let suggestion = did_you_mean(&rel, site.assets.iter().map(|a| a.rel.as_str()))
-                    .map(|close| format!("did you mean `{}`?", relative_to(dir, close)));
-                fail(
-                    format!("the {what} `{dest}` goes to {shown}, which does not exist"),
-                    Some(suggestion.unwrap_or_else(|| {
-                        "check the file name; files in content/assets/ are copied to the site"
-                            .into()
-                    })),
-                )
-            }
+        LinkTarget::Missing => missing(site, dir, dest, &rel, what),
+    }
+}
+
+fn failure(message: String, help: impl Into<String>) -> Result<Link, LinkFailure> {
+    Err(LinkFailure {
+        message,
+        help: Some(help.into()),
+    })
+}
+
+/// A link or image to a `javascript:`, `vbscript:` or `data:` URL.
+fn unsafe_link(scheme: &str, image: bool) -> Result<Link, LinkFailure> {
+    let what = if image { "an image" } else { "a link" };
+    let help = match (scheme, image) {
+        ("data", true) => {
+            "put the image in content/assets/ and write its path relative to this page, for example `../assets/figure-1.png`"
         }
+        _ => {
+            "links may go to pages and files of the site, and to http:, https:, mailto: and tel: addresses"
+        }
+    };
+    failure(
+        format!(
+            "{what} to a `{scheme}:` URL would run code or hide content in the page, so it is not allowed"
+        ),
+        help,
+    )
+}
+
+/// A site-absolute image is kept only if it is one of the site's own files: an absolute path
+/// from the editor's computer (`/Users/…/chart.png`) would show nothing.
+fn site_absolute_image(site: &Site, dest: &str) -> Result<Link, LinkFailure> {
+    let path = dest.split(['?', '#']).next().unwrap_or(dest);
+    let rel = path
+        .strip_prefix(site.base_path())
+        .map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned());
+    match rel.as_deref().map(|rel| site.lookup(rel)) {
+        Some(LinkTarget::Asset(_)) => Ok(Link::Keep),
+        _ => failure(
+            format!("the image `{dest}` is not a file of this site"),
+            "put the image in content/assets/ and write its path relative to this page, for example `../assets/figure-1.png`",
+        ),
+    }
+}
+
+/// A link to `content/<rel>`, which does not exist: with the closest page or asset.
+fn missing(site: &Site, dir: &str, dest: &str, rel: &str, what: &str) -> Result<Link, LinkFailure> {
+    let shown = format!("content/{rel}");
+    if rel.ends_with(".md") {
+        let suggestion = did_you_mean(rel, site.page_paths())
+            .map(|close| format!("did you mean `{}`?", relative_to(dir, close)));
+        failure(
+            format!("the {what} `{dest}` goes to {shown}, which does not exist"),
+            suggestion.unwrap_or_else(|| {
+                "link to a page by its file, relative to this file: `../briefs/snapshot.md`".into()
+            }),
+        )
+    } else if !rel.starts_with("assets/") {
+        failure(
+            format!("the {what} `{dest}` goes to {shown}, which is not a page or an asset"),
+            "files for the site belong in content/assets/; pages are linked by their .md file",
+        )
+    } else {
+        let suggestion = did_you_mean(rel, site.assets.iter().map(|a| a.rel.as_str()))
+            .map(|close| format!("did you mean `{}`?", relative_to(dir, close)));
+        failure(
+            format!("the {what} `{dest}` goes to {shown}, which does not exist"),
+            suggestion.unwrap_or_else(|| {
+                "check the file name; files in content/assets/ are copied to the site".into()
+            }),
+        )
     }
 }
 

@@ -1,219 +1,9 @@
-//! Data tables: `content/data/<id>.yaml`, validated against the contract, and their CSV.
-//!
-//! ```yaml
-//! title: Who districts rely on to improve standards-aligned instruction
-//! source: 2017 District Interviews
-//! n: 38
-//! columns:
-//!   - { key: support, label: Source of support }
-//!   - { key: districts, label: District leaders, type: number }
-//! rows:
-//!   - { support: Teacher leaders, districts: 27 }
-//! chart: { type: bar, label: support, value: districts }
-//! notes: Districts could name more than one source.
-//! ```
-//!
-//! Every problem is reported at its line: unknown keys, a row with a missing or an undeclared
-//! key, a number that is not one, a percent outside 0–100, a chart naming a column that does
-//! not exist or is not numeric.
+//! Reading and validating a data table against the contract: every problem is reported at
+//! its line, saying what was expected.
 
-use crate::diagnostics::{Diagnostic, Source, did_you_mean, one_of};
-use crate::front_matter::{is_slug, slugify, smarten};
-use crate::yaml::{Step, Target, Value};
-use crate::yaml_doc::YamlDoc;
-use serde::Serialize;
-use std::collections::BTreeMap;
+use super::*;
 
-const KEYS: &[&str] = &["title", "source", "n", "columns", "rows", "chart", "notes"];
-const COLUMN_KEYS: &[&str] = &["key", "label", "type"];
-const CHART_KEYS: &[&str] = &["type", "label", "value"];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ColumnType {
-    Text,
-    Number,
-    Percent,
-}
-
-impl ColumnType {
-    pub fn is_numeric(self) -> bool {
-        self != ColumnType::Text
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Column {
-    pub key: String,
-    pub label: String,
-    #[serde(rename = "type")]
-    pub ty: ColumnType,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
-    Number(f64),
-}
-
-impl Cell {
-    pub fn number(&self) -> Option<f64> {
-        match self {
-            Cell::Number(n) => Some(*n),
-            Cell::Text(_) => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChartType {
-    /// Horizontal bars.
-    Bar,
-    /// Vertical columns.
-    Column,
-}
-
-#[derive(Debug, Clone)]
-pub struct Chart {
-    pub ty: ChartType,
-    /// Index of the column that names each bar.
-    pub label: usize,
-    /// Index of the numeric column that sizes each bar.
-    pub value: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct DataTable {
-    pub id: String,
-    /// The YAML file, as shown to editors (`content/data/supports-used.yaml`).
-    pub file: String,
-    /// A hash of the file's text.
-    pub hash: u64,
-    pub title: String,
-    pub source: Option<String>,
-    pub n: Option<u64>,
-    pub columns: Vec<Column>,
-    /// One cell per column, in column order.
-    pub rows: Vec<Vec<Cell>>,
-    pub chart: Option<Chart>,
-    pub notes: Option<String>,
-}
-
-/// Formats a number as readers expect: no `.0` on whole numbers, thousands separated
-/// (`12,500`), at most two decimals.
-pub fn format_number(n: f64) -> String {
-    let rounded = (n * 100.0).round() / 100.0;
-    let negative = rounded < 0.0;
-    let abs = rounded.abs();
-    let whole = abs.trunc() as u64;
-    let frac = abs - abs.trunc();
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) && digits.len() > 4 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let mut out = if negative {
-        format!("-{grouped}")
-    } else {
-        grouped
-    };
-    if frac > 0.0005 {
-        let decimals = format!("{frac:.2}");
-        out.push_str(decimals.trim_start_matches('0').trim_end_matches('0'));
-    }
-    out
-}
-
-/// The number as written in a CSV: plain, no separators.
-fn csv_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
-
-impl DataTable {
-    /// How a cell reads in a table or on a chart (`27`, `45%`, `Teacher leaders`), with
-    /// typographic quotes and dashes; the CSV keeps the cell as written.
-    pub fn display(&self, column: usize, cell: &Cell) -> String {
-        match (cell, self.columns[column].ty) {
-            (Cell::Number(n), ColumnType::Percent) => format!("{}%", format_number(*n)),
-            (Cell::Number(n), _) => format_number(*n),
-            (Cell::Text(t), _) => smarten(t),
-        }
-    }
-
-    /// The table as RFC 4180 CSV: a header of column labels, CRLF line ends, fields quoted
-    /// when they hold a comma, a quote or a line break.
-    pub fn to_csv(&self) -> String {
-        let mut out = String::new();
-        let header: Vec<String> = self.columns.iter().map(|c| csv_field(&c.label)).collect();
-        out.push_str(&header.join(","));
-        out.push_str("\r\n");
-        for row in &self.rows {
-            let fields: Vec<String> = row
-                .iter()
-                .map(|cell| match cell {
-                    Cell::Text(t) => csv_field(t),
-                    Cell::Number(n) => csv_number(*n),
-                })
-                .collect();
-            out.push_str(&fields.join(","));
-            out.push_str("\r\n");
-        }
-        out
-    }
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-/// Loads and validates every data table, reporting every problem. Tables with errors are
-/// left out of the result.
-pub fn load(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, DataTable> {
-    let mut tables = BTreeMap::new();
-    // Which file has each id: two with one id (`x.yaml`, `x.yml`, `sub/x.yaml`) would both be
-    // `/data/x.csv`, and `figure(data="x")` could mean either.
-    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
-    for source in sources {
-        let id = table_id(source);
-        if let Some(first) = owners.get(&id) {
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "the data table `{id}` is defined twice: by {first} and by this file"
-                ))
-                .at(source, 0..0)
-                .help("a table's id is its file name, wherever it is under content/data/: rename one of them (each is written to /data/<id>.csv)"),
-            );
-            continue;
-        }
-        owners.insert(id, &source.display);
-        if let Some(table) = load_one(source, diagnostics) {
-            tables.insert(table.id.clone(), table);
-        }
-    }
-    tables
-}
-
-/// A table's id: its file name without `.yaml` or `.yml`.
-fn table_id(source: &Source) -> String {
-    let name = source.display.rsplit('/').next().unwrap_or_default();
-    name.trim_end_matches(".yaml")
-        .trim_end_matches(".yml")
-        .to_string()
-}
-
-fn load_one(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Option<DataTable> {
+pub(super) fn load_one(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Option<DataTable> {
     let name = source.display.rsplit('/').next().unwrap_or_default();
     let id = table_id(source);
     let doc = YamlDoc::new(source, 0..source.text.len());
@@ -257,76 +47,40 @@ fn load_one(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Option<DataTa
         chart: None,
         notes: None,
     };
-    let mut rows_value = None;
-    let mut chart_value = None;
-    let mut has_columns = false;
+    let mut later = Later::default();
     for (key, value) in entries {
-        let path = [Step::Key(key.clone())];
-        let result = match key.as_str() {
-            // Prose shown to readers gets curly quotes and dashes, as page titles do (so do
-            // column labels, and cells where they are shown; the CSV keeps cells as written).
-            "title" => doc.text(&path, value).map(|t| table.title = smarten(&t)),
-            "source" => doc
-                .text(&path, value)
-                .map(|t| table.source = Some(smarten(&t))),
-            "notes" => doc
-                .text(&path, value)
-                .map(|t| table.notes = Some(smarten(&t))),
-            "n" => match value {
-                Value::Int(n) if *n >= 1 => {
-                    table.n = Some(*n as u64);
-                    Ok(())
-                }
-                other => Err(doc
-                    .wrong_type(&path, "a whole number of 1 or more", other)
-                    .help("`n` is the sample size, shown as N=38: write `n: 38`")),
-            },
-            "columns" => {
-                has_columns = true;
-                columns(&doc, value, &mut errors).map(|c| table.columns = c)
-            }
-            "rows" => {
-                rows_value = Some(value);
-                Ok(())
-            }
-            "chart" => {
-                chart_value = Some(value);
-                Ok(())
-            }
-            _ => Err(doc.unknown_key(&[], key, KEYS, "a data table")),
-        };
-        if let Err(d) = result {
+        if let Err(d) = read_field(&mut table, &mut later, &doc, key, value, &mut errors) {
             errors.push(d);
         }
     }
     let top = 0..source.text.find('\n').unwrap_or(source.text.len());
-    if table.title.is_empty() && !entries.iter().any(|(k, _)| k == "title") {
+    let has = |key: &str| entries.iter().any(|(k, _)| k == key);
+    if table.title.is_empty() && !has("title") {
         errors.push(
             Diagnostic::error("the data table has no `title`, which is required")
                 .at(source, top.clone())
                 .help("add the figure's title, for example `title: Supports districts use most often`"),
         );
     }
-    if !has_columns {
+    if !has("columns") {
         errors.push(
             Diagnostic::error("the data table has no `columns`, which are required")
                 .at(source, top.clone())
                 .help("declare each column: `columns:` then `  - { key: support, label: Source of support }`"),
         );
     }
-    match rows_value {
-        Some(value) => {
-            if has_columns && !table.columns.is_empty() {
-                table.rows = rows(&doc, value, &table.columns, &mut errors);
-            }
+    match later.rows {
+        Some(value) if !table.columns.is_empty() => {
+            table.rows = rows(&doc, value, &table.columns, &mut errors);
         }
+        Some(_) => {}
         None => errors.push(
             Diagnostic::error("the data table has no `rows`, which are required")
                 .at(source, top)
                 .help("add `rows:` with one `- { ... }` line per row"),
         ),
     }
-    if let Some(value) = chart_value {
+    if let Some(value) = later.chart {
         match chart(&doc, value, &table.columns) {
             Ok(c) => table.chart = Some(c),
             Err(d) => errors.push(d),
@@ -338,6 +92,45 @@ fn load_one(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Option<DataTa
         diagnostics.extend(errors);
         None
     }
+}
+
+/// The rows and chart, read once the columns they refer to are known.
+#[derive(Default)]
+struct Later<'v> {
+    rows: Option<&'v Value>,
+    chart: Option<&'v Value>,
+}
+
+/// Reads one key of a data table into `table` (the rows and chart into `later`).
+fn read_field<'v>(
+    table: &mut DataTable,
+    later: &mut Later<'v>,
+    doc: &YamlDoc,
+    key: &str,
+    value: &'v Value,
+    errors: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let path = [Step::Key(key.to_string())];
+    match key {
+        // Prose shown to readers gets curly quotes and dashes, as page titles do (so do
+        // column labels, and cells where they are shown; the CSV keeps cells as written).
+        "title" => table.title = smarten(&doc.text(&path, value)?),
+        "source" => table.source = Some(smarten(&doc.text(&path, value)?)),
+        "notes" => table.notes = Some(smarten(&doc.text(&path, value)?)),
+        "n" => match value {
+            Value::Int(n) if *n >= 1 => table.n = Some(*n as u64),
+            other => {
+                return Err(doc
+                    .wrong_type(&path, "a whole number of 1 or more", other)
+                    .help("`n` is the sample size, shown as N=38: write `n: 38`"));
+            }
+        },
+        "columns" => table.columns = columns(doc, value, errors)?,
+        "rows" => later.rows = Some(value),
+        "chart" => later.chart = Some(value),
+        _ => return Err(doc.unknown_key(&[], key, KEYS, "a data table")),
+    }
+    Ok(())
 }
 
 fn columns(

@@ -8,7 +8,7 @@ fn main() {
     };
     let seed = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(42);
     let started = std::time::Instant::now();
-    centerview::corpus::generate(std::path::Path::new(dir), pages, seed).expect("write the corpus");
+    centerview_corpus::generate(std::path::Path::new(dir), pages, seed).expect("write the corpus");
     eprintln!(
         "wrote {pages} pages to {dir} in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -19,7 +19,6 @@ pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod content;
-pub mod corpus;
 pub mod data;
 pub mod diagnostics;
 pub mod dialect;

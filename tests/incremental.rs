@@ -78,7 +78,7 @@ fn first(root: &Path, section: &str) -> PathBuf {
 fn every_edit_through_the_incremental_path_matches_a_clean_build() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
-    centerview::corpus::generate(&root, 120, 11).unwrap();
+    centerview_corpus::generate(&root, 120, 11).unwrap();
     let mut session = Session::new(&options(&root)).unwrap();
     let first_build = session.build(None).unwrap();
     assert_eq!(bytes(&first_build), clean(&root));

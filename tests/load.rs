@@ -54,7 +54,7 @@ async fn request(stream: &mut BufReader<TcpStream>, path: &str) -> std::io::Resu
 async fn serve_answers_200_clients_while_it_rebuilds() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    centerview::corpus::generate(root, 200, 3).unwrap();
+    centerview_corpus::generate(root, 200, 3).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -222,4 +222,36 @@ async fn serve_answers_200_clients_while_it_rebuilds() {
         versions[0] > 0 && versions[1] > 0,
         "rebuilt versions were served during the load: {versions:?} ({saves} saves)"
     );
+}
+
+/// A generated site is the same for the same seed, and builds without errors: the
+/// benchmarks and scale tests measure real work.
+#[test]
+fn a_generated_site_is_deterministic_and_builds() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    centerview_corpus::generate(a.path(), 60, 7).unwrap();
+    centerview_corpus::generate(b.path(), 60, 7).unwrap();
+    let page = |d: &std::path::Path| {
+        let report = d
+            .join("content/reports")
+            .read_dir()
+            .unwrap()
+            .next()
+            .unwrap();
+        std::fs::read_to_string(report.unwrap().path()).unwrap()
+    };
+    assert_eq!(page(a.path()), page(b.path()));
+    let mut options = centerview::build::Options::new(a.path());
+    options.write = false;
+    let report = centerview::build::build(&options).unwrap_or_else(|f| {
+        panic!(
+            "{}",
+            f.diagnostics
+                .iter()
+                .map(|d| d.render(false))
+                .collect::<String>()
+        )
+    });
+    assert!(report.pages > 60);
 }

@@ -451,7 +451,7 @@ fn a_second_build_waits_for_the_first() {
 #[test]
 fn concurrent_builds_publish_one_whole_site_each() {
     let dir = tempfile::tempdir().unwrap();
-    centerview::corpus::generate(dir.path(), 150, 3).unwrap();
+    centerview_corpus::generate(dir.path(), 150, 3).unwrap();
     let site = Site { dir };
     // Two builds of the same sources that differ in every page: their base URLs.
     let build = |base: &str| {
@@ -495,7 +495,7 @@ fn concurrent_builds_publish_one_whole_site_each() {
 #[test]
 fn a_build_killed_while_writing_through_a_symlink_leaves_the_target_whole() {
     let dir = tempfile::tempdir().unwrap();
-    centerview::corpus::generate(dir.path(), 150, 5).unwrap();
+    centerview_corpus::generate(dir.path(), 150, 5).unwrap();
     let site = Site { dir };
     let deploy = tempfile::tempdir().unwrap();
     let target = deploy.path().join("www");

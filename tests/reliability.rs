@@ -251,7 +251,7 @@ fn reference(site: &Site) -> BTreeMap<String, Vec<u8>> {
 fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one() {
     // A site large enough that a build takes a while: 300 generated pages.
     let dir = tempfile::tempdir().unwrap();
-    centerview::corpus::generate(dir.path(), 300, 7).unwrap();
+    centerview_corpus::generate(dir.path(), 300, 7).unwrap();
     let site = Site { dir };
     let root = site.root().to_path_buf();
     let mut briefs: Vec<_> = std::fs::read_dir(root.join("content/briefs"))

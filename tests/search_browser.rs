@@ -494,7 +494,7 @@ fn vocabulary() -> Vec<String> {
         }
     }
     let corpus = tempfile::tempdir().unwrap();
-    centerview::corpus::generate(corpus.path(), 40, 3).unwrap();
+    centerview_corpus::generate(corpus.path(), 40, 3).unwrap();
     for entry in walkdir::WalkDir::new(corpus.path()) {
         let entry = entry.unwrap();
         if entry.path().extension().is_some_and(|e| e == "md") {

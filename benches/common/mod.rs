@@ -44,7 +44,7 @@ pub fn scratch() -> tempfile::TempDir {
 pub fn corpus(dir: &Path, pages: usize) -> PathBuf {
     let root = dir.join("site");
     eprintln!("generating {pages} pages…");
-    centerview::corpus::generate(&root, pages, 42).unwrap();
+    centerview_corpus::generate(&root, pages, 42).unwrap();
     root
 }
 

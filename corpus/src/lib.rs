@@ -1,4 +1,6 @@
 //! A generated CenterView site for benchmarks and scale tests, deterministic from a seed.
+//! Used by centerview's tests, benchmarks and `examples/corpus.rs`; not part of the
+//! generator itself.
 //!
 //! Pages carry ~8 KB of varied prose over the five sections, with front matter (topics,
 //! authors, summaries, series, districts), headings, lists, a GFM table every few pages,
@@ -410,42 +412,4 @@ pub fn generate(dir: &Path, pages: usize, seed: u64) -> io::Result<()> {
             }
             std::fs::write(content.join(rel), format!("---\n{front}---\n{body}"))
         })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_generated_site_is_deterministic_and_builds() {
-        let a = tempfile::tempdir().unwrap();
-        let b = tempfile::tempdir().unwrap();
-        generate(a.path(), 60, 7).unwrap();
-        generate(b.path(), 60, 7).unwrap();
-        let page = |d: &Path| {
-            std::fs::read_to_string(
-                d.join("content/reports")
-                    .read_dir()
-                    .unwrap()
-                    .next()
-                    .unwrap()
-                    .unwrap()
-                    .path(),
-            )
-            .unwrap()
-        };
-        assert_eq!(page(a.path()), page(b.path()));
-        let mut options = crate::build::Options::new(a.path());
-        options.write = false;
-        let report = crate::build::build(&options).unwrap_or_else(|f| {
-            panic!(
-                "{}",
-                f.diagnostics
-                    .iter()
-                    .map(|d| d.render(false))
-                    .collect::<String>()
-            )
-        });
-        assert!(report.pages > 60);
-    }
 }

@@ -223,14 +223,41 @@ pub fn generate(dir: &Path, pages: usize, seed: u64) -> io::Result<()> {
         content.join("_index.md"),
         "---\ntitle: Generated CenterView\n---\n\nA generated site for benchmarks.\n",
     )?;
+    let tables = data_tables(&content, pages, seed, &words, &zipf)?;
+    let plan = Plan::new(&mut rng, pages);
+    // Pages are independent given the plan: write them in parallel.
+    use rayon::prelude::*;
+    (0..pages)
+        .into_par_iter()
+        .try_for_each(|i| -> io::Result<()> {
+            let mut w = Writer {
+                rng: Rng::with_seed(seed.wrapping_mul(31).wrapping_add(i as u64 * 7919)),
+                words: &words,
+                zipf: &zipf,
+            };
+            let front = front_matter(&mut w, &plan, i);
+            let body = body(&mut w, &plan, i, tables);
+            std::fs::write(
+                content.join(&plan.pages[i].1),
+                format!("---\n{front}---\n{body}"),
+            )
+        })
+}
 
-    // Data tables.
+/// The data tables, with figures: how many there are.
+fn data_tables(
+    content: &Path,
+    pages: usize,
+    seed: u64,
+    words: &[String],
+    zipf: &Zipf,
+) -> io::Result<usize> {
     let tables = (pages / 200).clamp(2, 50);
     for t in 0..tables {
         let mut w = Writer {
             rng: Rng::with_seed(seed ^ ((t as u64 + 1) * 0x9e37)),
-            words: &words,
-            zipf: &zipf,
+            words,
+            zipf,
         };
         let mut yaml = format!(
             "title: {}\nsource: Generated interviews {}\nn: {}\ncolumns:\n  - {{ key: label, label: Category }}\n  - {{ key: value, label: Share, type: percent }}\nrows:\n",
@@ -255,161 +282,184 @@ pub fn generate(dir: &Path, pages: usize, seed: u64) -> io::Result<()> {
         std::fs::write(content.join("data").join(format!("table-{t}.yaml")), yaml)?;
     }
 
-    // Which section each page goes in, and its path, decided up front so pages can link to
-    // each other and reports can embed case studies.
-    let weights: u32 = SECTIONS.iter().map(|s| s.1).sum();
-    let mut plan: Vec<(&str, String)> = Vec::with_capacity(pages);
-    for i in 0..pages {
-        let mut pick = rng.u32(..weights);
-        let section = SECTIONS
-            .iter()
-            .find(|(_, w)| {
-                if pick < *w {
-                    true
-                } else {
-                    pick -= w;
-                    false
-                }
-            })
-            .map(|s| s.0)
-            .unwrap_or("posts");
-        plan.push((section, format!("{section}/page-{i}.md")));
-    }
-    let cases: Vec<usize> = (0..pages)
-        .filter(|&i| plan[i].0 == "case-studies")
-        .collect();
-    // Series: the first three briefs of every ten pages, numbered 1 to 3 in order.
-    let mut series: Vec<Option<(usize, usize)>> = vec![None; pages];
-    for group in 0..pages.div_ceil(10) {
-        let briefs = (group * 10..(group * 10 + 10).min(pages)).filter(|&i| plan[i].0 == "briefs");
-        for (part, i) in briefs.take(3).enumerate() {
-            series[i] = Some((group, part + 1));
+    Ok(tables)
+}
+
+/// Which section each page goes in, and its path, decided up front so pages can link to
+/// each other and reports can embed case studies; and the series.
+struct Plan {
+    /// Each page's section and path under `content/`.
+    pages: Vec<(&'static str, String)>,
+    /// The pages that are case studies.
+    cases: Vec<usize>,
+    /// Each page's series and part, if it has one.
+    series: Vec<Option<(usize, usize)>>,
+}
+
+impl Plan {
+    fn new(rng: &mut Rng, pages: usize) -> Plan {
+        let weights: u32 = SECTIONS.iter().map(|s| s.1).sum();
+        let mut plan: Vec<(&str, String)> = Vec::with_capacity(pages);
+        for i in 0..pages {
+            let mut pick = rng.u32(..weights);
+            let section = SECTIONS
+                .iter()
+                .find(|(_, w)| {
+                    if pick < *w {
+                        true
+                    } else {
+                        pick -= w;
+                        false
+                    }
+                })
+                .map(|s| s.0)
+                .unwrap_or("posts");
+            plan.push((section, format!("{section}/page-{i}.md")));
+        }
+        let cases: Vec<usize> = (0..pages)
+            .filter(|&i| plan[i].0 == "case-studies")
+            .collect();
+        // Series: the first three briefs of every ten pages, numbered 1 to 3 in order.
+        let mut series: Vec<Option<(usize, usize)>> = vec![None; pages];
+        for group in 0..pages.div_ceil(10) {
+            let briefs =
+                (group * 10..(group * 10 + 10).min(pages)).filter(|&i| plan[i].0 == "briefs");
+            for (part, i) in briefs.take(3).enumerate() {
+                series[i] = Some((group, part + 1));
+            }
+        }
+
+        Plan {
+            pages: plan,
+            cases,
+            series,
         }
     }
+}
 
-    // Pages are independent given the plan: write them in parallel.
-    use rayon::prelude::*;
-    (0..pages)
-        .into_par_iter()
-        .try_for_each(|i| -> io::Result<()> {
-            let (section, rel) = &plan[i];
-            let mut w = Writer {
-                rng: Rng::with_seed(seed.wrapping_mul(31).wrapping_add(i as u64 * 7919)),
-                words: &words,
-                zipf: &zipf,
-            };
-            let mut front = format!("title: {}\n", yaml_text(&w.title_between(4, 9)));
-            let year = 2010 + w.rng.u32(..15);
-            let _ = writeln!(
-                front,
-                "date: {year}-{:02}-{:02}",
-                w.rng.u32(1..=12),
-                w.rng.u32(1..=28)
-            );
-            if w.rng.bool() {
-                let _ = writeln!(front, "subtitle: {}", yaml_text(&w.title_between(3, 6)));
-            }
-            let authors: Vec<&str> = (0..w.rng.usize(1..=3))
-                .map(|_| NAMES[w.rng.usize(..NAMES.len())])
-                .collect();
-            let mut authors_unique = authors.clone();
-            authors_unique.dedup();
-            let _ = writeln!(front, "authors: [{}]", authors_unique.join(", "));
-            let mut topics: Vec<&str> = (0..w.rng.usize(1..=4))
-                .map(|_| TOPICS[w.rng.usize(..TOPICS.len())])
-                .collect();
-            topics.sort();
-            topics.dedup();
-            let _ = writeln!(front, "topics: [{}]", topics.join(", "));
-            if w.rng.bool() {
-                let mut summary = String::new();
-                w.sentence(&mut summary);
-                let _ = writeln!(front, "summary: {}", yaml_text(summary.trim()));
-            }
-            if let Some((group, part)) = series[i] {
-                let _ = writeln!(front, "series: Generated series {group}\npart: {part}");
-            }
-            if *section == "case-studies" {
-                let _ = writeln!(
-                    front,
-                    "district: {} Unified School District\nregion: {}",
-                    w.title(1),
-                    REGIONS[i % REGIONS.len()]
-                );
-            }
+/// A page's front matter.
+fn front_matter(w: &mut Writer, plan: &Plan, i: usize) -> String {
+    let (section, _) = &plan.pages[i];
+    let series = &plan.series;
+    let mut front = format!("title: {}\n", yaml_text(&w.title_between(4, 9)));
+    let year = 2010 + w.rng.u32(..15);
+    let _ = writeln!(
+        front,
+        "date: {year}-{:02}-{:02}",
+        w.rng.u32(1..=12),
+        w.rng.u32(1..=28)
+    );
+    if w.rng.bool() {
+        let _ = writeln!(front, "subtitle: {}", yaml_text(&w.title_between(3, 6)));
+    }
+    let authors: Vec<&str> = (0..w.rng.usize(1..=3))
+        .map(|_| NAMES[w.rng.usize(..NAMES.len())])
+        .collect();
+    let mut authors_unique = authors.clone();
+    authors_unique.dedup();
+    let _ = writeln!(front, "authors: [{}]", authors_unique.join(", "));
+    let mut topics: Vec<&str> = (0..w.rng.usize(1..=4))
+        .map(|_| TOPICS[w.rng.usize(..TOPICS.len())])
+        .collect();
+    topics.sort();
+    topics.dedup();
+    let _ = writeln!(front, "topics: [{}]", topics.join(", "));
+    if w.rng.bool() {
+        let mut summary = String::new();
+        w.sentence(&mut summary);
+        let _ = writeln!(front, "summary: {}", yaml_text(summary.trim()));
+    }
+    if let Some((group, part)) = series[i] {
+        let _ = writeln!(front, "series: Generated series {group}\npart: {part}");
+    }
+    if *section == "case-studies" {
+        let _ = writeln!(
+            front,
+            "district: {} Unified School District\nregion: {}",
+            w.title(1),
+            REGIONS[i % REGIONS.len()]
+        );
+    }
 
-            let mut body = String::with_capacity(9_000);
-            let mut notes = 0;
-            let mut paragraph_count = 0;
-            while body.len() < 6_400 {
-                if paragraph_count % 3 == 0 {
-                    let _ = write!(body, "\n## {}\n\n", w.title_between(2, 6));
-                } else if w.rng.u8(..) < 40 {
-                    let _ = write!(body, "\n### {}\n\n", w.title_between(2, 5));
-                }
-                for _ in 0..w.rng.usize(3..=7) {
-                    w.sentence(&mut body);
-                }
-                if w.rng.u8(..) < 30 && notes < 3 {
-                    notes += 1;
-                    let _ = write!(body, "[^{notes}]");
-                }
-                if w.rng.u8(..) < 40 && i > 0 {
-                    let target = &plan[w.rng.usize(..i)].1;
-                    let _ = write!(body, " See [a related publication](../{target}).");
-                }
-                body.push_str("\n\n");
-                if w.rng.u8(..) < 45 {
-                    for _ in 0..w.rng.usize(2..=5) {
-                        body.push_str("- ");
-                        let mut item = String::new();
-                        w.sentence(&mut item);
-                        body.push_str(item.trim_end());
-                        body.push('\n');
-                    }
-                    body.push('\n');
-                }
-                paragraph_count += 1;
-            }
-            if i % 5 == 0 {
-                body.push_str("| Measure | Districts | Share |\n|---|---|---|\n");
-                for _ in 0..4 {
-                    let _ = writeln!(
-                        body,
-                        "| {} | {} | {}% |",
-                        w.title(2),
-                        w.rng.u32(1..60),
-                        w.rng.u32(1..100)
-                    );
-                }
+    front
+}
+
+/// A page's body: sections of prose with lists, endnotes and links, and now and then a
+/// table, a figure or an embedded case study.
+fn body(w: &mut Writer, plan: &Plan, i: usize, tables: usize) -> String {
+    let (section, _) = &plan.pages[i];
+    let cases = &plan.cases;
+    let mut body = String::with_capacity(9_000);
+    let mut notes = 0;
+    let mut paragraph_count = 0;
+    while body.len() < 6_400 {
+        if paragraph_count % 3 == 0 {
+            let _ = write!(body, "\n## {}\n\n", w.title_between(2, 6));
+        } else if w.rng.u8(..) < 40 {
+            let _ = write!(body, "\n### {}\n\n", w.title_between(2, 5));
+        }
+        for _ in 0..w.rng.usize(3..=7) {
+            w.sentence(&mut body);
+        }
+        if w.rng.u8(..) < 30 && notes < 3 {
+            notes += 1;
+            let _ = write!(body, "[^{notes}]");
+        }
+        if w.rng.u8(..) < 40 && i > 0 {
+            let target = &plan.pages[w.rng.usize(..i)].1;
+            let _ = write!(body, " See [a related publication](../{target}).");
+        }
+        body.push_str("\n\n");
+        if w.rng.u8(..) < 45 {
+            for _ in 0..w.rng.usize(2..=5) {
+                body.push_str("- ");
+                let mut item = String::new();
+                w.sentence(&mut item);
+                body.push_str(item.trim_end());
                 body.push('\n');
             }
-            if i % 20 == 0 {
-                let _ = write!(
-                    body,
-                    "{{{{ figure(data=\"table-{}\") }}}}\n\n",
-                    i / 20 % tables
-                );
-            }
-            if *section == "reports" && !cases.is_empty() {
-                let case = cases[w.rng.usize(..cases.len())];
-                let slug = format!("page-{case}");
-                let full = i % 5 == 0;
-                let _ = write!(
-                    body,
-                    "{{{{ case_study(id=\"{slug}\"{}) }}}}\n\n",
-                    if full { ", full=true" } else { "" }
-                );
-            }
-            for n in 1..=notes {
-                let mut note = String::new();
-                w.sentence(&mut note);
-                let _ = writeln!(
-                    body,
-                    "[^{n}]: {} <https://example.org/source/{i}/{n}>",
-                    note.trim_end()
-                );
-            }
-            std::fs::write(content.join(rel), format!("---\n{front}---\n{body}"))
-        })
+            body.push('\n');
+        }
+        paragraph_count += 1;
+    }
+    if i.is_multiple_of(5) {
+        body.push_str("| Measure | Districts | Share |\n|---|---|---|\n");
+        for _ in 0..4 {
+            let _ = writeln!(
+                body,
+                "| {} | {} | {}% |",
+                w.title(2),
+                w.rng.u32(1..60),
+                w.rng.u32(1..100)
+            );
+        }
+        body.push('\n');
+    }
+    if i.is_multiple_of(20) {
+        let _ = write!(
+            body,
+            "{{{{ figure(data=\"table-{}\") }}}}\n\n",
+            i / 20 % tables
+        );
+    }
+    if *section == "reports" && !cases.is_empty() {
+        let case = cases[w.rng.usize(..cases.len())];
+        let slug = format!("page-{case}");
+        let full = i.is_multiple_of(5);
+        let _ = write!(
+            body,
+            "{{{{ case_study(id=\"{slug}\"{}) }}}}\n\n",
+            if full { ", full=true" } else { "" }
+        );
+    }
+    for n in 1..=notes {
+        let mut note = String::new();
+        w.sentence(&mut note);
+        let _ = writeln!(
+            body,
+            "[^{n}]: {} <https://example.org/source/{i}/{n}>",
+            note.trim_end()
+        );
+    }
+    body
 }

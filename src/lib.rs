@@ -1,18 +1,21 @@
 //! centerview: a static site generator for the Center for the Future of Teaching and
 //! Learning's CenterView publications.
 //!
-//! A build is a pipeline of four stages, each a module that owns its data:
+//! A build is a pipeline of five stages, each a module that owns its data:
 //!
 //! 1. **load** ([`content`], [`config`], [`front_matter`], [`data`]): read `site.yaml` and
 //!    every file under `content/`, validating front matter and data tables;
-//! 2. **resolve** ([`resolve`]): give pages kinds, slugs and URLs; form sections, topics and
-//!    series; catch site-wide conflicts;
-//! 3. **render** ([`render`], [`markdown`], [`shortcodes`], [`chart`], [`theme`]): markdown bodies, then
-//!    every output through the theme's Tera templates, in parallel;
-//! 4. **write** ([`write`]): into a temporary folder, swapped in atomically.
+//! 2. **resolve** ([`resolve`], with addresses from [`urls`]): give pages kinds, slugs and
+//!    URLs; form sections, topics and series; catch site-wide conflicts;
+//! 3. **render** ([`render`], [`markdown`], [`shortcodes`], [`chart`], [`theme`],
+//!    [`statics`]): markdown bodies, then every output through the theme's Tera templates,
+//!    in parallel;
+//! 4. **search** ([`search`]): the search index;
+//! 5. **write** ([`write`]): into a work folder, swapped in atomically.
 //!
-//! [`build`] runs the pipeline; [`diagnostics`] turns every problem into a message an editor
-//! can act on. YAML is parsed only in [`yaml`].
+//! [`build`] runs the pipeline and [`serve`] runs it again after every save. Under every
+//! stage: [`diagnostics`] (messages an editor can act on), [`output`], [`fingerprint`],
+//! [`summary`], [`dialect`]; YAML is parsed only in [`yaml`].
 
 pub mod build;
 pub mod chart;

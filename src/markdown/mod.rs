@@ -105,7 +105,7 @@ pub struct Input<'a> {
 }
 
 /// Renders one page's (or intro's) markdown: shortcodes expanded, then every event through
-/// the [`BodyRenderer`].
+/// the `BodyRenderer`.
 pub fn render(
     input: &Input,
     site: &Site,

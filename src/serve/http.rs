@@ -78,7 +78,7 @@ async fn check_host(
 }
 
 /// The HTTP routes: the live-reload channel and script, and the site; requests for another
-/// host than the server on `port` are refused (see [`host_allowed`]).
+/// host than the server on `port` are refused (see `host_allowed`).
 pub fn router(live: Arc<Live>, port: u16) -> axum::Router {
     axum::Router::new()
         .route("/__centerview/events", axum::routing::get(events))

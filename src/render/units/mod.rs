@@ -1,7 +1,7 @@
 //! The kinds of output a site has, one file each. A kind lists its files ([`Unit`]s) for a
 //! site; each says where it goes, what it is (for messages), and everything it is made from
 //! ([`Inputs`]), from which come its fingerprint, its template context and its dependency
-//! record. Adding a kind is a new file here and one line in [`KINDS`].
+//! record. Adding a kind is a new file here and one line in `KINDS`.
 
 mod csv;
 mod data_index;

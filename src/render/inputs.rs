@@ -21,6 +21,11 @@ use std::collections::BTreeSet;
 pub enum Value<'a> {
     /// Text, numbers, lists and maps, with a hash of their serialization.
     Data(tera::Value, u64),
+    /// Text, hashed as it is and built into a template value only when rendered: what every
+    /// page has (its title, description and URLs), cheap to fingerprint.
+    Str(String),
+    /// A whole number, likewise.
+    Int(i64),
     /// A page's card (what listings show of it).
     Card(PageId),
     /// Pages' cards, as a list.
@@ -59,6 +64,8 @@ impl<'a> Value<'a> {
     fn hash(&self, cx: &Shared, f: &mut Fingerprint) {
         match self {
             Value::Data(_, hash) => f.str("data").u64(*hash),
+            Value::Str(text) => f.str("str").str(text),
+            Value::Int(n) => f.str("int").u64(*n as u64),
             Value::Card(id) => f.str("card").u64(cx.card_fp(*id)),
             Value::Cards(ids) => {
                 f.str("cards").u64(ids.len() as u64);
@@ -95,6 +102,8 @@ impl<'a> Value<'a> {
     fn build(&self, cx: &Shared) -> tera::Value {
         match self {
             Value::Data(value, _) => value.clone(),
+            Value::Str(text) => tera::Value::from(text.as_str()),
+            Value::Int(n) => tera::Value::from(*n),
             Value::Card(id) => cx.card(*id),
             Value::Cards(ids) => {
                 tera::Value::from(ids.iter().map(|&id| cx.card(id)).collect::<Vec<_>>())
@@ -226,10 +235,10 @@ impl<'a> Inputs<'a> {
         Inputs::template(template)
             .with("site", Value::Site)
             .with("data", Value::Tables)
-            .with("meta_title", Value::data(&meta_title))
-            .with("meta_description", Value::data(&description))
-            .with("canonical", Value::data(&config.absolute(url)))
-            .with("current_url", Value::data(&url))
+            .with("meta_title", Value::Str(meta_title))
+            .with("meta_description", Value::Str(description.to_string()))
+            .with("canonical", Value::Str(config.absolute(url)))
+            .with("current_url", Value::Str(url.to_string()))
     }
 
     /// A fingerprint of everything the output is made from, at `path`: equal fingerprints,

@@ -28,7 +28,12 @@ impl Unit for PageUnit {
         let (site, id) = (cx.site, self.0);
         let page = &site.pages[id];
         let body = &*cx.bodies.pages[id];
-        let card = crate::render::cards::page_ref(site, cx.bodies, id);
+        let front = &page.src.front;
+        // What the card says, made without the whole card (its hash stands for it below).
+        let summary = crate::summary::summary(
+            front.summary.as_deref(),
+            body.first_paragraph.as_deref(),
+        );
         // A kind's own template when the theme has one (`brief.html`), else `page.html`.
         let kind_template = format!("{}.html", page.kind.name());
         let template = if cx.theme.has_template(&kind_template) {
@@ -36,11 +41,11 @@ impl Unit for PageUnit {
         } else {
             "page.html".to_string()
         };
-        let mut inputs = Inputs::html_page(cx, template, &card.title, &card.summary, &page.url)
+        let mut inputs = Inputs::html_page(cx, template, &front.title, &summary, &page.url)
             .with("page", Value::Card(id))
             .with("content", Value::Html(body))
             .with("headings", Value::Headings(body))
-            .with("endnote_count", Value::data(&body.endnote_count))
+            .with("endnote_count", Value::Int(body.endnote_count as i64))
             .with("series", Value::data(&series_nav(site, id)))
             .with(
                 "featured_in",

@@ -44,32 +44,45 @@ pub struct Output {
 }
 
 /// Every output path has one owner: a copied file (an asset or a theme's static file:
-/// `copied` gives its path and source) that lands where a rendered file (`rendered`: its path
-/// and what makes it) or another copied file is written would silently replace it, or be
-/// replaced, so it is an error naming both. Rendered pages among themselves are checked when
-/// their URLs are resolved.
+/// `copied` gives its path and source) that lands where a rendered file (`rendered`: the
+/// paths, with `owner` telling what makes the file at an index) or another copied file is
+/// written would silently replace it, or be replaced, so it is an error naming both.
+/// Rendered pages among themselves are checked when their URLs are resolved.
 pub fn check_one_owner(
-    rendered: impl Iterator<Item = (String, String)>,
+    rendered: &[String],
+    owner: &dyn Fn(usize) -> String,
     copied: &[(String, String)],
     diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
 ) {
-    let mut owners: std::collections::HashMap<String, String> = rendered.collect();
-    owners.insert(
-        MARKER.to_string(),
-        "centerview's mark of the output folder".into(),
-    );
+    let mut owners: std::collections::HashMap<&str, Owner> = rendered
+        .iter()
+        .enumerate()
+        .map(|(i, path)| (path.as_str(), Owner::Rendered(i)))
+        .collect();
+    owners.insert(MARKER, Owner::Marker);
     for (path, source) in copied {
-        match owners.get(path) {
-            Some(owner) => diagnostics.push(
-                crate::diagnostics::Diagnostic::error(format!(
-                    "{source} would be written to {path} in the site, where {owner} is written"
-                ))
-                .in_file(source.clone())
-                .help("rename or move one of the two: each file of the site has one source"),
-            ),
-            None => {
-                owners.insert(path.clone(), source.clone());
-            }
-        }
+        let Some(taken) = owners.get(path.as_str()) else {
+            owners.insert(path, Owner::Copied(source));
+            continue;
+        };
+        let owner = match taken {
+            Owner::Rendered(i) => owner(*i),
+            Owner::Copied(other) => other.to_string(),
+            Owner::Marker => "centerview's mark of the output folder".into(),
+        };
+        diagnostics.push(
+            crate::diagnostics::Diagnostic::error(format!(
+                "{source} would be written to {path} in the site, where {owner} is written"
+            ))
+            .in_file(source.clone())
+            .help("rename or move one of the two: each file of the site has one source"),
+        );
     }
+}
+
+/// Who writes a path (see [`check_one_owner`]).
+enum Owner<'a> {
+    Rendered(usize),
+    Copied(&'a str),
+    Marker,
 }

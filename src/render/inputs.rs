@@ -15,7 +15,6 @@ use crate::markdown::Rendered;
 use crate::output::Deps;
 use crate::resolve::PageId;
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 /// A value a template sees.
 pub enum Value<'a> {
@@ -23,9 +22,15 @@ pub enum Value<'a> {
     Data(tera::Value, u64),
     /// Text, hashed as it is and built into a template value only when rendered: what every
     /// page has (its title, description and URLs), cheap to fingerprint.
-    Str(String),
+    Str(std::borrow::Cow<'a, str>),
     /// A whole number, likewise.
     Int(i64),
+    /// Nothing (`none` in templates).
+    Null,
+    /// A value made only when the file is rendered, by a function of what every output
+    /// shares and a number (a page's id, say), with a hash of what it is made from (for a
+    /// page's `<title>`, its card's hash).
+    Derived(fn(&Shared, usize) -> tera::Value, usize, u64),
     /// A page's card (what listings show of it).
     Card(PageId),
     /// Pages' cards, as a list.
@@ -57,7 +62,15 @@ impl<'a> Value<'a> {
     pub fn html_or_none(body: Option<&'a Rendered>) -> Value<'a> {
         match body {
             Some(body) => Value::Html(body),
-            None => Value::data(&Option::<()>::None),
+            None => Value::Null,
+        }
+    }
+
+    /// Plain data, or nothing.
+    pub fn data_or_none(value: Option<&impl Serialize>) -> Value<'a> {
+        match value {
+            Some(value) => Value::data(value),
+            None => Value::Null,
         }
     }
 
@@ -66,6 +79,8 @@ impl<'a> Value<'a> {
             Value::Data(_, hash) => f.str("data").u64(*hash),
             Value::Str(text) => f.str("str").str(text),
             Value::Int(n) => f.str("int").u64(*n as u64),
+            Value::Null => f.str("null"),
+            Value::Derived(_, _, hash) => f.str("derived").u64(*hash),
             Value::Card(id) => f.str("card").u64(cx.card_fp(*id)),
             Value::Cards(ids) => {
                 f.str("cards").u64(ids.len() as u64);
@@ -102,8 +117,10 @@ impl<'a> Value<'a> {
     fn build(&self, cx: &Shared) -> tera::Value {
         match self {
             Value::Data(value, _) => value.clone(),
-            Value::Str(text) => tera::Value::from(text.as_str()),
+            Value::Str(text) => tera::Value::from(text.as_ref()),
             Value::Int(n) => tera::Value::from(*n),
+            Value::Null => tera::Value::none(),
+            Value::Derived(make, arg, _) => make(cx, *arg),
             Value::Card(id) => cx.card(*id),
             Value::Cards(ids) => {
                 tera::Value::from(ids.iter().map(|&id| cx.card(id)).collect::<Vec<_>>())
@@ -156,6 +173,27 @@ struct HeadingCtx<'a> {
     text: &'a str,
 }
 
+/// A page's `<title>`: its title, then the site's (the site's alone on the home page).
+pub fn meta_title(title: &str, site_title: &str) -> String {
+    if title == site_title {
+        title.to_string()
+    } else {
+        format!("{title} | {site_title}")
+    }
+}
+
+/// A page's meta description: its own, or the site's.
+pub fn meta_description<'d>(description: &'d str, site_description: &'d str) -> &'d str {
+    if description.is_empty() {
+        site_description
+    } else {
+        description
+    }
+}
+
+/// A function that adds to a dependency record (see [`Inputs::more_deps`]).
+pub type MoreDeps = fn(&Shared, usize, &mut Deps);
+
 /// How an output's bytes are made.
 pub enum Make<'a> {
     /// Through a theme template.
@@ -170,19 +208,23 @@ pub struct Inputs<'a> {
     /// What the template sees, by name.
     pub values: Vec<(&'static str, Value<'a>)>,
     /// Source files beyond the pages whose cards are shown, as shown to editors. `site.yaml`
-    /// is always one.
-    pub files: BTreeSet<String>,
+    /// is always one. Borrowed: the record is made only for files rendered.
+    pub files: Vec<&'a str>,
     /// Templates beyond the template's own (those of the shortcodes a body used).
-    pub templates: BTreeSet<String>,
+    pub templates: Vec<&'a str>,
+    /// Adds what else the dependency record holds, when the file is rendered: a function of
+    /// what every output shares and a number (a page's id), for records that cost lookups.
+    pub more_deps: Option<(MoreDeps, usize)>,
 }
 
 impl<'a> Inputs<'a> {
     pub fn template(name: impl Into<String>) -> Inputs<'a> {
         Inputs {
             make: Make::Template(name.into()),
-            values: Vec::new(),
-            files: BTreeSet::new(),
-            templates: BTreeSet::new(),
+            values: Vec::with_capacity(16),
+            files: Vec::new(),
+            templates: Vec::new(),
+            more_deps: None,
         }
     }
 
@@ -191,8 +233,9 @@ impl<'a> Inputs<'a> {
         Inputs {
             make: Make::Csv(table),
             values: Vec::new(),
-            files: BTreeSet::new(),
-            templates: BTreeSet::new(),
+            files: Vec::new(),
+            templates: Vec::new(),
+            more_deps: None,
         }
     }
 
@@ -208,8 +251,8 @@ impl<'a> Inputs<'a> {
     }
 
     /// Adds a source file to the dependency record.
-    pub fn file(&mut self, display: &str) {
-        self.files.insert(display.to_string());
+    pub fn file(&mut self, display: &'a str) {
+        self.files.push(display);
     }
 
     /// What every HTML page gets: the site and its data, its title and description for
@@ -222,23 +265,23 @@ impl<'a> Inputs<'a> {
         url: &str,
     ) -> Inputs<'a> {
         let config = &cx.site.config;
-        let meta_title = if title == config.title {
-            title.to_string()
-        } else {
-            format!("{title} | {}", config.title)
-        };
-        let description = if description.is_empty() {
-            &config.description
-        } else {
-            description
-        };
         Inputs::template(template)
             .with("site", Value::Site)
             .with("data", Value::Tables)
-            .with("meta_title", Value::Str(meta_title))
-            .with("meta_description", Value::Str(description.to_string()))
-            .with("canonical", Value::Str(config.absolute(url)))
-            .with("current_url", Value::Str(url.to_string()))
+            .with(
+                "meta_title",
+                Value::Str(meta_title(title, &config.title).into()),
+            )
+            .with(
+                "meta_description",
+                Value::Str(
+                    meta_description(description, &config.description)
+                        .to_string()
+                        .into(),
+                ),
+            )
+            .with("canonical", Value::Str(config.absolute(url).into()))
+            .with("current_url", Value::Str(url.to_string().into()))
     }
 
     /// A fingerprint of everything the output is made from, at `path`: equal fingerprints,
@@ -262,7 +305,7 @@ impl<'a> Inputs<'a> {
     pub fn deps(&self, cx: &Shared) -> Deps {
         let mut deps = Deps::default();
         deps.files.insert("site.yaml".into());
-        deps.files.extend(self.files.iter().cloned());
+        deps.files.extend(self.files.iter().map(|f| f.to_string()));
         let mut pages = Vec::new();
         for (_, value) in &self.values {
             value.pages(&mut pages);
@@ -277,7 +320,11 @@ impl<'a> Inputs<'a> {
                 deps.files.insert(table.file.clone());
             }
         }
-        deps.templates.extend(self.templates.iter().cloned());
+        deps.templates
+            .extend(self.templates.iter().map(|t| t.to_string()));
+        if let Some((more, arg)) = self.more_deps {
+            more(cx, arg, &mut deps);
+        }
         deps
     }
 

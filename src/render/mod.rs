@@ -89,12 +89,13 @@ pub fn render_outputs(
     let cards = cards::cards(site, bodies, global, &mut cache.cards);
     let cx = Shared::new(site, theme, bodies, Some(cards));
     let units = units::all(site);
-    let owners = units.iter().map(|unit| (unit.path(&cx), unit.owner(&cx)));
-    crate::output::check_one_owner(owners, copied, diagnostics);
+    let paths: Vec<String> = units.par_iter().map(|unit| unit.path(&cx)).collect();
+    let owner = |i: usize| units[i].owner(&cx);
+    crate::output::check_one_owner(&paths, &owner, copied, diagnostics);
     let results: Vec<(u64, bool, Result<Output, Diagnostic>)> = units
         .par_iter()
-        .map(|unit| {
-            let path = unit.path(&cx);
+        .zip(paths)
+        .map(|(unit, path)| {
             let inputs = unit.inputs(&cx);
             // Files handed to a sink are not kept for a next build: no fingerprint needed.
             let fingerprint = match sink {

@@ -33,6 +33,9 @@ pub struct Shared<'a> {
     card_fps: Vec<OnceLock<u64>>,
     /// A fingerprint of what every output shares: settings, navigation, data, theme.
     pub site_fp: u64,
+    /// The template of each kind's pages: its own (`brief.html`) when the theme has one,
+    /// else `page.html`.
+    page_templates: BTreeMap<Kind, String>,
 }
 
 #[derive(Serialize)]
@@ -97,7 +100,20 @@ impl<'a> Shared<'a> {
                 &serde_json::to_vec(&data_ctx).expect("data serializes"),
             ))
             .u64(settings_fingerprint(site, theme));
+        let page_templates = Kind::ALL
+            .iter()
+            .map(|&kind| {
+                let own = format!("{}.html", kind.name());
+                let name = if theme.has_template(&own) {
+                    own
+                } else {
+                    "page.html".to_string()
+                };
+                (kind, name)
+            })
+            .collect();
         Shared {
+            page_templates,
             site,
             theme,
             bodies,
@@ -109,6 +125,14 @@ impl<'a> Shared<'a> {
             card_fps,
             site_fp: site_fp.finish(),
         }
+    }
+
+    /// The template of a page of this kind.
+    pub fn page_template(&self, kind: Kind) -> &str {
+        self.page_templates
+            .get(&kind)
+            .map(String::as_str)
+            .unwrap_or("page.html")
     }
 
     /// A hash of a page's card.

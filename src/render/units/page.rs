@@ -1,8 +1,9 @@
 //! A publication's or plain page's own page (`/briefs/<slug>/`).
 
 use super::Unit;
+use crate::output::Deps;
 use crate::render::cards::LinkCtx;
-use crate::render::inputs::{Inputs, Value};
+use crate::render::inputs::{Inputs, Value, meta_description, meta_title};
 use crate::render::shared::Shared;
 use crate::resolve::{PageId, Site};
 use serde::Serialize;
@@ -28,25 +29,16 @@ impl Unit for PageUnit {
         let (site, id) = (cx.site, self.0);
         let page = &site.pages[id];
         let body = &*cx.bodies.pages[id];
-        let front = &page.src.front;
-        // What the card says, made without the whole card (its hash stands for it below).
-        let summary = crate::summary::summary(
-            front.summary.as_deref(),
-            body.first_paragraph.as_deref(),
-        );
-        // A kind's own template when the theme has one (`brief.html`), else `page.html`.
-        let kind_template = format!("{}.html", page.kind.name());
-        let template = if cx.theme.has_template(&kind_template) {
-            kind_template
-        } else {
-            "page.html".to_string()
-        };
-        let mut inputs = Inputs::html_page(cx, template, &front.title, &summary, &page.url)
+        let mut inputs = Inputs::template(cx.page_template(page.kind))
+            .with("site", Value::Site)
+            .with("data", Value::Tables);
+        head(&mut inputs, cx, id);
+        let mut inputs = inputs
             .with("page", Value::Card(id))
             .with("content", Value::Html(body))
             .with("headings", Value::Headings(body))
             .with("endnote_count", Value::Int(body.endnote_count as i64))
-            .with("series", Value::data(&series_nav(site, id)))
+            .with("series", series_value(cx, id))
             .with(
                 "featured_in",
                 Value::Cards(cx.featured_in.get(&id).cloned().unwrap_or_default()),
@@ -63,20 +55,81 @@ impl Unit for PageUnit {
             }
         }
         inputs.set("case_studies", Value::Cards(shown));
-        if let Some((series, _)) = site.series_of(id) {
-            for &part in &series.parts {
-                inputs.file(&site.pages[part].source().display);
-            }
-        }
-        inputs
-            .templates
-            .extend(body.records.templates.iter().cloned());
-        inputs.files.extend(body.records.files.iter().cloned());
-        for linked in body.links_to.iter().filter_map(|rel| site.page_id(rel)) {
-            inputs.file(&site.pages[linked].source().display);
-        }
+        inputs.more_deps = Some((deps, id));
         inputs
     }
+}
+
+/// The series box, made only when the page is rendered: its titles and links are its
+/// parts' cards', so their hashes (and the part shown) stand for it.
+fn series_value<'a>(cx: &Shared, id: PageId) -> Value<'a> {
+    let Some((series, part)) = cx.site.series_of(id) else {
+        return Value::Null;
+    };
+    let mut f = crate::fingerprint::Fingerprint::default();
+    f.u64(part as u64)
+        .u64(series.total as u64)
+        .str(&series.title)
+        .str(&series.url);
+    for &p in &series.parts {
+        f.u64(cx.card_fp(p));
+    }
+    let nav = |cx: &Shared, id: PageId| tera::Value::from_serializable(&series_nav(cx.site, id));
+    Value::Derived(nav, id, f.finish())
+}
+
+/// What a page is made from beyond the cards it shows: its series' parts, the files and
+/// templates its body used, and the pages it links to.
+fn deps(cx: &Shared, id: PageId, deps: &mut Deps) {
+    let site = cx.site;
+    let body = &cx.bodies.pages[id];
+    if let Some((series, _)) = site.series_of(id) {
+        for &part in &series.parts {
+            deps.files.insert(site.pages[part].source().display.clone());
+        }
+    }
+    deps.templates
+        .extend(body.records.templates.iter().cloned());
+    deps.files.extend(body.records.files.iter().cloned());
+    for linked in body.links_to.iter().filter_map(|rel| site.page_id(rel)) {
+        deps.files
+            .insert(site.pages[linked].source().display.clone());
+    }
+}
+
+/// What `<head>` says of a page: its title, description and URLs, all from its card, so
+/// the card's hash stands for them and they are made only when the page is rendered.
+fn head<'a>(inputs: &mut Inputs<'a>, cx: &Shared<'a>, id: PageId) {
+    let card = cx.card_fp(id);
+    inputs.set("meta_title", Value::Derived(page_title, id, card));
+    inputs.set(
+        "meta_description",
+        Value::Derived(page_description, id, card),
+    );
+    inputs.set("canonical", Value::Derived(page_permalink, id, card));
+    inputs.set(
+        "current_url",
+        Value::Str(cx.site.pages[id].url.as_str().into()),
+    );
+}
+
+fn page_title(cx: &Shared, id: PageId) -> tera::Value {
+    let config = &cx.site.config;
+    tera::Value::from(meta_title(
+        &cx.site.pages[id].src.front.title,
+        &config.title,
+    ))
+}
+
+fn page_description(cx: &Shared, id: PageId) -> tera::Value {
+    let front = &cx.site.pages[id].src.front;
+    let first = cx.bodies.pages[id].first_paragraph.as_deref();
+    let summary = crate::summary::summary(front.summary.as_deref(), first);
+    tera::Value::from(meta_description(&summary, &cx.site.config.description))
+}
+
+fn page_permalink(cx: &Shared, id: PageId) -> tera::Value {
+    tera::Value::from(cx.site.config.absolute(&cx.site.pages[id].url))
 }
 
 /// The series box of a page in a series: its parts, and the previous and next ones.

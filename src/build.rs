@@ -29,6 +29,11 @@ pub struct Options {
     pub search: bool,
     /// Who writes the output folder, for a second writer's message.
     pub writer: write::Writer,
+    /// Publish pages dated after today too (`--future`).
+    pub future: bool,
+    /// The day pages are published by (scheduled pages are held back until theirs); the
+    /// clock's today when unset (see [`crate::clock`]).
+    pub today: Option<jiff::civil::Date>,
 }
 
 impl Options {
@@ -41,6 +46,8 @@ impl Options {
             write: true,
             search: true,
             writer: write::Writer::Build,
+            future: false,
+            today: None,
         }
     }
 }
@@ -58,6 +65,8 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// What each output file was made from, by output path.
     pub deps: BTreeMap<String, Deps>,
+    /// How many pages are held back until their date, and the first of those dates.
+    pub held_back: (usize, Option<jiff::civil::Date>),
 }
 
 #[derive(Debug)]
@@ -123,6 +132,8 @@ pub struct Built {
     pub complete: bool,
     /// The output folder being written, when pages were written as they were rendered.
     staging: Option<write::Staging>,
+    /// How many pages are held back until their date, and the first of those dates.
+    pub held_back: (usize, Option<jiff::civil::Date>),
 }
 
 /// The build pipeline with its caches. A full build is a fresh session run once; `serve` and
@@ -225,7 +236,19 @@ impl Session {
         let (config, content) = self.load(changed, &mut diags)?;
         laps.stage("load");
         let tables = data::load(&content.data, &mut diags);
-        let site = resolve::resolve(self.root.clone(), config, content, tables, &mut diags);
+        let schedule = resolve::Schedule {
+            today: self.options.today.unwrap_or_else(crate::clock::today),
+            future: self.options.future,
+        };
+        let site = resolve::resolve(
+            self.root.clone(),
+            config,
+            content,
+            tables,
+            schedule,
+            &mut diags,
+        );
+        let held_back = site.held_back();
         laps.stage("resolve");
         let Some(theme) = &self.theme else {
             return Err(fail(diags));
@@ -255,6 +278,7 @@ impl Session {
             rendered: self.render.stats(),
             complete: !self.options.search,
             staging,
+            held_back,
         })
     }
 
@@ -288,6 +312,7 @@ impl Session {
         }
         let drafts = self.options.drafts;
         let content = content::load_cached(&self.root, drafts, &mut self.load, changed, diags);
+        check_site_image(&config, &config_source, &content.assets, diags);
         Ok((config, content))
     }
 
@@ -391,6 +416,7 @@ impl Session {
             output: self.output.clone(),
             elapsed: built.started.elapsed(),
             stages: built.stages,
+            held_back: built.held_back,
             warnings: built.warnings,
             deps: built
                 .outputs
@@ -399,6 +425,51 @@ impl Session {
                 .collect(),
         })
     }
+}
+
+/// What the summary line says of scheduled pages: "; 2 scheduled pages held back (the next
+/// on 2027-01-15)", or nothing.
+pub fn held_back_note((count, next): (usize, Option<jiff::civil::Date>)) -> String {
+    match (count, next) {
+        (0, _) => String::new(),
+        (n, Some(next)) => format!(
+            "; {} held back (the next on {next})",
+            crate::diagnostics::count(n, "scheduled page", "scheduled pages")
+        ),
+        (n, None) => format!(
+            "; {} held back",
+            crate::diagnostics::count(n, "scheduled page", "scheduled pages")
+        ),
+    }
+}
+
+/// The default sharing image `site.yaml` names is a file under `content/assets/`.
+fn check_site_image(
+    config: &Config,
+    source: &Source,
+    assets: &[content::Asset],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(image) = &config.image else { return };
+    let rel = image.trim_start_matches('/');
+    if image.starts_with("/assets/") && assets.iter().any(|a| a.rel == rel) {
+        return;
+    }
+    let doc = crate::yaml_doc::YamlDoc::new(source, 0..source.text.len());
+    let close = crate::diagnostics::did_you_mean(rel, assets.iter().map(|a| a.rel.as_str()));
+    let help = match close {
+        Some(close) => format!("did you mean `image: /{close}`?"),
+        None => "put the image in content/assets/ and write its path from the site's root, for example `image: /assets/share.png`".into(),
+    };
+    diags.push(
+        doc.error(
+            &["image".into()],
+            crate::yaml::Target::Value,
+            format!("the image `{image}` is not a file in content/assets/"),
+        )
+        .label("no such file")
+        .help(help),
+    );
 }
 
 /// How long each stage of a build took.

@@ -104,6 +104,9 @@ pub struct SiteArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Include pages dated after today (otherwise held back until their day).
+    #[arg(long)]
+    pub future: bool,
 }
 
 /// Runs the command line and returns the exit status.
@@ -115,37 +118,30 @@ pub fn run(cli: Cli) -> i32 {
             output,
             base_url,
         } => {
-            let options = Options {
-                root: site.root,
-                output,
-                drafts: site.drafts,
-                base_url,
-                write: true,
-                search: true,
-                writer: crate::write::Writer::Build,
-            };
+            let mut options = Options::new(site.root);
+            options.output = output;
+            options.drafts = site.drafts;
+            options.future = site.future;
+            options.base_url = base_url;
             run_build(&options, cli.quiet, cli.verbose, color)
         }
         Command::Check { site } => {
-            let options = Options {
-                root: site.root,
-                output: None,
-                drafts: site.drafts,
-                base_url: None,
-                write: false,
-                search: true,
-                writer: crate::write::Writer::Build,
-            };
+            let mut options = Options::new(site.root);
+            options.drafts = site.drafts;
+            options.future = site.future;
+            options.write = false;
             run_build(&options, cli.quiet, cli.verbose, color)
         }
         Command::Serve { site, port, open } => {
             let mut options = Options::new(site.root);
             options.drafts = site.drafts;
+            options.future = site.future;
             crate::serve::serve(options, port, open, cli.quiet, color)
         }
         Command::Watch { site, output } => {
             let mut options = Options::new(site.root);
             options.drafts = site.drafts;
+            options.future = site.future;
             options.output = output;
             options.writer = crate::write::Writer::Watch;
             crate::serve::watch(options, cli.quiet, color)
@@ -190,16 +186,17 @@ fn run_build(options: &Options, quiet: bool, verbose: bool, color: bool) -> i32 
                     n => format!(", {n} warnings"),
                 };
                 let ms = report.elapsed.as_secs_f64() * 1000.0;
+                let held = crate::build::held_back_note(report.held_back);
                 if options.write {
                     eprintln!(
-                        "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}",
+                        "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}{held}",
                         report.pages,
                         report.files,
                         report.output.display()
                     );
                 } else {
                     eprintln!(
-                        "Checked {} pages in {ms:.0} ms: no errors{warnings}",
+                        "Checked {} pages in {ms:.0} ms: no errors{warnings}{held}",
                         report.pages
                     );
                 }

@@ -5,7 +5,20 @@ use crate::yaml::{Step, Target};
 use crate::yaml_doc::YamlDoc;
 use serde::Serialize;
 
-const KEYS: &[&str] = &["title", "description", "base_url", "theme", "language"];
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "theme",
+    "language",
+    "publisher",
+    "page_size",
+    "image",
+    "image_alt",
+];
+
+/// How many entries a listing page shows unless `page_size` says otherwise.
+pub const PAGE_SIZE: usize = 20;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
@@ -14,7 +27,16 @@ pub struct Config {
     /// Absolute, always ending in `/`.
     pub base_url: String,
     pub theme: String,
+    /// A BCP 47 tag (`en`, `en-US`).
     pub language: String,
+    /// The organisation named in citations and structured data (`title` unless given).
+    pub publisher: String,
+    /// How many entries a listing or topic page shows.
+    pub page_size: usize,
+    /// The default sharing image: a file under `content/assets/`, as written (checked when
+    /// the assets are known), and its text alternative.
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
 }
 
 impl Default for Config {
@@ -28,6 +50,10 @@ impl Default for Config {
             base_url: "https://example.org/".to_string(),
             theme: "centerview".to_string(),
             language: "en".to_string(),
+            publisher: String::new(),
+            page_size: PAGE_SIZE,
+            image: None,
+            image_alt: None,
         }
     }
 }
@@ -56,48 +82,26 @@ impl Config {
 
         let mut errors = Vec::new();
         let mut config = Config::default();
-        let (mut has_title, mut has_base_url) = (false, false);
         for (key, value) in entries {
-            let path = [Step::Key(key.clone())];
-            let text = || doc.text(&path, value);
-            let result = match key.as_str() {
-                "title" => text().map(|t| {
-                    has_title = true;
-                    config.title = t
-                }),
-                "description" => text().map(|t| config.description = t),
-                "base_url" => text().and_then(|t| {
-                    has_base_url = true;
-                    config.base_url = normalize_base_url(&t).ok_or_else(|| {
-                        doc.error(
-                            &path,
-                            Target::Value,
-                            format!(
-                                "`base_url` must be an absolute http or https URL, found `{t}`"
-                            ),
-                        )
-                        .help("for example `base_url: https://example.org/`")
-                    })?;
-                    Ok(())
-                }),
-                "theme" => text().and_then(|t| {
-                    if is_folder_name(&t) {
-                        config.theme = t;
-                        Ok(())
-                    } else {
-                        Err(doc.error(
-                            &path,
-                            Target::Value,
-                            format!("`theme` must be a folder name under themes/, found `{t}`"),
-                        ))
-                    }
-                }),
-                "language" => text().map(|t| config.language = t),
-                _ => Err(doc.unknown_key(&[], key, KEYS, "site.yaml")),
-            };
-            if let Err(d) = result {
+            if let Err(d) = config.set(&doc, key, value) {
                 errors.push(d);
             }
+        }
+        let has = |key: &str| entries.iter().any(|(k, _)| k == key);
+        let (has_title, has_base_url) = (has("title"), has("base_url"));
+        if !has("publisher") {
+            config.publisher = config.title.clone();
+        }
+        let lone = match (has("image"), has("image_alt")) {
+            (true, false) => Some("image"),
+            (false, true) => Some("image_alt"),
+            _ => None,
+        };
+        if let Some(key) = lone {
+            errors.push(
+                doc.error(&[key.into()], Target::Key, "`image` and `image_alt` go together")
+                    .help("a sharing image needs a text alternative for readers who cannot see it: give both, for example `image: /assets/share.png` and `image_alt: The CenterView logo`"),
+            );
         }
         for (present, key, example) in [
             (has_title, "title", "title: CenterView"),
@@ -118,6 +122,52 @@ impl Config {
         }
     }
 
+    /// Reads one key of `site.yaml`.
+    fn set(
+        &mut self,
+        doc: &YamlDoc,
+        key: &str,
+        value: &crate::yaml::Value,
+    ) -> Result<(), Diagnostic> {
+        let path = [Step::Key(key.to_string())];
+        let text = || doc.text(&path, value);
+        match key {
+            "title" => self.title = text()?,
+            "description" => self.description = text()?,
+            "publisher" => self.publisher = text()?,
+            "base_url" => {
+                let t = text()?;
+                self.base_url = normalize_base_url(&t).ok_or_else(|| {
+                    doc.error(
+                        &path,
+                        Target::Value,
+                        format!("`base_url` must be an absolute http or https URL, found `{t}`"),
+                    )
+                    .help("for example `base_url: https://example.org/`")
+                })?;
+            }
+            "theme" => {
+                let t = text()?;
+                if !is_folder_name(&t) {
+                    return Err(doc.error(
+                        &path,
+                        Target::Value,
+                        format!("`theme` must be a folder name under themes/, found `{t}`"),
+                    ));
+                }
+                self.theme = t;
+            }
+            "language" => self.language = language(doc, &path, &text()?)?,
+            "page_size" => self.page_size = page_size(doc, &path, value)?,
+            "image" => self.image = Some(text()?),
+            "image_alt" => {
+                self.image_alt = Some(text()?.trim().to_string()).filter(|a| !a.is_empty())
+            }
+            _ => return Err(doc.unknown_key(&[], key, KEYS, "site.yaml")),
+        }
+        Ok(())
+    }
+
     /// Overrides `base_url` from the command line.
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
         self.base_url = normalize_base_url(url).ok_or_else(|| {
@@ -125,6 +175,108 @@ impl Config {
         })?;
         Ok(())
     }
+}
+
+/// `page_size`: a whole number from 1 to 1,000.
+fn page_size(
+    doc: &YamlDoc,
+    path: &[Step],
+    value: &crate::yaml::Value,
+) -> Result<usize, Diagnostic> {
+    match value {
+        crate::yaml::Value::Int(n) if (1..=1000).contains(n) => Ok(*n as usize),
+        other => Err(doc
+            .error(
+                path,
+                Target::Value,
+                format!(
+                    "`page_size` must be a whole number from 1 to 1,000, found {}",
+                    match other {
+                        crate::yaml::Value::Int(n) => n.to_string(),
+                        other => other.type_name().to_string(),
+                    }
+                ),
+            )
+            .help(format!(
+                "how many entries a listing page shows; the default is `page_size: {PAGE_SIZE}`"
+            ))),
+    }
+}
+
+/// `language`: a BCP 47 tag, checked against the IANA registry, with a suggestion for what
+/// people often write instead (`english`, `en_US`, `eng`).
+fn language(doc: &YamlDoc, path: &[Step], text: &str) -> Result<String, Diagnostic> {
+    let valid =
+        |t: &str| language_tags::LanguageTag::parse(t).is_ok_and(|tag| tag.validate().is_ok());
+    if valid(text) {
+        return Ok(text.to_string());
+    }
+    let d = doc
+        .error(
+            path,
+            Target::Value,
+            format!("`language` must be a BCP 47 language tag, found `{text}`"),
+        )
+        .label("not a language tag");
+    Err(match suggest_language(text).filter(|s| valid(s)) {
+        Some(tag) => d.help(format!("did you mean `language: {tag}`?")),
+        None => d.help("write the language's tag, for example `language: en`, `language: en-US` or `language: es`"),
+    })
+}
+
+/// The tag for a language name, a three-letter code or a tag written with `_`.
+fn suggest_language(text: &str) -> Option<String> {
+    const NAMES: &[(&str, &str)] = &[
+        ("english", "en"),
+        ("eng", "en"),
+        ("spanish", "es"),
+        ("español", "es"),
+        ("espanol", "es"),
+        ("spa", "es"),
+        ("french", "fr"),
+        ("français", "fr"),
+        ("francais", "fr"),
+        ("fra", "fr"),
+        ("fre", "fr"),
+        ("german", "de"),
+        ("deutsch", "de"),
+        ("deu", "de"),
+        ("ger", "de"),
+        ("chinese", "zh"),
+        ("mandarin", "zh"),
+        ("cantonese", "yue"),
+        ("zho", "zh"),
+        ("chi", "zh"),
+        ("vietnamese", "vi"),
+        ("vie", "vi"),
+        ("tagalog", "tl"),
+        ("filipino", "fil"),
+        ("korean", "ko"),
+        ("kor", "ko"),
+        ("japanese", "ja"),
+        ("jpn", "ja"),
+        ("portuguese", "pt"),
+        ("por", "pt"),
+        ("russian", "ru"),
+        ("rus", "ru"),
+        ("arabic", "ar"),
+        ("ara", "ar"),
+        ("hindi", "hi"),
+        ("punjabi", "pa"),
+        ("armenian", "hy"),
+        ("persian", "fa"),
+        ("farsi", "fa"),
+        ("hmong", "hmn"),
+        ("khmer", "km"),
+        ("italian", "it"),
+        ("ita", "it"),
+    ];
+    let lower = text.trim().to_lowercase();
+    if let Some((_, tag)) = NAMES.iter().find(|(name, _)| *name == lower) {
+        return Some(tag.to_string());
+    }
+    let dashed = text.trim().replace('_', "-");
+    (dashed != text).then_some(dashed)
 }
 
 /// `https://example.org` → `https://example.org/`; `None` when not an absolute http(s) URL.
@@ -181,5 +333,65 @@ mod tests {
         assert!(text[0].contains("did you mean `title`?"));
         assert!(text[1].starts_with("site.yaml:2:11: error: `base_url` must be an absolute"));
         assert!(text[2].contains("no `title`"));
+    }
+
+    #[test]
+    fn languages_are_bcp_47_tags_with_a_suggestion() {
+        for good in ["en", "en-US", "es", "zh-Hant-TW", "fil", "yue"] {
+            assert!(
+                load(&format!(
+                    "title: T\nbase_url: https://e.org/\nlanguage: {good}\n"
+                ))
+                .is_ok(),
+                "{good}"
+            );
+        }
+        for (bad, suggestion) in [
+            ("english", Some("en")),
+            ("Español", Some("es")),
+            ("en_US", Some("en-US")),
+            ("eng", Some("en")),
+            ("xx-notalanguage", None),
+            ("e", None),
+        ] {
+            let errors = load(&format!(
+                "title: T\nbase_url: https://e.org/\nlanguage: {bad}\n"
+            ))
+            .unwrap_err();
+            let text = errors[0].render(false);
+            assert!(
+                text.starts_with("site.yaml:3:11: error: `language` must be a BCP 47 language tag"),
+                "{text}"
+            );
+            match suggestion {
+                Some(tag) => assert!(
+                    text.contains(&format!("did you mean `language: {tag}`?")),
+                    "{text}"
+                ),
+                None => assert!(text.contains("for example `language: en`"), "{text}"),
+            }
+        }
+    }
+
+    #[test]
+    fn publisher_page_size_and_image() {
+        let c = load("title: CV\nbase_url: https://e.org/\n").unwrap();
+        assert_eq!((c.publisher.as_str(), c.page_size), ("CV", 20));
+        let c = load("title: CV\nbase_url: https://e.org/\npublisher: The Center\npage_size: 5\nimage: /assets/a.png\nimage_alt: A\n").unwrap();
+        assert_eq!((c.publisher.as_str(), c.page_size), ("The Center", 5));
+        let errors =
+            load("title: CV\nbase_url: https://e.org/\npage_size: 0\nimage: /assets/a.png\n")
+                .unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| e.render(false)).collect();
+        assert!(
+            text[0].contains(
+                "site.yaml:3:12: error: `page_size` must be a whole number from 1 to 1,000, found 0"
+            ),
+            "{text:?}"
+        );
+        assert!(
+            text[1].contains("`image` and `image_alt` go together"),
+            "{text:?}"
+        );
     }
 }

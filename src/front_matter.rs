@@ -109,8 +109,27 @@ impl Kind {
 }
 
 pub const KEYS: &[&str] = &[
-    "title", "subtitle", "kind", "date", "updated", "summary", "authors", "topics", "series",
-    "part", "district", "region", "slug", "draft", "extra",
+    "title",
+    "subtitle",
+    "kind",
+    "date",
+    "updated",
+    "summary",
+    "authors",
+    "topics",
+    "series",
+    "part",
+    "district",
+    "region",
+    "slug",
+    "draft",
+    "extra",
+    "aliases",
+    "pdf",
+    "doi",
+    "image",
+    "image_alt",
+    "toc",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -130,6 +149,18 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub draft: bool,
     pub extra: Option<Value>,
+    /// Old addresses of the page, as paths under the site (`/briefs/old-name/`).
+    pub aliases: Vec<String>,
+    /// The PDF edition: a site-absolute path of a file under `content/assets/`.
+    pub pdf: Option<String>,
+    /// `10.<digits>/<suffix>`.
+    pub doi: Option<String>,
+    /// The sharing image (a file under `content/assets/`) and its text alternative.
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    /// Whether to show the "On this page" contents: unset, shown when there are three or
+    /// more `##` headings.
+    pub toc: Option<bool>,
 }
 
 /// Where the front matter and the body are in a file.
@@ -245,9 +276,130 @@ fn set_field(
                     .help("write each value on its own indented line under `extra:`"));
             }
         },
+        "aliases" => fm.aliases = aliases(doc, &path, value)?,
+        "pdf" => fm.pdf = Some(asset_path(doc, &path, value, "the PDF", "report.pdf")?),
+        "doi" => fm.doi = Some(doi(doc, &path, value)?),
+        "image" => fm.image = Some(asset_path(doc, &path, value, "the image", "share.png")?),
+        "image_alt" => fm.image_alt = Some(non_empty(doc, &path, value)?),
+        "toc" => match value {
+            Value::Bool(b) => fm.toc = Some(*b),
+            other => return Err(doc.wrong_type(&path, "`true` or `false`", other)),
+        },
         _ => return Err(doc.unknown_key(&[], key, KEYS, "front matter")),
     }
     Ok(())
+}
+
+/// `aliases`: old addresses, each a path under the site starting with `/` (`/briefs/old/`),
+/// made canonical: a folder's address ends with `/`.
+fn aliases(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<Vec<String>, Diagnostic> {
+    let items = non_empty_list(doc, path, value)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let mut item_path = path.to_vec();
+        item_path.push(Step::Index(i));
+        out.push(alias(&item).ok_or_else(|| {
+            doc.error(
+                &item_path,
+                Target::Value,
+                format!("`{item}` is not an address of this site"),
+            )
+            .help("write the old address as a path that starts with `/`, for example `/briefs/old-name/`; it may not hold `..`, spaces, `?` or `#`")
+        })?);
+    }
+    Ok(out)
+}
+
+/// An alias made canonical, or `None` when it cannot be one: `/briefs/old` → `/briefs/old/`
+/// (a file such as `/old.html` keeps its name).
+pub fn alias(text: &str) -> Option<String> {
+    let path = text.strip_prefix('/')?;
+    let bad = path.is_empty()
+        || path.contains(|c: char| c.is_whitespace() || matches!(c, '?' | '#' | '\\'))
+        || path
+            .split('/')
+            .any(|segment| segment == ".." || segment == ".");
+    if bad {
+        return None;
+    }
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let is_file = !path.ends_with('/') && last.contains('.');
+    Some(match is_file || path.ends_with('/') {
+        true => format!("/{path}"),
+        false => format!("/{path}/"),
+    })
+}
+
+/// A site-absolute path of a file under `content/assets/` (`/assets/report.pdf`); whether it
+/// exists is checked when the assets are known.
+fn asset_path(
+    doc: &YamlDoc,
+    path: &[Step],
+    value: &Value,
+    what: &str,
+    example: &str,
+) -> Result<String, Diagnostic> {
+    let text = non_empty(doc, path, value)?;
+    if text.starts_with("/assets/") && !text.split('/').any(|s| s == "..") {
+        return Ok(text);
+    }
+    let key = match path.last() {
+        Some(Step::Key(k)) => k.as_str(),
+        _ => "pdf",
+    };
+    Err(doc
+        .error(
+            path,
+            Target::Value,
+            format!("{what} must be a file under content/assets/, written from the site's root, found `{text}`"),
+        )
+        .help(format!("put the file in content/assets/ and write `{key}: /assets/{example}`")))
+}
+
+/// A DOI: `10.<registrant digits>/<suffix>`, written bare.
+fn doi(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic> {
+    let text = non_empty(doc, path, value)?;
+    let bare = [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "doi:",
+    ]
+    .iter()
+    .find_map(|prefix| text.strip_prefix(prefix));
+    if let Some(bare) = bare.filter(|b| is_doi(b)) {
+        return Err(doc
+            .error(
+                path,
+                Target::Value,
+                format!("write the DOI alone, not as a link: `{text}`"),
+            )
+            .help(format!(
+                "write `doi: {bare}`; the site links it as https://doi.org/{bare}"
+            )));
+    }
+    if is_doi(&text) {
+        return Ok(text);
+    }
+    Err(doc
+        .error(path, Target::Value, format!("`{text}` is not a DOI"))
+        .label("not 10.<digits>/<suffix>")
+        .help("a DOI is `10.`, the registrant's digits, `/` and the item's suffix, for example `doi: 10.5281/zenodo.1234567`"))
+}
+
+/// Whether `text` is `10.<digits, dots>/<suffix without spaces>`.
+pub fn is_doi(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("10.") else {
+        return false;
+    };
+    let Some((registrant, suffix)) = rest.split_once('/') else {
+        return false;
+    };
+    !registrant.is_empty()
+        && registrant.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && registrant.starts_with(|c: char| c.is_ascii_digit())
+        && !suffix.is_empty()
+        && !suffix.contains(char::is_whitespace)
 }
 
 fn kind(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<Kind, Diagnostic> {
@@ -339,6 +491,17 @@ fn check_together(
                 "`series` is set but `part` is not",
             )
             .help("give this page's position in the series, for example `part: 2`"),
+        );
+    }
+    let lone = match (has("image"), has("image_alt")) {
+        (true, false) => Some("image"),
+        (false, true) => Some("image_alt"),
+        _ => None,
+    };
+    if let Some(key) = lone {
+        diagnostics.push(
+            doc.error(&[key.into()], Target::Key, "`image` and `image_alt` go together")
+                .help("a sharing image needs a text alternative for readers who cannot see it: give both, for example `image: /assets/partnership-share.png` and `image_alt: Two district leaders at a table`"),
         );
     }
     if let (Some(date), Some(updated)) = (fm.date, fm.updated)

@@ -20,6 +20,7 @@
 pub mod build;
 pub mod chart;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod data;

@@ -67,6 +67,46 @@ impl<'a> Urls<'a> {
         self.folder(&format!("{}/", kind.section().unwrap_or_default()))
     }
 
+    /// Page `n` of a listing whose first page is `first` (`/briefs/` → `/briefs/page/2/`).
+    pub fn listing_page(&self, first: &Address, n: usize) -> Address {
+        if n <= 1 {
+            return first.clone();
+        }
+        let path = first.output.trim_end_matches("index.html");
+        self.folder(&format!("{path}page/{n}/"))
+    }
+
+    /// A topic's feed (`/topics/<slug>/atom.xml`).
+    pub fn topic_feed(&self, slug: &str) -> Address {
+        self.file(&format!("topics/{slug}/atom.xml"))
+    }
+
+    /// A publication's citation file (`/briefs/<slug>/cite.bib`), beside its page.
+    pub fn citation(&self, page: &Address, extension: &str) -> Address {
+        let path = page.output.trim_end_matches("index.html");
+        self.file(&format!("{path}cite.{extension}"))
+    }
+
+    /// An old address kept as a redirect: `alias` is a path under the site (`/briefs/old/`,
+    /// or a file such as `/old.html`).
+    pub fn alias(&self, alias: &str) -> Address {
+        let path = alias.trim_start_matches('/');
+        match path.ends_with('/') {
+            true => self.folder(path),
+            false => self.file(path),
+        }
+    }
+
+    /// The list of every alias, for hosts that read it.
+    pub fn redirects(&self) -> Address {
+        self.file("_redirects")
+    }
+
+    /// A file under the output folder, by its path there (`fonts/x.woff2`).
+    pub fn static_file(&self, path: &str) -> String {
+        self.file(path).url
+    }
+
     /// The list of topics.
     pub fn topics(&self) -> Address {
         self.folder("topics/")
@@ -171,5 +211,16 @@ mod tests {
         assert_eq!(urls.csv("t").url, "/sub/data/t.csv");
         assert_eq!(urls.not_found().url, "/sub/404.html");
         assert_eq!(urls.topic("a").output, "topics/a/index.html");
+        let briefs = urls.section(Kind::Brief);
+        assert_eq!(urls.listing_page(&briefs, 1), briefs);
+        assert_eq!(urls.listing_page(&briefs, 3).url, "/sub/briefs/page/3/");
+        assert_eq!(
+            urls.listing_page(&briefs, 3).output,
+            "briefs/page/3/index.html"
+        );
+        let page = urls.page(Kind::Brief, Some("briefs"), "x", false);
+        assert_eq!(urls.citation(&page, "bib").url, "/sub/briefs/x/cite.bib");
+        assert_eq!(urls.alias("/old/x/").output, "old/x/index.html");
+        assert_eq!(urls.alias("/old.html").url, "/sub/old.html");
     }
 }

@@ -288,7 +288,7 @@ fn a_full_disk_is_reported_with_a_hint_and_the_output_kept() {
     }
     let site = site_with_a_page();
     let dir = tempfile::tempdir().unwrap();
-    let Some(_disk) = SmallDisk::mount(&dir.path().join("disk"), "400k") else {
+    let Some(_disk) = SmallDisk::mount(&dir.path().join("disk"), "1200k") else {
         eprintln!("skipped: this machine does not let root mount a tmpfs");
         return;
     };
@@ -298,7 +298,7 @@ fn a_full_disk_is_reported_with_a_hint_and_the_output_kept() {
     let before = files_under(&output);
     // A page too large for the space left (the old site and the new one coexist until the
     // swap).
-    let big = "District leaders described their work with teacher leaders. ".repeat(6000);
+    let big = "District leaders described their work with teacher leaders. ".repeat(20000);
     site.page("briefs/big.md", &brief("Big", "2017-01-02"), &big);
     let run = site.run(&["build", "--output", out]);
     assert_eq!(run.code, 2, "{}", run.stderr);

@@ -293,6 +293,12 @@ pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<L
             format!("the {what} `{dest}` goes to a draft, which this build leaves out"),
             "publish the draft (remove `draft: true`), build with --drafts, or remove the link",
         ),
+        LinkTarget::Scheduled(date) => failure(
+            format!(
+                "the {what} `{dest}` goes to a page scheduled for {date}, which this build holds back"
+            ),
+            "link to it on or after that day (serve and watch publish it then), or build with --future to include it now",
+        ),
         LinkTarget::Missing => missing(site, dir, dest, &rel, what),
     }
 }

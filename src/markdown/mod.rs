@@ -27,7 +27,14 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 /// Ids every page reserves for itself, so no heading can take them.
-pub const RESERVED_IDS: &[&str] = &["endnotes", "main-content", "site-nav", "page-title"];
+pub const RESERVED_IDS: &[&str] = &[
+    "endnotes",
+    "main-content",
+    "site-nav",
+    "page-title",
+    "on-this-page",
+    "cite-this",
+];
 
 /// What a generated id is for, when `id` is one that no heading may take: the reserved ids,
 /// and the endnotes' `fn_N` and `fnref_N` (with `_M` for a note cited again).
@@ -37,6 +44,8 @@ pub fn generated_id_owner(id: &str) -> Option<&'static str> {
         "main-content" => Some("the skip link's target, the start of the page's text"),
         "site-nav" => Some("the site's navigation"),
         "page-title" => Some("the page's title"),
+        "on-this-page" => Some("the heading of the page's contents"),
+        "cite-this" => Some("the heading of the page's citation"),
         _ if id.starts_with("fn_") || id.starts_with("fnref_") => {
             Some("an endnote's link (ids starting `fn_` and `fnref_` are the endnotes')")
         }

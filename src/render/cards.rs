@@ -142,6 +142,30 @@ pub struct PageRef<'a> {
     region: Option<&'a str>,
     draft: bool,
     extra: Option<&'a crate::yaml::Value>,
+    /// The PDF edition's URL.
+    pdf: Option<String>,
+    doi: Option<&'a str>,
+    /// The sharing image, with an absolute URL.
+    image: Option<ImageCtx>,
+    /// Whether it is a publication (cited, with structured data), not a plain page.
+    publication: bool,
+}
+
+/// An image as sharing tags name it.
+#[derive(Serialize, Clone)]
+pub struct ImageCtx {
+    pub url: String,
+    pub alt: String,
+}
+
+/// The sharing image at `path` (a site-absolute path under `content/assets/`), described by
+/// `alt`, with its absolute URL.
+pub fn image_ctx(site: &Site, path: &str, alt: &str) -> ImageCtx {
+    let url = site.urls().static_file(path.trim_start_matches('/'));
+    ImageCtx {
+        url: site.config.absolute(&url),
+        alt: alt.to_string(),
+    }
 }
 
 /// A page's card.
@@ -181,6 +205,16 @@ pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> 
         region: front.region.as_deref(),
         draft: front.draft,
         extra: front.extra.as_ref(),
+        pdf: front
+            .pdf
+            .as_ref()
+            .map(|p| site.urls().static_file(p.trim_start_matches('/'))),
+        doi: front.doi.as_deref(),
+        image: front
+            .image
+            .as_ref()
+            .map(|i| image_ctx(site, i, front.image_alt.as_deref().unwrap_or_default())),
+        publication: crate::render::citation::is_publication(page.kind),
     }
 }
 

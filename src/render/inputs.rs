@@ -25,6 +25,8 @@ pub enum Value<'a> {
     Str(std::borrow::Cow<'a, str>),
     /// A whole number, likewise.
     Int(i64),
+    /// True or false, likewise.
+    Bool(bool),
     /// Nothing (`none` in templates).
     Null,
     /// A value made only when the file is rendered, by a function of what every output
@@ -79,6 +81,7 @@ impl<'a> Value<'a> {
             Value::Data(_, hash) => f.str("data").u64(*hash),
             Value::Str(text) => f.str("str").str(text),
             Value::Int(n) => f.str("int").u64(*n as u64),
+            Value::Bool(b) => f.str("bool").u64(*b as u64),
             Value::Null => f.str("null"),
             Value::Derived(_, _, hash) => f.str("derived").u64(*hash),
             Value::Card(id) => f.str("card").u64(cx.card_fp(*id)),
@@ -119,6 +122,7 @@ impl<'a> Value<'a> {
             Value::Data(value, _) => value.clone(),
             Value::Str(text) => tera::Value::from(text.as_ref()),
             Value::Int(n) => tera::Value::from(*n),
+            Value::Bool(b) => tera::Value::from(*b),
             Value::Null => tera::Value::none(),
             Value::Derived(make, arg, _) => make(cx, *arg),
             Value::Card(id) => cx.card(*id),
@@ -200,6 +204,11 @@ pub enum Make<'a> {
     Template(String),
     /// A data table's CSV.
     Csv(&'a DataTable),
+    /// Text made now (it is small), hashed as it is.
+    Text(String),
+    /// Bytes made only when the file is rendered, by a function of what every output shares
+    /// and a number (a page's id), with a hash of what they are made from.
+    Lazy(fn(&Shared, usize) -> Vec<u8>, usize, u64),
 }
 
 /// Everything one output is made from (see the module's documentation).
@@ -236,6 +245,30 @@ impl<'a> Inputs<'a> {
             files: Vec::new(),
             templates: Vec::new(),
             more_deps: None,
+        }
+    }
+
+    /// A file of `text`.
+    pub fn text(text: String) -> Inputs<'a> {
+        let mut inputs = Inputs::template("");
+        inputs.make = Make::Text(text);
+        inputs
+    }
+
+    /// A file made by `make(cx, arg)` when it is rendered; `hash` stands for what it is made
+    /// from.
+    pub fn lazy(make: fn(&Shared, usize) -> Vec<u8>, arg: usize, hash: u64) -> Inputs<'a> {
+        let mut inputs = Inputs::template("");
+        inputs.make = Make::Lazy(make, arg, hash);
+        inputs
+    }
+
+    /// Makes the canonical address `absolute` (a redirect's is where it leads).
+    pub fn set_canonical(&mut self, absolute: String) {
+        for (name, value) in self.values.iter_mut() {
+            if *name == "canonical" {
+                *value = Value::Str(absolute.clone().into());
+            }
         }
     }
 
@@ -292,6 +325,8 @@ impl<'a> Inputs<'a> {
         match &self.make {
             Make::Template(name) => f.str("template").str(name),
             Make::Csv(table) => f.str("csv").u64(table.hash),
+            Make::Text(text) => f.str("text").str(text),
+            Make::Lazy(_, arg, hash) => f.str("lazy").u64(*arg as u64).u64(*hash),
         };
         for (name, value) in &self.values {
             f.str(name);
@@ -319,6 +354,7 @@ impl<'a> Inputs<'a> {
             Make::Csv(table) => {
                 deps.files.insert(table.file.clone());
             }
+            Make::Text(_) | Make::Lazy(..) => {}
         }
         deps.templates
             .extend(self.templates.iter().map(|t| t.to_string()));
@@ -332,6 +368,8 @@ impl<'a> Inputs<'a> {
     pub fn render(&self, cx: &Shared, path: &str) -> Result<Vec<u8>, Diagnostic> {
         let name = match &self.make {
             Make::Csv(table) => return Ok(table.to_csv().into_bytes()),
+            Make::Text(text) => return Ok(text.clone().into_bytes()),
+            Make::Lazy(make, arg, _) => return Ok(make(cx, *arg)),
             Make::Template(name) => name,
         };
         let mut context = tera::Context::new();

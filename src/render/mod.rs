@@ -9,7 +9,9 @@
 
 pub mod bodies;
 pub mod cards;
+pub mod citation;
 pub mod inputs;
+pub mod pagination;
 pub mod shared;
 pub mod units;
 

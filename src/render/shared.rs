@@ -53,7 +53,21 @@ struct SiteCtx<'a> {
     series_url: String,
     data_url: String,
     feed_url: String,
+    search_url: String,
+    /// The script that marks the section being read in a page's contents.
+    toc_script: String,
+    /// The default sharing image.
+    image: Option<super::cards::ImageCtx>,
+    /// The fonts every page preloads.
+    fonts: Vec<String>,
 }
+
+/// The fonts every page needs first (the Latin ranges of the body and heading faces):
+/// preloaded, so that text is drawn in them from the start.
+const PRELOADED_FONTS: [&str; 2] = [
+    "fonts/source-serif-4-latin-wght-normal.woff2",
+    "fonts/source-sans-3-latin-wght-normal.woff2",
+];
 
 /// What every body and output depends on: the settings and the theme.
 pub fn settings_fingerprint(site: &Site, theme: &Theme) -> u64 {
@@ -64,6 +78,10 @@ pub fn settings_fingerprint(site: &Site, theme: &Theme) -> u64 {
         .str(&c.base_url)
         .str(&c.theme)
         .str(&c.language)
+        .str(&c.publisher)
+        .u64(c.page_size as u64)
+        .str(c.image.as_deref().unwrap_or("\u{0}"))
+        .str(c.image_alt.as_deref().unwrap_or("\u{0}"))
         .u64(theme.generation);
     f.finish()
 }
@@ -189,6 +207,16 @@ fn site_ctx(site: &Site) -> SiteCtx<'_> {
         series_url: urls.series_list().url,
         data_url: urls.data_index().url,
         feed_url: urls.feed().url,
+        search_url: urls.search().url,
+        toc_script: urls.static_file("js/toc.js"),
+        image: match (&site.config.image, &site.config.image_alt) {
+            (Some(image), Some(alt)) => Some(super::cards::image_ctx(site, image, alt)),
+            _ => None,
+        },
+        fonts: PRELOADED_FONTS
+            .iter()
+            .map(|f| urls.static_file(f))
+            .collect(),
     }
 }
 

@@ -57,10 +57,11 @@ pub fn watch(options: Options, quiet: bool, color: bool) -> i32 {
     let output = session.output.display().to_string();
     rebuild_loop(session, &mut folder, quiet, color, &mut |built, took| {
         format!(
-            "[{}] built: {} in {output}, written in {:.0} ms",
+            "[{}] built: {} in {output}, written in {:.0} ms{}",
             clock(),
             count(built.outputs.len(), "file", "files"),
-            took.as_secs_f64() * 1000.0
+            took.as_secs_f64() * 1000.0,
+            crate::build::held_back_note(built.held_back)
         )
     })
 }
@@ -99,12 +100,13 @@ pub fn serve(mut options: Options, port: u16, open: bool, quiet: bool, color: bo
     let url = format!("http://127.0.0.1:{port}/");
     let root = session.root.display().to_string();
     let mut opened = !open;
-    rebuild_loop(session, &mut Server(live), quiet, color, &mut |_, _| {
+    rebuild_loop(session, &mut Server(live), quiet, color, &mut |built, _| {
         if !opened {
             open_browser(&url);
             opened = true;
         }
-        format!("Serving {root} at {url} (Ctrl-C to stop)")
+        let held = crate::build::held_back_note(built.held_back);
+        format!("Serving {root} at {url} (Ctrl-C to stop){held}")
     })
 }
 

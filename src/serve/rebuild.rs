@@ -40,13 +40,18 @@ pub fn rebuild_loop(
         current: empty.clone(),
         good: empty,
         updated: HashSet::new(),
+        next_due: None,
     };
     let mut changes: Option<Changes> = None;
     loop {
         if let Some(code) = rebuilder.rebuild(changes.as_ref(), first_line) {
             return code;
         }
-        match watcher.next_changes() {
+        // A page held back until its day is published then, without a save.
+        let due = rebuilder
+            .next_due
+            .map(|date| Instant::now() + crate::clock::until(date));
+        match watcher.next_changes(due) {
             Some(c) => changes = Some(c),
             None => return 0,
         }
@@ -64,6 +69,8 @@ struct Rebuilder<'t> {
     good: Arc<Snapshot>,
     /// The outputs this rebuild changed so far.
     updated: HashSet<String>,
+    /// The day the first page held back is due, as of the last good build.
+    next_due: Option<jiff::civil::Date>,
 }
 
 /// A build's outputs and when its pages were all shown, or why they could not be.
@@ -91,6 +98,7 @@ impl Rebuilder<'_> {
         match self.build(changed, changes.is_none(), started) {
             Ok((built, Ok(pages_shown))) => {
                 self.good = self.current.clone();
+                self.next_due = built.held_back.1;
                 let times = (started, preview_shown, pages_shown);
                 self.report(&built, changes, times, first_line);
                 None
@@ -166,7 +174,7 @@ impl Rebuilder<'_> {
         eprintln!(
             "[{}] {}: {} rendered, {} changed in {:.0} ms ({when})",
             clock(),
-            describe(&changes.paths, &self.session.root),
+            describe(changes, &self.session.root),
             count(built.rendered.bodies, "page", "pages"),
             count(self.updated.len(), "file", "files"),
             ms(started.elapsed()),
@@ -210,7 +218,11 @@ impl Rebuilder<'_> {
 }
 
 /// One rebuild's line in the terminal.
-fn describe(paths: &HashSet<PathBuf>, root: &Path) -> String {
+fn describe(changes: &Changes, root: &Path) -> String {
+    if changes.due && changes.paths.is_empty() {
+        return "a scheduled page's day has come".into();
+    }
+    let paths = &changes.paths;
     let mut names: Vec<String> = paths
         .iter()
         .map(|p| {

@@ -74,6 +74,8 @@ pub struct Changes {
     /// Whether the changes may reach beyond `paths` (a folder replaced, renamed or moved in
     /// as a whole, a branch checked out, events lost): every source is then read again.
     pub everything: bool,
+    /// Whether a scheduled page's day has come.
+    pub due: bool,
 }
 
 impl SiteWatcher {
@@ -150,9 +152,28 @@ impl SiteWatcher {
     /// last write, a close), and touching a file changes nothing. A folder among the paths
     /// means its files may have changed without events of their own (it was moved in or
     /// replaced), so everything is read again.
-    pub fn next_changes(&mut self) -> Option<Changes> {
+    ///
+    /// At `due` (the start of a scheduled page's day), it returns with no changed path and
+    /// [`Changes::due`] set, so that the page is published without a save.
+    pub fn next_changes(&mut self, due: Option<std::time::Instant>) -> Option<Changes> {
         loop {
-            let first = self.rx.recv().ok()?;
+            let first = match due {
+                Some(due) => {
+                    let left = due.saturating_duration_since(std::time::Instant::now());
+                    match self.rx.recv_timeout(left) {
+                        Ok(batch) => batch,
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            return Some(Changes {
+                                paths: HashSet::new(),
+                                everything: false,
+                                due: true,
+                            });
+                        }
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                    }
+                }
+                None => self.rx.recv().ok()?,
+            };
             let mut everything = first.rescan;
             let mut paths: HashSet<PathBuf> = first.paths.into_iter().collect();
             while let Ok(more) = self.rx.try_recv() {
@@ -163,7 +184,11 @@ impl SiteWatcher {
             everything |= paths.iter().any(|p| p.is_dir());
             if everything {
                 self.contents.clear();
-                return Some(Changes { paths, everything });
+                return Some(Changes {
+                    paths,
+                    everything,
+                    due: false,
+                });
             }
             paths.retain(|path| {
                 let now = content_state(path);
@@ -172,7 +197,11 @@ impl SiteWatcher {
                 !same
             });
             if !paths.is_empty() {
-                return Some(Changes { paths, everything });
+                return Some(Changes {
+                    paths,
+                    everything,
+                    due: false,
+                });
             }
         }
     }

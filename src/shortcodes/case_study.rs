@@ -160,6 +160,13 @@ fn missing(call: &Call, env: &Env, slug: &str) -> CallError {
         .at(span)
         .help("publish it (remove `draft: true`), build with --drafts, or remove the shortcode");
     }
+    if let Some(date) = site.scheduled_case_study(slug) {
+        return CallError::new(format!(
+            "the case study `{slug}` is scheduled for {date}, which this build holds back"
+        ))
+        .at(span)
+        .help("show it on or after that day (serve and watch publish it then), or build with --future to include it now");
+    }
     let slugs: Vec<&str> = site
         .pages
         .iter()

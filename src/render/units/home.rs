@@ -9,6 +9,9 @@ use crate::render::shared::Shared;
 use crate::resolve::{PageId, Site};
 use serde::Serialize;
 
+/// How many series the home page shows (the newest), with a link to the rest.
+const HOME_SERIES: usize = 3;
+
 pub fn units(_: &Site) -> Vec<Box<dyn Unit>> {
     vec![Box::new(Home)]
 }
@@ -61,7 +64,10 @@ impl Unit for Home {
             .with("reports", Value::Cards(latest(Kind::Report, 3)))
             .with("insights", Value::Cards(latest(Kind::Insight, 3)))
             .with("posts", Value::Cards(latest(Kind::Post, 3)))
-            .with("series", series_list(site))
+            .with(
+                "series",
+                series_list(&site.series[..site.series.len().min(HOME_SERIES)]),
+            )
             .with("topics", Value::data(&topic_list(site)))
             .with("sections", Value::data(&sections));
         // The counts of every section and topic depend on every page.

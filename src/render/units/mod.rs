@@ -3,18 +3,22 @@
 //! ([`Inputs`]), from which come its fingerprint, its template context and its dependency
 //! record. Adding a kind is a new file here and one line in `KINDS`.
 
+mod alias;
+mod cite;
 mod csv;
 mod data_index;
 mod feed;
 mod home;
 mod not_found;
 mod page;
+mod redirects;
 mod search_page;
 mod section;
 mod series;
 mod series_list;
 mod sitemap;
 mod topic;
+mod topic_feed;
 mod topics;
 
 use super::inputs::Inputs;
@@ -49,6 +53,10 @@ const KINDS: &[Kind] = &[
     data_index::units,
     search_page::units,
     csv::units,
+    topic_feed::units,
+    cite::units,
+    alias::units,
+    redirects::units,
 ];
 
 /// Every output file the site has, but static files and the search index.

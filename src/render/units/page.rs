@@ -55,9 +55,32 @@ impl Unit for PageUnit {
             }
         }
         inputs.set("case_studies", Value::Cards(shown));
+        inputs.set("toc", Value::Bool(shows_contents(page, body)));
+        if crate::render::citation::is_publication(page.kind) {
+            let cite = |cx: &Shared, id: PageId| {
+                let citation = crate::render::citation::citation(cx.site, &cx.site.pages[id]);
+                tera::Value::from_serializable(&citation)
+            };
+            // Everything a citation says is on the page's card, or in the settings.
+            inputs.set("citation", Value::Derived(cite, id, cx.card_fp(id)));
+        } else {
+            inputs.set("citation", Value::Null);
+        }
         inputs.more_deps = Some((deps, id));
         inputs
     }
+}
+
+/// How many `##` headings make a page long enough for its "On this page" contents.
+const CONTENTS_FROM: usize = 3;
+
+/// Whether the page shows its "On this page" contents: as its `toc` says, else when it has
+/// [`CONTENTS_FROM`] or more `##` headings.
+fn shows_contents(page: &crate::resolve::Page, body: &crate::markdown::Rendered) -> bool {
+    page.src
+        .front
+        .toc
+        .unwrap_or_else(|| body.headings.iter().filter(|h| h.level == 2).count() >= CONTENTS_FROM)
 }
 
 /// The series box, made only when the page is rendered: its titles and links are its

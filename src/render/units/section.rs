@@ -4,19 +4,25 @@
 use super::Unit;
 use crate::front_matter::Kind;
 use crate::render::inputs::{Inputs, Value};
+use crate::render::pagination::{self, pages_of, pagination, slice};
 use crate::render::shared::Shared;
 use crate::resolve::{PageId, Site};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub fn units(site: &Site) -> Vec<Box<dyn Unit>> {
+    let page_size = site.config.page_size;
     site.sections
         .iter()
-        .map(|s| Box::new(SectionUnit(s.kind)) as Box<dyn Unit>)
+        .flat_map(|s| {
+            let total = pages_of(s.pages.len(), page_size);
+            (1..=total).map(move |n| Box::new(SectionUnit(s.kind, n, total)) as Box<dyn Unit>)
+        })
         .collect()
 }
 
-struct SectionUnit(Kind);
+/// Page `n` of `total` of a section's listing.
+struct SectionUnit(Kind, usize, usize);
 
 #[derive(Serialize)]
 struct SectionCtx<'a> {
@@ -28,19 +34,24 @@ struct SectionCtx<'a> {
 
 impl Unit for SectionUnit {
     fn path(&self, cx: &Shared) -> String {
-        cx.site
-            .section(self.0)
-            .map(|s| s.output.clone())
-            .unwrap_or_default()
+        let urls = cx.site.urls();
+        urls.listing_page(&urls.section(self.0), self.1).output
     }
 
     fn owner(&self, _: &Shared) -> String {
-        format!("the {} listing", self.0.nav_title())
+        match self.1 {
+            1 => format!("the {} listing", self.0.nav_title()),
+            n => format!("page {n} of the {} listing", self.0.nav_title()),
+        }
     }
 
     fn inputs<'a>(&self, cx: &Shared<'a>) -> Inputs<'a> {
-        let (site, kind) = (cx.site, self.0);
+        let (site, kind, number, total) = (cx.site, self.0, self.1, self.2);
         let section = site.section(kind).expect("section exists");
+        let urls = site.urls();
+        let first = urls.section(kind);
+        let url = urls.listing_page(&first, number).url;
+        let shown = slice(&section.pages, number, site.config.page_size);
         let title = section
             .intro
             .as_ref()
@@ -52,15 +63,20 @@ impl Unit for SectionUnit {
             kind_label: kind.label(),
             url: &section.url,
         };
-        let mut inputs =
-            Inputs::html_page(cx, "section.html", kind.section_title(), "", &section.url)
-                .with("section", Value::data(&context))
-                .with(
-                    "intro",
-                    Value::html_or_none(cx.bodies.section_intros.get(&kind)),
-                )
-                .with("pages", Value::Cards(section.pages.clone()))
-                .with("groups", by_region(site, &section.pages));
+        let page_title = pagination::title(kind.section_title(), number, total);
+        let intro = match number {
+            1 => cx.bodies.section_intros.get(&kind),
+            _ => None,
+        };
+        let mut inputs = Inputs::html_page(cx, "section.html", &page_title, "", &url)
+            .with("section", Value::data(&context))
+            .with("intro", Value::html_or_none(intro))
+            .with("pages", Value::Cards(shown.to_vec()))
+            .with("groups", by_region(site, shown))
+            .with(
+                "pagination",
+                Value::data_or_none(pagination(urls, &first, number, total).as_ref()),
+            );
         if let Some(intro) = &section.intro {
             inputs.file(&intro.source.display);
         }

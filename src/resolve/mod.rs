@@ -11,9 +11,12 @@ use crate::data::DataTable;
 use crate::diagnostics::{Diagnostic, Source};
 use crate::front_matter::{Kind, slugify, smarten};
 use crate::urls::Urls;
+
+mod checks;
 use crate::yaml::{Step, Target};
 use crate::yaml_doc::YamlDoc;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use jiff::civil::Date;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -53,8 +56,12 @@ impl Page {
 
     /// The span of a front matter key (or its value) in the page's file, for diagnostics.
     pub fn front_span(&self, key: &str, target: Target) -> Range<usize> {
-        YamlDoc::new(&self.src.source, self.src.split.yaml.clone())
-            .span(&[Step::Key(key.to_string())], target)
+        self.front_span_at(&[Step::Key(key.to_string())], target)
+    }
+
+    /// The span of the front matter node at `path` in the page's file, for diagnostics.
+    pub fn front_span_at(&self, path: &[Step], target: Target) -> Range<usize> {
+        YamlDoc::new(&self.src.source, self.src.split.yaml.clone()).span(path, target)
     }
 
     pub fn source(&self) -> &Source {
@@ -113,6 +120,41 @@ pub struct Site {
     by_rel: rustc_hash::FxHashMap<String, PageId>,
     asset_rels: HashSet<String>,
     skipped_drafts: HashSet<String>,
+    /// Pages held back until their date, by path under `content/`.
+    scheduled: rustc_hash::FxHashMap<String, Page>,
+    /// Every page's old addresses, which redirect to it.
+    pub aliases: Vec<Alias>,
+}
+
+/// An old address of a page, which redirects to it.
+#[derive(Debug)]
+pub struct Alias {
+    /// As the front matter writes it (`/briefs/old-name/`).
+    pub written: String,
+    pub url: String,
+    /// The redirect page's file under the output folder.
+    pub output: String,
+    pub page: PageId,
+    /// Its place in the page's `aliases`.
+    pub index: usize,
+}
+
+/// Every page's aliases, in page order.
+fn aliases(urls: Urls, pages: &[Page]) -> Vec<Alias> {
+    let mut out = Vec::new();
+    for (id, page) in pages.iter().enumerate() {
+        for (index, written) in page.src.front.aliases.iter().enumerate() {
+            let address = urls.alias(written);
+            out.push(Alias {
+                written: written.clone(),
+                url: address.url,
+                output: address.output,
+                page: id,
+                index,
+            });
+        }
+    }
+    out
 }
 
 /// What a content path (`briefs/x.md`, `assets/fig.png`) refers to.
@@ -122,7 +164,26 @@ pub enum LinkTarget<'a> {
     Listing(String),
     Asset(&'a str),
     Draft,
+    /// A page dated after today, held back until then.
+    Scheduled(Date),
     Missing,
+}
+
+/// Which pages a build publishes by their date: those dated today or earlier, or every one
+/// with `future` (`--future`).
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    pub today: Date,
+    pub future: bool,
+}
+
+impl Schedule {
+    /// The date a page is held back until, if it is.
+    fn holds_back(&self, page: &SourcePage) -> Option<Date> {
+        page.front
+            .date
+            .filter(|date| !self.future && *date > self.today)
+    }
 }
 
 impl Site {
@@ -151,6 +212,8 @@ impl Site {
             LinkTarget::Asset(asset)
         } else if self.skipped_drafts.contains(rel) {
             LinkTarget::Draft
+        } else if let Some(date) = self.scheduled.get(rel).and_then(|p| p.src.front.date) {
+            LinkTarget::Scheduled(date)
         } else {
             LinkTarget::Missing
         }
@@ -164,6 +227,24 @@ impl Site {
     /// The page at this path under `content/`.
     pub fn page_id(&self, rel: &str) -> Option<PageId> {
         self.by_rel.get(rel).copied()
+    }
+
+    /// How many pages are held back until their date, and the first of those dates.
+    pub fn held_back(&self) -> (usize, Option<Date>) {
+        let next = self
+            .scheduled
+            .values()
+            .filter_map(|p| p.src.front.date)
+            .min();
+        (self.scheduled.len(), next)
+    }
+
+    /// The date the case study with this slug is held back until, if it is.
+    pub fn scheduled_case_study(&self, slug: &str) -> Option<Date> {
+        self.scheduled
+            .values()
+            .find(|p| p.kind == Kind::CaseStudy && p.slug == slug)
+            .and_then(|p| p.src.front.date)
     }
 
     /// The case study with this slug.
@@ -196,19 +277,28 @@ pub fn resolve(
     config: Config,
     content: Content,
     tables: BTreeMap<String, DataTable>,
+    schedule: Schedule,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
     let urls = Urls::new(config.base_path());
-    let mut pages: Vec<Page> = content
+    let (later, now): (Vec<_>, Vec<_>) = content
         .pages
         .into_iter()
-        .map(|src| page_from(src, urls))
+        .partition(|src| schedule.holds_back(src).is_some());
+    let mut pages: Vec<Page> = now.into_iter().map(|src| page_from(src, urls)).collect();
+    let scheduled = later
+        .into_iter()
+        .map(|src| (src.rel.clone(), page_from(src, urls)))
         .collect();
 
     let (sections, home_intro) = sections(urls, &pages, content.intros, diagnostics);
     let topics = topics(urls, &mut pages, diagnostics);
     let series = series(urls, &mut pages, diagnostics);
-    check_urls(urls, &pages, &sections, &topics, &series, diagnostics);
+    let page_size = config.page_size;
+    let generated = checks::generated_addresses(urls, &sections, &topics, &series, page_size);
+    checks::check_urls(&generated, &pages, diagnostics);
+    let aliases = aliases(urls, &pages);
+    checks::check_aliases(&aliases, &pages, &generated, diagnostics);
 
     let by_rel = pages
         .iter()
@@ -216,6 +306,7 @@ pub fn resolve(
         .map(|(id, p)| (p.src.rel.clone(), id))
         .collect();
     let asset_rels = content.assets.iter().map(|a| a.rel.clone()).collect();
+    checks::check_files(&pages, &asset_rels, diagnostics);
     Site {
         root,
         config,
@@ -239,6 +330,8 @@ pub fn resolve(
         by_rel,
         asset_rels,
         skipped_drafts: content.skipped_drafts.into_iter().collect(),
+        scheduled,
+        aliases,
     }
 }
 
@@ -496,90 +589,5 @@ fn page_from(src: std::sync::Arc<SourcePage>, urls: Urls) -> Page {
         slug,
         topics: Vec::new(),
         series: None,
-    }
-}
-
-/// Two pages with one URL, or a page on a URL the build generates itself, are errors.
-fn check_urls(
-    urls: Urls,
-    pages: &[Page],
-    sections: &[Section],
-    topics: &[Topic],
-    series: &[Series],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let mut generated: HashMap<String, String> = urls
-        .generated()
-        .into_iter()
-        .map(|(address, what)| (address.url, what.to_string()))
-        .collect();
-    for s in sections {
-        generated.insert(s.url.clone(), format!("the {} listing", s.kind.nav_title()));
-    }
-    for t in topics {
-        generated.insert(t.url.clone(), format!("the page of topic `{}`", t.name));
-    }
-    for s in series {
-        generated.insert(s.url.clone(), format!("the page of series `{}`", s.title));
-    }
-
-    let mut by_url: BTreeMap<&str, Vec<PageId>> = BTreeMap::new();
-    for (id, page) in pages.iter().enumerate() {
-        by_url.entry(&page.url).or_default().push(id);
-    }
-    let span_of = |page: &Page| {
-        if page.src.front.slug.is_some() {
-            page.front_span("slug", Target::Value)
-        } else {
-            page.front_span("title", Target::Key)
-        }
-    };
-    for (url, ids) in &by_url {
-        if let Some(what) = generated.get(*url) {
-            for &id in ids {
-                let page = &pages[id];
-                diagnostics.push(
-                    Diagnostic::error(format!("this page's URL {url} is already {what}"))
-                        .at(page.source(), span_of(page))
-                        .help("give the page another `slug`, or move it to another folder"),
-                );
-            }
-        }
-        if ids.len() < 2 {
-            continue;
-        }
-        for &id in ids {
-            let page = &pages[id];
-            // A few of the others by name: thousands of pages with one URL would otherwise
-            // make messages whose total length grows with the square of their number.
-            const NAMED: usize = 3;
-            let mut others: Vec<&str> = ids
-                .iter()
-                .filter(|&&o| o != id)
-                .take(NAMED)
-                .map(|&o| pages[o].source().display.as_str())
-                .collect();
-            let more = ids.len() - 1 - others.len();
-            let more = if more > 0 {
-                format!(" and {}", crate::diagnostics::count(more, "more", "more"))
-            } else {
-                String::new()
-            };
-            let many = if ids.len() > 2 {
-                crate::diagnostics::count(ids.len(), "page", "pages")
-            } else {
-                "two pages".to_string()
-            };
-            others.truncate(NAMED);
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "{many} have the URL {url}: this one and {}{more}",
-                    others.join(", ")
-                ))
-                .at(page.source(), span_of(page))
-                .label("same URL as another page")
-                .help("give one of them a different `slug` in its front matter"),
-            );
-        }
     }
 }

@@ -1,0 +1,45 @@
+//! A redirect page at each old address a page keeps (`aliases`): it refreshes to the page,
+//! names it as canonical, and links to it for readers whose browser does not follow.
+
+use super::Unit;
+use crate::render::inputs::{Inputs, Value};
+use crate::render::shared::Shared;
+use crate::resolve::Site;
+
+pub fn units(site: &Site) -> Vec<Box<dyn Unit>> {
+    (0..site.aliases.len())
+        .map(|i| Box::new(Redirect(i)) as Box<dyn Unit>)
+        .collect()
+}
+
+/// The redirect of alias `i` of the site.
+struct Redirect(usize);
+
+impl Unit for Redirect {
+    fn path(&self, cx: &Shared) -> String {
+        cx.site.aliases[self.0].output.clone()
+    }
+
+    fn owner(&self, cx: &Shared) -> String {
+        let alias = &cx.site.aliases[self.0];
+        let page = &cx.site.pages[alias.page];
+        format!(
+            "the redirect from {} to {}",
+            alias.written,
+            page.source().display
+        )
+    }
+
+    fn inputs<'a>(&self, cx: &Shared<'a>) -> Inputs<'a> {
+        let site = cx.site;
+        let alias = &site.aliases[self.0];
+        let page = &site.pages[alias.page];
+        let title = format!("Moved: {}", page.title());
+        let description = format!("This page has moved to {}", site.config.absolute(&page.url));
+        let mut inputs = Inputs::html_page(cx, "redirect.html", &title, &description, &alias.url)
+            .with("target", Value::Card(alias.page));
+        // The canonical address is the page's new one.
+        inputs.set_canonical(site.config.absolute(&page.url));
+        inputs
+    }
+}

@@ -1,0 +1,202 @@
+//! What only the whole site can show: two pages (or an alias) on one address, an address
+//! the build generates itself taken by a page, and files a page names that do not exist.
+
+use super::{Alias, Page, PageId, Section, Series, Topic};
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::urls::Urls;
+use crate::yaml::{Step, Target};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Two pages with one URL, or a page on a URL the build generates itself, are errors.
+pub(super) fn check_urls(
+    generated: &HashMap<String, String>,
+    pages: &[Page],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut by_url: BTreeMap<&str, Vec<PageId>> = BTreeMap::new();
+    for (id, page) in pages.iter().enumerate() {
+        by_url.entry(&page.url).or_default().push(id);
+    }
+    let span_of = |page: &Page| {
+        if page.src.front.slug.is_some() {
+            page.front_span("slug", Target::Value)
+        } else {
+            page.front_span("title", Target::Key)
+        }
+    };
+    for (url, ids) in &by_url {
+        if let Some(what) = generated.get(*url) {
+            for &id in ids {
+                let page = &pages[id];
+                diagnostics.push(
+                    Diagnostic::error(format!("this page's URL {url} is already {what}"))
+                        .at(page.source(), span_of(page))
+                        .help("give the page another `slug`, or move it to another folder"),
+                );
+            }
+        }
+        if ids.len() < 2 {
+            continue;
+        }
+        for &id in ids {
+            let page = &pages[id];
+            // A few of the others by name: thousands of pages with one URL would otherwise
+            // make messages whose total length grows with the square of their number.
+            const NAMED: usize = 3;
+            let mut others: Vec<&str> = ids
+                .iter()
+                .filter(|&&o| o != id)
+                .take(NAMED)
+                .map(|&o| pages[o].source().display.as_str())
+                .collect();
+            let more = ids.len() - 1 - others.len();
+            let more = if more > 0 {
+                format!(" and {}", crate::diagnostics::count(more, "more", "more"))
+            } else {
+                String::new()
+            };
+            let many = if ids.len() > 2 {
+                crate::diagnostics::count(ids.len(), "page", "pages")
+            } else {
+                "two pages".to_string()
+            };
+            others.truncate(NAMED);
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "{many} have the URL {url}: this one and {}{more}",
+                    others.join(", ")
+                ))
+                .at(page.source(), span_of(page))
+                .label("same URL as another page")
+                .help("give one of them a different `slug` in its front matter"),
+            );
+        }
+    }
+}
+
+/// The addresses the build generates (the lists, sections, topics and series, with their
+/// further pages of `page_size` entries each, and the topics' feeds), and what each is.
+pub(super) fn generated_addresses(
+    urls: Urls,
+    sections: &[Section],
+    topics: &[Topic],
+    series: &[Series],
+    page_size: usize,
+) -> HashMap<String, String> {
+    let mut generated: HashMap<String, String> = urls
+        .generated()
+        .into_iter()
+        .map(|(address, what)| (address.url, what.to_string()))
+        .collect();
+    let pages_of = |count: usize| count.div_ceil(page_size.max(1)).max(1);
+    for s in sections {
+        let first = urls.section(s.kind);
+        for n in 1..=pages_of(s.pages.len()) {
+            let what = format!("the {} listing{}", s.kind.nav_title(), page_note(n));
+            generated.insert(urls.listing_page(&first, n).url, what);
+        }
+    }
+    for t in topics {
+        let first = urls.topic(&t.slug);
+        for n in 1..=pages_of(t.pages.len()) {
+            let what = format!("the page of topic `{}`{}", t.name, page_note(n));
+            generated.insert(urls.listing_page(&first, n).url, what);
+        }
+        let feed = format!("the feed of topic `{}`", t.name);
+        generated.insert(urls.topic_feed(&t.slug).url, feed);
+    }
+    for s in series {
+        generated.insert(s.url.clone(), format!("the page of series `{}`", s.title));
+    }
+    let first = urls.series_list();
+    for n in 2..=pages_of(series.len()) {
+        let what = format!("the list of series (page {n})");
+        generated.insert(urls.listing_page(&first, n).url, what);
+    }
+    generated.insert(urls.feed().url, "the feed".into());
+    generated.insert(urls.sitemap().url, "the sitemap".into());
+    generated.insert(urls.redirects().url, "the list of redirects".into());
+    generated
+}
+
+/// " (page 3)" for a listing's further pages.
+fn page_note(n: usize) -> String {
+    match n {
+        1 => String::new(),
+        n => format!(" (page {n})"),
+    }
+}
+
+/// Every alias is an address nothing else has: not a page's, not one the build generates,
+/// not another alias (of this page or another).
+pub(super) fn check_aliases(
+    aliases: &[Alias],
+    pages: &[Page],
+    generated: &HashMap<String, String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let by_url: HashMap<&str, PageId> = pages
+        .iter()
+        .enumerate()
+        .map(|(id, p)| (p.url.as_str(), id))
+        .collect();
+    let mut seen: HashMap<&str, &Alias> = HashMap::new();
+    for alias in aliases {
+        let page = &pages[alias.page];
+        let taken = if let Some(&other) = by_url.get(alias.url.as_str()) {
+            Some(match other == alias.page {
+                true => "this page's own address".to_string(),
+                false => format!("the address of {}", pages[other].source().display),
+            })
+        } else if let Some(what) = generated.get(&alias.url) {
+            Some(what.clone())
+        } else if let Some(first) = seen.get(alias.url.as_str()) {
+            Some(match first.page == alias.page {
+                true => "already one of this page's aliases".to_string(),
+                false => format!("also an alias of {}", pages[first.page].source().display),
+            })
+        } else {
+            seen.insert(&alias.url, alias);
+            None
+        };
+        if let Some(what) = taken {
+            let path = [Step::Key("aliases".into()), Step::Index(alias.index)];
+            diagnostics.push(
+                Diagnostic::error(format!("the alias `{}` is {what}", alias.written))
+                    .at(page.source(), page.front_span_at(&path, Target::Value))
+                    .label("this address is taken")
+                    .help("an alias is an old address that now redirects here: remove it, or give the old address it stands for"),
+            );
+        }
+    }
+}
+
+/// The files a page's `pdf` and `image` name exist under `content/assets/`.
+pub(super) fn check_files(
+    pages: &[Page],
+    assets: &HashSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for page in pages {
+        let front = &page.src.front;
+        for (key, value) in [("pdf", &front.pdf), ("image", &front.image)] {
+            let Some(path) = value else { continue };
+            let rel = path.trim_start_matches('/');
+            if assets.contains(rel) {
+                continue;
+            }
+            let what = if key == "pdf" { "the PDF" } else { "the image" };
+            let close = did_you_mean(rel, assets.iter().map(String::as_str));
+            let help = match close {
+                Some(close) => format!("did you mean `{key}: /{close}`?"),
+                None => "put the file in content/assets/ and write its path from the site's root, for example `/assets/report.pdf`".to_string(),
+            };
+            diagnostics.push(
+                Diagnostic::error(format!("{what} `{path}` is not a file in content/assets/"))
+                    .at(page.source(), page.front_span(key, Target::Value))
+                    .label("no such file")
+                    .help(help),
+            );
+        }
+    }
+}

@@ -294,10 +294,8 @@ impl Session {
         let config_text = std::fs::read_to_string(&config_path)
             .map_err(|e| Failure::usage(Diagnostic::io("cannot read", &config_path, &e)))?;
         let config_source = Source::new(config_path.clone(), "site.yaml".into(), &config_text);
-        let mut config = Config::load(&config_source).unwrap_or_else(|errors| {
-            diags.extend(errors);
-            Config::default()
-        });
+        let (mut config, errors) = Config::load_all(&config_source);
+        diags.extend(errors);
         if let Some(url) = &self.options.base_url {
             config
                 .set_base_url(url)

@@ -74,11 +74,28 @@ impl Config {
         format!("{}{}", &self.base_url[..origin_len], path)
     }
 
-    /// Reads and validates `site.yaml`, reporting every problem.
+    /// Reads and validates `site.yaml`, reporting every problem. The settings are usable
+    /// whatever the problems (a wrong value keeps its default), so that the rest of the site
+    /// can still be checked.
     pub fn load(source: &Source) -> Result<Config, Vec<Diagnostic>> {
+        let (config, errors) = Config::load_all(source);
+        match errors.is_empty() {
+            true => Ok(config),
+            false => Err(errors),
+        }
+    }
+
+    /// Like [`Config::load`], but the settings come with the problems.
+    pub fn load_all(source: &Source) -> (Config, Vec<Diagnostic>) {
         let doc = YamlDoc::new(source, 0..source.text.len());
-        let value = doc.parse().map_err(|d| vec![d])?;
-        let entries = doc.root_map(&value, "site.yaml").map_err(|d| vec![d])?;
+        let value = match doc.parse() {
+            Ok(value) => value,
+            Err(d) => return (Config::default(), vec![d]),
+        };
+        let entries = match doc.root_map(&value, "site.yaml") {
+            Ok(entries) => entries,
+            Err(d) => return (Config::default(), vec![d]),
+        };
 
         let mut errors = Vec::new();
         let mut config = Config::default();
@@ -115,11 +132,7 @@ impl Config {
                 );
             }
         }
-        if errors.is_empty() {
-            Ok(config)
-        } else {
-            Err(errors)
-        }
+        (config, errors)
     }
 
     /// Reads one key of `site.yaml`.

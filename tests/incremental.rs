@@ -26,14 +26,27 @@ fn bytes(built: &Built) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The day the builds here take as today: pages dated after it are held back.
+fn today() -> jiff::civil::Date {
+    jiff::civil::date(2040, 1, 1)
+}
+
 fn options(root: &Path) -> Options {
     let mut options = Options::new(root);
     options.write = false;
+    options.today = Some(today());
     options
 }
 
 fn clean(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut session = Session::new(&options(root)).unwrap();
+    clean_on(root, today())
+}
+
+/// A clean build that takes `day` as today.
+fn clean_on(root: &Path, day: jiff::civil::Date) -> BTreeMap<String, Vec<u8>> {
+    let mut options = options(root);
+    options.today = Some(day);
+    let mut session = Session::new(&options).unwrap();
     let built = session.build(None).unwrap_or_else(|f| {
         panic!(
             "clean build failed: {:?}",
@@ -72,6 +85,25 @@ fn first(root: &Path, section: &str) -> PathBuf {
         .into_iter()
         .find(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
         .unwrap()
+}
+
+/// The highest-numbered generated page of a section (`page-<n>.md`).
+fn last_generated(root: &Path, section: &str) -> PathBuf {
+    std::fs::read_dir(root.join("content").join(section))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter_map(|p| {
+            let n: usize = p
+                .file_stem()?
+                .to_str()?
+                .strip_prefix("page-")?
+                .parse()
+                .ok()?;
+            Some((n, p))
+        })
+        .max()
+        .unwrap()
+        .1
 }
 
 #[test]
@@ -192,6 +224,71 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
             fails: false,
         },
         Step {
+            name: "alias added",
+            edit: Box::new(|root| {
+                let path = first(root, "briefs");
+                let text = std::fs::read_to_string(&path).unwrap();
+                vec![write(
+                    path,
+                    &text.replacen(
+                        "\ntitle:",
+                        "\naliases: [/briefs/an-old-address/]\ntitle:",
+                        1,
+                    ),
+                )]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "page renamed, its old address kept as an alias",
+            edit: Box::new(|root| {
+                // The corpus links only to earlier pages: the last one has no inbound links.
+                let from = last_generated(root, "posts");
+                let slug = from.file_stem().unwrap().to_string_lossy().into_owned();
+                let to = from.with_file_name("renamed-report.md");
+                let text = std::fs::read_to_string(&from).unwrap();
+                std::fs::remove_file(&from).unwrap();
+                let text = text.replacen(
+                    "\ntitle:",
+                    &format!("\naliases: [/posts/{slug}/]\ntitle:"),
+                    1,
+                );
+                vec![from, write(to, &text)]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "a new page crosses a pagination boundary",
+            edit: Box::new(|root| {
+                vec![
+                    write(
+                        root.join("site.yaml"),
+                        "title: CenterView\ndescription: A generated CenterView site\nbase_url: https://example.org/\npage_size: 5\n",
+                    ),
+                    write(
+                        root.join("content/briefs/newest.md"),
+                        "---\ntitle: The newest brief\ndate: 2039-12-31\ntopics: [Coaching]\n---\nIt shifts every listing page by one.\n",
+                    ),
+                ]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "a scheduled page",
+            edit: Box::new(|root| {
+                vec![write(
+                    root.join("content/briefs/scheduled.md"),
+                    "---\ntitle: A scheduled brief\ndate: 2040-01-02\ntopics: [Coaching]\n---\nIt waits for its day.\n",
+                )]
+            }),
+            fails: false,
+        },
+        Step {
+            name: "the scheduled page's day comes",
+            edit: Box::new(|_| vec![]),
+            fails: false,
+        },
+        Step {
             name: "site.yaml change",
             edit: Box::new(|root| {
                 vec![write(
@@ -216,6 +313,11 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
                 &builtin.replace("<div class=\"prose\">", "<div class=\"prose\" data-edited>"),
             ));
         }
+        let mut day = session.options.today.unwrap();
+        if step.name == "the scheduled page's day comes" {
+            day = jiff::civil::date(2040, 1, 2);
+            session.options.today = Some(day);
+        }
         let changed: HashSet<PathBuf> = changed.into_iter().collect();
         let result = session.build(Some(&changed));
         if step.fails {
@@ -233,7 +335,7 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
             )
         });
         let incremental = bytes(&built);
-        let full = clean(&root);
+        let full = clean_on(&root, day);
         let differing: Vec<&String> = full
             .keys()
             .chain(incremental.keys())
@@ -256,6 +358,22 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
                 "and a handful of outputs, not {}",
                 built.rendered.outputs
             );
+        }
+        let has = |path: &str| incremental.contains_key(path);
+        match step.name {
+            "alias added" => assert!(has("briefs/an-old-address/index.html")),
+            "a new page crosses a pagination boundary" => {
+                assert!(has("briefs/page/2/index.html"));
+            }
+            "a scheduled page" => {
+                assert!(!has("briefs/scheduled/index.html"));
+                assert_eq!(built.held_back.0, 1);
+            }
+            "the scheduled page's day comes" => {
+                assert!(has("briefs/scheduled/index.html"));
+                assert_eq!(built.held_back.0, 0);
+            }
+            _ => {}
         }
         if step.name == "template edit" {
             assert!(

@@ -2,6 +2,7 @@
 
 use super::Unit;
 use crate::render::inputs::{Inputs, Value};
+use crate::render::pagination::pages_of;
 use crate::render::shared::Shared;
 use crate::resolve::Site;
 use jiff::civil::Date;
@@ -35,18 +36,24 @@ fn urls(cx: &Shared, _: usize) -> tera::Value {
             lastmod: lastmod.map(|d| d.to_string()),
         });
     };
-    add(&addresses.home().url, None);
+    let page_size = site.config.page_size;
+    let mut listing = |first: &crate::urls::Address, entries: usize| {
+        for n in 1..=pages_of(entries, page_size) {
+            add(&addresses.listing_page(first, n).url, None);
+        }
+    };
+    listing(&addresses.home(), 0);
     for s in &site.sections {
-        add(&s.url, None);
+        listing(&addresses.section(s.kind), s.pages.len());
     }
+    listing(&addresses.topics(), 0);
+    for t in &site.topics {
+        listing(&addresses.topic(&t.slug), t.pages.len());
+    }
+    listing(&addresses.series_list(), site.series.len());
     for page in &site.pages {
         add(&page.url, page.src.front.updated.or(page.src.front.date));
     }
-    add(&addresses.topics().url, None);
-    for t in &site.topics {
-        add(&t.url, None);
-    }
-    add(&addresses.series_list().url, None);
     add(&addresses.data_index().url, None);
     add(&addresses.search().url, None);
     for s in &site.series {
@@ -74,12 +81,14 @@ impl Unit for Sitemap {
             f.str(&page.url)
                 .u64(front.updated.or(front.date).map_or(0, date_number));
         }
-        for url in site.sections.iter().map(|s| &s.url) {
-            f.str(url);
+        // Addresses, and how many entries their listings have (which gives their pages).
+        for s in &site.sections {
+            f.str(&s.url).u64(s.pages.len() as u64);
         }
-        for url in site.topics.iter().map(|t| &t.url) {
-            f.str(url);
+        for t in &site.topics {
+            f.str(&t.url).u64(t.pages.len() as u64);
         }
+        f.u64(site.series.len() as u64);
         for url in site.series.iter().map(|s| &s.url) {
             f.str(url);
         }

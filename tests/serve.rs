@@ -914,3 +914,31 @@ fn watch_follows_content_and_themes_replaced_as_a_whole() {
         .contains("blue")
     );
 }
+
+/// A page held back until its day appears when the day comes, without a save or a restart.
+#[test]
+fn serve_publishes_a_scheduled_page_on_its_day() {
+    let site = example_site();
+    site.page("briefs/soon.md", &brief("Coming soon", "2030-01-15"), "Text.\n");
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        // Three seconds before the page's day begins.
+        .env("CENTERVIEW_NOW", "2030-01-14T23:59:57")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _running = Running(child);
+    wait_until("the site", 30, || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok() && get(port, "/briefs/a/", "").0 == 200
+    });
+    assert_eq!(get(port, "/briefs/soon/", "").0, 404, "held back before its day");
+    wait_until("the page on its day", 30, || {
+        get(port, "/briefs/soon/", "").0 == 200
+    });
+    let (_, _, listing) = get(port, "/briefs/", "");
+    assert!(String::from_utf8_lossy(&listing).contains("Coming soon"));
+}

@@ -12,14 +12,15 @@
       else a.removeAttribute("aria-current");
     }
   };
-  // The section being read is the last heading above a line a quarter down the window.
+  // The section being read is the last heading above a line a quarter down the window
+  // (none while the reader is still above the first).
   const update = () => {
     const line = window.innerHeight / 4;
-    let current = sections[0];
+    let current = null;
     for (const h of sections) {
       if (h.getBoundingClientRect().top <= line) current = h;
     }
-    mark(current.id);
+    mark(current ? current.id : null);
   };
   const observer = new IntersectionObserver(update, { rootMargin: "0px 0px -75% 0px" });
   sections.forEach((h) => observer.observe(h));

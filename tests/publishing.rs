@@ -25,7 +25,7 @@ fn publication_site() -> Site {
     );
     site.page(
         "reports/math.md",
-        "title: Math in Common\ndate: 2018-02-01\ntopics: [Teacher leaders]",
+        "title: Math in Common\nsubtitle: Year three\ndate: 2018-02-01\ntopics: [Teacher leaders]",
         "A report.\n",
     );
     site.page(
@@ -135,10 +135,24 @@ fn the_cite_this_block_gives_the_apa_reference_and_the_downloads() {
     assert!(html.contains("<a href=\"/cv/briefs/partnership/cite.bib\" download>BibTeX</a>"));
     assert!(html.contains("<a href=\"/cv/briefs/partnership/cite.ris\" download>RIS</a>"));
     assert!(html.contains("<a href=\"/cv/assets/partnership.pdf\">Download the PDF</a>"));
-    // No authors: the publisher is the author; a post gives its full date; a title's own
-    // `!` is its end.
+    // No authors: the publisher is the author; a subtitle follows the title after a colon,
+    // there and in every other citation; a post gives its full date; a title's own `!` is
+    // its end.
     let report = site.read("output/reports/math/index.html");
-    assert!(report.contains("Center for the Future of Teaching and Learning at WestEd. (2018). <cite>Math in Common</cite>."));
+    assert!(report.contains("Center for the Future of Teaching and Learning at WestEd. (2018). <cite>Math in Common: Year three</cite>."));
+    assert_eq!(
+        meta(&report, "citation_title"),
+        ["Math in Common: Year three"]
+    );
+    assert!(
+        site.read("output/reports/math/cite.bib")
+            .contains("title = {Math in Common: Year three}")
+    );
+    assert!(
+        site.read("output/reports/math/cite.ris")
+            .contains("TI  - Math in Common: Year three")
+    );
+    assert_eq!(json_ld(&report)["alternativeHeadline"], "Year three");
     let post = site.read("output/posts/news/index.html");
     assert!(
         post.contains("Tran, L. (2019, March 4). <cite>News from the field!</cite> Center"),

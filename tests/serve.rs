@@ -919,7 +919,11 @@ fn watch_follows_content_and_themes_replaced_as_a_whole() {
 #[test]
 fn serve_publishes_a_scheduled_page_on_its_day() {
     let site = example_site();
-    site.page("briefs/soon.md", &brief("Coming soon", "2030-01-15"), "Text.\n");
+    site.page(
+        "briefs/soon.md",
+        &brief("Coming soon", "2030-01-15"),
+        "Text.\n",
+    );
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
         .args(["serve", "--port", &port.to_string(), "--root"])
@@ -935,7 +939,11 @@ fn serve_publishes_a_scheduled_page_on_its_day() {
     wait_until("the site", 30, || {
         TcpStream::connect(("127.0.0.1", port)).is_ok() && get(port, "/briefs/a/", "").0 == 200
     });
-    assert_eq!(get(port, "/briefs/soon/", "").0, 404, "held back before its day");
+    assert_eq!(
+        get(port, "/briefs/soon/", "").0,
+        404,
+        "held back before its day"
+    );
     wait_until("the page on its day", 30, || {
         get(port, "/briefs/soon/", "").0 == 200
     });

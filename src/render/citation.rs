@@ -84,7 +84,8 @@ fn apa(site: &Site, page: &Page, link: &str) -> Apa {
         (Some(d), _) => d.year().to_string(),
         (None, _) => "n.d.".to_string(),
     };
-    let title_stop = match front.title.ends_with(['?', '!']) {
+    let title = full_title(page);
+    let title_stop = match title.ends_with(['?', '!']) {
         true => "",
         false => ".",
     };
@@ -92,9 +93,20 @@ fn apa(site: &Site, page: &Page, link: &str) -> Apa {
         authors,
         date,
         title_stop,
-        title: front.title.clone(),
+        title,
         publisher: site.config.publisher.clone(),
         link: link.to_string(),
+    }
+}
+
+/// The title a citation gives: with the subtitle after a colon, as APA and the citation
+/// managers write it (`Increasing district capacity…: It begins with a partnership`).
+fn full_title(page: &Page) -> String {
+    let front = &page.src.front;
+    match &front.subtitle {
+        Some(sub) if front.title.ends_with(['?', '!', ':']) => format!("{} {sub}", front.title),
+        Some(sub) => format!("{}: {sub}", front.title),
+        None => front.title.clone(),
     }
 }
 
@@ -141,7 +153,7 @@ fn split_name(name: &str) -> (&str, &str) {
 /// Highwire Press tags, as Google Scholar reads them.
 fn highwire(site: &Site, page: &Page, pdf_url: Option<&str>) -> Vec<(&'static str, String)> {
     let front = &page.src.front;
-    let mut meta = vec![("citation_title", front.title.clone())];
+    let mut meta = vec![("citation_title", full_title(page))];
     for author in &front.authors {
         let (given, family) = split_name(author);
         let name = match given.is_empty() {
@@ -218,6 +230,9 @@ fn json_ld(site: &Site, page: &Page, permalink: &str) -> String {
     if let Some(summary) = &front.summary {
         fields.insert("description".into(), summary.clone().into());
     }
+    if let Some(subtitle) = &front.subtitle {
+        fields.insert("alternativeHeadline".into(), subtitle.clone().into());
+    }
     if let Some(doi) = &front.doi {
         let identifier = serde_json::json!({
             "@type": "PropertyValue",
@@ -255,7 +270,7 @@ pub fn bibtex(site: &Site, page: &Page) -> String {
     };
     let year = front.date.map(|d| d.year().to_string()).unwrap_or_default();
     let key = format!("{}{}", page.slug.replace('-', ""), year);
-    let mut fields: Vec<(&str, String)> = vec![("title", braced(&front.title))];
+    let mut fields: Vec<(&str, String)> = vec![("title", braced(&full_title(page)))];
     if !front.authors.is_empty() {
         let names: Vec<String> = front
             .authors
@@ -327,7 +342,7 @@ pub fn ris(site: &Site, page: &Page) -> String {
         _ => "JOUR",
     };
     let mut lines: Vec<(&str, String)> =
-        vec![("TY", ty.to_string()), ("TI", one_line(&front.title))];
+        vec![("TY", ty.to_string()), ("TI", one_line(&full_title(page)))];
     for author in &front.authors {
         let (given, family) = split_name(author);
         let name = match given.is_empty() {

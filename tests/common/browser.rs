@@ -8,6 +8,7 @@ use fantoccini::{Client, ClientBuilder};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::os::unix::process::CommandExt;
 use std::time::{Duration, Instant};
 
 const INSTALL: &str = "browser tests need Chromium and ChromeDriver: on Debian or Ubuntu run \
@@ -57,7 +58,10 @@ impl Browser {
         let chromedriver = find_program(&["chromedriver"])
             .unwrap_or_else(|| panic!("ChromeDriver was not found: {INSTALL}"));
         let port = free_port();
+        // Its own process group, so that dropping the browser ends Chromium with it (a test
+        // that fails, or never closes its session, would otherwise leave Chromium running).
         let driver = Command::new(chromedriver)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -119,16 +123,17 @@ impl Browser {
         }
     }
 
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
 impl Drop for Browser {
+    /// Ends ChromeDriver and every Chromium process it started.
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.driver.wait();
     }
 }
 

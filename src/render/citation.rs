@@ -208,55 +208,105 @@ fn json_ld(site: &Site, page: &Page, permalink: &str) -> String {
         .iter()
         .map(|&t| site.topics[t].name.as_str())
         .collect();
-    let mut object = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": schema_type(page.kind),
-        "headline": front.title,
-        "name": front.title,
-        "url": permalink,
-        "mainEntityOfPage": permalink,
-        "inLanguage": site.config.language,
-        "publisher": { "@type": "Organization", "name": site.config.publisher },
-        "author": authors_ld(site, &front.authors),
-        "keywords": topics.join(", "),
-    });
-    let fields = object.as_object_mut().expect("an object");
-    if let Some(date) = front.date {
-        fields.insert("datePublished".into(), date.to_string().into());
-    }
-    if let Some(updated) = front.updated.or(front.date) {
-        fields.insert("dateModified".into(), updated.to_string().into());
-    }
-    if let Some(summary) = &front.summary {
-        fields.insert("description".into(), summary.clone().into());
-    }
-    if let Some(subtitle) = &front.subtitle {
-        fields.insert("alternativeHeadline".into(), subtitle.clone().into());
-    }
-    if let Some(doi) = &front.doi {
-        let identifier = serde_json::json!({
-            "@type": "PropertyValue",
-            "propertyID": "DOI",
-            "value": doi,
-            "url": format!("https://doi.org/{doi}"),
-        });
-        fields.insert("identifier".into(), identifier);
-    }
-    serde_json::to_string(&object)
-        .expect("JSON serializes")
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let date = |d: Option<Date>| d.map(|d| d.to_string());
+    let publisher = Agent {
+        kind: "Organization",
+        name: &site.config.publisher,
+    };
+    let author = match front.authors.is_empty() {
+        true => vec![publisher.clone()],
+        false => (front.authors.iter())
+            .map(|name| Agent {
+                kind: "Person",
+                name,
+            })
+            .collect(),
+    };
+    let object = JsonLd {
+        context: "https://schema.org",
+        kind: schema_type(page.kind),
+        headline: &front.title,
+        alternative_headline: front.subtitle.as_deref(),
+        name: &front.title,
+        description: front.summary.as_deref(),
+        url: permalink,
+        main_entity_of_page: permalink,
+        date_published: date(front.date),
+        date_modified: date(front.updated.or(front.date)),
+        in_language: &site.config.language,
+        author,
+        publisher,
+        keywords: topics.join(", "),
+        identifier: front.doi.as_deref().map(|doi| Identifier {
+            kind: "PropertyValue",
+            property_id: "DOI",
+            value: doi,
+            url: format!("https://doi.org/{doi}"),
+        }),
+    };
+    script_safe(&serde_json::to_string(&object).expect("JSON serializes"))
 }
 
-fn authors_ld(site: &Site, authors: &[String]) -> serde_json::Value {
-    if authors.is_empty() {
-        return serde_json::json!([{ "@type": "Organization", "name": site.config.publisher }]);
+/// The JSON-LD object: schema.org's names, in the order a reader of the source expects.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alternative_headline: Option<&'a str>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    url: &'a str,
+    main_entity_of_page: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    in_language: &'a str,
+    author: Vec<Agent<'a>>,
+    publisher: Agent<'a>,
+    keywords: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<Identifier<'a>>,
+}
+
+/// A person or an organization.
+#[derive(Serialize, Clone)]
+struct Agent<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Identifier<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "propertyID")]
+    property_id: &'static str,
+    value: &'a str,
+    url: String,
+}
+
+/// JSON made safe inside a `<script>` element: `<`, `>` and `&` (which can only be in its
+/// strings) as `\u` escapes, so no text can close the element or start a comment.
+fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
     }
-    authors
-        .iter()
-        .map(|name| serde_json::json!({ "@type": "Person", "name": name }))
-        .collect()
+    out
 }
 
 /// The publication as BibTeX: `@techreport` for reports, `@article` for briefs, insights

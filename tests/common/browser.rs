@@ -6,9 +6,9 @@
 
 use fantoccini::{Client, ClientBuilder};
 use std::net::{SocketAddr, TcpListener};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::os::unix::process::CommandExt;
 use std::time::{Duration, Instant};
 
 const INSTALL: &str = "browser tests need Chromium and ChromeDriver: on Debian or Ubuntu run \

@@ -6,14 +6,12 @@
 
 use crate::config::Config;
 use crate::diagnostics::{self, Category, Diagnostic, Source};
-use crate::output::{Deps, Output};
+use crate::output::Output;
 use crate::render;
 use crate::shortcodes::Registry;
 use crate::theme::Theme;
 use crate::{content, data, resolve, search, statics, write};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -63,8 +61,6 @@ pub struct Report {
     /// How long each stage took, in order.
     pub stages: Vec<(&'static str, Duration)>,
     pub warnings: Vec<Diagnostic>,
-    /// What each output file was made from, by output path.
-    pub deps: BTreeMap<String, Deps>,
     /// How many pages are held back until their date, and the first of those dates.
     pub held_back: (usize, Option<jiff::civil::Date>),
 }
@@ -416,11 +412,6 @@ impl Session {
             stages: built.stages,
             held_back: built.held_back,
             warnings: built.warnings,
-            deps: built
-                .outputs
-                .into_iter()
-                .map(|o| (o.path, Arc::unwrap_or_clone(o.deps)))
-                .collect(),
         })
     }
 }

@@ -114,15 +114,16 @@ pub fn render_outputs(
                 };
                 return (fingerprint, false, Ok(output));
             }
+            // A file handed to a sink is not rebuilt by this session: no dependency record.
             let rendered = inputs.render(&cx, &path).and_then(|bytes| {
-                let data = match sink {
-                    Some(sink) => sink(&path, &bytes).map(|()| OutputData::Written)?,
-                    None => OutputData::Bytes(Arc::new(bytes)),
+                let (data, deps) = match sink {
+                    Some(sink) => (sink(&path, &bytes).map(|()| OutputData::Written)?, None),
+                    None => (OutputData::Bytes(Arc::new(bytes)), Some(inputs.deps(&cx))),
                 };
                 Ok(Output {
                     path,
                     data,
-                    deps: Arc::new(inputs.deps(&cx)),
+                    deps: Arc::new(deps.unwrap_or_default()),
                 })
             });
             (fingerprint, true, rendered)

@@ -39,23 +39,41 @@ fn tools() -> PathBuf {
     dir
 }
 
-/// The example site, built into a temporary folder.
+/// The example site, built into a temporary folder with two entries on each listing page,
+/// so that the checkers also see paginated listings and their navigation.
 fn example_output() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for folder in ["content", "themes"] {
+        copy_tree(&manifest.join(folder), &root.join(folder));
+    }
+    let config = std::fs::read_to_string(manifest.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("{config}page_size: 2\n")).unwrap();
     let out = dir.path().join("out");
     let status = Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .args([
-            "build",
-            "--quiet",
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--output",
-        ])
+        .args(["build", "--quiet", "--root"])
+        .arg(&root)
+        .arg("--output")
         .arg(&out)
         .status()
         .unwrap();
     assert!(status.success());
+    assert!(out.join("briefs/page/2/index.html").is_file());
+    assert!(out.join("topics/common-core/page/2/index.html").is_file());
     (dir, out)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
 
 #[test]
@@ -94,6 +112,7 @@ fn every_page_of_the_example_site_is_valid_html() {
 const PAGES: &[&str] = &[
     "/",
     "/briefs/",
+    "/briefs/page/2/",
     "/briefs/partnership/",
     "/case-studies/",
     "/case-studies/oakland-site-grants/",
@@ -103,6 +122,7 @@ const PAGES: &[&str] = &[
     "/about/",
     "/topics/",
     "/topics/teacher-leaders/",
+    "/topics/common-core/page/2/",
     "/series/",
     "/series/increasing-district-capacity-to-implement-the-common-core/",
     "/data/",

@@ -51,6 +51,10 @@ pub enum Command {
         /// Override site.yaml's base_url (for a preview or staging copy).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Leave the search index out (a quicker build; the search page then says search
+        /// is not available).
+        #[arg(long)]
+        no_search: bool,
     },
     /// Check everything a build checks, without writing anything.
     #[command(after_help = "Example:\n  centerview check --drafts")]
@@ -117,9 +121,11 @@ pub fn run(cli: Cli) -> i32 {
             site,
             output,
             base_url,
+            no_search,
         } => {
             let mut options = Options::new(site.root);
             options.output = output;
+            options.search = !no_search;
             options.drafts = site.drafts;
             options.future = site.future;
             options.base_url = base_url;
@@ -130,6 +136,8 @@ pub fn run(cli: Cli) -> i32 {
             options.drafts = site.drafts;
             options.future = site.future;
             options.write = false;
+            // The index checks nothing, and check writes nothing.
+            options.search = false;
             run_build(&options, cli.quiet, cli.verbose, color)
         }
         Command::Serve { site, port, open } => {
@@ -187,9 +195,13 @@ fn run_build(options: &Options, quiet: bool, verbose: bool, color: bool) -> i32 
                 };
                 let ms = report.elapsed.as_secs_f64() * 1000.0;
                 let held = crate::build::held_back_note(report.held_back);
+                let search = match options.search {
+                    true => "",
+                    false => "; no search index (--no-search)",
+                };
                 if options.write {
                     eprintln!(
-                        "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}{held}",
+                        "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}{held}{search}",
                         report.pages,
                         report.files,
                         report.output.display()

@@ -238,6 +238,29 @@ fn base_url_override_changes_every_link() {
 }
 
 #[test]
+fn no_search_leaves_the_index_out_and_says_so() {
+    let site = series_site();
+    site.build().assert_ok();
+    assert!(site.exists("output/search/manifest.bin"));
+    let run = site.run(&["build", "--no-search"]);
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("; no search index (--no-search)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !site.exists("output/search/manifest.bin"),
+        "the old index is gone too"
+    );
+    assert!(
+        site.exists("output/search/index.html"),
+        "the search page stays"
+    );
+    assert!(site.exists("output/briefs/partnership/index.html"));
+}
+
+#[test]
 fn markdown_extensions_render() {
     let site = Site::new();
     site.page(

@@ -3,6 +3,7 @@
 //! ones are reported.
 
 use super::BodyRenderer;
+use super::text::{BlockKind, TextCollector};
 use crate::diagnostics::Diagnostic;
 use pulldown_cmark::Event;
 use std::collections::HashMap;
@@ -80,9 +81,10 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
     }
 
     /// The Endnotes section, numbered in order of first reference.
-    pub(super) fn write_endnotes(&mut self, html: &mut String) {
+    pub(super) fn write_endnotes(&mut self, html: &mut String, text: &mut TextCollector) {
         let order = std::mem::take(&mut self.notes.order);
         if !order.is_empty() {
+            text.heading("endnotes", "Endnotes");
             html.push_str("<section class=\"endnotes\" aria-labelledby=\"endnotes\">\n<h2 id=\"endnotes\">Endnotes</h2>\n<ol>\n");
             for (i, label) in order.iter().enumerate() {
                 let number = i + 1;
@@ -92,6 +94,10 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
                     // text, so this only happens for labels defined inside another note.
                     continue;
                 };
+                text.begin(BlockKind::Prose);
+                for event in &events {
+                    text.event(event);
+                }
                 let mut note = String::new();
                 pulldown_cmark::html::push_html(&mut note, events.into_iter());
                 let refs = self.notes.refs.get(label).map_or(1, |(_, count)| *count);

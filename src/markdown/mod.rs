@@ -12,6 +12,7 @@
 mod endnotes;
 mod headings;
 mod links;
+pub mod text;
 
 pub use links::{Link, LinkFailure, missing_anchor, normalize, resolve_link, unsafe_scheme};
 
@@ -89,6 +90,8 @@ pub struct Rendered {
     pub endnote_count: usize,
     /// What the body's shortcodes used.
     pub records: Records,
+    /// The body's text, block by block, for the search index.
+    pub text: text::PageText,
 }
 
 /// What a page's shortcodes used, for its dependency record and cross-references.
@@ -329,10 +332,16 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
         if let Some((run, r)) = self.text_run.take() {
             self.check_undefined_footnotes(&run, r);
         }
+        // The text for search, from the same events as the HTML.
+        let mut text = text::TextCollector::default();
+        for event in &self.out {
+            text.event(event);
+        }
         let mut html = String::with_capacity(self.input.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
 
-        self.write_endnotes(&mut html);
+        self.write_endnotes(&mut html, &mut text);
+        self.rendered.text = text.finish();
         self.report_unused_notes();
 
         // Links to anchors on this same page.

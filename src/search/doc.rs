@@ -3,9 +3,9 @@
 //! `watch` between builds. Nothing here depends on the other documents or on the document's
 //! number, so an edit to one page analyses that page alone.
 
-use super::text::{self, PageText};
 use super::tokens::{self, StemCache};
 use super::{gzip, varint};
+use crate::markdown::text::PageText;
 use crate::render::Bodies;
 use crate::resolve::Site;
 use serde::Serialize;
@@ -84,7 +84,7 @@ pub fn analyze(
 ) -> DocIndex {
     let page = &site.pages[id];
     let front = &page.src.front;
-    let text = text::extract(&bodies.pages[id].html);
+    let text = &bodies.pages[id].text;
     let summary = crate::summary::summary(
         front.summary.as_deref(),
         bodies.pages[id].first_paragraph.as_deref(),
@@ -157,7 +157,7 @@ pub fn analyze(
     // Kept for the whole build (and between builds, in serve): no spare capacity.
     terms.shrink_to_fit();
     positions.shrink_to_fit();
-    let (head, tail) = record(site, bodies, id, &text);
+    let (head, tail) = record(site, bodies, id, text);
     DocIndex {
         fingerprint,
         terms,

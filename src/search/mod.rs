@@ -30,7 +30,6 @@
 pub mod doc;
 mod files;
 pub mod shards;
-pub mod text;
 pub mod tokens;
 
 use crate::output::Output;

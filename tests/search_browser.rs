@@ -608,3 +608,190 @@ async fn a_title_match_needs_no_more_of_the_text() {
         "the offsets and the head, no tail"
     );
 }
+
+/// The results' page addresses, in order.
+async fn result_urls(b: &Browser) -> Vec<String> {
+    let value = (b.client)
+        .execute(
+            "return [...document.querySelectorAll('#search-results .result-title a')].map(a => a.getAttribute('href').split('#')[0])",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(value).unwrap()
+}
+
+/// Runs `query` on the search page already open, as if typed and submitted.
+async fn search_again(b: &Browser, query: &str) {
+    let before = text_of(b, READY).await;
+    let script = format!(
+        "const i = document.getElementById('search-input'); i.value = {}; i.form.requestSubmit();",
+        serde_json::to_string(query).unwrap()
+    );
+    b.client.execute(&script, vec![]).await.unwrap();
+    wait_ready(b, &before).await;
+}
+
+/// Excerpts are sentences around the match: a table's cells and a code sample are passed
+/// over where a paragraph has the word, and code is shown only when the match is only there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn excerpts_prefer_sentences_to_table_cells_and_code() {
+    if browser::skipped() {
+        return;
+    }
+    let site = common::Site::new();
+    let body = "| Role | Share |\n|---|---|\n| Instructional coaching staff | 64% |\n| Teachers on special assignment | 71% |\n\n\
+        ```\n{{ figure(data=\"coaching-roles\") }}\nzeppelin mooring figure\n```\n\n\
+        Districts widened coaching for new teachers once the figure on roles was shared. \
+        Principals said so too.\n";
+    site.page(
+        "briefs/coaching.md",
+        &format!(
+            "{}\nsummary: Who supports teachers.",
+            common::brief("Support roles", "2019-01-01")
+        ),
+        body,
+    );
+    let b = search_built_site(&site, "coaching").await;
+    let excerpt = first_excerpt(&b).await;
+    assert!(
+        excerpt.starts_with("Districts widened coaching for new teachers")
+            && !excerpt.contains("64%"),
+        "the sentence, from its start, not the cells: {excerpt:?}"
+    );
+    search_again(&b, "figure").await;
+    let excerpt = first_excerpt(&b).await;
+    assert!(
+        excerpt.contains("the figure on roles") && !excerpt.contains("{{"),
+        "the sentence, not the code: {excerpt:?}"
+    );
+    search_again(&b, "zeppelin").await;
+    let excerpt = first_excerpt(&b).await;
+    assert!(
+        excerpt.contains("zeppelin mooring figure") && !excerpt.contains("Districts"),
+        "code, where the match is only there, and only the code: {excerpt:?}"
+    );
+    assert_eq!(marks(&b).await, ["zeppelin"]);
+}
+
+/// Query words side by side outrank the same words used more often but apart, and a page's
+/// authors, district and region are searched as fields of their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_words_and_tags_rank_first() {
+    if browser::skipped() {
+        return;
+    }
+    let site = common::Site::new();
+    let apart = "The teacher spoke first about the schedule for the spring term and its many \
+        meetings across every school site in the county office region. Later our leaders \
+        listened.\n\n";
+    site.page(
+        "briefs/apart.md",
+        &common::brief("Notes from the spring", "2019-03-01"),
+        &apart.repeat(2),
+    );
+    site.page(
+        "briefs/together.md",
+        &common::brief("Notes from the fall", "2019-01-01"),
+        "Support from teacher leaders grew over the fall term across the county office \
+        region, as every school site planned its meetings and its schedule for the year.\n\n\
+        The spring brought the budget, and with it a long season of planning for every \
+        office, with many meetings about the schedule and the calendar of the year.\n",
+    );
+    site.page(
+        "briefs/other.md",
+        &format!(
+            "{}\nauthors: [Zora Quill]",
+            common::brief("Notes on budgets", "2019-02-01")
+        ),
+        "Budgets were planned for the year.\n",
+    );
+    let b = search_built_site(&site, "teacher+leaders").await;
+    assert_eq!(
+        result_urls(&b).await,
+        ["/briefs/together/", "/briefs/apart/"],
+        "the words together first"
+    );
+    search_again(&b, "quill").await;
+    assert_eq!(
+        result_urls(&b).await,
+        ["/briefs/other/"],
+        "found by its author"
+    );
+}
+
+/// A query with no results offers the nearest word the site uses; following it searches again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_misspelled_query_suggests_the_nearest_word() {
+    if browser::skipped() {
+        return;
+    }
+    let site = common::Site::new();
+    site.page(
+        "briefs/rubric.md",
+        &common::brief("Observation rubric", "2019-01-01"),
+        "Principals practised calibration of their scores before observing classrooms.\n",
+    );
+    let b = search_built_site(&site, "calibraton+rubrc").await;
+    assert_eq!(
+        status_of(&b).await,
+        "No results for “calibraton rubrc”. Did you mean calibration rubric?"
+    );
+    let before = text_of(&b, READY).await;
+    (b.client)
+        .execute(
+            "document.querySelector('.search-suggestion a').click()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_ready(&b, &before).await;
+    assert_eq!(result_urls(&b).await, ["/briefs/rubric/"]);
+    let input = text_of(&b, "return document.getElementById('search-input').value").await;
+    assert_eq!(input, "calibration rubric");
+}
+
+/// Where the host ignores Range requests, search still answers: results show their summaries
+/// from the small card files, a phrase is its words, and no record or positions file (which
+/// would come whole) is fetched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_works_on_a_host_without_range_requests() {
+    if browser::skipped() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("out");
+    build_example_site(&output);
+    let (base, requests) = browser::serve_without_ranges(&output).await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&format!("{base}/search/?q=coaching"))
+        .await
+        .unwrap();
+    wait_ready(&b, "").await;
+    let status = status_of(&b).await;
+    assert!(status.contains("results for “coaching”"), "{status}");
+    let urls = result_urls(&b).await;
+    assert!(
+        urls.contains(&"/case-studies/long-beach-coaching/".to_string()),
+        "{urls:?}"
+    );
+    let excerpt = first_excerpt(&b).await;
+    assert!(!excerpt.is_empty(), "the summary is shown");
+    assert!(!marks(&b).await.is_empty(), "with its matches marked");
+    search_again(&b, "\"teacher leaders\"").await;
+    let urls = result_urls(&b).await;
+    assert!(
+        urls.contains(&"/insights/teacher-leaders/".to_string()),
+        "{urls:?}"
+    );
+    let asked = requests.lock().unwrap().clone();
+    assert!(
+        asked.iter().any(|p| p.starts_with("/search/cards-")),
+        "{asked:?}"
+    );
+    let whole: Vec<&String> = (asked.iter())
+        .filter(|p| p.starts_with("/search/docs-") || p.starts_with("/search/pos-"))
+        .collect();
+    assert!(whole.is_empty(), "no record or positions file: {whole:?}");
+}

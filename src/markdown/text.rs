@@ -343,8 +343,21 @@ fn is_skipped(name: &str, tag: &str) -> bool {
     })
 }
 
-/// Appends text with runs of whitespace collapsed.
+/// Appends text with runs of whitespace collapsed (to one space, none at a block's start).
 fn push_text(out: &mut String, text: &str) {
+    let at_start = out.is_empty() || out.ends_with(['\n', ' ']);
+    // Most text from markdown is ASCII with single spaces: copied as it is.
+    if text.is_ascii() && !irregular_spaces(text.as_bytes()) {
+        let body = text.trim_matches(' ');
+        if text.starts_with(' ') && !at_start {
+            out.push(' ');
+        }
+        out.push_str(body);
+        if text.ends_with(' ') && !body.is_empty() {
+            out.push(' ');
+        }
+        return;
+    }
     for (i, word) in words(text).enumerate() {
         let after_space_or_start = out.is_empty() || out.ends_with('\n') || out.ends_with(' ');
         let starts_with_space = i > 0 || text.starts_with(char::is_whitespace);
@@ -356,6 +369,19 @@ fn push_text(out: &mut String, text: &str) {
     if text.ends_with(char::is_whitespace) && !text.trim().is_empty() && !out.ends_with('\n') {
         out.push(' ');
     }
+}
+
+/// Whether ASCII text has white space other than single spaces.
+fn irregular_spaces(bytes: &[u8]) -> bool {
+    let mut previous_space = false;
+    for &b in bytes {
+        let space = b == b' ';
+        if (space && previous_space) || matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+            return true;
+        }
+        previous_space = space;
+    }
+    false
 }
 
 /// The same words as `str::split_whitespace`, faster on the ASCII text pages are mostly
@@ -476,6 +502,23 @@ mod tests {
         (page.blocks.iter().zip(ends))
             .map(|(b, end)| (page.text[b.start..end].trim().to_string(), b.kind))
             .collect()
+    }
+
+    #[test]
+    fn text_is_joined_with_single_spaces() {
+        for (pieces, expected) in [
+            (&["plain text"][..], "plain text"),
+            (&["a ", "b"], "a b"),
+            (&["a", " b "], "a b "),
+            (&[" leading", "  two\tspaces  "], "leading two spaces "),
+            (&["caf\u{e9}  au\u{a0}lait"], "caf\u{e9} au lait"),
+        ] {
+            let mut out = String::new();
+            for p in pieces {
+                push_text(&mut out, p);
+            }
+            assert_eq!(out, expected, "{pieces:?}");
+        }
     }
 
     #[test]

@@ -4,27 +4,34 @@
 //! number, so an edit to one page analyses that page alone.
 
 use super::tokens::{self, StemCache};
-use super::{gzip, varint};
-use crate::markdown::text::PageText;
+use super::varint;
+use crate::markdown::text::{BlockKind, PageText};
 use crate::render::Bodies;
 use crate::resolve::Site;
 use serde::Serialize;
 
 /// Field weights: a match in a heading outranks one in the body. Whole numbers, so a term's
-/// weighted frequency is a small integer the browser scores. The title is not a weight but a
-/// flag beside the frequency (see [`DocIndex::terms`]): BM25 saturates a frequency, so a
-/// title match folded into it would barely outrank a body that repeats the word; the browser
-/// adds a separate boost for it instead.
+/// weighted frequency is a small integer the browser scores. The title and the tags (topics,
+/// authors, district, region) are not only weights but flags beside the frequency (see
+/// [`DocIndex::terms`]): BM25 saturates a frequency, so a title match folded into it would
+/// barely outrank a body that repeats the word; the browser adds a separate boost for each.
 pub const SUBTITLE: u32 = 5;
 pub const HEADING: u32 = 4;
+pub const TAGS: u32 = 3;
 pub const SUMMARY: u32 = 3;
 pub const BODY: u32 = 1;
 
-/// Where each field's positions start (title, subtitle, summary, body), at least
+/// Where each field's positions start (title, subtitle, tags, summary, body), at least
 /// [`FIELD_GAP`] after the previous field ends, so a phrase never spans two fields and an
-/// edited title does not move the positions of the body.
-const FIELD_STARTS: [u32; 4] = [0, 256, 512, 1024];
+/// edited title does not move the positions of the body. The browser reads positions below
+/// the subtitle's start as the title's.
+pub const FIELD_STARTS: [u32; 5] = [0, 256, 512, 1024, 2048];
 const FIELD_GAP: u32 = 16;
+
+/// Flags in a posting's value, below the weighted frequency.
+pub const IN_TITLE: u32 = 1;
+pub const IN_TAGS: u32 = 2;
+pub const FLAG_BITS: u32 = 2;
 
 /// A position that is not one: a heading's extra weight, whose position is in the body.
 const NO_POSITION: u32 = u32::MAX;
@@ -38,17 +45,21 @@ pub struct DocIndex {
     pub fingerprint: u64,
     /// (term id, posting value, end of the term's positions in `positions`), in term id
     /// order; a term's positions start where the previous term's end. The posting value is
-    /// the weighted frequency outside the title, times two, plus one if the title has the
-    /// term.
+    /// the weighted frequency outside the title, shifted left by [`FLAG_BITS`], with
+    /// [`IN_TITLE`] and [`IN_TAGS`] set where those fields have the term.
     pub terms: Vec<(u32, u32, u32)>,
     /// Each term's positions as the index stores them: a count, then the deltas.
     pub positions: Vec<u8>,
     /// Tokens in the body, for BM25's length normalisation.
     pub body_len: u32,
-    /// The record, gzip-compressed in two parts: the head (title, URL, kind, date, summary,
-    /// headings, the start of the text) and the tail (the rest of the text).
+    /// The record, in two parts read with one Range request each, not compressed (a Range
+    /// request cannot be): the head (title, URL, kind, date, summary, headings, the kinds of
+    /// blocks, the start of the text) as JSON, and the tail (the rest of the text).
     pub head: Vec<u8>,
     pub tail: Vec<u8>,
+    /// What a result shows where the host cannot answer Range requests: title, URL, kind,
+    /// date and summary, as a JSON array.
+    pub card: Box<str>,
 }
 
 impl DocIndex {
@@ -92,28 +103,37 @@ pub fn analyze(
 
     // Every occurrence, flat: (term id, position, weight); grouped by sorting, not hashing.
     let mut occurrences: Vec<(u32, u32, u32)> = Vec::with_capacity(2048);
-    let mut position = 0;
-    let fields = [
-        (front.title.as_str(), 0),
-        (front.subtitle.as_deref().unwrap_or(""), SUBTITLE),
-        (summary.as_str(), SUMMARY),
-        (text.text.as_str(), BODY),
+    let tags = tags(site, page);
+    let fields: [(&[&str], u32); 5] = [
+        (&[front.title.as_str()], 0),
+        (&[front.subtitle.as_deref().unwrap_or("")], SUBTITLE),
+        (&tags, TAGS),
+        (&[summary.as_str()], SUMMARY),
+        (&[text.text.as_str()], BODY),
     ];
-    let mut body_len = 0;
-    // Positions below this are the title's.
-    let mut title_end = 0;
-    for (k, (field, weight)) in fields.into_iter().enumerate() {
-        let start = if k == 0 {
-            0
-        } else {
-            FIELD_STARTS[k].max(position + FIELD_GAP)
+    let (mut position, mut body_len) = (0, 0);
+    // Positions below these are the title's, then the tags'.
+    let (mut title_end, mut tags_range) = (0, 0..0);
+    for (k, (parts, weight)) in fields.into_iter().enumerate() {
+        let start = match k {
+            0 => 0,
+            _ => FIELD_STARTS[k].max(position + FIELD_GAP),
         };
-        position = tokens::terms(field, start, stems, |t, p| occurrences.push((t, p, weight)));
-        if k == 0 {
-            title_end = position;
+        position = start;
+        for (i, part) in parts.iter().enumerate() {
+            // Tags are apart from each other, so a phrase never runs from one to the next.
+            let at = if i == 0 {
+                position
+            } else {
+                position + FIELD_GAP
+            };
+            position = tokens::terms(part, at, stems, |t, p| occurrences.push((t, p, weight)));
         }
-        if weight == BODY {
-            body_len = position - start;
+        match k {
+            0 => title_end = position,
+            2 => tags_range = start..position,
+            4 => body_len = position - start,
+            _ => {}
         }
     }
     // Headings count again, with their own weight (their positions are in the body).
@@ -130,12 +150,16 @@ pub fn analyze(
     let mut i = 0;
     while i < occurrences.len() {
         let term = occurrences[i].0;
-        let (mut weight, mut in_title) = (0, false);
+        let (mut weight, mut flags) = (0, 0);
         group.clear();
         while i < occurrences.len() && occurrences[i].0 == term {
             let (_, p, w) = occurrences[i];
             weight += w;
-            in_title |= p < title_end;
+            if p < title_end {
+                flags |= IN_TITLE;
+            } else if tags_range.contains(&p) {
+                flags |= IN_TAGS;
+            }
             if p != NO_POSITION {
                 group.push(p);
             }
@@ -147,17 +171,13 @@ pub fn analyze(
             varint(&mut positions, (p - previous) as u64);
             previous = p;
         }
-        terms.push((
-            term,
-            weight * 2 + u32::from(in_title),
-            positions.len() as u32,
-        ));
+        terms.push((term, (weight << FLAG_BITS) | flags, positions.len() as u32));
     }
 
     // Kept for the whole build (and between builds, in serve): no spare capacity.
     terms.shrink_to_fit();
     positions.shrink_to_fit();
-    let (head, tail) = record(site, bodies, id, text);
+    let (head, tail, card) = record(site, id, text, &summary);
     DocIndex {
         fingerprint,
         terms,
@@ -165,14 +185,28 @@ pub fn analyze(
         body_len,
         head,
         tail,
+        card,
     }
+}
+
+/// What a page is tagged with: its topics, authors, district and region.
+fn tags<'a>(site: &'a Site, page: &'a crate::resolve::Page) -> Vec<&'a str> {
+    let front = &page.src.front;
+    let topics = page.topics.iter().map(|&t| site.topics[t].name.as_str());
+    let authors = front.authors.iter().map(String::as_str);
+    let places = front
+        .district
+        .iter()
+        .chain(&front.region)
+        .map(String::as_str);
+    topics.chain(authors).chain(places).collect()
 }
 
 /// A document's record, as the browser reads it.
 #[derive(Serialize)]
 struct Record<'a> {
     /// Title.
-    t: String,
+    t: &'a str,
     /// URL.
     u: &'a str,
     /// Kind label.
@@ -180,48 +214,80 @@ struct Record<'a> {
     /// Date, as displayed.
     d: Option<String>,
     /// Summary.
-    s: String,
+    s: &'a str,
     /// The start of the body text.
     x: &'a str,
     /// Whether the text goes on, in the record's tail.
     more: bool,
-    /// Headings: (offset in `x`, id).
+    /// Headings: (offset in the text, id).
     h: Vec<(usize, &'a str)>,
+    /// The blocks that are not running text: (start, end, `d` for data or `c` for code),
+    /// so that an excerpt can prefer sentences to table cells and code.
+    b: Vec<(usize, usize, char)>,
 }
 
-/// The record's head and tail, compressed one by one: most matches show in the head, so most
-/// results fetch only that.
-fn record(site: &Site, bodies: &Bodies, id: usize, text: &PageText) -> (Vec<u8>, Vec<u8>) {
+/// The record's head and tail (most matches show in the head, so most results fetch only
+/// that), and the card. Offsets are in UTF-16 code units, as JavaScript strings count them.
+fn record(site: &Site, id: usize, text: &PageText, summary: &str) -> (Vec<u8>, Vec<u8>, Box<str>) {
     let page = &site.pages[id];
     let front = &page.src.front;
     let cut = head_end(&text.text);
+    let offsets = Utf16Offsets::new(&text.text);
     let record = Record {
-        t: front.title.clone(),
+        t: &front.title,
         u: &page.url,
         k: page.kind.label(),
         d: front.date.map(|d| d.strftime("%B %-d, %Y").to_string()),
-        s: crate::summary::summary(
-            front.summary.as_deref(),
-            bodies.pages[id].first_paragraph.as_deref(),
-        ),
+        s: summary,
         x: &text.text[..cut],
         more: cut < text.text.len(),
-        // Offsets in UTF-16 code units, as JavaScript strings count them.
-        h: text
-            .headings
-            .iter()
-            .map(|h| (utf16_len(&text.text[..h.offset]), h.id.as_str()))
+        h: (text.headings.iter())
+            .map(|h| (offsets.at(h.offset), h.id.as_str()))
             .collect(),
+        b: other_blocks(text, &offsets),
     };
-    // Level 1: on heads of ~2 KB it compresses as well as level 3 (records +0.1%) at
-    // a fraction of the cost, over the site's whole text.
-    let head = gzip(
-        &serde_json::to_vec(&record).expect("a record serializes"),
-        1,
-    );
-    // Tails are fetched less often than heads: compress them fast.
-    let tail = gzip(&text.text.as_bytes()[cut..], 1);
-    (head, tail)
+    let head = serde_json::to_vec(&record).expect("a record serializes");
+    let tail = text.text.as_bytes()[cut..].to_vec();
+    let card = serde_json::to_string(&(record.t, record.u, record.k, &record.d, record.s))
+        .expect("a card serializes");
+    (head, tail, card.into())
+}
+
+/// The data and code blocks of a page's text, with UTF-16 offsets.
+fn other_blocks(text: &PageText, offsets: &Utf16Offsets) -> Vec<(usize, usize, char)> {
+    let ends = (text.blocks.iter().skip(1).map(|b| b.start)).chain([text.text.len()]);
+    (text.blocks.iter().zip(ends))
+        .filter_map(|(block, end)| {
+            let kind = match block.kind {
+                BlockKind::Data => 'd',
+                BlockKind::Code => 'c',
+                BlockKind::Prose | BlockKind::Heading => return None,
+            };
+            Some((offsets.at(block.start), offsets.at(end), kind))
+        })
+        .collect()
+}
+
+/// Byte offsets of a text as UTF-16 offsets, in one pass for ASCII text.
+struct Utf16Offsets<'a> {
+    text: &'a str,
+    ascii: bool,
+}
+
+impl<'a> Utf16Offsets<'a> {
+    fn new(text: &'a str) -> Self {
+        Utf16Offsets {
+            text,
+            ascii: text.is_ascii(),
+        }
+    }
+
+    fn at(&self, byte: usize) -> usize {
+        match self.ascii {
+            true => byte,
+            false => self.text[..byte].encode_utf16().count(),
+        }
+    }
 }
 
 /// Where a record's head ends: at a space or line break after RECORD_HEAD characters.
@@ -233,12 +299,4 @@ fn head_end(text: &str) -> usize {
         .find([' ', '\n'])
         .map(|i| at + i)
         .unwrap_or(text.len())
-}
-
-fn utf16_len(text: &str) -> usize {
-    if text.is_ascii() {
-        text.len()
-    } else {
-        text.encode_utf16().count()
-    }
 }

@@ -3,8 +3,9 @@
 
 use super::doc::DocIndex;
 use super::{
-    B, DOCS_PER_CHUNK, File, K1, Keyed, LENGTH_BASE, Made, Manifest, POSITIONS_PER_FILE,
-    ShardFiles, TITLE_BOOST, gzip, key, tokens, varint, with_offsets,
+    B, CARDS_PER_FILE, DOCS_PER_CHUNK, File, K1, Keyed, LENGTH_BASE, Made, Manifest,
+    POSITIONS_PER_FILE, ShardFiles, TAG_BOOST, TITLE_BOOST, gzip, key, tokens, varint,
+    with_offsets,
 };
 use crate::output::{Deps, Output, OutputData};
 use crate::resolve::Site;
@@ -102,12 +103,46 @@ pub fn records(
     (chunks, position_files)
 }
 
+/// The cards, [`CARDS_PER_FILE`] documents to a gzip JSON array each: what results show
+/// where the host ignores Range requests and the records cannot be read a part at a time.
+pub fn cards(docs: &[Arc<DocIndex>], made: &Made) -> Vec<Keyed> {
+    docs.par_chunks(CARDS_PER_FILE)
+        .map(|chunk| {
+            let mut json = String::from("[");
+            for (i, d) in chunk.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(&d.card);
+            }
+            json.push(']');
+            let k = key(b"cards", json.as_bytes());
+            (k, made.reuse(k, &|| gzip(json.as_bytes(), 1)))
+        })
+        .collect()
+}
+
+/// `words.bin`: the words the index knows, as written (folded, not stemmed), most common
+/// first, one to a line: what a query with no results is matched against for "Did you
+/// mean". The order is the ranking; the counts themselves are not needed.
+pub fn words(forms: Vec<(String, u32)>, made: &Made) -> Keyed {
+    let mut text = String::with_capacity(forms.len() * 10);
+    for (form, _) in forms {
+        text.push_str(&form);
+        text.push('\n');
+    }
+    let k = key(b"words", text.as_bytes());
+    (k, made.reuse(k, &|| gzip(text.as_bytes(), 9)))
+}
+
 /// The index's files but the manifest.
 pub struct Index<'a> {
     pub facets: Keyed,
     pub shards: &'a [(u64, ShardFiles)],
     pub positions: &'a [Keyed],
     pub records: &'a [Keyed],
+    pub cards: &'a [Keyed],
+    pub words: Keyed,
 }
 
 impl Index<'_> {
@@ -117,7 +152,8 @@ impl Index<'_> {
         for (_, shard) in self.shards {
             hasher.update(&shard.postings.0.to_le_bytes());
         }
-        for (k, _) in self.positions.iter().chain(self.records) {
+        let others = self.positions.iter().chain(self.records).chain(self.cards);
+        for (k, _) in others.chain([&self.words]) {
             hasher.update(&k.to_le_bytes());
         }
         hasher.update(&self.facets.0.to_le_bytes());
@@ -154,6 +190,10 @@ impl Index<'_> {
         for (i, (_, chunk)) in self.records.iter().enumerate() {
             outputs.push(file(format!("search/docs-{i}.bin"), chunk));
         }
+        for (i, (_, cards)) in self.cards.iter().enumerate() {
+            outputs.push(file(format!("search/cards-{i}.bin"), cards));
+        }
+        outputs.push(file("search/words.bin".into(), &self.words.1));
         outputs
     }
 }
@@ -179,6 +219,10 @@ pub fn manifest(
         k1: K1,
         b: B,
         title_boost: TITLE_BOOST,
+        tag_boost: TAG_BOOST,
+        field_starts: super::doc::FIELD_STARTS,
+        flag_bits: super::doc::FLAG_BITS,
+        cards_per_file: CARDS_PER_FILE,
         avg_len,
         length_base: LENGTH_BASE,
         stopwords: tokens::STOPWORDS,

@@ -5,18 +5,24 @@
 //! the results it shows; never the whole index. Files (all under `output/search/`):
 //!
 //! * `manifest.bin` — gzip JSON: shard keys (so a word or a prefix maps to its shard), the
-//!   stopwords, facet names;
+//!   stopwords, facet names, the scoring parameters;
 //! * `shard-<n>.bin` — gzip: the postings of one range of terms (document, then the weighted
-//!   term frequency outside the title times two, plus one if the title has the term), which
-//!   the browser scores with BM25F plus a title boost;
-//! * `pos-<n>.bin` — the token positions of 16 shards, used only by phrase queries, each shard's
-//!   a gzip stream after a header of offsets, so a phrase fetches one section with a Range
-//!   request;
+//!   term frequency outside the title, shifted left by two, with a bit each for the title and
+//!   the tags having the term), which the browser scores with BM25F plus title and tag boosts;
+//! * `pos-<n>.bin` — the token positions of 16 shards, used by phrase queries and to rank
+//!   words close together first, each shard's a gzip stream after a header of offsets, so
+//!   one shard's positions are one Range request;
 //! * `facets.bin` — gzip, column by column: kind, year, series, topics and length of every
 //!   document;
-//! * `docs-<n>.bin` — the records of 512 documents, each in two parts: a head (title, URL,
-//!   kind, date, summary, headings, the start of the text) and a tail (the rest of the text),
-//!   each gzip-compressed, after a header of offsets, so one part is one Range request.
+//! * `docs-<n>.bin` — the records of 512 documents, each in two parts after a header of
+//!   offsets, so one part is one Range request: a head (JSON: title, URL, kind, date, summary,
+//!   headings, where data and code blocks are, the start of the text) and a tail (the rest of
+//!   the text). Neither is compressed: a part of a file cannot be, and compressing 80 MB of
+//!   text was a third of the index's cost;
+//! * `cards-<n>.bin` — gzip JSON, 256 documents' title, URL, kind, date and summary: what
+//!   results show where the host ignores Range requests;
+//! * `words.bin` — gzip, the 5,000 most common words as written (folded), for "Did you mean"
+//!   when a query finds nothing.
 //!
 //! Documents are numbered newest first.
 //!
@@ -36,19 +42,27 @@ use crate::output::Output;
 use crate::render::Bodies;
 use crate::resolve::Site;
 use doc::DocIndex;
-use files::{Index, facets, manifest, records};
+use files::{Index, cards, facets, manifest, records, words};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::sync::Arc;
 use tokens::StemCache;
 
-/// BM25 parameters, sent to the browser, which scores.
+/// BM25 parameters, sent to the browser, which scores. `B` is lower than the usual 0.75, so a
+/// long page that uses a word more is not outranked by a short one that uses it once: on the
+/// relevance set (tests/relevance), 0.5 scored 0.966 against 0.957 for 0.75 (0.35: 0.966).
 const K1: f32 = 1.2;
-const B: f32 = 0.75;
+const B: f32 = 0.5;
 /// What a title match adds to a term's score, in units of the term's IDF: as much as the
 /// most a body can give (K1 + 1), so a page titled with the query's words comes first.
 const TITLE_BOOST: f32 = K1 + 1.0;
+/// What a match in the page's tags (topics, authors, district, region) adds, likewise.
+const TAG_BOOST: f32 = 1.0;
+/// Documents per `cards-<n>.bin` file.
+const CARDS_PER_FILE: usize = 256;
+/// The most words `words.bin` offers as suggestions.
+const SUGGESTED_WORDS: usize = 5_000;
 /// Documents per `docs-<n>.bin` file.
 pub const DOCS_PER_CHUNK: usize = 512;
 /// Shards per positions file.
@@ -70,8 +84,14 @@ struct Manifest<'a> {
     /// BM25: the parameters, the average body length, and the base of the stored lengths.
     k1: f32,
     b: f32,
-    /// Added to a term's score, times its IDF, where the title has the term.
+    /// Added to a term's score, times its IDF, where the title (or the tags) have the term.
     title_boost: f32,
+    tag_boost: f32,
+    /// Where each field's positions start: title, subtitle, tags, summary, body.
+    field_starts: [u32; 5],
+    /// Bits of a posting's value below its weighted frequency.
+    flag_bits: u32,
+    cards_per_file: usize,
     avg_len: f32,
     length_base: f64,
     stopwords: &'static [&'static str],
@@ -188,12 +208,16 @@ pub fn build(
     let (facets_key, facets) = facets(site, &order, &docs, &made);
     profile.mark("facets");
     let (chunks, position_files) = records(&docs, &shard_files, &made);
+    let cards = cards(&docs, &made);
+    let words = words(suggested_words(cache), &made);
     profile.mark("records");
     let index = Index {
         facets: (facets_key, facets),
         shards: &shard_files,
         positions: &position_files,
         records: &chunks,
+        cards: &cards,
+        words,
     };
     let manifest = manifest(site, &docs, keys, &index, &made);
     let outputs = index.outputs(manifest);
@@ -202,6 +226,28 @@ pub fn build(
     cache.last = Some((whole, outputs.clone()));
     profile.mark("files");
     outputs
+}
+
+/// The words a query with no results may have meant: every word the pages use, as written
+/// (folded), with its term's document count, most common first, at most
+/// [`SUGGESTED_WORDS`]. Words of fewer than three letters and numbers are left out.
+fn suggested_words(cache: &SearchCache) -> Vec<(String, u32)> {
+    let mut forms: FxHashMap<String, u32> = FxHashMap::default();
+    for stems in &cache.stems {
+        let stems = stems.lock().expect("word cache lock");
+        for (form, id) in stems.forms() {
+            let df = (cache.terms.get(id as usize))
+                .and_then(|t| t.as_ref())
+                .map_or(0, |t| t.df());
+            if df > 0 && form.chars().count() >= 3 && !form.chars().any(|c| c.is_ascii_digit()) {
+                forms.insert(form, df);
+            }
+        }
+    }
+    let mut forms: Vec<(String, u32)> = forms.into_iter().collect();
+    forms.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    forms.truncate(SUGGESTED_WORDS);
+    forms
 }
 
 /// Prints how long each stage took, with `CENTERVIEW_PROFILE` set.

@@ -22,6 +22,13 @@ pub struct TermData {
     pub positions: Vec<u8>,
 }
 
+impl TermData {
+    /// How many documents have the term.
+    pub fn df(&self) -> u32 {
+        read_varint(&self.postings).0 as u32
+    }
+}
+
 /// One block of documents, its postings grouped by term rank.
 struct Block {
     /// First document of the block.
@@ -382,6 +389,7 @@ mod tests {
             body_len: 10,
             head: Vec::new(),
             tail: Vec::new(),
+            card: "[]".into(),
         })
     }
 

@@ -162,6 +162,21 @@ impl StemCache {
     }
 }
 
+impl StemCache {
+    /// Every word seen that is one indexed term: (the word folded, the term's id).
+    pub fn forms(&self) -> impl Iterator<Item = (String, u32)> + '_ {
+        let inline = (self.words.iter()).map(|(k, &e)| (k.text(), e));
+        let long = (self.long_words.iter()).map(|(k, &e)| (k.to_string(), e));
+        inline.chain(long).filter_map(|(raw, (start, count))| {
+            let id = match count {
+                1 => self.tokens[start as usize]?,
+                _ => return None,
+            };
+            Some((fold(&raw), id))
+        })
+    }
+}
+
 /// A word of up to 23 bytes, stored inline as three integers (length byte first, zero
 /// padded), so that hashing and comparing it is a few integer operations, not a memcmp.
 #[derive(PartialEq, Eq)]
@@ -185,6 +200,12 @@ impl InlineWord {
         let part =
             |i: usize| u64::from_le_bytes(key[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
         Some(InlineWord([part(0), part(1), part(2)]))
+    }
+
+    fn text(&self) -> String {
+        let bytes: Vec<u8> = self.0.iter().flat_map(|p| p.to_le_bytes()).collect();
+        let len = bytes[0] as usize;
+        String::from_utf8_lossy(&bytes[1..=len]).into_owned()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Real headless Chromium for tests of pages that run JavaScript, driven over WebDriver
 //! (Debian's `chromium` and `chromium-driver`), and a static server on 127.0.0.1 with HTTP
-//! Range support (tower-http's ServeDir), as a static host would serve the site.
+//! Range support (tower-http's ServeDir), as a static host would serve the site, and one
+//! without it.
 
 #![allow(dead_code)]
 
@@ -147,4 +148,45 @@ pub async fn serve(dir: &Path) -> String {
         axum::serve(listener, app).await.unwrap();
     });
     format!("http://{addr}")
+}
+
+/// The requests a [`serve_without_ranges`] server has answered, by path.
+pub type Requests = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// Serves `dir` on 127.0.0.1 as some plain static hosts do: every request is answered with the
+/// whole file (200), whatever its `Range` header says. Records each path asked for.
+pub async fn serve_without_ranges(dir: &Path) -> (String, Requests) {
+    use axum::http::{StatusCode, Uri, header};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let (root, requests) = (dir.to_path_buf(), Requests::default());
+    let seen = requests.clone();
+    let app = axum::Router::new().fallback(move |uri: Uri| {
+        let (root, seen) = (root.clone(), seen.clone());
+        async move {
+            seen.lock().unwrap().push(uri.path().to_string());
+            let mut path = root.join(uri.path().trim_start_matches('/'));
+            if path.is_dir() {
+                path = path.join("index.html");
+            }
+            let kind = match path.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("css") => "text/css",
+                Some("js") => "text/javascript",
+                _ => "application/octet-stream",
+            };
+            match std::fs::read(&path) {
+                Ok(bytes) => (StatusCode::OK, [(header::CONTENT_TYPE, kind)], bytes),
+                Err(_) => (
+                    StatusCode::NOT_FOUND,
+                    [(header::CONTENT_TYPE, kind)],
+                    Vec::new(),
+                ),
+            }
+        }
+    });
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (format!("http://{addr}"), requests)
 }

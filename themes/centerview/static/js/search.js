@@ -1,6 +1,9 @@
 // CenterView search: runs in the browser against the index centerview writes to /search/.
 // It fetches only what a query needs: the manifest, the term shards of its words, the facet
-// table, and the records of the results it shows. No framework, no external requests.
+// table, and the records of the results it shows (one Range request each). Where the host
+// ignores Range requests, results show their cards (title, summary) from small whole files,
+// and phrases and proximity, which need positions, are left out. No framework, no external
+// requests.
 // Text handling must match src/search/tokens.rs (folding, tokens, stopwords, stemming).
 (() => {
   'use strict';
@@ -80,7 +83,7 @@
   root.stem = stem; // exposed for the browser test's parity check with rust-stemmers
 
   // ---- Fetching ----
-  let manifest, version = '';
+  let manifest, version = '', ranges = true;
   const full = new Map();
   async function range(path, start, end) {
     if (full.has(path)) return (await full.get(path)).slice(start, end);
@@ -107,10 +110,15 @@
 
   const shardOf = (term) => { let lo = 0, hi = manifest.shards.length - 1; while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (manifest.shards[mid] <= term) lo = mid; else hi = mid - 1; } return lo; };
   const get = async (path) => gunzip(new Uint8Array(await (await fetch(base + path + version)).arrayBuffer()));
-  // Blob `k` of a file written behind a header of offsets (u32 count, u32 offsets).
+  // Where blob `k` of a file written behind a header of offsets (u32 count, u32 offsets) lies.
+  const span = memo(async (key) => {
+    const [path, k] = key.split('#'), at = 4 + 4 * Number(k);
+    const h = await range(path, at, at + 8), view = new DataView(h.buffer, h.byteOffset, 8);
+    return [view.getUint32(0, true), view.getUint32(4, true)];
+  });
   async function blob(path, k) {
-    const h = await range(path, 4 + 4 * k, 12 + 4 * k), view = new DataView(h.buffer, h.byteOffset, 8);
-    return gunzip(await range(path, view.getUint32(0, true), view.getUint32(4, true)));
+    const [start, end] = await span(`${path}#${k}`);
+    return gunzip(await range(path, start, end));
   }
   // A shard's terms: term -> { docs, freqs, order } (each posting's value, as bm25 reads it).
   const shard = memo(async (i) => {
@@ -128,9 +136,11 @@
     return { terms, order };
   });
   // A shard's positions: term order -> per posting, its positions.
+  const posFile = (i) => `pos-${Math.floor(i / manifest.positions_per_file)}.bin#${i % manifest.positions_per_file}`;
+  const loaded = new Set();
   const positions = memo(async (i) => {
-    const { order } = await shard(i);
-    const per = manifest.positions_per_file, r = new Reader(await blob(`pos-${Math.floor(i / per)}.bin`, i % per));
+    const { order } = await shard(i), [path, k] = posFile(i).split('#'), r = new Reader(await blob(path, k));
+    loaded.add(i);
     return order.map((df) => { const out = []; for (let j = 0; j < df; j++) { const p = []; for (let n = r.v(), x = 0; n > 0; n--) { x += r.v(); p.push(x); } out.push(p); } return out; });
   });
   // Facets, stored column by column: kinds, years, series, topic counts, topic ids, lengths.
@@ -149,8 +159,15 @@
   });
   // A document's record is a head (title, URL, ..., the start of the text) and a tail (the
   // rest of the text), fetched only when the head holds no match.
+  // Without Range requests, a result is its card (title, URL, kind, date, summary), read from
+  // a file of a few hundred cards, and has no text to take an excerpt from.
   const part = (d, k) => blob(`docs-${Math.floor(d / manifest.docs_per_chunk)}.bin`, 2 * (d % manifest.docs_per_chunk) + k);
-  const record = memo(async (d) => JSON.parse(utf8.decode(await part(d, 0))));
+  const cards = memo(async (i) => JSON.parse(utf8.decode(await get(`cards-${i}.bin`))));
+  const card = async (d) => {
+    const [t, u, k, date, s] = (await cards(Math.floor(d / manifest.cards_per_file)))[d % manifest.cards_per_file];
+    return { t, u, k, d: date, s, x: '', more: false, h: [], b: [] };
+  };
+  const record = memo(async (d) => ranges ? JSON.parse(utf8.decode(await part(d, 0))) : card(d));
   const tail = memo(async (d) => utf8.decode(await part(d, 1)));
 
   // ---- Queries ----
@@ -178,31 +195,91 @@
     });
     return { words, phrases };
   }
-  // BM25F: a posting's score from its value (the weighted frequency outside the title, times
-  // two, plus one if the title has the term), the term's document count and the document's
-  // length. A title match adds its own boost: folded into the frequency, it would saturate.
-  const bm25 = (df, value, len) => {
-    const m = manifest, idf = Math.log(1 + (m.docs - df + 0.5) / (df + 0.5)), freq = value >> 1;
-    return idf * (freq * (m.k1 + 1) / (freq + m.k1 * (1 - m.b + m.b * len / m.avg_len)) + (value & 1) * m.title_boost);
+  // BM25F: a posting's score from its value (the weighted frequency outside the title, shifted
+  // left by flag_bits, with bit 1 set if the title has the term and bit 2 if the tags do), the
+  // term's document count and the document's length. Title and tag matches add their own
+  // boosts: folded into the frequency, they would saturate.
+  const idfOf = (df) => Math.log(1 + (manifest.docs - df + 0.5) / (df + 0.5));
+  const bm25 = (idf, value, len) => {
+    const m = manifest, freq = value >> m.flag_bits;
+    const flags = (value & 1) * m.title_boost + ((value >> 1) & 1) * m.tag_boost;
+    return idf * (freq * (m.k1 + 1) / (freq + m.k1 * (1 - m.b + m.b * len / m.avg_len)) + flags);
   };
-  // Postings of one query word: Map doc -> score. The terms a word matches (its stem, and
-  // while it is being typed every term it begins) count as one term: a document's largest
-  // frequency, its title flag if any has it, and one document count for all, so a rare
-  // completion ("leadership" for "leaders") does not outrank the word itself.
+  // Postings of one query word: its scores (Map doc -> score), IDF and terms ([shard, entry]).
+  // The terms a word matches (its stem, and while it is being typed every term it begins)
+  // count as one term: a document's largest frequency, its flags if any has them, and one
+  // document count for all, so a rare completion ("leadership" for "leaders") does not
+  // outrank the word itself.
   async function postings(word) {
-    const values = new Map(), docs = await facets();
-    const take = (entry) => entry && entry.docs.forEach((d, j) => {
-      const v = entry.freqs[j], o = values.get(d) || 0;
-      values.set(d, (Math.max(o >> 1, v >> 1) << 1) | (o & 1) | (v & 1));
-    });
-    for (const s of word.stems) take((await shard(shardOf(s))).terms.get(s));
+    const values = new Map(), docs = await facets(), terms = [], fb = manifest.flag_bits, low = (1 << fb) - 1;
+    const take = (i, entry) => {
+      if (!entry) return;
+      terms.push([i, entry]);
+      entry.docs.forEach((d, j) => {
+        const v = entry.freqs[j], o = values.get(d) || 0;
+        values.set(d, (Math.max(o >> fb, v >> fb) << fb) | (o & low) | (v & low));
+      });
+    };
+    for (const s of word.stems) take(shardOf(s), (await shard(shardOf(s))).terms.get(s));
     if (word.prefix) {
       const first = shardOf(word.prefix), last = Math.min(shardOf(word.prefix + '\uffff'), first + 1);
-      for (let i = first; i <= last; i++) for (const [term, entry] of (await shard(i)).terms) if (term.startsWith(word.prefix)) take(entry);
+      for (let i = first; i <= last; i++) for (const [term, entry] of (await shard(i)).terms) if (term.startsWith(word.prefix) && !word.stems.includes(term)) take(i, entry);
     }
-    const hits = new Map();
-    for (const [d, v] of values) hits.set(d, bm25(values.size, v, docs[d].len));
-    return hits;
+    const hits = new Map(), idf = idfOf(values.size);
+    for (const [d, v] of values) hits.set(d, bm25(idf, v, docs[d].len));
+    return { hits, idf, terms };
+  }
+  // Proximity: query words found close together, in the query's order, rank above words
+  // scattered over a page. For the best-scored documents, each pair of neighbouring query
+  // words adds up to (k1 + 1) x PROXIMITY x the rarer word's IDF, saturating like BM25 over
+  // sum(1 / distance) of the pair's occurrences within WINDOW tokens of each other; a pair
+  // side by side in the title adds the title boost as well. Positions are fetched only
+  // where they are cheap (PROXIMITY_BYTES at most): a site so large that its common words'
+  // positions weigh more ranks by the fields alone.
+  const WINDOW = 8, PROXIMITY = 1.5, PROXIMITY_TOP = 100, PROXIMITY_BYTES = 192 * 1024;
+  async function proximity(words, found, scores) {
+    const pairs = [];
+    for (let k = 0; k + 1 < words.length; k++) if (words[k].stems.join() !== words[k + 1].stems.join()) pairs.push([k, k + 1]);
+    if (!pairs.length || !ranges || scores.size < 2) return;
+    const shards = new Set(found.flatMap((f) => f.terms.map(([i]) => i)));
+    let bytes = 0;
+    for (const i of shards) if (!loaded.has(i)) { const [s, e] = await span(posFile(i)); bytes += e - s; }
+    if (bytes > PROXIMITY_BYTES) return;
+    const top = new Set([...scores].sort((a, b) => b[1] - a[1]).slice(0, PROXIMITY_TOP).map(([d]) => d));
+    const lists = await Promise.all(found.map(async (f) => {
+      const byDoc = new Map();
+      for (const [i, entry] of f.terms) {
+        const all = (await positions(i))[entry.order];
+        entry.docs.forEach((d, j) => top.has(d) && byDoc.set(d, (byDoc.get(d) || []).concat(all[j])));
+      }
+      if (f.terms.length > 1) for (const p of byDoc.values()) p.sort((a, b) => a - b);
+      return byDoc;
+    }));
+    const m = manifest, titleEnd = m.field_starts[1];
+    for (const d of top) {
+      let bonus = 0;
+      for (const [a, b] of pairs) {
+        const pa = lists[a].get(d), pb = lists[b].get(d);
+        if (!pa || !pb) continue;
+        const { near, titled } = closeness(pa, pb, titleEnd), idf = Math.min(found[a].idf, found[b].idf);
+        bonus += idf * (PROXIMITY * near * (m.k1 + 1) / (near + m.k1) + (titled ? m.title_boost : 0));
+      }
+      scores.set(d, scores.get(d) + bonus);
+    }
+  }
+  // How close word b comes to word a: the sum, over a's positions, of 1 / the distance to
+  // the nearest b within WINDOW (a b before a counts one further than after it), and whether
+  // the two stand side by side in the title.
+  function closeness(pa, pb, titleEnd) {
+    let near = 0, titled = false, j = 0;
+    for (const p of pa) {
+      while (j < pb.length && pb[j] <= p) j++;
+      const after = j < pb.length ? pb[j] - p : Infinity, before = j > 0 && pb[j - 1] < p ? p - pb[j - 1] + 1 : Infinity;
+      const dist = Math.min(after, before);
+      if (dist <= WINDOW) near += 1 / dist;
+      if (after === 1 && p < titleEnd) titled = true;
+    }
+    return { near, titled };
   }
   async function phraseOk(phrase, candidates) {
     const lists = await Promise.all(phrase.map(async (x) => {
@@ -225,20 +302,23 @@
     const { words, phrases } = parse(q);
     const required = words.filter((w) => !w.optional);
     if (!words.length) return null;
-    const lists = await Promise.all(words.map(postings));
+    const found = await Promise.all(words.map(postings));
     let scores = null;
     words.forEach((w, k) => {
-      if (w.optional && !lists[k].size) return;
+      if (w.optional && !found[k].hits.size) return;
       const next = new Map();
-      for (const [d, s] of lists[k]) if (!scores || scores.has(d)) next.set(d, (scores ? scores.get(d) : 0) + s);
+      for (const [d, s] of found[k].hits) if (!scores || scores.has(d)) next.set(d, (scores ? scores.get(d) : 0) + s);
       scores = next;
     });
     if (!scores || (!required.length && !scores.size)) return new Map();
-    for (const phrase of phrases) {
+    // Without positions (no Range requests), a phrase is its words, all required.
+    for (const phrase of ranges ? phrases : []) {
       if (phrase.length < 2) continue;
       const ok = await phraseOk(phrase, scores.keys());
       for (const d of [...scores.keys()]) if (!ok.has(d)) scores.delete(d);
     }
+    const kept = words.map((w, k) => [w, found[k]]).filter(([w]) => !w.optional);
+    await proximity(kept.map(([w]) => w), kept.map(([, f]) => f), scores);
     return scores;
   }
 
@@ -267,21 +347,81 @@
     for (const [s, e] of ranges) { html += esc(text.slice(at, s)) + '<mark>' + esc(text.slice(s, e)) + '</mark>'; at = e; }
     return html + esc(text.slice(at));
   }
-  function excerpt(text, words, phrases) {
+  // The record's block of data (table cells, figure data: 'd') or code ('c') at `at`, as
+  // [start, end, kind]; null in running text (paragraphs, list items, boxes, headings).
+  const blockAt = (blocks, at) => blocks.find(([s, e]) => at >= s && at < e) || null;
+  // The excerpt around the best match: in sentences where there are any, else in data, and in
+  // code only where the match is only there. Returns { html, at, prose } or null.
+  function excerpt(text, words, phrases, blocks = []) {
     const found = hits(text, words, phrases);
     if (!found.length) return null;
-    let best = found[0], bestScore = 0;
-    for (const h of found) {
+    const kind = (h) => (blockAt(blocks, h[0]) || [0, 0, ''])[2];
+    const pool = ['', 'd', 'c'].map((k) => found.filter((h) => kind(h) === k)).find((l) => l.length);
+    let best = pool[0], bestScore = 0;
+    for (const h of pool) {
       const inside = found.filter((o) => o[0] >= h[0] - 60 && o[1] <= h[0] + 180);
       const score = new Set(inside.map((o) => o[2])).size * 10 + inside.length;
       if (score > bestScore) { best = h; bestScore = score; }
     }
-    let start = Math.max(0, best[0] - 60), end = Math.min(text.length, best[0] + 180);
-    if (start > 0) start = text.indexOf(' ', start) + 1 || start;
-    if (end < text.length) end = text.lastIndexOf(' ', end) > best[1] ? text.lastIndexOf(' ', end) : end;
+    // Within the match's own block of data or code; in running text, up to the blocks around.
+    const own = blockAt(blocks, best[0]);
+    let [lo, hi] = own || [0, text.length];
+    if (!own) for (const [s, e] of blocks) { if (e <= best[0]) lo = Math.max(lo, e); else if (s >= best[1]) hi = Math.min(hi, s); }
+    // From the start of the sentence when it starts shortly before the match, else a few words before.
+    const from = Math.max(lo, best[0] - 120), before = text.slice(from, best[0]);
+    const sentence = [...before.matchAll(/[.!?]["”’)]?\s+|\n/g)].pop();
+    let start = sentence ? from + sentence.index + sentence[0].length : from === lo ? lo : Math.max(lo, best[0] - 60);
+    const clean = sentence || start === lo;
+    if (!clean) start = text.indexOf(' ', start) + 1 || start;
+    let end = Math.min(hi, start + 240);
+    if (end < hi) { const space = text.lastIndexOf(' ', end); if (space > best[1]) end = space; }
     // Blocks (paragraphs, headings, cells) are separated by a middle dot.
-    const html = mark(text.slice(start, end), found.filter((h) => h[0] >= start && h[1] <= end).map(([s, e]) => [s - start, e - start])).replace(/\n/g, ' · ');
-    return { html: (start > 0 ? '… ' : '') + html + (end < text.length ? ' …' : ''), at: best[0] };
+    const html = mark(text.slice(start, end), found.filter((h) => h[0] >= start && h[1] <= end).map(([s, e]) => [s - start, e - start])).replace(/\n+/g, ' · ').replace(/^ · | · $/g, '');
+    return { html: (start > 0 && !clean ? '… ' : '') + html + (end < text.length ? ' …' : ''), at: best[0], prose: !own };
+  }
+
+  // ---- "Did you mean" ----
+  // words.bin: the site's words (folded, unstemmed), most common first, fetched only when a
+  // query finds nothing.
+  const dictionary = memo(async () => utf8.decode(await get('words.bin')).split('\n').filter(Boolean));
+  // Optimal string alignment distance (edits, with a swap of neighbours as one), or more
+  // than `max` as soon as it must be.
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    let before = [], prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      let low = i;
+      for (let j = 1; j <= b.length; j++) {
+        let v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2] + 1);
+        row.push(v);
+        low = Math.min(low, v);
+      }
+      if (low > max) return max + 1;
+      [before, prev] = [prev, row];
+    }
+    return prev[b.length];
+  }
+  // The query with each word the index does not have replaced by the nearest word it has
+  // (one edit for words of up to four letters, two for longer; the more common word on a
+  // tie), or null when no word changes.
+  async function suggest(q) {
+    const stops = stop(), dict = await dictionary(), out = [];
+    let changed = false;
+    for (const t of split(fold(q))) {
+      const indexed = (t.length > 1 || /\d/.test(t)) && !stops.has(t);
+      if (!indexed || /\d/.test(t) || (await shard(shardOf(stem(t)))).terms.has(stem(t))) { out.push(t); continue; }
+      const max = t.length <= 4 ? 1 : 2;
+      let best = null, bestDistance = max + 1;
+      for (const w of dict) {
+        const d = distance(t, w, bestDistance - 1);
+        if (d < bestDistance) { best = w; bestDistance = d; if (d === 1) break; }
+      }
+      out.push(best || t);
+      changed ||= !!best;
+    }
+    return changed ? out.join(' ') : null;
   }
 
   // ---- State, URL and rendering ----
@@ -343,11 +483,13 @@
     const slice = state.ranked.slice(from, from + PAGE), run = state.run;
     const items = await Promise.all(slice.map(async (d) => {
       const r = await record(d);
-      let ex = words.length ? excerpt(r.x, words, phrases) : null;
-      // The rest of the text is fetched only when nothing shown yet has a match: where the
-      // title has one, the reader sees why the page was found, and the summary is shown.
+      let ex = words.length ? excerpt(r.x, words, phrases, r.b) : null;
+      // The rest of the text is fetched only when the head has no match in running text and
+      // the title has none: where it has, the reader sees why the page was found, and the
+      // summary is shown rather than table cells or code.
       const inTitle = words.length && hits(r.t, words, phrases).length > 0;
-      if (words.length && !ex && !inTitle && r.more) { r.x += await tail(d); r.more = false; ex = excerpt(r.x, words, phrases); }
+      if (words.length && !(ex && ex.prose) && !inTitle && r.more) { r.x += await tail(d); r.more = false; ex = excerpt(r.x, words, phrases, r.b); }
+      if (ex && !ex.prose && inTitle) ex = null;
       let url = r.u, section = '';
       if (ex) {
         const h = r.h.filter(([at]) => at <= ex.at).pop();
@@ -387,13 +529,23 @@
     if (run !== state.run) return;
     const q = state.q.trim(), n = state.ranked.length;
     const what = !q ? '' : q.includes('"') ? ` for ${q}` : ` for “${q}”`;
-    status.textContent = n ? `${n} ${n === 1 ? 'result' : 'results'}${what}` : `No results${what}. Try fewer or different words, or clear the filters.`;
+    const meant = !n && scores && !scores.size ? await suggest(state.q) : null;
+    if (run !== state.run) return;
+    if (n) status.textContent = `${n} ${n === 1 ? 'result' : 'results'}${what}`;
+    else if (meant) status.innerHTML = `No results${esc(what)}. <span class="search-suggestion">Did you mean <a href="?q=${encodeURIComponent(meant)}">${esc(meant)}</a>?</span>`;
+    else status.textContent = `No results${what}. Try fewer or different words, or clear the filters.`;
+    const link = status.querySelector('.search-suggestion a');
+    if (link) link.addEventListener('click', (e) => { e.preventDefault(); input.value = meant; update(true); });
     root.setAttribute('data-ready', String(run));
   }
 
   async function start() {
     try {
-      manifest = JSON.parse(utf8.decode(await gunzip(new Uint8Array(await (await fetch(base + 'manifest.bin', { cache: 'no-cache' })).arrayBuffer()))));
+      // Asked as a range: a 206 answer says the host serves parts of files, a 200 that it does not.
+      const r = await fetch(base + 'manifest.bin', { cache: 'no-cache', headers: { Range: 'bytes=0-' } });
+      if (!r.ok) throw new Error(`manifest: ${r.status}`);
+      ranges = r.status === 206;
+      manifest = JSON.parse(utf8.decode(await gunzip(new Uint8Array(await r.arrayBuffer()))));
       version = '?v=' + manifest.version;
     } catch (e) {
       status.textContent = 'Search is not available right now.';

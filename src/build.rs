@@ -216,7 +216,7 @@ impl Session {
         changed: Option<&std::collections::HashSet<PathBuf>>,
     ) -> Result<Built, Failure> {
         let mut built = self.build_pages(changed)?;
-        self.finish_search(&mut built);
+        self.finish_search(&mut built)?;
         Ok(built)
     }
 
@@ -254,6 +254,7 @@ impl Session {
             theme,
             &self.registry,
             &mut self.render.bodies,
+            self.options.search,
             &mut diags,
         );
         render::check_anchors(&site, &bodies, &mut diags);
@@ -340,16 +341,23 @@ impl Session {
         Ok((outputs, staging))
     }
 
-    /// Adds the search index to a build from [`Session::build_pages`].
-    pub fn finish_search(&mut self, built: &mut Built) {
+    /// Adds the search index to a build from [`Session::build_pages`]. A one-off build writes
+    /// its largest files into the staging folder as they are made; failing to is an error.
+    pub fn finish_search(&mut self, built: &mut Built) -> Result<(), Failure> {
         if built.complete {
-            return;
+            return Ok(());
         }
         let lap = Instant::now();
         if self.one_off {
             // Nothing is built after this: the bodies go as soon as the index has read them.
             self.search.one_off = true;
-            if let Some((mut site, bodies)) = self.last.take() {
+            if let Some((mut site, mut bodies)) = self.last.take() {
+                // Every page is rendered: the index needs their text, not their HTML.
+                for body in &mut bodies.pages {
+                    if let Some(body) = std::sync::Arc::get_mut(body) {
+                        body.html = String::new();
+                    }
+                }
                 // The pages' sources too: every diagnostic about them has been made.
                 self.load = Default::default();
                 for page in &mut site.pages {
@@ -357,19 +365,24 @@ impl Session {
                         src.source.text = "".into();
                     }
                 }
+                let put = |rel: &str, bytes: &[u8]| match &built.staging {
+                    Some(staging) => staging.put(rel, bytes),
+                    None => Ok(()),
+                };
+                let sink: Option<&render::Sink> = built.staging.is_some().then_some(&put);
                 let bodies = std::borrow::Cow::Owned(bodies);
-                let files = search::build(&site, bodies, &mut self.search);
-                built.outputs.extend(files);
+                let files = search::build(&site, bodies, &mut self.search, sink);
                 self.last = Some((site, render::Bodies::default()));
+                built.outputs.extend(files.map_err(|e| fail(vec![e]))?);
             }
         } else if let Some((site, bodies)) = &self.last {
             let bodies = std::borrow::Cow::Borrowed(bodies);
-            built
-                .outputs
-                .extend(search::build(site, bodies, &mut self.search));
+            let files = search::build(site, bodies, &mut self.search, None);
+            built.outputs.extend(files.map_err(|e| fail(vec![e]))?);
         }
         built.stages.push(("search index", lap.elapsed()));
         built.complete = true;
+        Ok(())
     }
 
     /// The page a save changed, rendered at once against the last build, when the save can

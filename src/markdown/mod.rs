@@ -114,6 +114,8 @@ pub struct Input<'a> {
     /// The file's folder under `content/` (`briefs`), for resolving relative links.
     pub dir: &'a str,
     pub page: Option<PageId>,
+    /// Whether to collect the body's text for the search index (not when it is not built).
+    pub collect_text: bool,
 }
 
 /// Renders one page's (or intro's) markdown: shortcodes expanded, then every event through
@@ -334,14 +336,18 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
         }
         // The text for search, from the same events as the HTML.
         let mut text = text::TextCollector::default();
-        for event in &self.out {
-            text.event(event);
+        if self.input.collect_text {
+            for event in &self.out {
+                text.event(event);
+            }
         }
         let mut html = String::with_capacity(self.input.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
 
         self.write_endnotes(&mut html, &mut text);
-        self.rendered.text = text.finish();
+        if self.input.collect_text {
+            self.rendered.text = text.finish();
+        }
         self.report_unused_notes();
 
         // Links to anchors on this same page.
@@ -358,6 +364,7 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
             }
         }
         self.rendered.html_hash = crate::fingerprint::hash_bytes(html.as_bytes());
+        html.shrink_to_fit();
         self.rendered.html = html;
         self.rendered.first_paragraph = std::mem::take(&mut self.first_paragraph).finish();
         self.rendered.ids = self.ids.into_set();

@@ -196,6 +196,10 @@ impl TextCollector {
         if len == 0 {
             self.page.blocks.clear();
         }
+        // Kept for the whole build, for every page: no spare capacity.
+        self.page.text.shrink_to_fit();
+        self.page.blocks.shrink_to_fit();
+        self.page.headings.shrink_to_fit();
         self.page
     }
 }

@@ -69,9 +69,11 @@ pub fn render_bodies(
     theme: &Theme,
     registry: &Registry,
     cache: &mut BodyCache,
+    collect_text: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Bodies {
-    let global = settings_fingerprint(site, theme);
+    // A body rendered without its search text is not reused where the text is wanted.
+    let global = settings_fingerprint(site, theme) ^ u64::from(collect_text);
     // The current hash of every file a body can depend on: pages and data tables.
     let file_hashes: rustc_hash::FxHashMap<&str, u64> = site
         .pages
@@ -97,6 +99,7 @@ pub fn render_bodies(
                 body: page.src.split.body.clone(),
                 dir,
                 page: Some(id),
+                collect_text,
             };
             let rendered = markdown::render(&input, site, theme, registry, &mut diags);
             let fingerprint =
@@ -125,6 +128,7 @@ pub fn render_bodies(
             body: intro.split.body.clone(),
             dir: intro.folder.as_deref().unwrap_or(""),
             page: None,
+            collect_text: false,
         };
         markdown::render(&input, site, theme, registry, diagnostics)
     };
@@ -214,6 +218,7 @@ pub fn preview(
         body: split.body.clone(),
         dir: rel.rsplit_once('/').map(|(d, _)| d).unwrap_or(""),
         page: Some(id),
+        collect_text: true,
     };
     let rendered = markdown::render(&input, site, theme, registry, &mut diags);
     if diags.iter().any(Diagnostic::is_error) || rendered.ids != bodies.pages[id].ids {

@@ -5,10 +5,11 @@
 
 use super::tokens::{self, StemCache};
 use super::varint;
+use crate::markdown::Rendered;
 use crate::markdown::text::{BlockKind, PageText};
-use crate::render::Bodies;
 use crate::resolve::Site;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Field weights: a match in a heading outranks one in the body. Whole numbers, so a term's
 /// weighted frequency is a small integer the browser scores. The title and the tags (topics,
@@ -54,15 +55,23 @@ pub struct DocIndex {
     pub body_len: u32,
     /// The record, in two parts read with one Range request each, not compressed (a Range
     /// request cannot be): the head (title, URL, kind, date, summary, headings, the kinds of
-    /// blocks, the start of the text) as JSON, and the tail (the rest of the text).
+    /// blocks, the start of the text) as JSON, and the tail: the page's text from `cut` on.
+    /// The text is the rendered body's, moved here rather than copied where this document
+    /// holds the body's last reference.
     pub head: Vec<u8>,
-    pub tail: Vec<u8>,
+    pub text: String,
+    pub cut: usize,
     /// What a result shows where the host cannot answer Range requests: title, URL, kind,
     /// date and summary, as a JSON array.
     pub card: Box<str>,
 }
 
 impl DocIndex {
+    /// The record's tail: the text after its head.
+    pub fn tail(&self) -> &[u8] {
+        &self.text.as_bytes()[self.cut..]
+    }
+
     /// The positions of the `k`th term, encoded.
     pub fn positions_of(&self, k: usize) -> &[u8] {
         let start = if k == 0 {
@@ -75,31 +84,29 @@ impl DocIndex {
 }
 
 /// Everything a document's entry is made from.
-pub fn doc_fingerprint(site: &Site, bodies: &Bodies, id: usize) -> u64 {
+pub fn doc_fingerprint(site: &Site, body: &Rendered, id: usize) -> u64 {
     let page = &site.pages[id];
     let mut f = crate::fingerprint::Fingerprint::default();
     f.str(&page.url)
         .str(page.kind.name())
         .u64(page.source().hash)
-        .u64(bodies.pages[id].html_hash);
+        .u64(body.html_hash);
     f.finish()
 }
 
 /// Analyses page `id`: its terms, and its record.
 pub fn analyze(
     site: &Site,
-    bodies: &Bodies,
+    body: Arc<Rendered>,
     id: usize,
     fingerprint: u64,
     stems: &mut StemCache,
 ) -> DocIndex {
     let page = &site.pages[id];
     let front = &page.src.front;
-    let text = &bodies.pages[id].text;
-    let summary = crate::summary::summary(
-        front.summary.as_deref(),
-        bodies.pages[id].first_paragraph.as_deref(),
-    );
+    let text = &body.text;
+    let summary =
+        crate::summary::summary(front.summary.as_deref(), body.first_paragraph.as_deref());
 
     // Every occurrence, flat: (term id, position, weight); grouped by sorting, not hashing.
     let mut occurrences: Vec<(u32, u32, u32)> = Vec::with_capacity(2048);
@@ -177,14 +184,19 @@ pub fn analyze(
     // Kept for the whole build (and between builds, in serve): no spare capacity.
     terms.shrink_to_fit();
     positions.shrink_to_fit();
-    let (head, tail, card) = record(site, id, text, &summary);
+    let (head, cut, card) = record(site, id, text, &summary);
+    let text = match Arc::try_unwrap(body) {
+        Ok(body) => body.text.text,
+        Err(shared) => shared.text.text.clone(),
+    };
     DocIndex {
         fingerprint,
         terms,
         positions,
         body_len,
         head,
-        tail,
+        text,
+        cut,
         card,
     }
 }
@@ -226,9 +238,9 @@ struct Record<'a> {
     b: Vec<(usize, usize, char)>,
 }
 
-/// The record's head and tail (most matches show in the head, so most results fetch only
-/// that), and the card. Offsets are in UTF-16 code units, as JavaScript strings count them.
-fn record(site: &Site, id: usize, text: &PageText, summary: &str) -> (Vec<u8>, Vec<u8>, Box<str>) {
+/// The record's head and where its tail starts in the text (most matches show in the head,
+/// so most results fetch only that), and the card. Offsets are in UTF-16 code units, as JavaScript strings count them.
+fn record(site: &Site, id: usize, text: &PageText, summary: &str) -> (Vec<u8>, usize, Box<str>) {
     let page = &site.pages[id];
     let front = &page.src.front;
     let cut = head_end(&text.text);
@@ -247,10 +259,9 @@ fn record(site: &Site, id: usize, text: &PageText, summary: &str) -> (Vec<u8>, V
         b: other_blocks(text, &offsets),
     };
     let head = serde_json::to_vec(&record).expect("a record serializes");
-    let tail = text.text.as_bytes()[cut..].to_vec();
     let card = serde_json::to_string(&(record.t, record.u, record.k, &record.d, record.s))
         .expect("a card serializes");
-    (head, tail, card.into())
+    (head, cut, card.into())
 }
 
 /// The data and code blocks of a page's text, with UTF-16 offsets.

@@ -7,7 +7,9 @@ use super::{
     POSITIONS_PER_FILE, ShardFiles, TAG_BOOST, TITLE_BOOST, gzip, key, tokens, varint,
     with_offsets,
 };
+use crate::diagnostics::Diagnostic;
 use crate::output::{Deps, Output, OutputData};
+use crate::render::Sink;
 use crate::resolve::Site;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -63,28 +65,55 @@ fn first_year(site: &Site) -> i16 {
         .unwrap_or(2000)
 }
 
-/// The records, [`DOCS_PER_CHUNK`] documents to a file (each document's head and tail), and
-/// the positions files, [`POSITIONS_PER_FILE`] shards' positions to a file.
-pub fn records(
-    docs: &[Arc<DocIndex>],
-    shard_files: &[(u64, ShardFiles)],
-    made: &Made,
-) -> (Vec<Keyed>, Vec<Keyed>) {
-    let chunks: Vec<Keyed> = docs
-        .par_chunks(DOCS_PER_CHUNK)
+/// A records file, or only its key where it was handed to a sink.
+pub type Records = (u128, Option<File>);
+
+/// The key of a records file: what its documents were made from.
+fn records_key(chunk: &[Arc<DocIndex>]) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(b"records");
+    for d in chunk {
+        hasher.update(&d.fingerprint.to_le_bytes());
+    }
+    hasher.digest128()
+}
+
+/// The records of up to [`DOCS_PER_CHUNK`] documents: each document's head and tail, after a
+/// header of offsets.
+fn records_file(chunk: &[Arc<DocIndex>]) -> Vec<u8> {
+    with_offsets(chunk.iter().flat_map(|d| [&d.head[..], d.tail()]))
+}
+
+/// Hands the `i`th records file to `sink` and frees its documents' texts: a one-off build
+/// writes each file as soon as its documents are analysed, so the text of every page is
+/// never in memory twice (nor, at the end, once).
+pub fn write_records(
+    i: usize,
+    chunk: &mut [Arc<DocIndex>],
+    sink: &Sink,
+) -> Result<Records, Diagnostic> {
+    sink(&records_path(i), &records_file(chunk))?;
+    for doc in chunk.iter_mut() {
+        if let Some(doc) = Arc::get_mut(doc) {
+            (doc.head, doc.text) = Default::default();
+        }
+    }
+    Ok((records_key(chunk), None))
+}
+
+/// The records files, [`DOCS_PER_CHUNK`] documents to a file (or the last build's, where
+/// their documents are the same).
+pub fn records(docs: &[Arc<DocIndex>], made: &Made) -> Vec<Records> {
+    (docs.par_chunks(DOCS_PER_CHUNK))
         .map(|chunk| {
-            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-            hasher.update(b"records");
-            for d in chunk {
-                hasher.update(&d.fingerprint.to_le_bytes());
-            }
-            let k = hasher.digest128();
-            let file = made.reuse(k, &|| {
-                with_offsets(chunk.iter().flat_map(|d| [&d.head[..], &d.tail[..]]))
-            });
-            (k, file)
+            let k = records_key(chunk);
+            (k, Some(made.reuse(k, &|| records_file(chunk))))
         })
-        .collect();
+        .collect()
+}
+
+/// The positions files, [`POSITIONS_PER_FILE`] shards' positions to a file.
+pub fn positions(shard_files: &[(u64, ShardFiles)], made: &Made) -> Vec<Keyed> {
     let position_files: Vec<Keyed> = shard_files
         .chunks(POSITIONS_PER_FILE)
         .map(|group| {
@@ -100,7 +129,12 @@ pub fn records(
             (k, file)
         })
         .collect();
-    (chunks, position_files)
+    position_files
+}
+
+/// The path of the `i`th records file.
+fn records_path(i: usize) -> String {
+    format!("search/docs-{i}.bin")
 }
 
 /// The cards, [`CARDS_PER_FILE`] documents to a gzip JSON array each: what results show
@@ -140,7 +174,7 @@ pub struct Index<'a> {
     pub facets: Keyed,
     pub shards: &'a [(u64, ShardFiles)],
     pub positions: &'a [Keyed],
-    pub records: &'a [Keyed],
+    pub records: &'a [Records],
     pub cards: &'a [Keyed],
     pub words: Keyed,
 }
@@ -152,8 +186,8 @@ impl Index<'_> {
         for (_, shard) in self.shards {
             hasher.update(&shard.postings.0.to_le_bytes());
         }
-        let others = self.positions.iter().chain(self.records).chain(self.cards);
-        for (k, _) in others.chain([&self.words]) {
+        let keys = (self.positions.iter().chain(self.cards).chain([&self.words])).map(|f| f.0);
+        for k in keys.chain(self.records.iter().map(|r| r.0)) {
             hasher.update(&k.to_le_bytes());
         }
         hasher.update(&self.facets.0.to_le_bytes());
@@ -188,7 +222,14 @@ impl Index<'_> {
             outputs.push(file(format!("search/pos-{i}.bin"), positions));
         }
         for (i, (_, chunk)) in self.records.iter().enumerate() {
-            outputs.push(file(format!("search/docs-{i}.bin"), chunk));
+            outputs.push(match chunk {
+                Some(chunk) => file(records_path(i), chunk),
+                None => Output {
+                    path: records_path(i),
+                    data: OutputData::Written,
+                    deps: deps.clone(),
+                },
+            });
         }
         for (i, (_, cards)) in self.cards.iter().enumerate() {
             outputs.push(file(format!("search/cards-{i}.bin"), cards));

@@ -38,11 +38,12 @@ mod files;
 pub mod shards;
 pub mod tokens;
 
+use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::render::Bodies;
 use crate::resolve::Site;
 use doc::DocIndex;
-use files::{Index, cards, facets, manifest, records, words};
+use files::{Index, Records, cards, facets, manifest, positions, records, words};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -190,15 +191,20 @@ pub fn build(
     site: &Site,
     bodies: std::borrow::Cow<'_, Bodies>,
     cache: &mut SearchCache,
-) -> Vec<Output> {
+    sink: Option<&crate::render::Sink>,
+) -> Result<Vec<Output>, Diagnostic> {
     let whole = index_fingerprint(site, &bodies);
     if let Some((last, files)) = &cache.last
         && *last == whole
     {
-        return files.clone();
+        return Ok(files.clone());
     }
     let mut profile = Profile::new();
-    let (order, docs) = analyse(site, bodies, cache);
+    let Analysed {
+        order,
+        docs,
+        written,
+    } = analyse(site, bodies, cache, sink)?;
     profile.mark("analyze");
     let (docs, dirty) = postings(cache, site, &order, docs);
     profile.mark("invert");
@@ -207,10 +213,13 @@ pub fn build(
     profile.shards(shard_files.len(), &made);
     let (facets_key, facets) = facets(site, &order, &docs, &made);
     profile.mark("facets");
-    let (chunks, position_files) = records(&docs, &shard_files, &made);
-    let cards = cards(&docs, &made);
-    let words = words(suggested_words(cache), &made);
+    let chunks = written.unwrap_or_else(|| records(&docs, &made));
+    let position_files = positions(&shard_files, &made);
     profile.mark("records");
+    let cards = cards(&docs, &made);
+    profile.mark("cards");
+    let words = words(suggested_words(cache), &made);
+    profile.mark("words");
     let index = Index {
         facets: (facets_key, facets),
         shards: &shard_files,
@@ -225,32 +234,50 @@ pub fn build(
     cache.shards = shard_files.into_iter().collect();
     cache.last = Some((whole, outputs.clone()));
     profile.mark("files");
-    outputs
+    Ok(outputs)
 }
 
 /// The words a query with no results may have meant: every word the pages use, as written
 /// (folded), with its term's document count, most common first, at most
-/// [`SUGGESTED_WORDS`]. Words of fewer than three letters and numbers are left out.
+/// [`SUGGESTED_WORDS`]. Words of fewer than three letters and numbers are left out. Only the
+/// most common forms are folded (the word caches hold over 100,000).
 fn suggested_words(cache: &SearchCache) -> Vec<(String, u32)> {
-    let mut forms: FxHashMap<String, u32> = FxHashMap::default();
-    for stems in &cache.stems {
-        let stems = stems.lock().expect("word cache lock");
-        for (form, id) in stems.forms() {
-            let df = (cache.terms.get(id as usize))
-                .and_then(|t| t.as_ref())
-                .map_or(0, |t| t.df());
-            if df > 0 && form.chars().count() >= 3 && !form.chars().any(|c| c.is_ascii_digit()) {
-                forms.insert(form, df);
-            }
+    let locked: Vec<_> = (cache.stems.iter())
+        .map(|s| s.lock().expect("word cache lock"))
+        .collect();
+    let df = |id: u32| {
+        (cache.terms.get(id as usize))
+            .and_then(|t| t.as_ref())
+            .map_or(0, |t| t.df())
+    };
+    let mut candidates: Vec<(u32, tokens::Form)> = (locked.iter())
+        .flat_map(|stems| stems.forms())
+        .map(|(id, form)| (df(id), form))
+        .filter(|&(df, _)| df > 0)
+        .collect();
+    candidates.sort_unstable_by_key(|c| std::cmp::Reverse(c.0));
+    let mut words: FxHashMap<String, u32> = FxHashMap::default();
+    let mut last_df = 0;
+    for (df, form) in candidates {
+        // Past the limit, only words as common as the last one taken: which of them are kept
+        // is then decided by their text, not by the order of the caches.
+        if words.len() >= SUGGESTED_WORDS && df < last_df {
+            break;
+        }
+        let word = form.folded();
+        if word.chars().count() >= 3 && !word.chars().any(|c| c.is_ascii_digit()) {
+            words.insert(word, df);
+            last_df = df;
         }
     }
-    let mut forms: Vec<(String, u32)> = forms.into_iter().collect();
-    forms.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    forms.truncate(SUGGESTED_WORDS);
-    forms
+    let mut words: Vec<(String, u32)> = words.into_iter().collect();
+    words.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    words.truncate(SUGGESTED_WORDS);
+    words
 }
 
-/// Prints how long each stage took, with `CENTERVIEW_PROFILE` set.
+/// Prints how long each stage took, and the memory in use (and the most so far), with
+/// `CENTERVIEW_PROFILE` set.
 struct Profile {
     on: bool,
     lap: std::time::Instant,
@@ -266,8 +293,12 @@ impl Profile {
 
     fn mark(&mut self, what: &str) {
         if self.on {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let memory: Vec<&str> = (status.lines())
+                .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+                .collect();
             eprintln!(
-                "  search: {what:<10} {:>8.1} ms",
+                "  search: {what:<10} {:>8.1} ms {memory:?}",
                 self.lap.elapsed().as_secs_f64() * 1000.0
             );
         }
@@ -287,12 +318,14 @@ impl Profile {
 
 /// Analyses every page into a document (or takes it from the cache), numbered newest
 /// first, so browsing with no query is document order and equal scores fall back to the
-/// newer document. Returns the pages in document order, and the documents.
+/// newer document. Returns the pages in document order, the documents, and with a `sink`
+/// the records files, handed to it as their documents were analysed.
 fn analyse(
     site: &Site,
     bodies: std::borrow::Cow<'_, Bodies>,
     cache: &mut SearchCache,
-) -> (Vec<usize>, Vec<Arc<DocIndex>>) {
+    sink: Option<&crate::render::Sink>,
+) -> Result<Analysed, Diagnostic> {
     let mut order: Vec<usize> = (0..site.pages.len()).collect();
     order.sort_by(|&a, &b| crate::resolve::Page::newest_first(&site.pages[a], &site.pages[b]));
     let threads = rayon::current_num_threads() + 1;
@@ -300,30 +333,60 @@ fn analyse(
         let stems = StemCache::new(cache.interner.clone());
         cache.stems.push(std::sync::Mutex::new(stems));
     }
-    let (stems, cached, bodies_ref) = (&cache.stems, &cache.docs, bodies.as_ref());
-    let docs: Vec<Arc<DocIndex>> = order
-        .par_iter()
-        .map(|&id| {
-            let fingerprint = doc::doc_fingerprint(site, bodies_ref, id);
-            match cached.get(&site.pages[id].src.rel) {
-                Some(d) if d.fingerprint == fingerprint => d.clone(),
-                _ => {
-                    // Each thread has its own cache (the last one is for callers from
-                    // outside the pool), so the lock is never contended.
-                    let thread = rayon::current_thread_index().unwrap_or(threads - 1);
-                    let mut stems = stems[thread].lock().expect("word cache lock");
-                    Arc::new(doc::analyze(site, bodies_ref, id, fingerprint, &mut stems))
-                }
-            }
-        })
+    // The bodies in document order; where they are owned, each is freed (its text moved into
+    // its document) as soon as it is analysed.
+    let ordered: Vec<(usize, Arc<crate::markdown::Rendered>)> = (order.iter())
+        .map(|&id| (id, bodies.pages[id].clone()))
         .collect();
+    drop(bodies);
+    let (stems, cached) = (&cache.stems, &cache.docs);
+    let one = |(id, body): (usize, Arc<crate::markdown::Rendered>)| {
+        let fingerprint = doc::doc_fingerprint(site, &body, id);
+        match cached.get(&site.pages[id].src.rel) {
+            Some(d) if d.fingerprint == fingerprint => d.clone(),
+            _ => {
+                // Each thread has its own cache (the last one is for callers from outside
+                // the pool), so the lock is never contended.
+                let thread = rayon::current_thread_index().unwrap_or(threads - 1);
+                let mut stems = stems[thread].lock().expect("word cache lock");
+                Arc::new(doc::analyze(site, body, id, fingerprint, &mut stems))
+            }
+        }
+    };
+    // One records file's documents at a time, so that file can be written at once.
+    let chunks: Vec<(Vec<Arc<DocIndex>>, Option<Records>)> = (ordered.into_par_iter())
+        .chunks(DOCS_PER_CHUNK)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let mut docs: Vec<Arc<DocIndex>> = chunk.into_iter().map(one).collect();
+            let written = sink.map(|sink| files::write_records(i, &mut docs, sink));
+            Ok((docs, written.transpose()?))
+        })
+        .collect::<Result<_, Diagnostic>>()?;
+    let mut docs = Vec::with_capacity(order.len());
+    let mut written = Vec::with_capacity(chunks.len());
+    for (chunk, records) in chunks {
+        docs.extend(chunk);
+        written.extend(records);
+    }
+    let written = sink.map(|_| written);
     cache.docs = order
         .iter()
         .zip(&docs)
         .map(|(&id, d)| (site.pages[id].src.rel.clone(), d.clone()))
         .collect();
-    drop(bodies);
-    (order, docs)
+    Ok(Analysed {
+        order,
+        docs,
+        written,
+    })
+}
+
+/// The pages analysed: their order, their documents, and the records files already written.
+struct Analysed {
+    order: Vec<usize>,
+    docs: Vec<Arc<DocIndex>>,
+    written: Option<Vec<Records>>,
 }
 
 /// Every term's postings and positions: patched where only some documents changed and

@@ -26,6 +26,12 @@ pub const STOPWORDS: &[&str] = &[
 
 /// Lower case, accents removed, apostrophes dropped.
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return (text.bytes())
+            .filter(|&b| b != b'\'')
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     text.nfd()
         .filter(|c| !is_combining_mark(*c) && !matches!(c, '\'' | '’' | '‘'))
         .flat_map(char::to_lowercase)
@@ -163,24 +169,39 @@ impl StemCache {
 }
 
 impl StemCache {
-    /// Every word seen that is one indexed term: (the word folded, the term's id).
-    pub fn forms(&self) -> impl Iterator<Item = (String, u32)> + '_ {
-        let inline = (self.words.iter()).map(|(k, &e)| (k.text(), e));
-        let long = (self.long_words.iter()).map(|(k, &e)| (k.to_string(), e));
-        inline.chain(long).filter_map(|(raw, (start, count))| {
-            let id = match count {
-                1 => self.tokens[start as usize]?,
-                _ => return None,
-            };
-            Some((fold(&raw), id))
-        })
+    /// Every word seen that is one indexed term: (the term's id, the word as written).
+    pub fn forms(&self) -> impl Iterator<Item = (u32, Form<'_>)> + '_ {
+        let inline = (self.words.iter()).map(|(k, &e)| (Form::Inline(k), e));
+        let long = (self.long_words.iter()).map(|(k, &e)| (Form::Long(k), e));
+        inline
+            .chain(long)
+            .filter_map(|(form, (start, count))| match count {
+                1 => Some((self.tokens[start as usize]?, form)),
+                _ => None,
+            })
+    }
+}
+
+/// A word as written, from a [`StemCache`].
+pub enum Form<'a> {
+    Inline(&'a InlineWord),
+    Long(&'a str),
+}
+
+impl Form<'_> {
+    /// The word folded (see [`fold`]).
+    pub fn folded(&self) -> String {
+        match self {
+            Form::Inline(word) => fold(&word.text()),
+            Form::Long(word) => fold(word),
+        }
     }
 }
 
 /// A word of up to 23 bytes, stored inline as three integers (length byte first, zero
 /// padded), so that hashing and comparing it is a few integer operations, not a memcmp.
 #[derive(PartialEq, Eq)]
-struct InlineWord([u64; 3]);
+pub struct InlineWord([u64; 3]);
 
 impl std::hash::Hash for InlineWord {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {

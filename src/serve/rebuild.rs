@@ -137,7 +137,7 @@ impl Rebuilder<'_> {
                 .show(&built.outputs, &|p| p.starts_with("search/"))
                 .map(|()| started.elapsed()),
         };
-        self.session.finish_search(&mut built);
+        self.session.finish_search(&mut built)?;
         let all_shown =
             pages_shown.and_then(|pages| self.show(&built.outputs, &|_| false).map(|()| pages));
         Ok((built, all_shown))

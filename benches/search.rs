@@ -3,8 +3,10 @@
 //! Generates a corpus (deterministic, seed 42), builds it several times and reports the
 //! indexing stage's share of the build (median), the files the index adds, and then, in
 //! headless Chromium against a local server with Range support, the bytes each query
-//! fetches: everything the search page loads after its HTML and CSS (script, manifest,
-//! facets, shards, records), as stored on disk.
+//! fetches: everything the search page loads after its HTML, CSS and fonts (script,
+//! manifest, facets, shards, records), as stored on disk. The fonts are the site's type,
+//! loaded by every page and cached, not search's. `CENTERVIEW_BENCH_VERBOSE=1` lists each
+//! request.
 
 #[path = "../tests/common/browser.rs"]
 mod browser;
@@ -75,7 +77,9 @@ async fn main() {
         return;
     }
     let base = browser::serve(&output).await;
-    // Common, middling and rare words, a prefix being typed, and a phrase.
+    // Common, middling and rare words, a prefix being typed, a phrase, two words (ranked by
+    // their closeness where positions are cheap enough), and a misspelling (no results, then
+    // the words file for "Did you mean").
     let queries = [
         "district",
         "teachers",
@@ -84,6 +88,8 @@ async fn main() {
         "assessment",
         "partn",
         "\"professional learning\"",
+        "district leaders",
+        "coachng",
     ];
     println!(
         "\n{:<26} {:>8} {:>9} {:>10} {:>8}",
@@ -107,13 +113,23 @@ async fn main() {
         let stats = b
             .client
             .execute(
-                // Everything after the page's HTML and stylesheet: script, index, records.
-                "const r = performance.getEntriesByType('resource').filter(e => !e.name.endsWith('.css'));
+                // Everything after the page's HTML, stylesheet and fonts: script, index, records.
+                "const r = performance.getEntriesByType('resource').filter(e => !e.name.endsWith('.css') && !e.name.includes('/fonts/'));
                  return [r.length, r.reduce((n, e) => n + e.encodedBodySize, 0), document.getElementById('search-status').textContent];",
                 vec![],
             )
             .await
             .unwrap();
+        if std::env::var_os("CENTERVIEW_BENCH_VERBOSE").is_some() {
+            let each = (b.client)
+                .execute(
+                    "return performance.getEntriesByType('resource').filter(e => !e.name.endsWith('.css') && !e.name.includes('/fonts/')).map(e => e.name.replace(/^.*\\/\\/[^/]*/, '') + ' ' + e.encodedBodySize)",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            println!("{each:#}");
+        }
         let requests = stats[0].as_u64().unwrap();
         let bytes = stats[1].as_u64().unwrap();
         let results = stats[2]

@@ -537,7 +537,7 @@ fn long_filler() -> String {
 }
 
 /// A word found only at the end of a long page is in the record's tail, which the browser
-/// fetches and decompresses only then: the result's excerpt still shows the word, marked,
+/// fetches only then: the result's excerpt still shows the word, marked,
 /// and the phrase around it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_match_deep_in_a_long_page_shows_in_its_excerpt() {

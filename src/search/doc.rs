@@ -4,7 +4,7 @@
 //! number, so an edit to one page analyses that page alone.
 
 use super::tokens::{self, StemCache};
-use super::{gzip, varint};
+use super::varint;
 use crate::markdown::Rendered;
 use crate::markdown::text::{BlockKind, PageText};
 use crate::resolve::Site;
@@ -38,7 +38,7 @@ pub const FLAG_BITS: u32 = 2;
 const NO_POSITION: u32 = u32::MAX;
 
 /// The characters of text kept in a record's head.
-const RECORD_HEAD: usize = 1500;
+const RECORD_HEAD: usize = 1200;
 
 #[derive(Debug)]
 pub struct DocIndex {
@@ -53,9 +53,9 @@ pub struct DocIndex {
     pub positions: Vec<u8>,
     /// Tokens in the body, for BM25's length normalisation.
     pub body_len: u32,
-    /// The record, in two parts read with one Range request each: the head (title, URL,
-    /// kind, date, summary, headings, the kinds of blocks, the start of the text) as gzip
-    /// JSON, and the tail: the page's text from `cut` on, as it is.
+    /// The record, in two parts read with one Range request each, neither compressed: the
+    /// head (title, URL, kind, date, summary, headings, the kinds of blocks, the start of the
+    /// text) as JSON, and the tail: the page's text from `cut` on.
     /// The text is the rendered body's, moved here rather than copied where this document
     /// holds the body's last reference.
     pub head: Vec<u8>,
@@ -258,13 +258,11 @@ fn record(site: &Site, id: usize, text: &PageText, summary: &str) -> (Vec<u8>, u
             .collect(),
         b: other_blocks(text, &offsets),
     };
-    // Every result fetches its head: compressed, ten heads are 35 KB rather than 90. Tails,
-    // fetched only when the head has no match in running text, are left as they are: the
-    // text of every page, compressed, was a third of the index's cost.
-    let head = gzip(
-        &serde_json::to_vec(&record).expect("a record serializes"),
-        1,
-    );
+    // Neither part is compressed. A tail is the page's text as it is: compressing every
+    // page's text was a third of the index's cost. A head is small, and libdeflate's set-up
+    // for each call (it clears its tables) made compressing 10,000 of them cost more than
+    // the JSON itself (~300 ms of CPU): ten heads are ~20 KB as they are.
+    let head = serde_json::to_vec(&record).expect("a record serializes");
     let card = serde_json::to_string(&(record.t, record.u, record.k, &record.d, record.s))
         .expect("a card serializes");
     (head, cut, card.into())
@@ -295,6 +293,9 @@ fn other_blocks(text: &PageText, offsets: &Utf16Offsets) -> Vec<(usize, usize, c
 struct Utf16Offsets<'a> {
     text: &'a str,
     ascii: bool,
+    /// The last offset asked for, in bytes and in UTF-16 units: offsets are asked for in
+    /// order, so each is counted on from the last, and the text is read once, not once each.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> Utf16Offsets<'a> {
@@ -302,14 +303,21 @@ impl<'a> Utf16Offsets<'a> {
         Utf16Offsets {
             text,
             ascii: text.is_ascii(),
+            last: Default::default(),
         }
     }
 
     fn at(&self, byte: usize) -> usize {
-        match self.ascii {
-            true => byte,
-            false => self.text[..byte].encode_utf16().count(),
+        if self.ascii {
+            return byte;
         }
+        let (mut from, mut units) = self.last.get();
+        if byte < from {
+            (from, units) = (0, 0);
+        }
+        units += self.text[from..byte].encode_utf16().count();
+        self.last.set((byte, units));
+        units
     }
 }
 

@@ -15,11 +15,11 @@
 //! * `facets.bin` — gzip, column by column: kind, year, series, topics and length of every
 //!   document;
 //! * `docs-<n>.bin` — the records of 512 documents, each in two parts after a header of
-//!   offsets, so one part is one Range request: a head (gzip JSON: title, URL, kind, date,
-//!   summary, headings, where data and code blocks are, the start of the text), fetched for
-//!   every result shown, and a tail (the rest of the text), fetched only when the head has no
-//!   match in running text, and not compressed: compressing the text of every page was a
-//!   third of the index's cost;
+//!   offsets, so one part is one Range request: a head (JSON: title, URL, kind, date,
+//!   summary, headings, where data and code blocks are, the first 1,200 characters of the
+//!   text), fetched for every result shown, and a tail (the rest of the text), fetched only
+//!   when the head has no match in running text. Neither is compressed: compressing the
+//!   text of every page was a third of the index's cost;
 //! * `cards-<n>.bin` — gzip JSON, 256 documents' title, URL, kind, date and summary: what
 //!   results show where the host ignores Range requests;
 //! * `words.bin` — gzip, the 5,000 most common words as written (folded), for "Did you mean"

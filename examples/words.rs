@@ -1,3 +1,6 @@
+//! Times the search index's word pass alone, on one thread: every markdown file under a
+//! folder, read as one text, through `tokens::terms` three times (the first fills the word
+//! cache). `cargo run --release --example words -- <content folder>`.
 use centerview::search::tokens::{Interner, StemCache, terms};
 use std::sync::Arc;
 use std::time::Instant;

@@ -749,6 +749,12 @@ async fn a_misspelled_query_suggests_the_nearest_word() {
     assert_eq!(result_urls(&b).await, ["/briefs/rubric/"]);
     let input = text_of(&b, "return document.getElementById('search-input').value").await;
     assert_eq!(input, "calibration rubric");
+    // Only the unknown word changes: quotes and known words stay as typed.
+    search_again(&b, "\"calibraton of\" Rubric").await;
+    assert_eq!(
+        status_of(&b).await,
+        "No results for \"calibraton of\" Rubric. Did you mean \"calibration of\" Rubric?"
+    );
 }
 
 /// Where the host ignores Range requests, search still answers: results show their summaries

@@ -106,7 +106,8 @@
     u8() { return this.b[this.i++]; }
     s(n) { const t = utf8.decode(this.b.subarray(this.i, this.i + n)); this.i += n; return t; }
   }
-  const memo = (f) => { const m = new Map(); return (k) => { if (!m.has(k)) m.set(k, f(k)); return m.get(k); }; };
+  // Remembers each answer; a failed one is forgotten, so that a later query asks again.
+  const memo = (f) => { const m = new Map(); return (k) => { if (!m.has(k)) m.set(k, f(k).catch((e) => { m.delete(k); throw e; })); return m.get(k); }; };
 
   const shardOf = (term) => { let lo = 0, hi = manifest.shards.length - 1; while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (manifest.shards[mid] <= term) lo = mid; else hi = mid - 1; } return lo; };
   const get = async (path) => gunzip(new Uint8Array(await (await fetch(base + path + version)).arrayBuffer()));
@@ -169,6 +170,8 @@
   };
   const record = memo(async (d) => ranges ? JSON.parse(utf8.decode(await part(d, 0))) : card(d));
   const tail = memo(async (d) => utf8.decode(await part(d, 1)));
+  // A record's whole text: its head's start, and the tail only if asked for.
+  const fullText = memo(async (d) => { const r = await record(d); return r.more ? r.x + await tail(d) : r.x; });
 
   // ---- Queries ----
   const stop = () => new Set(manifest.stopwords);
@@ -243,7 +246,8 @@
     if (!pairs.length || !ranges || scores.size < 2) return;
     const shards = new Set(found.flatMap((f) => f.terms.map(([i]) => i)));
     let bytes = 0;
-    for (const i of shards) if (!loaded.has(i)) { const [s, e] = await span(posFile(i)); bytes += e - s; }
+    const spans = await Promise.all([...shards].filter((i) => !loaded.has(i)).map((i) => span(posFile(i))));
+    for (const [s, e] of spans) bytes += e - s;
     if (bytes > PROXIMITY_BYTES) return;
     const top = new Set([...scores].sort((a, b) => b[1] - a[1]).slice(0, PROXIMITY_TOP).map(([d]) => d));
     const lists = await Promise.all(found.map(async (f) => {
@@ -318,7 +322,9 @@
       for (const d of [...scores.keys()]) if (!ok.has(d)) scores.delete(d);
     }
     const kept = words.map((w, k) => [w, found[k]]).filter(([w]) => !w.optional);
-    await proximity(kept.map(([w]) => w), kept.map(([, f]) => f), scores);
+    // Closeness is a bonus: where its positions cannot be fetched, rank by the fields alone.
+    const before = new Map(scores);
+    try { await proximity(kept.map(([w]) => w), kept.map(([, f]) => f), scores); } catch (e) { return before; }
     return scores;
   }
 
@@ -340,7 +346,8 @@
       }
     });
     out.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-    return out.filter((h, i) => i === 0 || h[0] >= out[i - 1][1]);
+    let end = -1;
+    return out.filter((h) => h[0] >= end && ((end = h[1]), true));
   }
   function mark(text, ranges) {
     let html = '', at = 0;
@@ -372,7 +379,8 @@
     const sentence = [...before.matchAll(/[.!?]["”’)]?\s+|\n/g)].pop();
     let start = sentence ? from + sentence.index + sentence[0].length : from === lo ? lo : Math.max(lo, best[0] - 60);
     const clean = sentence || start === lo;
-    if (!clean) start = text.indexOf(' ', start) + 1 || start;
+    const space = text.indexOf(' ', start);
+    if (!clean && space >= 0 && space < best[0]) start = space + 1;
     let end = Math.min(hi, start + 240);
     if (end < hi) { const space = text.lastIndexOf(' ', end); if (space > best[1]) end = space; }
     // Blocks (paragraphs, headings, cells) are separated by a middle dot.
@@ -406,22 +414,26 @@
   // The query with each word the index does not have replaced by the nearest word it has
   // (one edit for words of up to four letters, two for longer; the more common word on a
   // tie), or null when no word changes.
+  // The rest of the query (quotes, other words, spacing) is kept as it was typed.
   async function suggest(q) {
-    const stops = stop(), dict = await dictionary(), out = [];
-    let changed = false;
-    for (const t of split(fold(q))) {
-      const indexed = (t.length > 1 || /\d/.test(t)) && !stops.has(t);
-      if (!indexed || /\d/.test(t) || (await shard(shardOf(stem(t)))).terms.has(stem(t))) { out.push(t); continue; }
+    const stops = stop(), dict = await dictionary();
+    let out = '', at = 0, changed = false;
+    for (const m of q.matchAll(WORD)) {
+      const tokens = split(fold(m[0])), t = tokens[0];
+      const indexed = tokens.length === 1 && (t.length > 1 || /\d/.test(t)) && !stops.has(t);
+      if (!indexed || /\d/.test(t) || (await shard(shardOf(stem(t)))).terms.has(stem(t))) continue;
       const max = t.length <= 4 ? 1 : 2;
       let best = null, bestDistance = max + 1;
       for (const w of dict) {
         const d = distance(t, w, bestDistance - 1);
         if (d < bestDistance) { best = w; bestDistance = d; if (d === 1) break; }
       }
-      out.push(best || t);
-      changed ||= !!best;
+      if (!best) continue;
+      out += q.slice(at, m.index) + best;
+      at = m.index + m[0].length;
+      changed = true;
     }
-    return changed ? out.join(' ') : null;
+    return changed ? (out + q.slice(at)).trim() : null;
   }
 
   // ---- State, URL and rendering ----
@@ -483,20 +495,20 @@
     const slice = state.ranked.slice(from, from + PAGE), run = state.run;
     const items = await Promise.all(slice.map(async (d) => {
       const r = await record(d);
-      let ex = words.length ? excerpt(r.x, words, phrases, r.b) : null;
+      let text = r.x, ex = words.length ? excerpt(text, words, phrases, r.b) : null;
       // The rest of the text is fetched only when the head has no match in running text and
       // the title has none: where it has, the reader sees why the page was found, and the
       // summary is shown rather than table cells or code.
       const inTitle = words.length && hits(r.t, words, phrases).length > 0;
-      if (words.length && !(ex && ex.prose) && !inTitle && r.more) { r.x += await tail(d); r.more = false; ex = excerpt(r.x, words, phrases, r.b); }
+      if (words.length && !(ex && ex.prose) && !inTitle && r.more) { text = await fullText(d); ex = excerpt(text, words, phrases, r.b); }
       if (ex && !ex.prose && inTitle) ex = null;
       let url = r.u, section = '';
       if (ex) {
         const h = r.h.filter(([at]) => at <= ex.at).pop();
         if (h) {
           url += '#' + h[1];
-          const end = r.x.indexOf('\n', h[0]);
-          section = `<p class="result-section">In <a href="${esc(url)}">${esc(r.x.slice(h[0], end < 0 ? undefined : end))}</a></p>`;
+          const end = text.indexOf('\n', h[0]);
+          section = `<p class="result-section">In <a href="${esc(url)}">${esc(text.slice(h[0], end < 0 ? undefined : end))}</a></p>`;
         }
       }
       const title = words.length ? mark(r.t, hits(r.t, words, phrases)) : esc(r.t);
@@ -529,7 +541,7 @@
     if (run !== state.run) return;
     const q = state.q.trim(), n = state.ranked.length;
     const what = !q ? '' : q.includes('"') ? ` for ${q}` : ` for “${q}”`;
-    const meant = !n && scores && !scores.size ? await suggest(state.q) : null;
+    const meant = !n && scores && !scores.size ? await suggest(state.q).catch(() => null) : null;
     if (run !== state.run) return;
     if (n) status.textContent = `${n} ${n === 1 ? 'result' : 'results'}${what}`;
     else if (meant) status.innerHTML = `No results${esc(what)}. <span class="search-suggestion">Did you mean <a href="?q=${encodeURIComponent(meant)}">${esc(meant)}</a>?</span>`;

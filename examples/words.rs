@@ -1,11 +1,26 @@
-//! Times the search index's word pass alone, on one thread: every markdown file under a
-//! folder, read as one text, through `tokens::terms` three times (the first fills the word
-//! cache). `cargo run --release --example words -- <content folder>`.
+//! Times the search index's word pass alone: every markdown file under a folder, read as
+//! one text, through `tokens::terms` three times (the first fills the word cache), on one
+//! thread, then split in two halves on two threads, each with its own word cache as the
+//! build's are. `cargo run --release --example words -- <content folder>`.
 use centerview::search::tokens::{Interner, StemCache, terms};
 use std::sync::Arc;
 use std::time::Instant;
+
+/// Runs the word pass over `text` three times; returns the last round's ns per token.
+fn rounds(text: &str, stems: &mut StemCache) -> f64 {
+    let mut per_token = 0.0;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let mut sum = 0u64;
+        let end = terms(text, 0, stems, |id, p| sum += (id ^ p) as u64);
+        per_token = started.elapsed().as_secs_f64() * 1e9 / end as f64;
+        std::hint::black_box(sum);
+    }
+    per_token
+}
+
 fn main() {
-    let dir = std::env::args().nth(1).unwrap();
+    let dir = std::env::args().nth(1).expect("a content folder");
     let mut text = String::new();
     for e in walkdir::WalkDir::new(dir) {
         let e = e.unwrap();
@@ -15,21 +30,20 @@ fn main() {
         }
     }
     let interner = Arc::new(Interner::default());
-    let mut stems = StemCache::new(interner.clone());
-    for round in 0..3 {
-        let t = Instant::now();
-        let mut n = 0u64;
-        let mut sum = 0u64;
-        let end = terms(&text, 0, &mut stems, |id, p| {
-            n += 1;
-            sum += (id ^ p) as u64;
+    let one = rounds(&text, &mut StemCache::new(interner.clone()));
+    println!("one thread: {one:.1} ns a token");
+    let half = text.len() / 2;
+    let cut = half + text[half..].find('\n').unwrap_or(0);
+    let (a, b) = text.split_at(cut);
+    let two: Vec<f64> = std::thread::scope(|s| {
+        let runs = [a, b].map(|part| {
+            let interner = interner.clone();
+            s.spawn(move || rounds(part, &mut StemCache::new(interner)))
         });
-        let el = t.elapsed();
-        println!(
-            "round {round}: {} bytes, {end} tokens, {n} indexed, {:.1} ms, {:.1} ns/token ({sum})",
-            text.len(),
-            el.as_secs_f64() * 1e3,
-            el.as_secs_f64() * 1e9 / end as f64
-        );
-    }
+        runs.map(|r| r.join().unwrap()).to_vec()
+    });
+    println!(
+        "two threads, a half each: {:.1} and {:.1} ns a token",
+        two[0], two[1]
+    );
 }

@@ -144,6 +144,17 @@ impl StemCache {
         }
     }
 
+    /// The word at `text[start..end]`.
+    fn word_at(&mut self, text: &str, start: usize, end: usize) -> (u32, u32) {
+        match InlineWord::in_text(text.as_bytes(), start, end) {
+            Some(key) => match self.words.get(&key) {
+                Some(&found) => found,
+                None => self.word(&text[start..end]),
+            },
+            None => self.word(&text[start..end]),
+        }
+    }
+
     fn word(&mut self, raw: &str) -> (u32, u32) {
         let inline = InlineWord::new(raw);
         let found = match &inline {
@@ -223,6 +234,22 @@ impl InlineWord {
         Some(InlineWord([part(0), part(1), part(2)]))
     }
 
+    /// The key of the word at `text[start..end]`, read as three integers straight from the
+    /// text where at least 23 bytes follow `start` (no copy of a variable length: that was a
+    /// `memcpy` call for each of millions of words); `None` elsewhere, or for a long word.
+    fn in_text(text: &[u8], start: usize, end: usize) -> Option<InlineWord> {
+        let len = end - start;
+        let bytes = text.get(start..start + 23).filter(|_| len <= 23)?;
+        let load = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        // Key byte k (the length, then the word's bytes) is kept where k <= len.
+        let mask = |part: usize| match (len + 1).saturating_sub(part * 8) {
+            n if n >= 8 => u64::MAX,
+            n => (1u64 << (8 * n)) - 1,
+        };
+        let part0 = (len as u64 | (load(0) << 8)) & mask(0);
+        Some(InlineWord([part0, load(7) & mask(1), load(15) & mask(2)]))
+    }
+
     fn text(&self) -> String {
         let bytes: Vec<u8> = self.0.iter().flat_map(|p| p.to_le_bytes()).collect();
         let len = bytes[0] as usize;
@@ -250,7 +277,7 @@ pub fn terms(
     let mut i = 0;
     while let Some(start) = next_word(text, i) {
         let end = word_end(text, start);
-        let (first, count) = stems.word(&text[start..end]);
+        let (first, count) = stems.word_at(text, start, end);
         for k in first..first + count {
             if let Some(id) = stems.tokens[k as usize] {
                 emit(id, position);
@@ -325,6 +352,29 @@ mod tests {
             .collect();
         assert_eq!(out.len(), whole.len());
         out
+    }
+
+    #[test]
+    fn a_word_read_in_place_is_the_word_copied() {
+        let text =
+            "a bb ccc Teachers' leadership twenty-three-letter-word twentyfourcharacterword x";
+        for (start, token) in text.match_indices(|c: char| c != ' ').fold(
+            Vec::<(usize, String)>::new(),
+            |mut words, (i, c)| {
+                match words.last_mut() {
+                    Some((s, w)) if *s + w.len() == i => w.push_str(c),
+                    _ => words.push((i, c.to_string())),
+                }
+                words
+            },
+        ) {
+            let end = start + token.len();
+            let copied = InlineWord::new(&token);
+            match InlineWord::in_text(text.as_bytes(), start, end) {
+                Some(read) => assert!(copied.is_some_and(|c| c == read), "{token}"),
+                None => assert!(copied.is_none() || start + 23 > text.len(), "{token}"),
+            }
+        }
     }
 
     #[test]

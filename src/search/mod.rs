@@ -517,14 +517,15 @@ fn shards(
                 return (members_key, old.clone());
             }
             let (postings, positions) = shards::encode_shard(members, terms, names);
-            // Postings are fetched by every query: compress them well. Positions only by
-            // phrase queries: compress them fast.
+            // Postings are fetched by every query, positions only by phrases and proximity:
+            // both fast. Level 2 makes postings 1.3% larger than level 6 (a query's shard
+            // 16.9 -> 17.1 KB) and the 10,000-page build ~2% faster (farm-bench, 9 pairs).
             let postings_key = key(b"shard", &postings);
             let positions_key = key(b"positions", &positions);
             let shard = ShardFiles {
                 postings: (
                     postings_key,
-                    made.reuse(postings_key, &|| gzip(&postings, 6)),
+                    made.reuse(postings_key, &|| gzip(&postings, 2)),
                 ),
                 positions: (
                     positions_key,

@@ -326,14 +326,12 @@ impl Session {
             }
             _ => None,
         };
-        let put = |rel: &str, bytes: &[u8]| match &staging {
-            Some(staging) => staging.put(rel, bytes),
-            None => Ok(()),
-        };
-        let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
         let copied = statics::claims(site, theme);
-        let mut outputs =
-            render::render_outputs(site, theme, bodies, &mut self.render, sink, &copied, diags);
+        let mut outputs = {
+            let put = put_into(staging.as_ref());
+            let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
+            render::render_outputs(site, theme, bodies, &mut self.render, sink, &copied, diags)
+        };
         outputs.extend(statics::outputs(site, theme));
         if self.one_off {
             self.render.forget_rendered();
@@ -365,10 +363,7 @@ impl Session {
                         src.source.text = "".into();
                     }
                 }
-                let put = |rel: &str, bytes: &[u8]| match &built.staging {
-                    Some(staging) => staging.put(rel, bytes),
-                    None => Ok(()),
-                };
+                let put = put_into(built.staging.as_ref());
                 let sink: Option<&render::Sink> = built.staging.is_some().then_some(&put);
                 let bodies = std::borrow::Cow::Owned(bodies);
                 let files = search::build(&site, bodies, &mut self.search, sink);
@@ -495,6 +490,13 @@ impl Laps {
         self.stages.push((name, self.lap.elapsed()));
         self.lap = Instant::now();
     }
+}
+
+/// Writes each file into `staging` as soon as it is made, where a one-off build has one.
+fn put_into(
+    staging: Option<&write::Staging>,
+) -> impl Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + '_ {
+    move |rel, bytes| staging.map_or(Ok(()), |staging| staging.put(rel, bytes))
 }
 
 fn fail(mut diags: Vec<Diagnostic>) -> Failure {

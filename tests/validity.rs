@@ -46,7 +46,7 @@ fn example_output() -> (tempfile::TempDir, PathBuf) {
     let root = dir.path().join("site");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     for folder in ["content", "themes"] {
-        copy_tree(&manifest.join(folder), &root.join(folder));
+        common::copy_dir(&manifest.join(folder), &root.join(folder));
     }
     let config = std::fs::read_to_string(manifest.join("site.yaml")).unwrap();
     std::fs::write(root.join("site.yaml"), format!("{config}page_size: 2\n")).unwrap();
@@ -62,18 +62,6 @@ fn example_output() -> (tempfile::TempDir, PathBuf) {
     assert!(out.join("briefs/page/2/index.html").is_file());
     assert!(out.join("topics/common-core/page/2/index.html").is_file());
     (dir, out)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

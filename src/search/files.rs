@@ -158,13 +158,9 @@ pub fn cards(docs: &[Arc<DocIndex>], made: &Made) -> Vec<Keyed> {
 
 /// `words.bin`: the words the index knows, as written (folded, not stemmed), most common
 /// first, one to a line: what a query with no results is matched against for "Did you
-/// mean". The order is the ranking; the counts themselves are not needed.
-pub fn words(forms: Vec<(String, u32)>, made: &Made) -> Keyed {
-    let mut text = String::with_capacity(forms.len() * 10);
-    for (form, _) in forms {
-        text.push_str(&form);
-        text.push('\n');
-    }
+/// mean". The order is the ranking.
+pub fn words(words: &[String], made: &Made) -> Keyed {
+    let text: String = words.iter().flat_map(|w| [w.as_str(), "\n"]).collect();
     let k = key(b"words", text.as_bytes());
     (k, made.reuse(k, &|| gzip(text.as_bytes(), 9)))
 }

@@ -219,7 +219,7 @@ pub fn build(
     profile.mark("records");
     let cards = cards(&docs, &made);
     profile.mark("cards");
-    let words = words(suggested_words(cache), &made);
+    let words = words(&suggested_words(cache), &made);
     profile.mark("words");
     let index = Index {
         facets: (facets_key, facets),
@@ -239,10 +239,10 @@ pub fn build(
 }
 
 /// The words a query with no results may have meant: every word the pages use, as written
-/// (folded), with its term's document count, most common first, at most
+/// (folded), most common first (by its term's document count, then alphabetically), at most
 /// [`SUGGESTED_WORDS`]. Words of fewer than three letters and numbers are left out. Only the
 /// most common forms are folded (the word caches hold over 100,000).
-fn suggested_words(cache: &SearchCache) -> Vec<(String, u32)> {
+fn suggested_words(cache: &SearchCache) -> Vec<String> {
     let locked: Vec<_> = (cache.stems.iter())
         .map(|s| s.lock().expect("word cache lock"))
         .collect();
@@ -274,7 +274,7 @@ fn suggested_words(cache: &SearchCache) -> Vec<(String, u32)> {
     let mut words: Vec<(String, u32)> = words.into_iter().collect();
     words.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     words.truncate(SUGGESTED_WORDS);
-    words
+    words.into_iter().map(|(word, _)| word).collect()
 }
 
 /// Prints how long each stage took, and the memory in use (and the most so far), with

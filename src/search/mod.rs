@@ -116,9 +116,8 @@ pub struct SearchCache {
     stems: Vec<std::sync::Mutex<StemCache>>,
     /// Every term's text, by id (as far as the interner had given ids at the last build).
     names: Vec<Arc<str>>,
-    /// Term ids in term order, and each id's place in that order.
+    /// Term ids in term order.
     sorted: Vec<u32>,
-    rank: Vec<u32>,
     /// Each page's document, by path under `content/`.
     docs: FxHashMap<String, Arc<DocIndex>>,
     /// Finished files by a hash of their content, from the last build.
@@ -160,10 +159,6 @@ impl SearchCache {
                 merged.push(new_ids[j]);
                 j += 1;
             }
-        }
-        self.rank = vec![0; merged.len()];
-        for (r, &id) in merged.iter().enumerate() {
-            self.rank[id as usize] = r as u32;
         }
         self.sorted = merged;
     }
@@ -419,7 +414,7 @@ fn postings(
         cache.terms.resize(cache.names.len(), None);
         Some(shards::patch(&mut cache.terms, &changed))
     } else {
-        cache.terms = shards::invert(&docs, &cache.sorted, &cache.rank);
+        cache.terms = shards::invert(&docs, cache.names.len());
         None
     };
     cache.order = rels.iter().map(|r| r.to_string()).collect();

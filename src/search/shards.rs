@@ -29,102 +29,148 @@ impl TermData {
     }
 }
 
-/// One block of documents, its postings grouped by term rank.
+/// One block of documents, its postings grouped by term.
 struct Block {
     /// First document of the block.
     first_doc: u32,
-    /// Where each rank's postings start in `postings` (ranks + 1 offsets).
+    /// Where each term's postings start in `postings` (terms + 1 offsets).
     offsets: Vec<u32>,
     /// (document within the block, weighted frequency).
     postings: Vec<(u32, u32)>,
-    /// Where each rank's positions start in `positions` (ranks + 1 offsets).
+    /// Where each term's positions start in `positions` (terms + 1 offsets).
     position_offsets: Vec<u32>,
     positions: Vec<u8>,
 }
 
-/// The inversion is done for this many ranges of terms in turn, so that the documents'
-/// postings, copied in term order, are in memory a fraction at a time (at 10,000 pages the
+/// The inversion is done for this many ranges of term ids in turn, so that the documents'
+/// postings, copied grouped by term, are in memory a fraction at a time (at 10,000 pages the
 /// whole copy was 48 MB, the build's peak).
 const INVERT_PARTS: usize = 4;
 
-/// Every term's postings and positions, by term id. `sorted` lists term ids in term order
-/// and `rank` gives each id's place in it.
-pub fn invert(docs: &[Arc<DocIndex>], sorted: &[u32], rank: &[u32]) -> Vec<Option<TermData>> {
-    let mut by_id: Vec<Option<TermData>> = vec![None; sorted.len()];
-    let per_part = sorted.len().div_ceil(INVERT_PARTS).max(1);
-    for part in 0..INVERT_PARTS {
-        let ranks = (part * per_part).min(sorted.len())..((part + 1) * per_part).min(sorted.len());
-        let blocks = transpose(docs, rank, ranks.clone());
-        let encoded: Vec<(u32, Option<TermData>)> = ranks
-            .into_par_iter()
-            .map(|r| (sorted[r], encode(&blocks, r - (part * per_part))))
-            .collect();
-        for (id, data) in encoded {
-            by_id[id as usize] = data;
-        }
-    }
-    by_id
-}
-
-/// The documents' postings and positions for terms of rank `ranks`, grouped by rank: in one
-/// block per core, each counting-sorted by rank on its own, reading its documents in order and
-/// copying what encoding needs, so that encoding reads memory in order too.
-fn transpose(docs: &[Arc<DocIndex>], rank: &[u32], ranks: std::ops::Range<usize>) -> Vec<Block> {
-    let terms = ranks.len();
+/// Every term's postings and positions, by term id, for ids below `term_count`.
+pub fn invert(docs: &[Arc<DocIndex>], term_count: usize) -> Vec<Option<TermData>> {
     let per_block = docs
         .len()
         .div_ceil(rayon::current_num_threads().max(1))
         .max(1);
-    // A term's place among `ranks`, if it is there.
-    let local = |id: u32| {
-        let r = rank[id as usize] as usize;
-        ranks.contains(&r).then(|| r - ranks.start)
-    };
-    docs.par_chunks(per_block)
-        .enumerate()
-        .map(|(b, chunk)| {
-            let mut offsets = vec![0u32; terms + 1];
-            let mut position_offsets = vec![0u32; terms + 1];
-            for d in chunk {
-                for (k, &(id, ..)) in d.terms.iter().enumerate() {
-                    if let Some(r) = local(id) {
-                        offsets[r + 1] += 1;
-                        position_offsets[r + 1] += d.positions_of(k).len() as u32;
-                    }
-                }
-            }
-            for r in 0..terms {
-                offsets[r + 1] += offsets[r];
-                position_offsets[r + 1] += position_offsets[r];
-            }
-            let mut fill = offsets.clone();
-            let mut position_fill = position_offsets.clone();
-            let mut postings = vec![(0u32, 0u32); offsets[terms] as usize];
-            let mut positions = vec![0u8; position_offsets[terms] as usize];
-            for (i, d) in chunk.iter().enumerate() {
-                for (k, &(id, wtf, _)) in d.terms.iter().enumerate() {
-                    let Some(r) = local(id) else { continue };
-                    postings[fill[r] as usize] = (i as u32, wtf);
-                    fill[r] += 1;
-                    let bytes = d.positions_of(k);
-                    let at = position_fill[r] as usize;
-                    positions[at..at + bytes.len()].copy_from_slice(bytes);
-                    position_fill[r] += bytes.len() as u32;
-                }
-            }
-            Block {
-                first_doc: (b * per_block) as u32,
-                offsets,
-                postings,
-                position_offsets,
-                positions,
-            }
-        })
-        .collect()
+    let counts: Vec<Counts> = (docs.par_chunks(per_block))
+        .map(|chunk| Counts::of(chunk, term_count))
+        .collect();
+    let mut by_id: Vec<Option<TermData>> = Vec::with_capacity(term_count);
+    for ids in parts(&counts, term_count) {
+        let blocks: Vec<Block> = (docs.par_chunks(per_block).zip(&counts).enumerate())
+            .map(|(b, (chunk, counts))| transpose(chunk, counts, ids.clone(), b * per_block))
+            .collect();
+        let encoded: Vec<Option<TermData>> = (0..ids.len())
+            .into_par_iter()
+            .map(|local| encode(&blocks, local))
+            .collect();
+        by_id.extend(encoded);
+    }
+    by_id
 }
 
-/// One term's postings and positions, from the blocks where it has rank `r`; blocks are in
-/// document order, so postings come out in that order.
+/// How many postings, and bytes of positions, each term has in one block of documents.
+struct Counts {
+    postings: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl Counts {
+    fn of(docs: &[Arc<DocIndex>], term_count: usize) -> Counts {
+        let mut counts = Counts {
+            postings: vec![0; term_count],
+            positions: vec![0; term_count],
+        };
+        for d in docs {
+            let mut start = 0;
+            for &(id, _, end) in &d.terms {
+                counts.postings[id as usize] += 1;
+                counts.positions[id as usize] += end - start;
+                start = end;
+            }
+        }
+        counts
+    }
+}
+
+/// Ranges of term ids with about the same number of postings and positions each (ids are
+/// given in arrival order, so the common words are mostly the first ids).
+fn parts(counts: &[Counts], term_count: usize) -> Vec<std::ops::Range<u32>> {
+    let weight = |id: usize| -> u64 {
+        (counts.iter())
+            .map(|c| c.postings[id] as u64 * 8 + c.positions[id] as u64)
+            .sum()
+    };
+    let total: u64 = (0..term_count).map(weight).sum();
+    let per_part = total.div_ceil(INVERT_PARTS as u64).max(1);
+    let mut parts = Vec::with_capacity(INVERT_PARTS);
+    let (mut start, mut acc) = (0, 0);
+    for id in 0..term_count {
+        acc += weight(id);
+        if acc >= per_part {
+            parts.push(start as u32..id as u32 + 1);
+            (start, acc) = (id + 1, 0);
+        }
+    }
+    if start < term_count || parts.is_empty() {
+        parts.push(start as u32..term_count as u32);
+    }
+    parts
+}
+
+/// One block's postings and positions for the terms `ids`, grouped by term: a counting sort
+/// with the counts already made, reading only each document's terms in `ids` (a document's
+/// terms are in id order) and copying what encoding needs, so that encoding reads memory in
+/// order too.
+fn transpose(
+    chunk: &[Arc<DocIndex>],
+    counts: &Counts,
+    ids: std::ops::Range<u32>,
+    first_doc: usize,
+) -> Block {
+    let range = ids.start as usize..ids.end as usize;
+    let prefix = |counts: &[u32]| {
+        let mut offsets = Vec::with_capacity(range.len() + 1);
+        let mut at = 0u32;
+        offsets.push(0);
+        for &c in &counts[range.clone()] {
+            at += c;
+            offsets.push(at);
+        }
+        offsets
+    };
+    let offsets = prefix(&counts.postings);
+    let position_offsets = prefix(&counts.positions);
+    let mut fill = offsets.clone();
+    let mut position_fill = position_offsets.clone();
+    let mut postings = vec![(0u32, 0u32); offsets[range.len()] as usize];
+    let mut positions = vec![0u8; position_offsets[range.len()] as usize];
+    for (i, d) in chunk.iter().enumerate() {
+        let from = d.terms.partition_point(|t| t.0 < ids.start);
+        let to = from + d.terms[from..].partition_point(|t| t.0 < ids.end);
+        for k in from..to {
+            let (id, wtf, _) = d.terms[k];
+            let local = (id - ids.start) as usize;
+            postings[fill[local] as usize] = (i as u32, wtf);
+            fill[local] += 1;
+            let bytes = d.positions_of(k);
+            let at = position_fill[local] as usize;
+            positions[at..at + bytes.len()].copy_from_slice(bytes);
+            position_fill[local] += bytes.len() as u32;
+        }
+    }
+    Block {
+        first_doc: first_doc as u32,
+        offsets,
+        postings,
+        position_offsets,
+        positions,
+    }
+}
+
+/// One term's postings and positions, from the blocks where it is the `r`th of their terms;
+/// blocks are in document order, so postings come out in that order.
 fn encode(blocks: &[Block], r: usize) -> Option<TermData> {
     let df: u32 = blocks.iter().map(|b| b.offsets[r + 1] - b.offsets[r]).sum();
     if df == 0 {
@@ -415,14 +461,12 @@ mod tests {
 
     #[test]
     fn a_patch_gives_what_a_full_inversion_gives() {
-        let sorted = [0u32, 1, 2, 3];
-        let rank = [0u32, 1, 2, 3];
         let before = vec![
             doc(&[(0, 1, &[1]), (1, 2, &[2, 300])]),
             doc(&[(1, 1, &[5]), (2, 10, &[0])]),
             doc(&[(0, 3, &[7, 8, 9])]),
         ];
-        let mut terms = invert(&before, &sorted, &rank);
+        let mut terms = invert(&before, 4);
         // Document 1 loses term 2, gains term 3 and changes term 1; document 2 is unchanged.
         let after = vec![
             before[0].clone(),
@@ -430,7 +474,7 @@ mod tests {
             before[2].clone(),
         ];
         let dirty = patch(&mut terms, &[(1, &before[1], &after[1])]);
-        assert!(terms == invert(&after, &sorted, &rank));
+        assert!(terms == invert(&after, 4));
         assert_eq!(dirty.postings, [1, 2, 3].into_iter().collect());
         assert!(!dirty.postings.contains(&0));
     }

@@ -1,15 +1,231 @@
 //! The markdown dialect every page is written in, in one place: the renderer, the case-study
-//! box and the summaries all parse markdown with these options.
+//! box and the summaries all parse markdown with [`parse`], and front matter and data tables
+//! get their typographic punctuation from [`smarten`], the same rules as bodies.
 
-use pulldown_cmark::Options;
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
 
-/// The markdown dialect: CommonMark plus GFM tables, strikethrough, task lists, footnotes,
-/// smart punctuation and `{#id}` heading attributes.
+/// The markdown dialect: CommonMark plus GFM tables, strikethrough, task lists, footnotes
+/// and `{#id}` heading attributes. Smart punctuation is not pulldown-cmark's (which turned
+/// `'90s` into `‘90s` and `5'10"` into `5’10“`, unlike titles): [`parse`] adds it.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Markdown's events with their source ranges, text given typographic punctuation (see
+/// [`smarten`]). A quote's neighbours are looked for across inline markup, so `"*Brown*'s"`
+/// is `“Brown’s”`: the events are read a block ahead.
+pub fn parse(markdown: &str) -> impl Iterator<Item = (Event<'_>, Range<usize>)> {
+    let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+    smarten_events(&mut events);
+    events.into_iter()
+}
+
+/// What an event is to the characters around a quote.
+enum Around<'a> {
+    /// Characters of running text.
+    Text(&'a str),
+    /// Whitespace, such as a line break.
+    Space,
+    /// Inline markup with no text of its own: the text on either side is one run.
+    Markup,
+    /// The end of a run of text: a block starts or ends, or code or HTML stands between.
+    Break,
+}
+
+fn around<'a>(event: &'a Event) -> Around<'a> {
+    match event {
+        Event::Text(t) | Event::Code(t) => Around::Text(t),
+        Event::SoftBreak | Event::HardBreak => Around::Space,
+        Event::FootnoteReference(_) => Around::Text("1"),
+        Event::InlineHtml(_) => Around::Markup,
+        Event::Start(tag) if is_inline(tag) => Around::Markup,
+        Event::End(tag) if is_inline_end(tag) => Around::Markup,
+        _ => Around::Break,
+    }
+}
+
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+    )
+}
+
+fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
+    )
+}
+
+/// Smartens every text event outside code blocks, with the characters before and after it
+/// taken from its neighbours in the same run of text.
+fn smarten_events(events: &mut [(Event, Range<usize>)]) {
+    let mut in_code = false;
+    let mut prev: Option<char> = None;
+    for i in 0..events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        if let Event::Text(text) = &events[i].0
+            && !in_code
+            && text.contains(['\'', '"', '-', '.'])
+        {
+            let next = next_char(&events[i + 1..]);
+            let mut out = String::with_capacity(text.len() + 8);
+            smarten_into(text, prev, next, &mut out);
+            if out != **text {
+                events[i].0 = Event::Text(CowStr::from(out));
+            }
+        }
+        let new_prev = match around(&events[i].0) {
+            Around::Text(t) => t.chars().next_back().or(prev),
+            Around::Space => Some(' '),
+            Around::Markup => prev,
+            Around::Break => None,
+        };
+        prev = new_prev;
+    }
+}
+
+/// The first character of running text in `events`, before a break.
+fn next_char(events: &[(Event, Range<usize>)]) -> Option<char> {
+    for (event, _) in events {
+        match around(event) {
+            Around::Text(t) => return t.chars().next(),
+            Around::Space => return Some(' '),
+            Around::Markup => {}
+            Around::Break => return None,
+        }
+    }
+    None
+}
+
+/// Typographic punctuation for text shown to readers, the one set of rules for bodies,
+/// titles, summaries and tables: curly quotes and apostrophes, en and em dashes, ellipses
+/// ("Dinuba's \"gap gazing\" -- 2019" → "Dinuba’s “gap gazing” – 2019"). A quote opens
+/// after a space, an opening bracket, a dash or another opening quote (and a single one only
+/// before a letter); every other quote closes, so the apostrophes of `'90s` and `5'10"` and
+/// the inch mark are all closing marks, in titles and bodies alike.
+pub fn smarten(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    smarten_into(text, None, None, &mut out);
+    out
+}
+
+/// [`smarten`] of `text` where `prev` and `next` are the characters around it (`None` at
+/// the start or end of a run of text).
+fn smarten_into(text: &str, prev: Option<char>, next: Option<char>, out: &mut String) {
+    let chars: Vec<char> = text.chars().collect();
+    // A quote's next character may be in the next event; dashes and ellipses are whole
+    // within one.
+    let at = |i: usize| {
+        chars
+            .get(i)
+            .copied()
+            .or(if i == chars.len() { next } else { None })
+    };
+    let here = |i: usize| chars.get(i).copied();
+    let opens_after = |c: Option<char>| match c {
+        None => true,
+        Some(c) => c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '–' | '“' | '‘' | '/'),
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let before = if i == 0 { prev } else { Some(chars[i - 1]) };
+        match c {
+            '-' if here(i + 1) == Some('-') => {
+                if here(i + 2) == Some('-') {
+                    out.push('—');
+                    i += 3;
+                } else {
+                    out.push('–');
+                    i += 2;
+                }
+                continue;
+            }
+            '.' if here(i + 1) == Some('.') && here(i + 2) == Some('.') => {
+                out.push('…');
+                i += 3;
+                continue;
+            }
+            '"' => out.push(if opens_after(before) { '“' } else { '”' }),
+            '\'' => {
+                let next_is_letter = at(i + 1).is_some_and(char::is_alphabetic);
+                out.push(if opens_after(before) && next_is_letter {
+                    '‘'
+                } else {
+                    '’'
+                });
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(markdown: &str) -> String {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, parse(markdown).map(|(e, _)| e));
+        html.trim_end().to_string()
+    }
+
+    #[test]
+    fn titles_and_bodies_agree_on_the_hard_cases() {
+        for (text, expected) in [
+            ("the '90s and the 1990's", "the ’90s and the 1990’s"),
+            ("a 5'10\" coach", "a 5’10” coach"),
+            ("\"She said 'not yet' to it\"", "“She said ‘not yet’ to it”"),
+            ("('quoted') [\"too\"]", "(‘quoted’) [“too”]"),
+            ("Dinuba's \"gap gazing\"", "Dinuba’s “gap gazing”"),
+            ("2016--17, then---later...", "2016–17, then—later…"),
+            ("teachers' time", "teachers’ time"),
+        ] {
+            assert_eq!(smarten(text), expected, "title: {text}");
+            assert_eq!(body(text), format!("<p>{expected}</p>"), "body: {text}");
+        }
+    }
+
+    #[test]
+    fn quotes_see_their_neighbours_across_markup() {
+        assert_eq!(
+            body("*Brown*'s \"*quoted*\" and `code`'s, \"[a link](/x)\""),
+            "<p><em>Brown</em>’s “<em>quoted</em>” and <code>code</code>’s, “<a href=\"/x\">a link</a>”</p>"
+        );
+        assert_eq!(body("'*Tis* here"), "<p>‘<em>Tis</em> here</p>");
+    }
+
+    #[test]
+    fn code_is_left_as_written() {
+        assert_eq!(
+            body("`'a' -- \"b\"...`"),
+            "<p><code>'a' -- \"b\"...</code></p>"
+        );
+        assert_eq!(
+            body("```\nsay \"it's\" -- now\n```"),
+            "<pre><code>say \"it's\" -- now\n</code></pre>"
+        );
+    }
+
+    #[test]
+    fn a_new_block_starts_a_new_run() {
+        assert_eq!(
+            body("# Title\n\n\"Opening\" and 'single'"),
+            "<h1>Title</h1>\n<p>“Opening” and ‘single’</p>"
+        );
+    }
 }

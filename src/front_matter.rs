@@ -619,51 +619,8 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Typographic punctuation for front matter text shown to readers, matching what markdown's
-/// smart punctuation does to the body: curly quotes and apostrophes, en and em dashes, and
-/// ellipses ("Dinuba's \"gap gazing\" -- 2019" → "Dinuba’s “gap gazing” – 2019").
-pub fn smarten(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut i = 0;
-    let opens_after = |c: Option<&char>| match c {
-        None => true,
-        Some(c) => c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '–' | '“' | '‘' | '/'),
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        let prev = if i == 0 { None } else { chars.get(i - 1) };
-        match c {
-            '-' if chars.get(i + 1) == Some(&'-') => {
-                if chars.get(i + 2) == Some(&'-') {
-                    out.push('—');
-                    i += 3;
-                } else {
-                    out.push('–');
-                    i += 2;
-                }
-                continue;
-            }
-            '.' if chars.get(i + 1) == Some(&'.') && chars.get(i + 2) == Some(&'.') => {
-                out.push('…');
-                i += 3;
-                continue;
-            }
-            '"' => out.push(if opens_after(prev) { '“' } else { '”' }),
-            '\'' => {
-                let next_is_word = chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
-                out.push(if opens_after(prev) && next_is_word {
-                    '‘'
-                } else {
-                    '’'
-                });
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    out
-}
+/// Typographic punctuation for front matter text shown to readers: the body's rules.
+pub use crate::dialect::smarten;
 
 /// A slug of `text`, empty when the text has no letters or digits.
 pub fn slugify_or_empty(text: &str) -> String {

@@ -114,8 +114,7 @@ pub fn first_paragraph(
     boxes: &[Range<usize>],
 ) -> Option<String> {
     let mut first = FirstParagraph::default();
-    let parser = pulldown_cmark::Parser::new_ext(markdown, crate::dialect::options());
-    for (event, range) in parser.into_offset_iter() {
+    for (event, range) in crate::dialect::parse(markdown) {
         let overlaps = tags
             .iter()
             .any(|t| t.start < range.end && range.start < t.end);

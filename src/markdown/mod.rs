@@ -23,7 +23,7 @@ use crate::summary::FirstParagraph;
 use crate::theme::Theme;
 use endnotes::Notes;
 use headings::PendingHeading;
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -169,9 +169,7 @@ pub fn render(
             ..Rendered::default()
         },
     };
-    for (event, range) in
-        Parser::new_ext(&expanded.text, crate::dialect::options()).into_offset_iter()
-    {
+    for (event, range) in crate::dialect::parse(&expanded.text) {
         r.event(event, range);
     }
     let rendered = r.finish();

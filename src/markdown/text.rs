@@ -493,8 +493,7 @@ mod tests {
 
     fn collect(markdown: &str) -> PageText {
         let mut c = TextCollector::default();
-        let options = crate::dialect::options();
-        for event in pulldown_cmark::Parser::new_ext(markdown, options) {
+        for (event, _) in crate::dialect::parse(markdown) {
             c.event(&event);
         }
         c.finish()

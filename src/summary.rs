@@ -6,7 +6,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 use std::ops::Range;
 
 /// The part of a text event at `range` of `markdown` that is outside every tag, when the
-/// event's text is the source's (not changed by smart punctuation or entities); `None` when
+/// event's text is the source's (as written or smartened, not changed by entities); `None` when
 /// nothing is left.
 fn outside(
     markdown: &str,
@@ -14,7 +14,9 @@ fn outside(
     range: &Range<usize>,
     tags: &[Range<usize>],
 ) -> Option<String> {
-    if markdown.get(range.clone()) != Some(text) {
+    // Only text as written (or as written, smartened) maps back to the source.
+    let source = markdown.get(range.clone())?;
+    if source != text && crate::dialect::smarten(source) != text {
         return None;
     }
     let mut kept = String::new();
@@ -33,7 +35,7 @@ fn outside(
     if at < range.end {
         kept.push_str(&markdown[at..range.end]);
     }
-    (!kept.is_empty()).then_some(kept)
+    (!kept.is_empty()).then(|| crate::dialect::smarten(&kept))
 }
 
 /// Finds a page's first paragraph of running text, event by event: the first paragraph at

@@ -281,8 +281,8 @@ fn markdown_extensions_render() {
     assert!(html.contains("<section class=\"endnotes\" aria-labelledby=\"endnotes\">\n<h2 id=\"endnotes\">Endnotes</h2>"));
     assert!(html.contains("<li id=\"fn_1\"><p>The note’s text. <a href=\"#fnref_1\""));
     assert!(
-        html.contains("href=\"#fnref_1_2\""),
-        "a back-link per reference"
+        html.contains("<a href=\"#fnref_1\" class=\"backref\" aria-label=\"Back to reference 1, use a\">↩\u{fe0e} <span class=\"backref-use\">a</span></a> <a href=\"#fnref_1_2\" class=\"backref\" aria-label=\"Back to reference 1, use b\">↩\u{fe0e} <span class=\"backref-use\">b</span></a>"),
+        "a back-link per reference, told apart by a letter and by name"
     );
     assert!(html.contains("<a href=\"#fn_1\" id=\"fnref_1\""));
 }

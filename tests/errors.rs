@@ -37,6 +37,23 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "a case-study box inside a paragraph",
+        files: &[
+            (
+                "content/case-studies/c.md",
+                "---\ntitle: C\ndate: 2017-01-01\n---\nThe case.\n",
+            ),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\nAs {{ case_study(id=\"c\") }} shows, it works.\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:5:4: error: `{{ case_study(...) }}` makes a block (`<aside>`), which cannot stand inside a paragraph",
+            "help: put the tag on a line of its own, with a blank line before and after it",
+        ],
+    },
+    Case {
         name: "unknown front matter key",
         files: &[(
             "content/briefs/x.md",

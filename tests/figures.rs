@@ -196,12 +196,13 @@ fn a_full_case_study_is_embedded_with_demoted_headings_and_merged_endnotes() {
         )
     );
     assert!(
-        html.contains("<h2 class=\"vff-title\" id=\"case-oakland\">Oakland’s site grants</h2>")
+        html.contains("<h3 class=\"vff-title\" id=\"case-oakland\">Oakland’s site grants</h3>"),
+        "the box's title sits under the report's ## Structure 1"
     );
     assert!(html.contains("<p>Oakland used mini-grants."));
     assert!(
-        html.contains("<h3 id=\"timeline\">Timeline</h3>"),
-        "the case's ## becomes ###"
+        html.contains("<h4 id=\"timeline\">Timeline</h4>"),
+        "the case's ## sits under the box's title"
     );
     assert!(
         html.contains("<a href=\"/case-studies/dinuba/\">Dinuba</a>"),
@@ -214,6 +215,31 @@ fn a_full_case_study_is_embedded_with_demoted_headings_and_merged_endnotes() {
     // The case study's own page is unchanged by being embedded.
     let case = site.read("output/case-studies/oakland/index.html");
     assert!(case.contains("<h2 id=\"timeline\">Timeline</h2>"));
+}
+
+#[test]
+fn a_full_case_study_follows_the_outline_it_stands_in() {
+    let site = case_site();
+    site.page(
+        "briefs/top.md",
+        "title: At the top\ndate: 2020-01-01",
+        "{{ case_study(id=\"oakland\", full=true) }}\n",
+    );
+    site.page(
+        "briefs/deep.md",
+        "title: Deep\ndate: 2020-01-01",
+        "## Part\n\n### Detail\n\nText.\n\n{{ case_study(id=\"oakland\", full=true) }}\n",
+    );
+    site.build().assert_ok();
+    let top = site.read("output/briefs/top/index.html");
+    assert!(top.contains("<h2 class=\"vff-title\" id=\"case-oakland\">"));
+    assert!(top.contains("<h3 id=\"timeline\">Timeline</h3>"));
+    let deep = site.read("output/briefs/deep/index.html");
+    assert!(
+        deep.contains("<h4 class=\"vff-title\" id=\"case-oakland\">"),
+        "under an h3, the box's title is an h4"
+    );
+    assert!(deep.contains("<h5 id=\"timeline\">Timeline</h5>"));
 }
 
 #[test]

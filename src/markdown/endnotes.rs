@@ -101,24 +101,7 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
                 let mut note = String::new();
                 pulldown_cmark::html::push_html(&mut note, events.into_iter());
                 let refs = self.notes.refs.get(label).map_or(1, |(_, count)| *count);
-                let mut back = String::new();
-                for n in 1..=refs {
-                    let (id, label) = if n == 1 {
-                        (
-                            format!("fnref_{number}"),
-                            format!("Back to reference {number}"),
-                        )
-                    } else {
-                        (
-                            format!("fnref_{number}_{n}"),
-                            format!("Back to reference {number} ({n})"),
-                        )
-                    };
-                    let _ = write!(
-                        back,
-                        " <a href=\"#{id}\" class=\"backref\" aria-label=\"{label}\">↩\u{fe0e}</a>"
-                    );
-                }
+                let back = back_links(number, refs);
                 let note = note.trim_end();
                 match note.strip_suffix("</p>") {
                     Some(before) => {
@@ -153,5 +136,58 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
                 )),
             );
         }
+    }
+}
+
+/// The links from note `number` back to each of its `refs` references: "↩" alone for one;
+/// "↩ a", "↩ b"… for several, so they can be told apart by sight and by name.
+fn back_links(number: usize, refs: usize) -> String {
+    let mut back = String::new();
+    for n in 1..=refs {
+        let id = match n {
+            1 => format!("fnref_{number}"),
+            _ => format!("fnref_{number}_{n}"),
+        };
+        let (label, shown) = match refs {
+            1 => (format!("Back to reference {number}"), String::new()),
+            _ => {
+                let letter = use_letter(n);
+                (
+                    format!("Back to reference {number}, use {letter}"),
+                    format!(" <span class=\"backref-use\">{letter}</span>"),
+                )
+            }
+        };
+        let _ = write!(
+            back,
+            " <a href=\"#{id}\" class=\"backref\" aria-label=\"{label}\">↩\u{fe0e}{shown}</a>"
+        );
+    }
+    back
+}
+
+/// a, b, … z, aa, ab, …: the `n`th use of a note (from 1).
+fn use_letter(n: usize) -> String {
+    let mut n = n;
+    let mut letters = Vec::new();
+    while n > 0 {
+        n -= 1;
+        letters.push(b'a' + (n % 26) as u8);
+        n /= 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("ASCII letters")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uses_are_lettered_like_columns() {
+        let letters: Vec<String> = [1, 2, 26, 27, 28, 52, 53].map(use_letter).to_vec();
+        assert_eq!(letters, ["a", "b", "z", "aa", "ab", "az", "ba"]);
+        assert!(!back_links(4, 1).contains("backref-use"));
+        assert_eq!(back_links(4, 3).matches("backref-use").count(), 3);
     }
 }

@@ -55,9 +55,10 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
             })
             .collect();
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let depth = self.embed_at(range.start).map(|e| e.depth).unwrap_or(0);
-        // An embedded file's headings sit one level below the page's, per level of embedding.
-        let level = demote(level, depth);
+        let embed = self.embed_at(range.start);
+        let depth = embed.map(|e| e.depth).unwrap_or(0);
+        // An embedded file's headings sit below the heading of the box it is shown in.
+        let level = demote(level, embed.map(|e| e.shift).unwrap_or(0));
         let id = match custom {
             Some(custom) => {
                 let generated = generated_id_owner(&custom);

@@ -87,6 +87,11 @@ impl Shortcode for CaseStudy {
         // Embed the whole body, its own shortcodes expanded. Its problems are reported when
         // the case study's own page is rendered, so they are not collected here.
         let renamed = prefix_footnote_labels(body, slug);
+        // The box's title goes one level below the heading it stands under, and the case's
+        // `##` headings one below that.
+        let level = (section_level(call.before) + env.shift + 1).min(6);
+        context.insert("level", &level);
+        let outer_shift = std::mem::replace(&mut env.shift, level - 1);
         env.embedding.push(target);
         let mut ignored = Vec::new();
         let inner = expand(
@@ -99,6 +104,7 @@ impl Shortcode for CaseStudy {
         )
         .into_owned();
         env.embedding.pop();
+        env.shift = outer_shift;
         if env.cycle.is_some() {
             let chain = if env.embedding.len() <= 1 {
                 env.cycle.take()
@@ -125,8 +131,21 @@ impl Shortcode for CaseStudy {
             html,
             markdown: inner,
             dir,
+            shift: level - 1,
         }))
     }
+}
+
+/// The level of the last heading in `markdown` (1, the page title's, when there is none):
+/// what a box placed after it stands under.
+fn section_level(markdown: &str) -> u8 {
+    let mut level = 1;
+    for (event, _) in crate::dialect::parse(markdown) {
+        if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { level: l, .. }) = event {
+            level = l as u8;
+        }
+    }
+    level
 }
 
 /// The error for a case study that is, directly or through others, embedding itself.

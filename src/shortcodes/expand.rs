@@ -62,8 +62,10 @@ pub struct EmbedRegion {
     pub range: Range<usize>,
     /// The embedded file's folder under `content/`, for its relative links.
     pub dir: String,
-    /// How many embeds deep: headings inside are demoted by this many levels.
+    /// How many embeds deep.
     pub depth: u8,
+    /// How many levels its headings move down, so they follow the page's outline.
+    pub shift: u8,
 }
 
 impl Expanded<'_> {
@@ -124,9 +126,17 @@ pub fn expand<'b>(
     splice(body, replacements, embedded, pairs)
 }
 
-/// Markdown embedded from another file: the index of its replacement, the offset of the
-/// markdown in the replacement's text, the markdown expanded, and its folder.
-type Embedded = (usize, usize, Expanded<'static>, String);
+/// Markdown embedded from another file.
+struct Embedded {
+    /// The index of its replacement, and the offset of the markdown in that text.
+    replacement: usize,
+    offset: usize,
+    /// The markdown expanded.
+    markdown: Expanded<'static>,
+    /// Its folder, and how many levels its headings move down.
+    dir: String,
+    shift: u8,
+}
 
 /// An open body shortcode: the tag, and (when it rendered) the closing HTML to put at its
 /// `{% end %}` and the index of its opening replacement.
@@ -243,7 +253,8 @@ impl<'p> Placement<'p> {
             self.diagnostics.push(d);
             return failed;
         }
-        let expansion = match shortcode.render(&Call { tag }, env) {
+        let before = &self.body[..tag.span.start];
+        let expansion = match shortcode.render(&Call { tag, before }, env) {
             Ok(expansion) => expansion,
             Err(failure) => {
                 let span = self.at(failure.span.unwrap_or(tag.span.clone()));
@@ -275,6 +286,11 @@ impl<'p> Placement<'p> {
                 None
             }
             TagKind::Inline => {
+                if let Some(element) = block_element(html) {
+                    let d = in_paragraph_error(self.source, self.at(span), &tag.name, element);
+                    self.diagnostics.push(d);
+                    return None;
+                }
                 self.replacements.push((span, inline_html(html)));
                 None
             }
@@ -321,8 +337,13 @@ impl<'p> Placement<'p> {
         text.push_str(&embed.markdown.text);
         text.push_str("\n\n");
         text.push_str(&block_html(parts[1], line.indent));
-        self.embedded
-            .push((self.replacements.len(), offset, embed.markdown, embed.dir));
+        self.embedded.push(Embedded {
+            replacement: self.replacements.len(),
+            offset,
+            markdown: embed.markdown,
+            dir: embed.dir,
+            shift: embed.shift,
+        });
         self.replacements.push((tag.span.clone(), text));
     }
 }
@@ -368,18 +389,21 @@ fn splice(
         .map(|(opening, closing)| map.replaced[opening].0.start..map.replaced[closing].0.end)
         .collect();
     let mut embeds = Vec::new();
-    for (index, offset, inner, dir) in embedded {
-        let start = map.replaced[index].0.start + offset;
+    for embed in embedded {
+        let inner = embed.markdown;
+        let start = map.replaced[embed.replacement].0.start + embed.offset;
         embeds.push(EmbedRegion {
             range: start..start + inner.text.len(),
-            dir,
+            dir: embed.dir,
             depth: 1,
+            shift: embed.shift,
         });
         boxes.extend(inner.boxes.iter().map(|b| b.start + start..b.end + start));
+        // Shifts are the page's already (see `Env::shift`).
         embeds.extend(inner.embeds.into_iter().map(|e| EmbedRegion {
             range: e.range.start + start..e.range.end + start,
-            dir: e.dir,
             depth: e.depth + 1,
+            ..e
         }));
     }
     Expanded {
@@ -478,6 +502,65 @@ fn own_line_error(source: &Source, span: Range<usize>, what: &str) -> Diagnostic
         .help("put the tag on its own line, with the body on the lines between the opening tag and `{% end %}`")
 }
 
+/// The error for a shortcode whose HTML is a block (a box, a figure, a table) written inside
+/// a paragraph, where it would make invalid HTML (`<p>…<aside>…</aside>…</p>`).
+fn in_paragraph_error(
+    source: &Source,
+    span: Range<usize>,
+    name: &str,
+    element: &str,
+) -> Diagnostic {
+    Diagnostic::error(format!(
+        "`{{{{ {name}(...) }}}}` makes a block (`<{element}>`), which cannot stand inside a paragraph"
+    ))
+    .at(source, span)
+    .help("put the tag on a line of its own, with a blank line before and after it: the block then stands between the paragraphs")
+}
+
+/// HTML elements that cannot be inside a paragraph.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+];
+
+/// The first element of `html` that cannot be inside a paragraph, if any.
+fn block_element(html: &str) -> Option<&'static str> {
+    html.match_indices('<').find_map(|(at, _)| {
+        let name: String = html[at + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        BLOCK_ELEMENTS.iter().copied().find(|e| *e == name)
+    })
+}
+
 /// The line(s) containing `span`, without the final newline.
 fn line_around(text: &str, span: Range<usize>) -> Range<usize> {
     let start = text[..span.start].rfind('\n').map(|i| i + 1).unwrap_or(0);
@@ -551,6 +634,9 @@ mod tests {
             "\n  <aside>\n  <p>x</p>\n"
         );
         assert_eq!(inline_html("<a>\n  b\n</a>"), "<a> b </a>");
+        assert_eq!(block_element("<span><a href=x>y</a></span>"), None);
+        assert_eq!(block_element("<span>\n<ASIDE class=x>"), Some("aside"));
+        assert_eq!(block_element("<header-ish><p>"), Some("p"));
     }
 
     #[test]

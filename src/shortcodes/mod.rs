@@ -76,6 +76,8 @@ pub struct Param {
 /// A shortcode call whose arguments were checked against the shortcode's parameters.
 pub struct Call<'t> {
     pub tag: &'t Tag,
+    /// The text of the file before the tag (for the heading it stands under).
+    pub before: &'t str,
 }
 
 impl Call<'_> {
@@ -213,6 +215,9 @@ pub struct Env<'a> {
     /// Set when an embedding cycle is found, as the chain of files; reported by the
     /// outermost embed.
     pub cycle: Option<Vec<String>>,
+    /// How many levels the headings of the text being expanded move down in the page: 0
+    /// for the page's own text, more inside an embedded case study.
+    pub shift: u8,
 }
 
 impl<'a> Env<'a> {
@@ -236,6 +241,7 @@ impl<'a> Env<'a> {
             case_studies: Vec::new(),
             embedding: page.into_iter().collect(),
             cycle: None,
+            shift: 0,
         }
     }
 
@@ -274,6 +280,8 @@ pub struct Embed {
     pub markdown: Expanded<'static>,
     /// The embedded file's folder under `content/`, against which its links resolve.
     pub dir: String,
+    /// How many levels the embedded file's headings move down in the page.
+    pub shift: u8,
 }
 
 pub trait Shortcode: Send + Sync {

@@ -107,16 +107,22 @@ impl FirstParagraph {
     }
 }
 
-/// The first paragraph of running text of `markdown` whose shortcodes are not expanded:
-/// `tags` are the spans of its shortcode tags, left out as an expanded page leaves them out
-/// of its text, and `boxes` the spans of its body shortcodes, from opening tag to `{% end %}`.
-pub fn first_paragraph(
+/// The text a summary is cut from (its summary box's, or else its first paragraph of running
+/// text) of `markdown` whose shortcodes are not expanded: `tags` are the spans of its
+/// shortcode tags, left out as an expanded page leaves them out of its text, `boxes` the
+/// spans of its body shortcodes, from opening tag to `{% end %}`, and `summaries` the
+/// bodies of its summary boxes.
+pub fn summary_text(
     markdown: &str,
     tags: &[Range<usize>],
     boxes: &[Range<usize>],
+    summaries: &[Range<usize>],
 ) -> Option<String> {
     let mut first = FirstParagraph::default();
+    let mut summary_box = SummaryBox::default();
     for (event, range) in crate::dialect::parse(markdown) {
+        let in_summary = summaries.iter().any(|s| s.contains(&range.start));
+        summary_box.event(&event, in_summary);
         let overlaps = tags
             .iter()
             .any(|t| t.start < range.end && range.start < t.end);
@@ -129,11 +135,60 @@ pub fn first_paragraph(
             continue;
         }
         first.event(&event, || boxes.iter().any(|b| b.contains(&range.start)));
-        if first.is_found() {
+        if summary_box.is_found() || (summaries.is_empty() && first.is_found()) {
             break;
         }
     }
-    first.finish()
+    summary_box.finish().or(first.finish())
+}
+
+/// Collects the text of a page's first `{% summary() %}` box: what its editor wrote as its
+/// summary, preferred to its first paragraph. Paragraphs and list items are joined with
+/// spaces; images' descriptions and endnotes are left out.
+#[derive(Default)]
+pub struct SummaryBox {
+    text: String,
+    /// Whether the box has been read to its end.
+    done: bool,
+    in_image: usize,
+    in_note: bool,
+}
+
+impl SummaryBox {
+    /// Takes the next event, and whether it is inside a summary box.
+    pub fn event(&mut self, event: &Event, in_summary: bool) {
+        if self.done {
+            return;
+        }
+        if !in_summary {
+            self.done = !self.text.trim().is_empty();
+            return;
+        }
+        match event {
+            Event::Start(Tag::FootnoteDefinition(_)) => self.in_note = true,
+            Event::End(TagEnd::FootnoteDefinition) => self.in_note = false,
+            Event::Start(Tag::Image { .. }) => self.in_image += 1,
+            Event::End(TagEnd::Image) => self.in_image = self.in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if self.in_image == 0 && !self.in_note => {
+                self.text.push_str(t)
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => {
+                self.text.push(' ')
+            }
+            _ => {}
+        }
+    }
+
+    fn is_found(&self) -> bool {
+        self.done
+    }
+
+    pub fn finish(self) -> Option<String> {
+        let text = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!text.is_empty()).then_some(text)
+    }
 }
 
 /// The longest summary taken from a first paragraph, in characters.

@@ -178,6 +178,49 @@ fn page_shows_front_matter_and_summaries_fall_back_to_the_first_paragraph() {
 }
 
 #[test]
+fn a_summary_box_is_the_summary_when_front_matter_has_none() {
+    let site = Site::new();
+    site.page(
+        "reports/r.md",
+        "title: A report\ndate: 2019-01-01",
+        "An opening paragraph, not the summary.\n\n{% summary() %}\nThe editor's **own** summary.\n\n- With one point.\n{% end %}\n\nMore text.\n",
+    );
+    site.page(
+        "reports/given.md",
+        "title: Given\ndate: 2019-02-01\nsummary: The front matter's summary wins.",
+        "{% summary() %}\nNot this one.\n{% end %}\n",
+    );
+    site.page(
+        "case-studies/c.md",
+        "title: A case\ndate: 2019-01-01",
+        "First words.\n\n{% summary() %}\nWhat the case shows.\n{% end %}\n",
+    );
+    site.page(
+        "briefs/b.md",
+        &brief("B", "2019-03-01"),
+        "{{ case_study(id=\"c\") }}\n",
+    );
+    site.build().assert_ok();
+    let page = site.read("output/reports/r/index.html");
+    assert!(
+        page.contains(
+            "<meta name=\"description\" content=\"The editor’s own summary. With one point.\">"
+        ),
+        "the box's text, paragraphs and items joined"
+    );
+    let listing = site.read("output/reports/index.html");
+    assert!(listing.contains("The editor’s own summary. With one point."));
+    assert!(
+        listing.contains("The front matter’s summary wins.") && !listing.contains("Not this one.")
+    );
+    let brief = site.read("output/briefs/b/index.html");
+    assert!(
+        brief.contains("<p class=\"vff-summary\">What the case shows.</p>"),
+        "a case study's box uses its summary box too"
+    );
+}
+
+#[test]
 fn topics_slug_together_and_list_their_pages() {
     let site = series_site();
     site.page(

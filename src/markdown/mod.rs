@@ -19,7 +19,7 @@ pub use links::{Link, LinkFailure, missing_anchor, normalize, resolve_link, unsa
 use crate::diagnostics::{Diagnostic, Source};
 use crate::resolve::{PageId, Site};
 use crate::shortcodes::{self, EmbedRegion, Env, Ids, OffsetMap, Registry};
-use crate::summary::FirstParagraph;
+use crate::summary::{FirstParagraph, SummaryBox};
 use crate::theme::Theme;
 use endnotes::Notes;
 use headings::PendingHeading;
@@ -77,8 +77,9 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Every id on the page's body.
     pub ids: HashSet<String>,
-    /// The plain text of the first paragraph, for summaries.
-    pub first_paragraph: Option<String>,
+    /// The plain text a summary is cut from when the front matter has none: the page's
+    /// `{% summary() %}` box, or else its first paragraph (see [`crate::summary`]).
+    pub summary_text: Option<String>,
     /// Pages this one links to.
     /// Pages this one links to, by path under `content/`.
     pub links_to: Vec<String>,
@@ -162,6 +163,8 @@ pub fn render(
         image: None,
         text_run: None,
         first_paragraph: FirstParagraph::default(),
+        summary_box: SummaryBox::default(),
+        summaries: &expanded.summaries,
         pending_same_page: Vec::new(),
         autolinks: Vec::new(),
         rendered: Rendered {
@@ -228,8 +231,11 @@ struct BodyRenderer<'a, 'd, 'e> {
     image: Option<(String, Range<usize>)>,
     /// Consecutive text, to spot `[^label]` references to undefined footnotes.
     text_run: Option<(String, Range<usize>)>,
-    /// The page's first paragraph of running text, for its summary.
+    /// The page's first paragraph of running text, and its summary box, for its summary.
     first_paragraph: FirstParagraph,
+    summary_box: SummaryBox,
+    /// Regions of `{% summary() %}` boxes.
+    summaries: &'a [Range<usize>],
     /// For each open link, whether it is an autolink (closed with raw HTML).
     autolinks: Vec<bool>,
     /// Links to `#fragment` on this page, checked when all its ids are known.
@@ -269,6 +275,8 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
         let boxes = self.boxes;
         self.first_paragraph
             .event(&event, || boxes.iter().any(|b| b.contains(&range.start)));
+        let in_summary = self.summaries.iter().any(|s| s.contains(&range.start));
+        self.summary_box.event(&event, in_summary);
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -364,7 +372,9 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
         self.rendered.html_hash = crate::fingerprint::hash_bytes(html.as_bytes());
         html.shrink_to_fit();
         self.rendered.html = html;
-        self.rendered.first_paragraph = std::mem::take(&mut self.first_paragraph).finish();
+        let summary_box = std::mem::take(&mut self.summary_box).finish();
+        let first_paragraph = std::mem::take(&mut self.first_paragraph).finish();
+        self.rendered.summary_text = summary_box.or(first_paragraph);
         self.rendered.ids = self.ids.into_set();
         self.rendered
     }

@@ -32,12 +32,7 @@ fn card_key(site: &Site, bodies: &Bodies, global: u64, id: PageId) -> u64 {
         .u64(page.source().hash)
         .str(&page.url)
         .str(page.kind.name())
-        .str(
-            bodies.pages[id]
-                .first_paragraph
-                .as_deref()
-                .unwrap_or("\u{0}"),
-        );
+        .str(bodies.pages[id].summary_text.as_deref().unwrap_or("\u{0}"));
     for &t in &page.topics {
         f.str(&site.topics[t].name).str(&site.topics[t].url);
     }
@@ -183,7 +178,7 @@ pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> 
         updated: front.updated.map(date_ctx),
         summary: summary(
             front.summary.as_deref(),
-            bodies.pages[id].first_paragraph.as_deref(),
+            bodies.pages[id].summary_text.as_deref(),
         ),
         authors: &front.authors,
         byline: byline(&front.authors),

@@ -105,8 +105,7 @@ pub fn analyze(
     let page = &site.pages[id];
     let front = &page.src.front;
     let text = &body.text;
-    let summary =
-        crate::summary::summary(front.summary.as_deref(), body.first_paragraph.as_deref());
+    let summary = crate::summary::summary(front.summary.as_deref(), body.summary_text.as_deref());
 
     // Every occurrence, flat: (term id, position, weight); grouped by sorting, not hashing.
     let mut occurrences: Vec<(u32, u32, u32)> = Vec::with_capacity(2048);

@@ -227,20 +227,23 @@ fn prefix_footnote_labels(body: &str, prefix: &str) -> String {
 fn first_paragraph(body: &str) -> Option<String> {
     let (tags, _) = super::parse::scan(body, &super::code_ranges(body));
     let spans: Vec<std::ops::Range<usize>> = tags.iter().map(|t| t.span.clone()).collect();
-    let mut boxes = Vec::new();
+    let (mut boxes, mut summaries) = (Vec::new(), Vec::new());
     let mut open = Vec::new();
     for tag in &tags {
         match tag.kind {
-            super::parse::TagKind::Open => open.push(tag.span.start),
+            super::parse::TagKind::Open => open.push(tag),
             super::parse::TagKind::End => {
-                if let Some(start) = open.pop() {
-                    boxes.push(start..tag.span.end);
+                if let Some(opening) = open.pop() {
+                    boxes.push(opening.span.start..tag.span.end);
+                    if opening.name == super::SUMMARY_BOX {
+                        summaries.push(opening.span.end..tag.span.start);
+                    }
                 }
             }
             super::parse::TagKind::Inline => {}
         }
     }
-    crate::summary::first_paragraph(body, &spans, &boxes)
+    crate::summary::summary_text(body, &spans, &boxes, &summaries)
 }
 
 #[cfg(test)]

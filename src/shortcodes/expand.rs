@@ -54,6 +54,8 @@ pub struct Expanded<'a> {
     pub boxes: Vec<Range<usize>>,
     /// Regions holding another file's markdown (embedded case studies).
     pub embeds: Vec<EmbedRegion>,
+    /// The boxes that are the page's own `{% summary() %}` boxes (not an embedded file's).
+    pub summaries: Vec<Range<usize>>,
 }
 
 /// A region of expanded text that came from another file.
@@ -76,6 +78,7 @@ impl Expanded<'_> {
             map: self.map,
             boxes: self.boxes,
             embeds: self.embeds,
+            summaries: self.summaries,
         }
     }
 }
@@ -95,6 +98,7 @@ pub fn expand<'b>(
             map: OffsetMap::default(),
             boxes: Vec::new(),
             embeds: Vec::new(),
+            summaries: Vec::new(),
         };
     }
     let code = code_ranges(body);
@@ -152,8 +156,9 @@ struct Placement<'p> {
     /// What replaces each tag, in order: (its range in the body, the text).
     replacements: Vec<(Range<usize>, String)>,
     embedded: Vec<Embedded>,
-    /// Pairs of replacement indexes (opening, closing) of each body shortcode.
-    pairs: Vec<(usize, usize)>,
+    /// Pairs of replacement indexes (opening, closing) of each body shortcode, and whether
+    /// it is a summary box.
+    pairs: Vec<(usize, usize, bool)>,
 }
 
 /// Where a tag stands on its line.
@@ -209,7 +214,7 @@ impl<'p> Placement<'p> {
 
     /// An `{% end %}`: the closing HTML of the innermost open body shortcode.
     fn close(&mut self, tag: &Tag, line: &Line, open: &mut Vec<Open>) {
-        let Some((_, close)) = open.pop() else {
+        let Some((opening_tag, close)) = open.pop() else {
             let d = Diagnostic::error("`{% end %}` closes nothing: no body shortcode is open here")
                 .at(self.source, self.at(tag.span.clone()))
                 .help("remove it, or open a body shortcode before it, such as `{% sidebar(title=\"...\") %}`");
@@ -222,7 +227,8 @@ impl<'p> Placement<'p> {
             return;
         }
         if let Some((close, opening)) = close {
-            self.pairs.push((opening, self.replacements.len()));
+            let summary = opening_tag.name == super::SUMMARY_BOX;
+            self.pairs.push((opening, self.replacements.len(), summary));
             self.replacements
                 .push((tag.span.clone(), block_html(&close, line.indent)));
         }
@@ -370,7 +376,7 @@ fn splice(
     body: &str,
     replacements: Vec<(Range<usize>, String)>,
     embedded: Vec<Embedded>,
-    pairs: Vec<(usize, usize)>,
+    pairs: Vec<(usize, usize, bool)>,
 ) -> Expanded<'static> {
     let mut text =
         String::with_capacity(body.len() + replacements.iter().map(|r| r.1.len()).sum::<usize>());
@@ -384,9 +390,14 @@ fn splice(
         last = range.end;
     }
     text.push_str(&body[last..]);
-    let mut boxes: Vec<Range<usize>> = pairs
-        .into_iter()
-        .map(|(opening, closing)| map.replaced[opening].0.start..map.replaced[closing].0.end)
+    let region =
+        |opening: usize, closing: usize| map.replaced[opening].0.start..map.replaced[closing].0.end;
+    let summaries: Vec<Range<usize>> = (pairs.iter())
+        .filter(|pair| pair.2)
+        .map(|&(opening, closing, _)| region(opening, closing))
+        .collect();
+    let mut boxes: Vec<Range<usize>> = (pairs.iter())
+        .map(|&(opening, closing, _)| region(opening, closing))
         .collect();
     let mut embeds = Vec::new();
     for embed in embedded {
@@ -411,6 +422,7 @@ fn splice(
         map,
         boxes,
         embeds,
+        summaries,
     }
 }
 

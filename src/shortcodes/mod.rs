@@ -29,6 +29,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
+/// The body shortcode whose text is the page's summary when its front matter has none.
+pub const SUMMARY_BOX: &str = "summary";
+
 /// The placeholder a body shortcode's template prints where the body goes.
 pub const BODY_MARKER: &str = "\u{1}centerview-body\u{1}";
 
@@ -333,7 +336,7 @@ impl Registry {
         registry.register(figures::Table);
         registry.register(case_study::CaseStudy);
         registry.register(TemplateShortcode {
-            name: "summary",
+            name: SUMMARY_BOX,
             form: Form::Body,
             params: &[Param {
                 name: "title",

@@ -146,7 +146,7 @@ fn page_title(cx: &Shared, id: PageId) -> tera::Value {
 
 fn page_description(cx: &Shared, id: PageId) -> tera::Value {
     let front = &cx.site.pages[id].src.front;
-    let first = cx.bodies.pages[id].first_paragraph.as_deref();
+    let first = cx.bodies.pages[id].summary_text.as_deref();
     let summary = crate::summary::summary(front.summary.as_deref(), first);
     tera::Value::from(meta_description(&summary, &cx.site.config.description))
 }

@@ -472,6 +472,41 @@ fn drafts_are_left_out_unless_asked_for() {
 }
 
 #[test]
+fn a_drafts_build_marks_drafts_and_keeps_them_out_of_feeds_and_the_sitemap() {
+    let site = Site::new();
+    site.page(
+        "briefs/d.md",
+        "title: Unfinished\ndate: 2017-02-01\ndraft: true\ntopics: [Coaching]",
+        "Body.\n",
+    );
+    site.page(
+        "briefs/p.md",
+        "title: Published\ndate: 2017-01-01\ntopics: [Coaching]",
+        "Body.\n",
+    );
+    site.run(&["build", "--drafts"]).assert_ok();
+    let draft = site.read("output/briefs/d/index.html");
+    assert!(draft.contains("<p class=\"draft-banner\" role=\"note\"><strong>Draft</strong>"));
+    assert!(draft.contains("<meta name=\"robots\" content=\"noindex\">"));
+    let published = site.read("output/briefs/p/index.html");
+    assert!(!published.contains("draft-banner") && !published.contains("noindex"));
+    assert!(
+        site.read("output/briefs/index.html")
+            .contains("<p class=\"card-draft\">Draft</p>"),
+        "the listing marks the draft"
+    );
+    for feed in ["output/atom.xml", "output/topics/coaching/atom.xml"] {
+        let feed = site.read(feed);
+        assert!(
+            feed.contains("Published") && !feed.contains("Unfinished"),
+            "{feed}"
+        );
+    }
+    let sitemap = site.read("output/sitemap.xml");
+    assert!(sitemap.contains("/briefs/p/") && !sitemap.contains("/briefs/d/"));
+}
+
+#[test]
 fn a_broken_draft_does_not_fail_a_build_without_drafts() {
     let site = Site::new();
     site.page(

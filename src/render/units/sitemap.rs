@@ -51,7 +51,8 @@ fn urls(cx: &Shared, _: usize) -> tera::Value {
         listing(&addresses.topic(&t.slug), t.pages.len());
     }
     listing(&addresses.series_list(), site.series.len());
-    for page in &site.pages {
+    // Drafts (in a `--drafts` build) are for review, not for search engines.
+    for page in site.pages.iter().filter(|p| !p.src.front.draft) {
         add(&page.url, page.src.front.updated.or(page.src.front.date));
     }
     add(&addresses.data_index().url, None);
@@ -79,7 +80,8 @@ impl Unit for Sitemap {
         for page in &site.pages {
             let front = &page.src.front;
             f.str(&page.url)
-                .u64(front.updated.or(front.date).map_or(0, date_number));
+                .u64(front.updated.or(front.date).map_or(0, date_number))
+                .u64(front.draft as u64);
         }
         // Addresses, and how many entries their listings have (which gives their pages).
         for s in &site.sections {

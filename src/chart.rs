@@ -57,9 +57,63 @@ pub fn text_width(text: &str, size: f64) -> f64 {
     text.chars().map(char_width).sum::<f64>() * size
 }
 
-/// Splits `text` into lines no wider than `width`, breaking a word (with a hyphen) only when
-/// it cannot fit on a line of its own.
+/// Splits `text` into lines no wider than `width`, at spaces and after hyphens
+/// (`non-profit` may become `non-` and `profit`); a word too wide for a line of its own is
+/// broken (with a hyphen) only as a last resort: callers first try a smaller size or another
+/// layout (see [`wrap_words`]).
 pub fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
+    wrap_words(text, width, size).unwrap_or_else(|| break_words(text, width, size))
+}
+
+/// The pieces of `text` a line may end after: each word, cut after its hyphens, with
+/// whether a space comes before it.
+fn pieces(text: &str) -> impl Iterator<Item = (bool, &str)> {
+    text.split_whitespace().flat_map(|word| {
+        let mut start = 0;
+        let mut parts = Vec::new();
+        for (i, c) in word.char_indices() {
+            if matches!(c, '-' | '–' | '/') && i + c.len_utf8() < word.len() && i > 0 {
+                parts.push((start == 0, &word[start..i + c.len_utf8()]));
+                start = i + c.len_utf8();
+            }
+        }
+        parts.push((start == 0, &word[start..]));
+        parts
+    })
+}
+
+/// [`wrap`] without breaking a word: `None` when a piece of a word cannot fit on a line.
+pub fn wrap_words(text: &str, width: f64, size: f64) -> Option<Vec<String>> {
+    let fits = |s: &str| text_width(s, size) <= width;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for (after_space, piece) in pieces(text) {
+        let joint = if after_space && !line.is_empty() {
+            " "
+        } else {
+            ""
+        };
+        let candidate = format!("{line}{joint}{piece}");
+        if fits(&candidate) {
+            line = candidate;
+            continue;
+        }
+        if !fits(piece) {
+            return None;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        line = piece.to_string();
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    Some(lines)
+}
+
+/// Lines no wider than `width`, words broken with a hyphen where they cannot fit whole.
+fn break_words(text: &str, width: f64, size: f64) -> Vec<String> {
     let fits = |s: &str| text_width(s, size) <= width;
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
@@ -97,6 +151,18 @@ pub fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// The largest of `sizes` at which every label wraps into `width` without breaking a word,
+/// with the labels' lines.
+fn fit_labels(data: &[Datum], width: f64, sizes: &[f64]) -> Option<(f64, Vec<Vec<String>>)> {
+    sizes.iter().find_map(|&size| {
+        let lines: Option<Vec<Vec<String>>> = data
+            .iter()
+            .map(|d| wrap_words(&d.label, width, size))
+            .collect();
+        lines.map(|lines| (size, lines))
+    })
 }
 
 fn escape(text: &str) -> String {
@@ -178,7 +244,11 @@ pub fn render(table: &DataTable, layout: Layout, id: &str) -> Option<String> {
     let (body, height) = match (ty, layout) {
         (ChartType::Bar, Layout::Wide) => bars_beside_labels(&data, layout.width()),
         (ChartType::Bar, Layout::Narrow) => bars_under_labels(&data, layout.width()),
-        (ChartType::Column, _) => columns(&data, layout.width()),
+        (ChartType::Column, Layout::Wide) => {
+            columns(&data, layout.width(), true).expect("columns that may break words")
+        }
+        (ChartType::Column, Layout::Narrow) => columns(&data, layout.width(), false)
+            .unwrap_or_else(|| bars_under_labels(&data, layout.width())),
     };
     let width = layout.width();
     let class = match ty {
@@ -231,7 +301,12 @@ fn bar_rect(out: &mut String, x: f64, y: f64, w: f64, h: f64, value: f64) {
 }
 
 fn text(out: &mut String, x: f64, y: f64, anchor: &str, weight: &str, content: &str) {
-    write_text(out, x, y, anchor, weight, None, content);
+    write_text(out, x, y, anchor, weight, None, "", content);
+}
+
+/// A line of a category's label (classed, so tests can find the labels).
+fn label(out: &mut String, x: f64, y: f64, anchor: &str, size: Option<f64>, content: &str) {
+    write_text(out, x, y, anchor, "", size, "chart-label", content);
 }
 
 /// Wide horizontal bars: wrapped labels in a column on the left, bars to their right.
@@ -258,14 +333,8 @@ fn bars_beside_labels(data: &[Datum], width: f64) -> (String, f64) {
         let mid = y + row / 2.0;
         let first_baseline = mid - (lines.len() as f64 - 1.0) * LINE / 2.0 + FONT * 0.35;
         for (i, line) in lines.iter().enumerate() {
-            text(
-                &mut out,
-                pad + label_width,
-                first_baseline + i as f64 * LINE,
-                "end",
-                "",
-                line,
-            );
+            let y = first_baseline + i as f64 * LINE;
+            label(&mut out, pad + label_width, y, "end", None, line);
         }
         let (x0, x1) = (scale(d.value.min(0.0)), scale(d.value.max(0.0)));
         bar_rect(&mut out, x0, mid - BAR / 2.0, x1 - x0, BAR, d.value);
@@ -316,7 +385,14 @@ fn bars_under_labels(data: &[Datum], width: f64) -> (String, f64) {
     for d in data {
         let lines = wrap(&d.label, width - 2.0 * pad, FONT);
         for (i, line) in lines.iter().enumerate() {
-            text(&mut out, pad, y + FONT + i as f64 * LINE, "start", "", line);
+            label(
+                &mut out,
+                pad,
+                y + FONT + i as f64 * LINE,
+                "start",
+                None,
+                line,
+            );
         }
         y += lines.len() as f64 * LINE + 6.0;
         let (x0, x1) = (scale(d.value.min(0.0)), scale(d.value.max(0.0)));
@@ -355,18 +431,31 @@ fn bars_under_labels(data: &[Datum], width: f64) -> (String, f64) {
     (out, y - 12.0 + pad)
 }
 
-/// Vertical columns with wrapped labels centred below each.
-fn columns(data: &[Datum], width: f64) -> (String, f64) {
+/// Vertical columns with wrapped labels centred below each, the labels as large as fits
+/// without breaking a word (down to 10). `None` where a word of a label cannot fit
+/// its column even at 10 and `may_break` is false: a phone then gets horizontal bars,
+/// which give each label the whole width.
+fn columns(data: &[Datum], width: f64, may_break: bool) -> Option<(String, f64)> {
     let pad = 4.0;
     let slot = (width - 2.0 * pad) / data.len().max(1) as f64;
     let column_width = (slot * 0.62).min(72.0);
-    // Narrow slots (a phone drawing) get smaller labels, so words need not be broken.
-    let label_font = if slot < 130.0 { 12.0 } else { FONT };
+    // Narrow slots (a phone drawing) start smaller: a label of many lines at 14 would tower.
+    let sizes: &[f64] = if slot < 130.0 {
+        &[12.0, 11.0, 10.0]
+    } else {
+        &[FONT, 13.0, 12.0, 11.0, 10.0]
+    };
+    let (label_font, label_lines) = match fit_labels(data, slot - 6.0, sizes) {
+        Some(fitted) => fitted,
+        None if may_break => (
+            10.0,
+            data.iter()
+                .map(|d| wrap(&d.label, slot - 6.0, 10.0))
+                .collect(),
+        ),
+        None => return None,
+    };
     let label_line = label_font * 1.25;
-    let label_lines: Vec<Vec<String>> = data
-        .iter()
-        .map(|d| wrap(&d.label, slot - 6.0, label_font))
-        .collect();
     let label_height = label_lines.iter().map(|l| l.len()).max().unwrap_or(1) as f64 * label_line;
     // Value labels wider than a slot would collide: use a smaller font for them then.
     let value_font = if value_label_width(data) > slot - 4.0 {
@@ -403,15 +492,8 @@ fn columns(data: &[Datum], width: f64) -> (String, f64) {
             &mut out, center, value_y, "middle", "700", value_font, &d.shown,
         );
         for (j, line) in lines.iter().enumerate() {
-            sized_text(
-                &mut out,
-                center,
-                labels_top + label_font + j as f64 * label_line,
-                "middle",
-                "",
-                label_font,
-                line,
-            );
+            let y = labels_top + label_font + j as f64 * label_line;
+            label(&mut out, center, y, "middle", Some(label_font), line);
         }
     }
     let _ = write!(
@@ -419,7 +501,7 @@ fn columns(data: &[Datum], width: f64) -> (String, f64) {
         "<line class=\"baseline\" x1=\"{pad}\" y1=\"{zero:.1}\" x2=\"{:.1}\" y2=\"{zero:.1}\" stroke=\"{INK}\" stroke-width=\"1.5\"/>",
         width - pad
     );
-    (out, labels_top + label_height + pad + 4.0)
+    Some((out, labels_top + label_height + pad + 4.0))
 }
 
 /// Text at a size other than the chart's default.
@@ -432,10 +514,11 @@ fn sized_text(
     size: f64,
     content: &str,
 ) {
-    write_text(out, x, y, anchor, weight, Some(size), content);
+    write_text(out, x, y, anchor, weight, Some(size), "", content);
 }
 
 /// A `<text>` element: the content escaped; weight and size only when given.
+#[allow(clippy::too_many_arguments)]
 fn write_text(
     out: &mut String,
     x: f64,
@@ -443,12 +526,16 @@ fn write_text(
     anchor: &str,
     weight: &str,
     size: Option<f64>,
+    class: &str,
     content: &str,
 ) {
     let _ = write!(
         out,
         "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\""
     );
+    if !class.is_empty() {
+        let _ = write!(out, " class=\"{class}\"");
+    }
     if !weight.is_empty() {
         let _ = write!(out, " font-weight=\"{weight}\"");
     }
@@ -511,7 +598,8 @@ mod tests {
     }
 
     /// Every text's estimated extent: (left, right, baseline).
-    fn texts(svg: &str) -> Vec<(f64, f64, f64)> {
+    /// Each text's left and right ends, baseline and size.
+    fn texts(svg: &str) -> Vec<(f64, f64, f64, f64)> {
         svg.split("<text ")
             .skip(1)
             .map(|t| {
@@ -533,7 +621,7 @@ mod tests {
                     "middle" => (x - w / 2.0, x + w / 2.0),
                     _ => (x, x + w),
                 };
-                (l, r, y)
+                (l, r, y, size)
             })
             .collect()
     }
@@ -556,6 +644,52 @@ mod tests {
         ("Other internal staff", 12.0),
         ("Institutions of higher education", 4.0),
     ];
+
+    #[test]
+    fn labels_wrap_at_spaces_and_hyphens_and_break_words_last() {
+        let narrow = text_width("organizations", 12.0) + 1.0;
+        assert_eq!(
+            wrap("Non-profit organizations", narrow, 12.0),
+            ["Non-profit", "organizations"]
+        );
+        let tiny = text_width("profit", 12.0) + 1.0;
+        assert_eq!(
+            wrap_words("Non-profit", tiny, 12.0).unwrap(),
+            ["Non-", "profit"]
+        );
+        assert_eq!(wrap_words("Administrators", tiny, 12.0), None);
+        let broken = wrap("Administrators", tiny, 12.0);
+        assert!(broken.len() > 1 && broken[0].ends_with('-'), "{broken:?}");
+    }
+
+    #[test]
+    fn phone_columns_whose_words_cannot_fit_become_bars() {
+        let long: Vec<(&str, f64)> = [
+            "Non-profit organizations",
+            "Teachers on special assignment",
+            "Administrators",
+            "County offices of education",
+            "Institutions of higher education",
+            "Multi-district collaboratives",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (*l, 5.0 + i as f64))
+        .collect();
+        let svg = render(&table(ChartType::Column, &long), Layout::Narrow, "f1").unwrap();
+        let bars = rects(&svg);
+        assert!(
+            bars.iter().all(|b| b.3 == bars[0].3) && bars.iter().any(|b| b.2 != bars[0].2),
+            "horizontal bars (one height, lengths by value): {bars:?}"
+        );
+        assert!(!svg.contains("-</text>"), "no word broken");
+        let svg = render(&table(ChartType::Column, ROWS), Layout::Wide, "f1").unwrap();
+        let columns = rects(&svg);
+        assert!(
+            columns.iter().all(|c| c.2 == columns[0].2),
+            "columns (one width) on a wide screen: {columns:?}"
+        );
+    }
 
     #[test]
     fn bar_lengths_are_proportional_to_values_from_zero() {
@@ -597,7 +731,7 @@ mod tests {
                 let svg = render(&table(ty, ROWS), layout, "f1").unwrap();
                 let (w, h) = view_box(&svg);
                 let texts = texts(&svg);
-                for (l, r, y) in &texts {
+                for (l, r, y, _) in &texts {
                     assert!(
                         *l >= 0.0 && *r <= w,
                         "{ty:?} {layout:?}: text {l}..{r} outside 0..{w}"
@@ -609,7 +743,7 @@ mod tests {
                 }
                 for (i, a) in texts.iter().enumerate() {
                     for b in &texts[i + 1..] {
-                        let same_line = (a.2 - b.2).abs() < FONT;
+                        let same_line = (a.2 - b.2).abs() < a.3.min(b.3);
                         let overlap = a.0 < b.1 - 0.5 && b.0 < a.1 - 0.5;
                         assert!(
                             !(same_line && overlap),

@@ -301,7 +301,13 @@ impl Session {
         let themes = self.root.join("themes");
         let theme_changed = changed.is_none_or(|c| c.iter().any(|p| p.starts_with(&themes)));
         if theme_changed || self.theme.as_ref().is_none_or(|t| t.name != config.theme) {
+            // The theme's own shortcodes come with it: a theme whose declarations are wrong
+            // is not used, like one whose templates do not compile.
             self.theme = Theme::load(&self.root, &config.theme)
+                .and_then(|theme| {
+                    self.registry = Registry::for_theme(&theme)?;
+                    Ok(theme)
+                })
                 .map_err(|errors| diags.extend(errors))
                 .ok();
         }

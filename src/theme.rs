@@ -37,6 +37,20 @@ pub struct Theme {
     closures: HashMap<String, BTreeSet<String>>,
     /// A hash of every template: changes when any of them does.
     pub generation: u64,
+    /// The site's own `templates/shortcodes/<name>.html`: new shortcodes (declared in the
+    /// template) or replacements of built-in ones' templates.
+    pub site_shortcodes: Vec<SiteShortcode>,
+}
+
+/// One of the site's shortcode templates, with its text for reading its declaration.
+#[derive(Debug, Clone)]
+pub struct SiteShortcode {
+    /// The file's name without `.html`: the shortcode's name.
+    pub name: String,
+    pub path: PathBuf,
+    /// The file as shown to a maintainer (`themes/centerview/templates/shortcodes/x.html`).
+    pub display: String,
+    pub text: String,
 }
 
 impl std::fmt::Debug for Theme {
@@ -84,6 +98,7 @@ impl Theme {
         let sources = read_templates(&templates)?;
         let tera = compile(&sources, &templates, root, name)?;
         let closures = template_closures(&sources);
+        let site_shortcodes = site_shortcodes(&templates, &sources, root);
         // Only the templates: static files are copied as they are, so a stylesheet edit
         // re-renders no page.
         let mut fingerprint = crate::fingerprint::Fingerprint::default();
@@ -100,6 +115,7 @@ impl Theme {
                 .map(|(rel, origin)| StaticFile { rel, origin })
                 .collect(),
             closures,
+            site_shortcodes,
         })
     }
 
@@ -153,6 +169,33 @@ fn describe_origin(
         }
     }
     format!("themes/{theme}/templates/")
+}
+
+/// The site's templates directly in `shortcodes/`.
+fn site_shortcodes(
+    templates: &BTreeMap<String, Origin>,
+    sources: &[(String, String)],
+    root: &Path,
+) -> Vec<SiteShortcode> {
+    sources
+        .iter()
+        .filter_map(|(rel, text)| {
+            let name = rel.strip_prefix("shortcodes/")?.strip_suffix(".html")?;
+            let Some(Origin::Site(path)) = templates.get(rel) else {
+                return None;
+            };
+            (!name.contains('/')).then(|| SiteShortcode {
+                name: name.to_string(),
+                path: path.clone(),
+                display: path
+                    .strip_prefix(root)
+                    .unwrap_or(path)
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                text: text.clone(),
+            })
+        })
+        .collect()
 }
 
 /// For each template, the templates it extends or includes, transitively, plus components.

@@ -465,3 +465,85 @@ fn a_preview_of_a_body_edit_is_the_page_the_rebuild_writes() {
         "two files are not previewed"
     );
 }
+
+/// A theme's own shortcode: a changed template re-renders the pages using it, a changed
+/// declaration is checked again, and each rebuild writes what a clean build writes.
+#[test]
+fn a_changed_theme_shortcode_is_used_by_the_next_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    example_site(&root);
+    let template = root.join("themes/centerview/templates/shortcodes/callout.html");
+    let declared = "{#\nshortcode: body\ntitle: text, required\n#}\n";
+    write(
+        template.clone(),
+        &format!("{declared}<aside class=\"callout\">{{{{ title }}}}\n{{{{ body }}}}\n</aside>\n"),
+    );
+    let brief = root.join("content/briefs/partnership.md");
+    let original = std::fs::read_to_string(&brief).unwrap();
+    write(
+        brief.clone(),
+        &format!("{original}\n{{% callout(title=\"Note\") %}}\nCalled out.\n{{% end %}}\n"),
+    );
+    let mut session = Session::new(&options(&root)).unwrap();
+    let page = "briefs/partnership/index.html";
+    let html = |built: &Built| String::from_utf8(bytes(built)[page].clone()).unwrap();
+    let first_build = session.build(None).unwrap();
+    assert!(html(&first_build).contains("<aside class=\"callout\">Note"));
+
+    let changed: HashSet<PathBuf> = [write(
+        template.clone(),
+        &format!(
+            "{declared}<aside class=\"callout changed\">{{{{ title }}}}\n{{{{ body }}}}\n</aside>\n"
+        ),
+    )]
+    .into_iter()
+    .collect();
+    let built = session.build(Some(&changed)).unwrap();
+    assert!(html(&built).contains("<aside class=\"callout changed\">Note"));
+    assert_eq!(bytes(&built), clean(&root), "the rebuild is a clean build");
+
+    // A new required parameter: the page's call no longer gives everything.
+    let changed: HashSet<PathBuf> = [write(
+        template.clone(),
+        "{#\nshortcode: body\ntitle: text, required\nlevel: integer, required\n#}\n<aside>{{ body }}</aside>\n",
+    )]
+    .into_iter()
+    .collect();
+    let Err(failure) = session.build(Some(&changed)) else {
+        panic!("the build should fail")
+    };
+    let messages: Vec<String> = failure
+        .diagnostics
+        .iter()
+        .map(|d| d.render(false))
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("content/briefs/partnership.md")
+                && m.contains("`callout` needs the argument `level`")),
+        "{messages:?}"
+    );
+    // A broken declaration fails the next build at the template's line.
+    let changed: HashSet<PathBuf> = [write(
+        template.clone(),
+        "{# shortcode: bdy #}\n{{ body }}\n",
+    )]
+    .into_iter()
+    .collect();
+    let Err(failure) = session.build(Some(&changed)) else {
+        panic!("the build should fail")
+    };
+    let messages: Vec<String> = failure
+        .diagnostics
+        .iter()
+        .map(|d| d.render(false))
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains(
+            "themes/centerview/templates/shortcodes/callout.html:1:15: error: `shortcode:` must be `body` or `inline`, found `bdy`"
+        )),
+        "{messages:?}"
+    );
+}

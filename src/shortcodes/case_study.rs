@@ -10,17 +10,18 @@ use crate::diagnostics::{did_you_mean, one_of};
 use crate::front_matter::Kind;
 use crate::resolve::{LinkTarget, PageId};
 use serde::Serialize;
+use std::borrow::Cow;
 
 pub struct CaseStudy;
 
 const PARAMS: &[Param] = &[
     Param {
-        name: "id",
+        name: Cow::Borrowed("id"),
         ty: ParamType::Text,
         required: true,
     },
     Param {
-        name: "full",
+        name: Cow::Borrowed("full"),
         ty: ParamType::Bool,
         required: false,
     },
@@ -37,13 +38,13 @@ struct CaseCtx {
 }
 
 impl Shortcode for CaseStudy {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         "case_study"
     }
     fn form(&self) -> Form {
         Form::Inline
     }
-    fn params(&self) -> &'static [Param] {
+    fn params(&self) -> &[Param] {
         PARAMS
     }
 

@@ -451,7 +451,7 @@ fn check_call<'r>(
         return None;
     };
     let params = shortcode.params();
-    let names: Vec<&str> = params.iter().map(|p| p.name).collect();
+    let names: Vec<&str> = params.iter().map(|p| p.name.as_ref()).collect();
     let mut ok = true;
     for arg in &tag.args {
         match params.iter().find(|p| p.name == arg.name) {
@@ -492,7 +492,7 @@ fn check_call<'r>(
         }
     }
     for param in params.iter().filter(|p| p.required) {
-        if tag.arg(param.name).is_none() {
+        if tag.arg(&param.name).is_none() {
             ok = false;
             diagnostics.push(
                 Diagnostic::error(format!(
@@ -501,7 +501,11 @@ fn check_call<'r>(
                 ))
                 .at(source, at(tag.span.clone()))
                 .label(format!("`{}` is missing", param.name))
-                .help(format!("for example `{}=\"...\"`", param.name)),
+                .help(format!(
+                    "for example `{}={}`",
+                    param.name,
+                    param.ty.example()
+                )),
             );
         }
     }

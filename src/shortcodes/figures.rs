@@ -6,9 +6,10 @@ use crate::chart::{self, Layout};
 use crate::data::{Cell, DataTable};
 use crate::diagnostics::{did_you_mean, one_of};
 use serde::Serialize;
+use std::borrow::Cow;
 
 const PARAMS: &[Param] = &[Param {
-    name: "data",
+    name: Cow::Borrowed("data"),
     ty: ParamType::Text,
     required: true,
 }];
@@ -20,13 +21,13 @@ pub struct Figure;
 pub struct Table;
 
 impl Shortcode for Figure {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         "figure"
     }
     fn form(&self) -> Form {
         Form::Inline
     }
-    fn params(&self) -> &'static [Param] {
+    fn params(&self) -> &[Param] {
         PARAMS
     }
     fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError> {
@@ -35,13 +36,13 @@ impl Shortcode for Figure {
 }
 
 impl Shortcode for Table {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         "table"
     }
     fn form(&self) -> Form {
         Form::Inline
     }
-    fn params(&self) -> &'static [Param] {
+    fn params(&self) -> &[Param] {
         PARAMS
     }
     fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError> {

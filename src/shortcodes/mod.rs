@@ -11,20 +11,23 @@
 //! An [`OffsetMap`] maps every position of the expanded text back to the original body, so
 //! later diagnostics (a broken link inside a sidebar) still point at the right line.
 //!
-//! The [`Registry`] holds the known shortcodes; later features add their own (see
-//! [`Registry::register`]).
+//! The [`Registry`] holds the known shortcodes: the built-in ones, and those a theme declares
+//! in its own `shortcodes/<name>.html` templates (see [`declaration`]).
 
 pub mod case_study;
+mod declaration;
 mod expand;
 pub mod figures;
 pub mod parse;
 
 pub use expand::{EmbedRegion, Expanded, OffsetMap, code_ranges, expand};
 
+use crate::diagnostics::Diagnostic;
 use crate::front_matter::slugify;
 use crate::resolve::{PageId, Site};
 use crate::theme::Theme;
 use parse::{ArgValue, Tag};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -59,6 +62,15 @@ impl ParamType {
         }
     }
 
+    /// A value of this type, for an example in a help line.
+    fn example(self) -> &'static str {
+        match self {
+            ParamType::Text => "\"...\"",
+            ParamType::Integer => "2",
+            ParamType::Bool => "true",
+        }
+    }
+
     fn accepts(self, value: &ArgValue) -> bool {
         matches!(
             (self, value),
@@ -69,9 +81,9 @@ impl ParamType {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Param {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub ty: ParamType,
     pub required: bool,
 }
@@ -288,9 +300,9 @@ pub struct Embed {
 }
 
 pub trait Shortcode: Send + Sync {
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &str;
     fn form(&self) -> Form;
-    fn params(&self) -> &'static [Param];
+    fn params(&self) -> &[Param];
     /// Renders the shortcode.
     fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError>;
 }
@@ -298,7 +310,7 @@ pub trait Shortcode: Send + Sync {
 /// The known shortcodes.
 #[derive(Clone, Default)]
 pub struct Registry {
-    shortcodes: BTreeMap<&'static str, Arc<dyn Shortcode>>,
+    shortcodes: BTreeMap<String, Arc<dyn Shortcode>>,
 }
 
 impl Registry {
@@ -306,84 +318,92 @@ impl Registry {
     pub fn builtin() -> Registry {
         let mut registry = Registry::default();
         registry.register(TemplateShortcode {
-            name: "sidebar",
+            name: Cow::Borrowed("sidebar"),
             form: Form::Body,
-            params: &[Param {
-                name: "title",
+            params: Cow::Borrowed(&[Param {
+                name: Cow::Borrowed("title"),
                 ty: ParamType::Text,
                 required: true,
-            }],
+            }]),
         });
         registry.register(TemplateShortcode {
-            name: "pullquote",
+            name: Cow::Borrowed("pullquote"),
             form: Form::Body,
-            params: &[Param {
-                name: "by",
+            params: Cow::Borrowed(&[Param {
+                name: Cow::Borrowed("by"),
                 ty: ParamType::Text,
                 required: false,
-            }],
+            }]),
         });
         registry.register(TemplateShortcode {
-            name: "action_steps",
+            name: Cow::Borrowed("action_steps"),
             form: Form::Body,
-            params: &[Param {
-                name: "title",
+            params: Cow::Borrowed(&[Param {
+                name: Cow::Borrowed("title"),
                 ty: ParamType::Text,
                 required: false,
-            }],
+            }]),
         });
         registry.register(figures::Figure);
         registry.register(figures::Table);
         registry.register(case_study::CaseStudy);
         registry.register(TemplateShortcode {
-            name: SUMMARY_BOX,
+            name: Cow::Borrowed(SUMMARY_BOX),
             form: Form::Body,
-            params: &[Param {
-                name: "title",
+            params: Cow::Borrowed(&[Param {
+                name: Cow::Borrowed("title"),
                 ty: ParamType::Text,
                 required: false,
-            }],
+            }]),
         });
         registry
     }
 
+    /// The built-in shortcodes and those the theme adds (see [`declaration`]), or every
+    /// problem with the theme's declarations.
+    pub fn for_theme(theme: &Theme) -> Result<Registry, Vec<Diagnostic>> {
+        let mut registry = Registry::builtin();
+        declaration::add_site_shortcodes(&mut registry, &theme.site_shortcodes)?;
+        Ok(registry)
+    }
+
     pub fn register(&mut self, shortcode: impl Shortcode + 'static) {
         self.shortcodes
-            .insert(shortcode.name(), Arc::new(shortcode));
+            .insert(shortcode.name().to_string(), Arc::new(shortcode));
     }
 
     pub fn get(&self, name: &str) -> Option<&Arc<dyn Shortcode>> {
         self.shortcodes.get(name)
     }
 
-    pub fn names(&self) -> Vec<&'static str> {
-        self.shortcodes.keys().copied().collect()
+    pub fn names(&self) -> Vec<&str> {
+        self.shortcodes.keys().map(String::as_str).collect()
     }
 }
 
 /// A shortcode drawn entirely by the theme's `shortcodes/<name>.html` template, which sees its
 /// arguments, `body` (for body shortcodes) and `id` (a unique id made from `title`, if any).
 pub struct TemplateShortcode {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub form: Form,
-    pub params: &'static [Param],
+    pub params: Cow<'static, [Param]>,
 }
 
 impl Shortcode for TemplateShortcode {
-    fn name(&self) -> &'static str {
-        self.name
+    fn name(&self) -> &str {
+        &self.name
     }
     fn form(&self) -> Form {
         self.form
     }
-    fn params(&self) -> &'static [Param] {
-        self.params
+    fn params(&self) -> &[Param] {
+        &self.params
     }
     fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError> {
         let mut context = tera::Context::new();
         // Every parameter is defined for the template; absent optional ones are none.
-        for param in self.params {
-            context.insert(param.name, &Option::<()>::None);
+        for param in self.params.iter() {
+            context.insert(param.name.clone(), &Option::<()>::None);
         }
         for arg in &call.tag.args {
             match &arg.value {

@@ -237,6 +237,8 @@ pub fn parse(
         }
     }
     check_together(&fm, &doc, split, entries, default_kind, diagnostics);
+    crate::placeholders::check_fields(&doc, entries, diagnostics);
+    crate::placeholders::check_body(source, split.body.clone(), diagnostics);
     fm
 }
 

@@ -31,6 +31,7 @@ pub mod front_matter;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod placeholders;
 pub mod render;
 pub mod resolve;
 pub mod search;

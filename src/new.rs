@@ -1,7 +1,8 @@
 //! `centerview new <kind> "<title>"`: a new content file with its front matter filled in.
 
 use crate::diagnostics::{did_you_mean, one_of};
-use crate::front_matter::{Kind, slugify};
+use crate::front_matter::{Kind, slugify_or_empty};
+use crate::placeholders;
 use crate::yaml;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +32,13 @@ pub fn new_page(
             root.display()
         ));
     }
-    let slug = slugify(title);
+    let slug = slugify_or_empty(title);
+    if slug.is_empty() {
+        return Err(format!(
+            "the title `{title}` has no letters or digits, so it cannot name the file: give the page a title in words, for example `centerview new {} \"Teachers' time\"`",
+            kind.name()
+        ));
+    }
     let path = match kind.section() {
         Some(section) => root
             .join("content")
@@ -61,17 +68,17 @@ pub fn new_page(
             text.push_str("# subtitle: A line shown under the title\n");
             text.push_str("# series: Name of the series this is part of\n# part: 1\n");
         }
-        Kind::CaseStudy => {
-            text.push_str("district: Name of the district\n");
-            text.push_str("# region: Bay Area\n");
-        }
         _ => {}
     }
+    for field in placeholders::fields(kind) {
+        text.push_str(&format!("{}: {}\n", field.key, yaml::quote(field.sample)));
+    }
+    if kind == Kind::CaseStudy {
+        text.push_str("# region: Bay Area\n");
+    }
     text.push_str("draft: true\n---\n\n");
-    text.push_str(match kind {
-        Kind::Page => "Write the page here.\n",
-        _ => "Write the opening paragraph here. Remove `draft: true` above to publish.\n\n## A first section\n\nMore text.\n",
-    });
+    text.push_str(&placeholders::body(kind).join("\n\n"));
+    text.push('\n');
 
     std::fs::create_dir_all(path.parent().expect("a content folder"))
         .map_err(|e| format!("cannot create {}: {e}", path.display()))?;

@@ -342,11 +342,45 @@ fn key_text(key: serde_yaml::Value) -> String {
     }
 }
 
-/// `text` as a YAML scalar, quoted when YAML needs it (`Math: a new start` → `'Math: a new start'`).
+/// `text` as a YAML value that reads as it will be shown: plain when YAML reads it back as
+/// exactly this text (`Teachers' time`), otherwise in double quotes with backslash escapes
+/// only where they are needed (`"Oakland: site grants"`, `"The \"best\" year"`).
 pub fn quote(text: &str) -> String {
-    serde_yaml::to_string(text)
-        .map(|s| s.trim_end().to_string())
-        .unwrap_or_else(|_| format!("{text:?}"))
+    if reads_back_plain(text) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // Control characters, and what YAML takes for line breaks or a byte order mark.
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether `text`, written plain after a key, is read back as exactly `text` (not a number,
+/// a date, a comment, a mapping, or text with spaces trimmed).
+fn reads_back_plain(text: &str) -> bool {
+    !text.is_empty()
+        && !text
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\\' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
+        && text.trim() == text
+        && matches!(
+            parse(&format!("k: {text}\n")),
+            Ok(Value::Map(entries)) if entries.len() == 1 && entries[0].1 == Value::String(text.to_string())
+        )
 }
 
 /// One step of a path into a YAML document.
@@ -524,6 +558,48 @@ impl<'t> CharToByte<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Titles that are hard to write as YAML, each with how `quote` writes it.
+    const HARD_TITLES: &[(&str, &str)] = &[
+        ("Teachers' time", "Teachers' time"),
+        ("Oakland: site grants", "\"Oakland: site grants\""),
+        ("The \"best\" year", "The \"best\" year"),
+        ("\"Quoted\" first", "\"\\\"Quoted\\\" first\""),
+        ("'Single' first", "\"'Single' first\""),
+        ("Issue #3", "\"Issue #3\""),
+        ("#1 priority", "\"#1 priority\""),
+        ("- a list?", "\"- a list?\""),
+        ("? a key", "\"? a key\""),
+        ("C:\\path\\to", "\"C:\\\\path\\\\to\""),
+        ("Ça change: l'école", "\"Ça change: l'école\""),
+        ("Schulen für alle — 2020", "Schulen für alle — 2020"),
+        ("2020", "\"2020\""),
+        ("true", "\"true\""),
+        ("null", "\"null\""),
+        ("1.5", "\"1.5\""),
+        ("2017-05-01", "2017-05-01"),
+        ("@home & *away*", "\"@home & *away*\""),
+        ("{braces} [brackets]", "\"{braces} [brackets]\""),
+        ("50% | more > less", "50% | more > less"),
+        ("tab\there", "\"tab\\there\""),
+        ("ends with colon:", "\"ends with colon:\""),
+        ("`code` and !tag", "\"`code` and !tag\""),
+        ("!important", "\"!important\""),
+    ];
+
+    #[test]
+    fn quoted_titles_read_back_exactly_and_read_naturally() {
+        for (title, written) in HARD_TITLES {
+            let yaml = format!("title: {}\n", quote(title));
+            let back = parse(&yaml).unwrap_or_else(|e| panic!("{yaml}: {}", e.message));
+            assert_eq!(
+                back.get("title"),
+                Some(&Value::String(title.to_string())),
+                "{yaml}"
+            );
+            assert_eq!(quote(title), *written, "{title}");
+        }
+    }
 
     #[test]
     fn parses_in_source_order() {

@@ -632,3 +632,145 @@ fn help_lists_commands_and_examples() {
     let bad = site.run(&["build", "--no-such-flag"]);
     assert_eq!(bad.code, 2);
 }
+
+/// `new` writes the title so that it reads as the editor typed it, and parses back to exactly
+/// that title, however awkward it is for YAML.
+#[test]
+fn new_writes_titles_that_read_back_exactly() {
+    let site = Site::new();
+    for (title, file, line) in [
+        (
+            "Teachers' time",
+            "content/briefs/teachers-time.md",
+            "title: Teachers' time",
+        ),
+        (
+            "Oakland: site grants",
+            "content/briefs/oakland-site-grants.md",
+            "title: \"Oakland: site grants\"",
+        ),
+        (
+            "\"Why\" #2 - C:\\ and l'école",
+            "content/briefs/why-2-c-and-l-ecole.md",
+            "title: \"\\\"Why\\\" #2 - C:\\\\ and l'école\"",
+        ),
+        ("- 2020", "content/briefs/2020.md", "title: \"- 2020\""),
+    ] {
+        // `--`: a title starting with `-` is not an option.
+        site.run(&["new", "brief", "--", title]).assert_ok();
+        let text = site.read(file);
+        assert!(text.contains(&format!("\n{line}\n")), "{title}:\n{text}");
+        let yaml = &text[4..text[4..].find("\n---\n").unwrap() + 4];
+        let value = centerview::yaml::parse(yaml).unwrap();
+        assert_eq!(
+            value.get("title"),
+            Some(&centerview::yaml::Value::String(title.into())),
+            "{text}"
+        );
+    }
+    site.run(&["build", "--drafts"]).assert_ok();
+    let html = site.read("output/briefs/teachers-time/index.html");
+    assert!(
+        html.contains("<h1 id=\"page-title\">Teachers’ time</h1>"),
+        "{}",
+        main_of(&html)
+    );
+}
+
+/// A title with nothing to make a file name from is refused, not written as `untitled.md`.
+#[test]
+fn new_refuses_a_title_without_letters_or_digits() {
+    let site = Site::new();
+    let run = site.run(&["new", "brief", "?!…"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the title `?!…` has no letters or digits")
+            && run.stderr.contains("give the page a title in words"),
+        "{}",
+        run.stderr
+    );
+    assert!(common::names_in(&site.path("content")).is_empty());
+}
+
+/// What `new` leaves for the editor to replace is reported, at its line, until it is.
+#[test]
+fn samples_new_wrote_are_reported_until_replaced() {
+    let site = Site::new();
+    site.run(&["new", "case-study", "Oakland"]).assert_ok();
+    let file = "content/case-studies/oakland.md";
+    // A draft is left out, and so are its samples.
+    let run = site.run(&["check"]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("sample"), "{}", run.stderr);
+    let text = site.read(file).replace("draft: true\n", "");
+    site.write(file, &text);
+    let run = site.run(&["check"]);
+    run.assert_ok();
+    for needle in [
+        "content/case-studies/oakland.md:7:11: warning: `district` still holds the sample text `centerview new` wrote",
+        "write the district's name, for example `district: Oakland Unified`",
+        "content/case-studies/oakland.md:11:1: warning: this line is the sample text `centerview new` wrote",
+        "content/case-studies/oakland.md:13:1: warning: this line is the sample text",
+        "content/case-studies/oakland.md:15:1: warning: this line is the sample text",
+        "4 warnings",
+    ] {
+        assert!(
+            run.stderr.contains(needle),
+            "{needle}\n{}\n{text}",
+            run.stderr
+        );
+    }
+    // The build reports them too, and still builds.
+    let run = site.build();
+    run.assert_ok();
+    assert!(run.stderr.contains("4 warnings"), "{}", run.stderr);
+    let text = text
+        .replace("Name of the district", "Oakland Unified")
+        .replace(
+            "Write the opening paragraph here. Remove `draft: true` above to publish.",
+            "Oakland began in 2015.",
+        )
+        .replace("## A first section", "## Grants")
+        .replace("Write the section here.", "Each school chose its own.");
+    site.write(file, &text);
+    let run = site.run(&["check"]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
+
+/// A shortcode the theme adds, as docs/themes.md declares it.
+const CALLOUT: &str = "{#\nshortcode: body\ntitle: text, required\nlevel: integer\nopen: true/false\n#}\n<details class=\"box callout\" {% if open %}open{% endif %} aria-labelledby=\"{{ id }}\">\n<summary id=\"{{ id }}\">{{ title }}{% if level %} (level {{ level }}){% endif %}</summary>\n{{ body }}\n</details>\n";
+
+/// An inline shortcode the theme adds.
+const BADGE: &str = "{#- shortcode: inline\n    label: text, required\n    count: integer\n-#}\n<span class=\"badge\">{{ label }}{% if count %} ({{ count }}){% endif %}</span>\n";
+
+#[test]
+fn a_theme_adds_shortcodes_inline_and_with_a_body() {
+    let site = Site::new();
+    site.write(
+        "themes/centerview/templates/shortcodes/callout.html",
+        CALLOUT,
+    );
+    site.write("themes/centerview/templates/shortcodes/badge.html", BADGE);
+    site.page(
+        "briefs/b.md",
+        &brief("B", "2017-01-01"),
+        "Status: {{ badge(label=\"new\", count=3) }} and {{ badge(label=\"old\") }}.\n\n{% callout(title=\"Before you start\", level=2, open=true) %}\nRead the **standards** first.[^1]\n{% end %}\n\n{% callout(title=\"Again\") %}\nSecond.\n{% end %}\n\n[^1]: An endnote from inside the callout.\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/briefs/b/index.html");
+    let main = main_of(&html);
+    for needle in [
+        "<p>Status: <span class=\"badge\">new (3)</span> and <span class=\"badge\">old</span>.</p>",
+        "<details class=\"box callout\" open aria-labelledby=\"before-you-start\">",
+        "<summary id=\"before-you-start\">Before you start (level 2)</summary>",
+        "<p>Read the <strong>standards</strong> first.",
+        "<details class=\"box callout\"  aria-labelledby=\"again\">",
+        "<summary id=\"again\">Again</summary>",
+        "An endnote from inside the callout.",
+    ] {
+        assert!(main.contains(needle), "{needle}\n{main}");
+    }
+    assert!(!main.contains("shortcode:"), "{main}");
+}

@@ -23,6 +23,10 @@ fn good_site() -> Site {
     site
 }
 
+/// A theme's own body shortcode, as docs/themes.md declares one.
+const CALLOUT_PATH: &str = "themes/centerview/templates/shortcodes/callout.html";
+const CALLOUT: &str = "{#\nshortcode: body\ntitle: text, required\nlevel: integer\n#}\n<aside class=\"callout\">{{ title }}\n{{ body }}\n</aside>\n";
+
 /// A valid data table.
 const TABLE: &str =
     "title: T\nsource: S\ncolumns:\n  - key: a\n    label: A\nrows:\n  - { a: x }\n";
@@ -385,6 +389,193 @@ const CASES: &[Case] = &[
         expect: &["content/briefs/x.md:5:18: error: `x` is not a value: text must be quoted"],
     },
     Case {
+        name: "theme shortcode: unknown argument",
+        files: &[
+            (CALLOUT_PATH, CALLOUT),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\n{% callout(titel=\"A\") %}\nQ.\n{% end %}\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:5:12: error: `callout` has no argument `titel`",
+            "did you mean `title`? `callout` takes `title` or `level`",
+            "content/briefs/x.md:5:1: error: `callout` needs the argument `title`",
+        ],
+    },
+    Case {
+        name: "theme shortcode: missing required argument",
+        files: &[
+            (CALLOUT_PATH, CALLOUT),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\n{% callout(level=2) %}\nQ.\n{% end %}\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:5:1: error: `callout` needs the argument `title`",
+            "help: for example `title=\"...\"`",
+        ],
+    },
+    Case {
+        name: "theme shortcode: argument of the wrong type",
+        files: &[
+            (CALLOUT_PATH, CALLOUT),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\n{% callout(title=\"A\", level=\"two\") %}\nQ.\n{% end %}\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:5:23: error: argument `level` of `callout` must be a whole number, found text",
+        ],
+    },
+    Case {
+        name: "theme shortcode: misspelled name",
+        files: &[
+            (CALLOUT_PATH, CALLOUT),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\n{% calout(title=\"A\") %}\nQ.\n{% end %}\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:5:4: error: unknown shortcode `calout`",
+            "did you mean `callout`?",
+        ],
+    },
+    Case {
+        name: "theme shortcode: written inline",
+        files: &[
+            (CALLOUT_PATH, CALLOUT),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\n{{ callout(title=\"A\") }}\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:5:1: error: `callout` has a body: write `{% callout(...) %}`",
+        ],
+    },
+    Case {
+        name: "theme shortcode: unknown parameter type",
+        files: &[(
+            CALLOUT_PATH,
+            "{#\nshortcode: body\ntitle: text, required\nlevel: number\n#}\n{{ body }}\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html:4:8: error: the type of `level` must be `text`, `integer` or `true/false`, found `number`",
+        ],
+    },
+    Case {
+        name: "theme shortcode: misspelled type",
+        files: &[(
+            CALLOUT_PATH,
+            "{#\nshortcode: body\ntitle: txt\n#}\n{{ body }}\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html:3:8: error: the type of `title` must be",
+            "did you mean `text`?",
+        ],
+    },
+    Case {
+        name: "theme shortcode: neither body nor inline",
+        files: &[(
+            CALLOUT_PATH,
+            "{# shortcode: box\ntitle: text #}\n{{ body }}\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html:1:15: error: `shortcode:` must be `body` or `inline`, found `box`",
+        ],
+    },
+    Case {
+        name: "theme shortcode: a line that is not a parameter",
+        files: &[(
+            CALLOUT_PATH,
+            "{#\nshortcode: inline\ntitle text\n#}\n<b>{{ title }}</b>\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html:3:1: error: expected a parameter, `name: type`, found `title text`",
+        ],
+    },
+    Case {
+        name: "theme shortcode: an unknown word after the type",
+        files: &[(
+            CALLOUT_PATH,
+            "{#\nshortcode: inline\ntitle: text, requried\n#}\n<b>{{ title }}</b>\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html:3:14: error: after the type, a parameter can only say `required`, found `requried`",
+        ],
+    },
+    Case {
+        name: "theme shortcode: a parameter declared twice",
+        files: &[(
+            CALLOUT_PATH,
+            "{#\nshortcode: inline\ntitle: text\ntitle: integer\n#}\n<b>{{ title }}</b>\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html:4:1: error: the parameter `title` is declared twice",
+        ],
+    },
+    Case {
+        name: "theme shortcode: a parameter named like what every template gets",
+        files: &[(
+            CALLOUT_PATH,
+            "{#\nshortcode: inline\nid: text\n#}\n<b>{{ id }}</b>\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html:3:1: error: `id` cannot be a parameter: every shortcode template receives `id` already",
+        ],
+    },
+    Case {
+        name: "theme shortcode: declaration never closed",
+        files: &[(
+            CALLOUT_PATH,
+            "{# shortcode: inline\ntitle: text\n<b>{{ title }}</b>\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html: error: the theme's templates do not compile: error: Closing comment tag `#}` not found",
+        ],
+    },
+    Case {
+        name: "theme shortcode: body declared, never printed",
+        files: &[(CALLOUT_PATH, "{# shortcode: body #}\n<aside></aside>\n")],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html:1:1: error: `callout` is declared with a body, but its template never prints `{{ body }}`",
+        ],
+    },
+    Case {
+        name: "theme shortcode: not declared",
+        files: &[(CALLOUT_PATH, "<aside>{{ body }}</aside>\n")],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html:1:1: error: the template adds a shortcode `callout`, but does not declare it",
+            "shortcode: body",
+        ],
+    },
+    Case {
+        name: "theme shortcode: a name a tag cannot spell",
+        files: &[(
+            "themes/centerview/templates/shortcodes/call-out.html",
+            "{# shortcode: inline #}\n<b></b>\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/call-out.html: error: `call-out.html` cannot name a shortcode",
+            "rename the file, for example to `call_out.html`",
+        ],
+    },
+    Case {
+        name: "theme shortcode: redeclaring a built-in one",
+        files: &[(
+            "themes/centerview/templates/shortcodes/sidebar.html",
+            "{#\nshortcode: body\nheading: text\n#}\n<aside>{{ body }}</aside>\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/sidebar.html:1:1: error: `sidebar` is a built-in shortcode: a theme can change its template, not declare its parameters",
+            "remove the declaration to keep `sidebar`'s own parameters (`title`)",
+        ],
+    },
+    Case {
         name: "unknown site.yaml key",
         files: &[(
             "site.yaml",
@@ -693,6 +884,40 @@ fn warnings_do_not_fail_the_build() {
     assert!(run.stderr.contains("3 warnings"));
 }
 
+/// The sample text `centerview new` writes is a warning at its line, recognised exactly:
+/// however the value is quoted, but not text that only resembles it.
+#[test]
+fn samples_new_wrote_are_warnings_at_their_lines() {
+    let site = good_site();
+    site.page(
+        "case-studies/c.md",
+        "title: C\ndate: 2017-01-01\ndistrict: \"Name of the district\"",
+        "\nWrite the opening paragraph here. Remove `draft: true` above to publish.\n\n## A first section\n\nWrite the section here. Then more.\n",
+    );
+    site.page(
+        "case-studies/d.md",
+        "title: D\ndate: 2017-01-01\ndistrict: Name of the district.",
+        "Written.\n",
+    );
+    site.page(
+        "about/index.md",
+        "title: About",
+        "Write the page here.   \n",
+    );
+    let run = site.build();
+    run.assert_ok();
+    for needle in [
+        "content/case-studies/c.md:4:11: warning: `district` still holds the sample text `centerview new` wrote",
+        "content/case-studies/c.md:7:1: warning: this line is the sample text `centerview new` wrote",
+        "content/case-studies/c.md:9:1: warning: this line is the sample text `centerview new` wrote",
+        "help: replace it with the page's own text, or delete it",
+        "content/about/index.md:4:1: warning: this line is the sample text `centerview new` wrote",
+        "4 warnings",
+    ] {
+        assert!(run.stderr.contains(needle), "{needle}\n{}", run.stderr);
+    }
+}
+
 #[test]
 fn usage_and_io_problems_exit_with_2() {
     let site = good_site();
@@ -725,6 +950,10 @@ fn usage_and_io_problems_exit_with_2() {
         (
             vec!["build", "--root", "/nonexistent-site"],
             "it has no site.yaml",
+        ),
+        (
+            vec!["new", "brief", "?! — …"],
+            "the title `?! — …` has no letters or digits, so it cannot name the file",
         ),
     ] {
         let run = site.run(&args);

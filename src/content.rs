@@ -52,6 +52,9 @@ pub struct Content {
     /// Drafts left out of this build (paths under `content/`), so links to them can be
     /// reported as such.
     pub skipped_drafts: Vec<String>,
+    /// Pages whose front matter could not be read (paths under `content/`): what they are
+    /// (a series' part, say) is unknown until it is fixed.
+    pub unreadable: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -163,7 +166,13 @@ pub fn load_cached(
         }
         diagnostics.extend(diags);
         match loaded {
-            Some(Loaded::Page(p)) => content.pages.push(p),
+            Some(Loaded::Page(p)) => {
+                if p.front.unreadable {
+                    content.unreadable.push(p.rel.clone());
+                }
+                content.pages.push(p)
+            }
+            Some(Loaded::Unreadable(rel)) => content.unreadable.push(rel),
             Some(Loaded::Intro(i)) => content.intros.push(i),
             Some(Loaded::Data(d)) => content.data.push(d),
             Some(Loaded::SkippedDraft(rel)) => content.skipped_drafts.push(rel),
@@ -275,6 +284,8 @@ pub enum Loaded {
     Intro(Intro),
     Data(Source),
     SkippedDraft(String),
+    /// A page without front matter the build can find (see [`front_matter::split`]).
+    Unreadable(String),
 }
 
 impl Entry {
@@ -302,7 +313,9 @@ fn load_entry(entry: Entry, drafts: bool, diags: &mut Vec<Diagnostic>) -> Option
             }))
         }
         Entry::Page { path, rel, folder } => {
-            let (source, split) = read_with_front_matter(&path, &rel, diags)?;
+            let Some((source, split)) = read_with_front_matter(&path, &rel, diags) else {
+                return Some(Loaded::Unreadable(rel));
+            };
             let default_kind = folder
                 .as_deref()
                 .and_then(Kind::from_section)

@@ -161,6 +161,8 @@ pub struct FrontMatter {
     /// Whether to show the "On this page" contents: unset, shown when there are three or
     /// more `##` headings.
     pub toc: Option<bool>,
+    /// The YAML could not be parsed: every field is unknown, not absent.
+    pub unreadable: bool,
 }
 
 /// Where the front matter and the body are in a file.
@@ -215,18 +217,22 @@ pub fn parse(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
     let doc = YamlDoc::new(source, split.yaml.clone());
+    let unreadable = FrontMatter {
+        unreadable: true,
+        ..FrontMatter::default()
+    };
     let value = match doc.parse() {
         Ok(v) => v,
         Err(d) => {
             diagnostics.push(d);
-            return FrontMatter::default();
+            return unreadable;
         }
     };
     let entries = match doc.root_map(&value, "front matter") {
         Ok(e) => e,
         Err(d) => {
             diagnostics.push(d);
-            return FrontMatter::default();
+            return unreadable;
         }
     };
 

@@ -170,6 +170,21 @@ fn explain(text: &str, message: String, line: usize, column: usize) -> SyntaxErr
             Some("an alias (`*name`) repeats what its anchor (`&name`) marks: write the values out, or repeat fewer".to_string()),
             column,
         )
+    } else if let Some((at, quoted)) = (line.saturating_sub(1)..=line)
+        .rev()
+        .filter(|&l| l >= 1)
+        .find_map(|l| closed_too_soon(text.lines().nth(l - 1)?).map(|q| (l, q)))
+    {
+        return SyntaxError {
+            message: format!(
+                "the quoted text ends at the {} before `{}`, and more text follows it",
+                quoted.quote_name(),
+                quoted.after
+            ),
+            line: at,
+            column: quoted.column,
+            help: Some(quoted.help()),
+        };
     } else {
         (message, None, column)
     };
@@ -179,6 +194,93 @@ fn explain(text: &str, message: String, line: usize, column: usize) -> SyntaxErr
         column,
         help,
     }
+}
+
+/// A quoted value that ends before its line does: a quote inside it was taken as the end.
+struct ClosedTooSoon {
+    quote: char,
+    /// The 1-based column (in characters) of the quote that ended the value.
+    column: usize,
+    /// The text after that quote, as far as the next space.
+    after: String,
+    /// The whole value, quotes included.
+    value: String,
+    key: String,
+}
+
+impl ClosedTooSoon {
+    fn quote_name(&self) -> &'static str {
+        match self.quote {
+            '"' => "second `\"`",
+            _ => "second `'`",
+        }
+    }
+
+    /// Two ways to write the value: in the other kind of quotes, or escaped.
+    fn help(&self) -> String {
+        let inner = &self.value[1..self.value.len() - 1];
+        let prefix = match self.key.as_str() {
+            "" => String::new(),
+            key => format!("{key}: "),
+        };
+        match self.quote {
+            '"' if !inner.contains('\'') => format!(
+                "a `\"` inside double quotes must be written `\\\"`; or put the text in single quotes: `{prefix}'{inner}'`"
+            ),
+            '"' => format!(
+                "a `\"` inside double quotes must be written `\\\"`: `{prefix}\"{}\"`",
+                inner.replace('"', "\\\"")
+            ),
+            _ => format!(
+                "a `'` inside single quotes must be written twice (`''`): `{prefix}'{}'`; or put the text in double quotes",
+                inner.replace('\'', "''")
+            ),
+        }
+    }
+}
+
+/// Whether `line` is a `key: "value"` (or list item `- "value"`) whose quoted value ends before
+/// its text does, as `title: "The "best" school"` does.
+fn closed_too_soon(line: &str) -> Option<ClosedTooSoon> {
+    let trimmed = line.trim_start();
+    let (key, value_at) = if let Some(rest) = trimmed.strip_prefix("- ") {
+        (String::new(), line.len() - rest.len())
+    } else {
+        let colon = trimmed.find(": ")?;
+        let key = trimmed[..colon].trim();
+        let rest = &trimmed[colon + 2..];
+        let value_start = line.len() - rest.len() + (rest.len() - rest.trim_start().len());
+        (key.to_string(), value_start)
+    };
+    let value = line[value_at..].trim_end();
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    // Where the value's closing quote is, by YAML's rules: `\x` escapes in double quotes,
+    // `''` in single quotes.
+    let bytes = value.as_bytes();
+    let mut i = 1;
+    let close = loop {
+        match bytes.get(i) {
+            None => return None,
+            Some(b'\\') if quote == '"' => i += 2,
+            Some(b'\'') if quote == '\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            Some(&b) if b == quote as u8 => break i,
+            Some(_) => i += 1,
+        }
+    };
+    let rest = &value[close + 1..];
+    let after = rest.trim_start();
+    if after.is_empty() || after.starts_with('#') && rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    // The value as the editor meant it: up to the last quote on the line.
+    let last = value.rfind(quote).filter(|&l| l > close)?;
+    Some(ClosedTooSoon {
+        quote,
+        column: line[..value_at + close].chars().count() + 1,
+        after: after.split_whitespace().next().unwrap_or("").to_string(),
+        value: value[..=last].to_string(),
+        key,
+    })
 }
 
 /// Fails when the document's aliases would make it expand past [`max_expansion`], or nest
@@ -599,6 +701,25 @@ mod tests {
             );
             assert_eq!(quote(title), *written, "{title}");
         }
+    }
+
+    #[test]
+    fn a_quote_inside_quoted_text_is_explained_where_it_ends_the_text() {
+        let err = parse("title: \"The \"best\" school\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 13), "{err:?}");
+        assert!(err.message.contains("ends at the second `\"`"), "{err:?}");
+        let help = err.help.unwrap();
+        assert!(help.contains("`title: 'The \"best\" school'`"), "{help}");
+        let err = parse("authors:\n  - \"A \"B\" C\"\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err:?}");
+        let err = parse("title: 'It's \"here\"'\n").unwrap_err();
+        let help = err.help.unwrap();
+        assert!(help.contains("`title: 'It''s \"here\"'`"), "{help}");
+        // Quotes that end the text where the line does are fine, and other mistakes keep
+        // their own explanation.
+        assert!(closed_too_soon("title: \"a \\\"b\\\" c\"").is_none());
+        assert!(closed_too_soon("title: 'it''s' # note").is_none());
+        assert!(closed_too_soon("title: Math: a start").is_none());
     }
 
     #[test]

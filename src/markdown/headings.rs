@@ -17,6 +17,16 @@ pub(super) struct PendingHeading<'e> {
 }
 
 impl<'e> BodyRenderer<'_, '_, 'e> {
+    /// A heading's first line in the file, without its line ending: the heading's range
+    /// takes in the newline (and a setext heading's `===` line), which would draw its mark
+    /// across two lines.
+    fn heading_line(&self, range: Range<usize>) -> Range<usize> {
+        let span = self.file_span(range);
+        let text = self.input.source.text.get(span.clone()).unwrap_or("");
+        let line = text.split('\n').next().unwrap_or("").trim_end();
+        span.start..span.start + line.len()
+    }
+
     pub(super) fn start_heading(
         &mut self,
         level: HeadingLevel,
@@ -63,14 +73,14 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
             Some(custom) => {
                 let generated = generated_id_owner(&custom);
                 if let Some(owner) = generated.filter(|_| depth == 0) {
-                    let span = self.file_span(range.clone());
+                    let span = self.heading_line(range.clone());
                     self.diagnostics.push(
                         Diagnostic::error(format!("the id `{custom}` is already {owner}"))
                             .at(self.input.source, span)
                             .help("give this heading another `{#id}`"),
                     );
                 } else if !self.ids.claim(&custom) && depth == 0 && generated.is_none() {
-                    let span = self.file_span(range.clone());
+                    let span = self.heading_line(range.clone());
                     self.diagnostics.push(
                         Diagnostic::error(format!("the id `{custom}` is used twice on this page"))
                             .at(self.input.source, span)
@@ -84,11 +94,15 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
                 .allocate(&crate::front_matter::slugify_or_empty(&text)),
         };
         if level == HeadingLevel::H1 && self.footnote.is_none() && depth == 0 {
-            let span = self.file_span(range);
+            let span = self.heading_line(range);
+            let written = match self.input.source.text.get(span.clone()) {
+                Some(line) if !line.starts_with('#') => "heading underlined with `===`",
+                _ => "`#` heading",
+            };
             self.diagnostics.push(
-                Diagnostic::warning(
-                    "a `#` heading in the body: the page title is already the page's top heading",
-                )
+                Diagnostic::warning(format!(
+                    "a {written} in the body: the page title is already the page's top heading"
+                ))
                 .at(self.input.source, span)
                 .help("use `##` for the page's sections, `###` below them"),
             );

@@ -293,7 +293,8 @@ pub fn resolve(
 
     let (sections, home_intro) = sections(urls, &pages, content.intros, diagnostics);
     let topics = topics(urls, &mut pages, diagnostics);
-    let series = series(urls, &mut pages, diagnostics);
+    let unreadable = !content.unreadable.is_empty();
+    let series = series(urls, &mut pages, unreadable, diagnostics);
     let page_size = config.page_size;
     let generated = checks::generated_addresses(urls, &sections, &topics, &series, page_size);
     checks::check_urls(&generated, &pages, diagnostics);
@@ -464,8 +465,15 @@ fn topics(urls: Urls, pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> 
 }
 
 /// The series, newest first by their latest part, each with its parts in order; two parts
-/// with one number are an error. Each page learns its series and part.
-fn series(urls: Urls, pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> Vec<Series> {
+/// with one number are an error. Each page learns its series and part. A missing part is
+/// not reported while a page's front matter is `unreadable`: it may be that page, whose
+/// error is reported (the next build checks again).
+fn series(
+    urls: Urls,
+    pages: &mut [Page],
+    unreadable: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Series> {
     let mut series_by_slug: BTreeMap<String, (String, Vec<(u32, PageId)>)> = BTreeMap::new();
     for (id, page) in pages.iter().enumerate() {
         let (Some(title), Some(part)) = (&page.src.front.series, page.src.front.part) else {
@@ -511,7 +519,7 @@ fn series(urls: Urls, pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> 
             .filter(|n| !numbers.contains(n))
             .map(|n| n.to_string())
             .collect();
-        if !missing.is_empty() {
+        if !missing.is_empty() && !unreadable {
             let (_, last) = *parts.last().expect("a series has parts");
             let page = &pages[last];
             diagnostics.push(

@@ -4,7 +4,7 @@
 //! so a site needs no `themes/` folder. A site's `themes/<theme>/templates/` and
 //! `themes/<theme>/static/` override the built-in files one by one, and may add new ones.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Source};
 use include_dir::{Dir, include_dir};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -40,6 +40,8 @@ pub struct Theme {
     /// The site's own `templates/shortcodes/<name>.html`: new shortcodes (declared in the
     /// template) or replacements of built-in ones' templates.
     pub site_shortcodes: Vec<SiteShortcode>,
+    /// Template name → its text, for placing a rendering error in it.
+    sources: HashMap<String, Source>,
 }
 
 /// One of the site's shortcode templates, with its text for reading its declaration.
@@ -105,9 +107,18 @@ impl Theme {
         for (name, text) in &sources {
             fingerprint.str(name).str(text);
         }
+        let sources = sources
+            .into_iter()
+            .map(|(rel, text)| {
+                let display = shown_path(&templates, name, &rel);
+                let source = Source::new(PathBuf::from(&display), display, &text);
+                (rel, source)
+            })
+            .collect();
         Ok(Theme {
             name: name.to_string(),
             generation: fingerprint.finish(),
+            sources,
             tera,
             templates,
             statics: statics
@@ -134,10 +145,86 @@ impl Theme {
 
     /// Where a template lives, as shown to a maintainer.
     pub fn display_path(&self, name: &str, theme: &str) -> String {
-        match self.templates.get(name) {
-            Some(Origin::Site(_)) => format!("themes/{theme}/templates/{name}"),
-            _ => format!("built-in theme: templates/{name}"),
+        shown_path(&self.templates, theme, name)
+    }
+
+    /// What went wrong when rendering the template `name`, placed in the template where it
+    /// went wrong (which may be one `name` extends or includes), when Tera says where.
+    pub fn render_error(&self, name: &str, err: &tera::Error) -> TemplateError {
+        let (template, message, span) = match err.kind() {
+            tera::ErrorKind::RenderingError(report) | tera::ErrorKind::SyntaxError(report) => {
+                let failed = match report.filename() {
+                    "" => name,
+                    file => file,
+                };
+                (failed, report.message().to_string(), Some(report.span()))
+            }
+            _ => (name, err.to_string(), None),
+        };
+        let source = self.sources.get(template);
+        // By line and column, which a CRLF template's normalised text keeps (Tera's columns
+        // start at 0).
+        let span = source.zip(span).map(|(source, s)| {
+            let start = source.offset_of(s.start_line, s.start_col + 1);
+            start..source.offset_of(s.end_line, s.end_col + 1).max(start)
+        });
+        TemplateError {
+            template: template.to_string(),
+            file: self.display_path(template, &self.name),
+            message,
+            span,
+            source: source.cloned(),
         }
+    }
+}
+
+/// Where the template `name` lives, as shown to a maintainer.
+fn shown_path(templates: &BTreeMap<String, Origin>, theme: &str, name: &str) -> String {
+    match templates.get(name) {
+        Some(Origin::Site(_)) => format!("themes/{theme}/templates/{name}"),
+        _ => format!("built-in theme: templates/{name}"),
+    }
+}
+
+/// A template that failed to render, and where in it; one typo fails every page that uses
+/// the template, and is reported once for all of them (see [`TemplateError::diagnostic`]).
+#[derive(Debug, Clone)]
+pub struct TemplateError {
+    /// The template that failed (`base.html`, when `page.html` extends it and it failed).
+    pub template: String,
+    /// Its path, as shown to a maintainer.
+    pub file: String,
+    pub message: String,
+    span: Option<std::ops::Range<usize>>,
+    source: Option<Source>,
+}
+
+impl TemplateError {
+    /// What makes two errors one: the same mistake at the same place.
+    pub fn key(&self) -> (String, String, Option<(usize, usize)>) {
+        let span = self.span.as_ref().map(|s| (s.start, s.end));
+        (self.file.clone(), self.message.clone(), span)
+    }
+
+    /// The error as one diagnostic for all the `outputs` (paths in the site) it failed,
+    /// naming a few of them.
+    pub fn diagnostic(&self, outputs: &[String]) -> Diagnostic {
+        const NAMED: usize = 3;
+        let named = outputs[..outputs.len().min(NAMED)].join(", ");
+        let what = match outputs.len() {
+            1 => named,
+            n if n <= NAMED => format!("{n} pages ({named})"),
+            n => format!("{n} pages ({named} and {} more)", n - NAMED),
+        };
+        let d = Diagnostic::error(format!(
+            "the template `{}` failed while rendering {what}: {}",
+            self.template, self.message
+        ));
+        let d = match (&self.source, &self.span) {
+            (Some(source), Some(span)) => d.at(source, span.clone()),
+            _ => d.in_file(&self.file),
+        };
+        d.help("fix the template; every variable a template uses must exist (use `{% if x %}` for optional ones)")
     }
 }
 

@@ -9,11 +9,11 @@
 
 use super::shared::Shared;
 use crate::data::DataTable;
-use crate::diagnostics::Diagnostic;
 use crate::fingerprint::{Fingerprint, hash_bytes};
 use crate::markdown::Rendered;
 use crate::output::Deps;
 use crate::resolve::PageId;
+use crate::theme::TemplateError;
 use serde::Serialize;
 
 /// A value a template sees.
@@ -364,8 +364,8 @@ impl<'a> Inputs<'a> {
         deps
     }
 
-    /// The output's bytes, at `path` (for messages).
-    pub fn render(&self, cx: &Shared, path: &str) -> Result<Vec<u8>, Diagnostic> {
+    /// The output's bytes; a template that fails says where (see [`TemplateError`]).
+    pub fn render(&self, cx: &Shared) -> Result<Vec<u8>, TemplateError> {
         let name = match &self.make {
             Make::Csv(table) => return Ok(table.to_csv().into_bytes()),
             Make::Text(text) => return Ok(text.clone().into_bytes()),
@@ -376,14 +376,9 @@ impl<'a> Inputs<'a> {
         for (key, value) in &self.values {
             context.insert_value(*key, value.build(cx));
         }
-        let theme = cx.theme;
-        theme
+        cx.theme
             .render(name, &context)
             .map(String::into_bytes)
-            .map_err(|err| {
-                Diagnostic::error(format!("the template `{name}` failed while rendering {path}: {err}"))
-                    .in_file(theme.display_path(name, &cx.site.config.theme))
-                    .help("fix the template; every variable a template uses must exist (use `{% if x %}` for optional ones)")
-            })
+            .map_err(|err| cx.theme.render_error(name, &err))
     }
 }

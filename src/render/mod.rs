@@ -20,7 +20,7 @@ pub use bodies::{Bodies, BodyCache, check_anchors, preview, render_bodies};
 use crate::diagnostics::Diagnostic;
 use crate::output::{Deps, Output, OutputData};
 use crate::resolve::{PageId, Site};
-use crate::theme::Theme;
+use crate::theme::{TemplateError, Theme};
 use rayon::prelude::*;
 use shared::Shared;
 use std::collections::HashMap;
@@ -94,7 +94,7 @@ pub fn render_outputs(
     let paths: Vec<String> = units.par_iter().map(|unit| unit.path(&cx)).collect();
     let owner = |i: usize| units[i].owner(&cx);
     crate::output::check_one_owner(&paths, &owner, copied, diagnostics);
-    let results: Vec<(u64, bool, Result<Output, Diagnostic>)> = units
+    let results: Vec<(u64, bool, Result<Output, Failed>)> = units
         .par_iter()
         .zip(paths)
         .map(|(unit, path)| {
@@ -114,23 +114,29 @@ pub fn render_outputs(
                 };
                 return (fingerprint, false, Ok(output));
             }
+            let bytes = match inputs.render(&cx) {
+                Ok(bytes) => bytes,
+                Err(e) => return (fingerprint, true, Err(Failed::Template(e, path))),
+            };
             // A file handed to a sink is not rebuilt by this session: no dependency record.
-            let rendered = inputs.render(&cx, &path).and_then(|bytes| {
-                let (data, deps) = match sink {
-                    Some(sink) => (sink(&path, &bytes).map(|()| OutputData::Written)?, None),
-                    None => (OutputData::Bytes(Arc::new(bytes)), Some(inputs.deps(&cx))),
-                };
-                Ok(Output {
-                    path,
-                    data,
-                    deps: Arc::new(deps.unwrap_or_default()),
-                })
-            });
-            (fingerprint, true, rendered)
+            let (data, deps) = match sink {
+                Some(sink) => match sink(&path, &bytes) {
+                    Ok(()) => (OutputData::Written, None),
+                    Err(d) => return (fingerprint, true, Err(Failed::Write(d))),
+                },
+                None => (OutputData::Bytes(Arc::new(bytes)), Some(inputs.deps(&cx))),
+            };
+            let output = Output {
+                path,
+                data,
+                deps: Arc::new(deps.unwrap_or_default()),
+            };
+            (fingerprint, true, Ok(output))
         })
         .collect();
     let mut outputs = Vec::with_capacity(results.len());
     let mut fresh = HashMap::with_capacity(results.len());
+    let mut template_errors = TemplateErrors::default();
     cache.outputs_rendered = 0;
     for (fingerprint, rendered, result) in results {
         cache.outputs_rendered += rendered as usize;
@@ -141,11 +147,45 @@ pub fn render_outputs(
                 }
                 outputs.push(o)
             }
-            Err(d) => diagnostics.push(d),
+            Err(Failed::Write(d)) => diagnostics.push(d),
+            Err(Failed::Template(e, path)) => template_errors.add(e, path),
         }
     }
+    diagnostics.extend(template_errors.diagnostics());
     cache.outputs = fresh;
     outputs
+}
+
+/// Why an output file is missing: its template failed, or it could not be written.
+enum Failed {
+    Template(TemplateError, String),
+    Write(Diagnostic),
+}
+
+/// Template errors, one for each mistake however many files it failed, with those files in
+/// the order they were rendered: a typo in a template every page uses is one error, not one
+/// a page.
+#[derive(Default)]
+struct TemplateErrors {
+    errors: Vec<(TemplateError, Vec<String>)>,
+    by_key: HashMap<(String, String, Option<(usize, usize)>), usize>,
+}
+
+impl TemplateErrors {
+    fn add(&mut self, error: TemplateError, path: String) {
+        let next = self.errors.len();
+        let i = *self.by_key.entry(error.key()).or_insert(next);
+        if i == next {
+            self.errors.push((error, Vec::new()));
+        }
+        self.errors[i].1.push(path);
+    }
+
+    fn diagnostics(self) -> impl Iterator<Item = Diagnostic> {
+        self.errors
+            .into_iter()
+            .map(|(e, paths)| e.diagnostic(&paths))
+    }
 }
 
 /// Renders one page's output alone, as [`render_outputs`] would: what `serve` shows first
@@ -160,8 +200,11 @@ pub fn render_page(
     let unit = units::page(id);
     let path = unit.path(&cx);
     let inputs = unit.inputs(&cx);
+    let bytes = inputs
+        .render(&cx)
+        .map_err(|e| e.diagnostic(std::slice::from_ref(&path)))?;
     Ok(Output {
-        data: OutputData::Bytes(Arc::new(inputs.render(&cx, &path)?)),
+        data: OutputData::Bytes(Arc::new(bytes)),
         deps: Arc::new(inputs.deps(&cx)),
         path,
     })

@@ -1,9 +1,11 @@
 //! The command line: `centerview build | check | new`.
 
 use crate::build::{self, Options};
+use crate::console::{ColorChoice, Console, MessageFormat};
 use crate::diagnostics::Diagnostic;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 const EXAMPLES: &str = "\
@@ -29,9 +31,18 @@ pub struct Cli {
     /// Print only errors and warnings.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Also print how long each build stage took.
+    /// Also print how long each build stage took (for serve and watch, every rebuild's; for
+    /// new, the file written).
     #[arg(long, short, global = true)]
     pub verbose: bool,
+    /// Colour messages: auto (only on a terminal, heeding NO_COLOR and CLICOLOR_FORCE),
+    /// always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// How to print errors and warnings: human, or json (one JSON object a line on stdout,
+    /// for editors' tools and CI).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human, value_name = "FORMAT")]
+    pub message_format: MessageFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -64,14 +75,18 @@ pub enum Command {
     },
     /// Build, serve on 127.0.0.1, rebuild on every change and reload open pages.
     #[command(
-        after_help = "The site is served from memory; output/ is not touched. A save that breaks the build shows its errors\nover the last good page in the browser, and in the terminal.\n\nExample:\n  centerview serve --port 8080 --open"
+        after_help = "The site is served from memory; output/ is not touched. A save that breaks the build shows its errors over the last good page in the browser, and in the terminal.\n\nExamples:\n  centerview serve --port 8080 --open\n  centerview serve --bind 0.0.0.0   preview on a phone on this network"
     )]
     Serve {
         #[command(flatten)]
         site: SiteArgs,
-        /// The port on 127.0.0.1.
+        /// The port to listen on; 0 picks a free one (the address is printed).
         #[arg(long, default_value_t = 3030)]
         port: u16,
+        /// The address to listen on: 0.0.0.0 (or this machine's network address) lets other
+        /// devices on the network, such as a phone, open the preview; so can anyone else on it.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: IpAddr,
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
@@ -115,7 +130,18 @@ pub struct SiteArgs {
 
 /// Runs the command line and returns the exit status.
 pub fn run(cli: Cli) -> i32 {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let env = |name: &str| std::env::var(name).ok();
+    let console = Console {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        color: crate::console::use_color(
+            cli.color,
+            std::io::stderr().is_terminal(),
+            env("NO_COLOR").as_deref(),
+            env("CLICOLOR_FORCE").as_deref(),
+        ),
+        format: cli.message_format,
+    };
     match cli.command {
         Command::Build {
             site,
@@ -129,7 +155,7 @@ pub fn run(cli: Cli) -> i32 {
             options.drafts = site.drafts;
             options.future = site.future;
             options.base_url = base_url;
-            run_build(&options, cli.quiet, cli.verbose, color)
+            run_build(&options, console)
         }
         Command::Check { site } => {
             let mut options = Options::new(site.root);
@@ -138,13 +164,18 @@ pub fn run(cli: Cli) -> i32 {
             options.write = false;
             // The index checks nothing, and check writes nothing.
             options.search = false;
-            run_build(&options, cli.quiet, cli.verbose, color)
+            run_build(&options, console)
         }
-        Command::Serve { site, port, open } => {
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+        } => {
             let mut options = Options::new(site.root);
             options.drafts = site.drafts;
             options.future = site.future;
-            crate::serve::serve(options, port, open, cli.quiet, color)
+            crate::serve::serve(options, (bind, port), open, console)
         }
         Command::Watch { site, output } => {
             let mut options = Options::new(site.root);
@@ -152,19 +183,29 @@ pub fn run(cli: Cli) -> i32 {
             options.future = site.future;
             options.output = output;
             options.writer = crate::write::Writer::Watch;
-            crate::serve::watch(options, cli.quiet, color)
+            crate::serve::watch(options, console)
         }
         Command::New { kind, title, root } => {
             let today = jiff::Zoned::now().date();
             match crate::new::new_page(&root, &kind, &title, today) {
                 Ok(path) => {
-                    if !cli.quiet {
-                        println!("Created {}", path.display());
+                    let created = format!("Created {}", path.display());
+                    // On stdout for people; stdout is only JSON with --message-format json.
+                    match console.format {
+                        _ if console.quiet => {}
+                        MessageFormat::Human => println!("{created}"),
+                        MessageFormat::Json => eprintln!("{created}"),
+                    }
+                    if console.verbose {
+                        let text = std::fs::read_to_string(&path).unwrap_or_default();
+                        eprint!("{text}");
                     }
                     0
                 }
                 Err(message) => {
-                    eprint!("{}", Diagnostic::error(message).render(color));
+                    let mut d = Diagnostic::error(message);
+                    d.category = crate::diagnostics::Category::Io;
+                    console.diagnostic(&d);
                     2
                 }
             }
@@ -172,54 +213,46 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-fn run_build(options: &Options, quiet: bool, verbose: bool, color: bool) -> i32 {
+fn run_build(options: &Options, console: Console) -> i32 {
     if options.write {
         // A build stopped by a signal removes its work folder; the output stays as it was.
         let _ = crate::write::folder::clean_up_on_signals();
     }
     match build::build(options) {
         Ok(report) => {
-            for warning in &report.warnings {
-                eprint!("{}", warning.render(color));
-            }
-            if verbose {
-                for (stage, time) in &report.stages {
-                    eprintln!("  {stage:<18} {:>8.1} ms", time.as_secs_f64() * 1000.0);
-                }
-            }
-            if !quiet {
-                let warnings = match report.warnings.len() {
-                    0 => String::new(),
-                    1 => ", 1 warning".into(),
-                    n => format!(", {n} warnings"),
-                };
-                let ms = report.elapsed.as_secs_f64() * 1000.0;
-                let held = crate::build::held_back_note(report.held_back);
-                let search = match options.search {
-                    true => "",
-                    false => "; no search index (--no-search)",
-                };
-                if options.write {
-                    eprintln!(
-                        "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}{held}{search}",
-                        report.pages,
-                        report.files,
-                        report.output.display()
-                    );
-                } else {
-                    eprintln!(
-                        "Checked {} pages in {ms:.0} ms: no errors{warnings}{held}",
-                        report.pages
-                    );
-                }
-            }
+            console.diagnostics(&report.warnings);
+            console.stages(&report.stages);
+            console.summary(0, &report.warnings);
+            let warnings = match report.warnings.len() {
+                0 => String::new(),
+                1 => ", 1 warning".into(),
+                n => format!(", {n} warnings"),
+            };
+            let ms = report.elapsed.as_secs_f64() * 1000.0;
+            let held = crate::build::held_back_note(report.held_back);
+            let search = match options.search {
+                true => "",
+                false => "; no search index (--no-search)",
+            };
+            console.progress(&if options.write {
+                format!(
+                    "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}{held}{search}",
+                    report.pages,
+                    report.files,
+                    report.output.display()
+                )
+            } else {
+                format!(
+                    "Checked {} pages in {ms:.0} ms: no errors{warnings}{held}",
+                    report.pages
+                )
+            });
             0
         }
         Err(failure) => {
-            for d in &failure.diagnostics {
-                eprint!("{}", d.render(color));
-            }
+            console.diagnostics(&failure.diagnostics);
             let errors = failure.errors();
+            console.summary(errors, &failure.diagnostics);
             let what = if options.write {
                 "Build failed"
             } else {

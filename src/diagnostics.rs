@@ -130,6 +130,17 @@ pub enum Severity {
     Note,
 }
 
+impl Severity {
+    /// As printed: `error`, `warning`, `note`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
 /// What kind of failure a diagnostic is; decides the exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
@@ -155,6 +166,8 @@ pub struct Details {
     span: Option<Range<usize>>,
     /// The 1-based line and column of the span's start.
     position: Option<(usize, usize)>,
+    /// The 1-based line and column just past the span's end.
+    end: Option<(usize, usize)>,
     /// The lines shown under the message: the first one's number and their byte range.
     excerpt: Option<(usize, Range<usize>)>,
     /// A short note under the excerpt, pointing at the span.
@@ -198,6 +211,7 @@ impl Diagnostic {
             source: None,
             span: None,
             position: None,
+            end: None,
             excerpt: None,
             label: None,
             help: None,
@@ -231,6 +245,7 @@ impl Diagnostic {
         self.file = Some(source.display.clone());
         self.source = Some(source.text.clone());
         self.position = Some(source.line_col(start));
+        self.end = Some(source.line_col(end));
         self.excerpt = Some(source.excerpt(&(start..end)));
         self.span = Some(start..end);
         self
@@ -255,6 +270,39 @@ impl Diagnostic {
         self.position
     }
 
+    /// The diagnostic as one line of JSON, for editors' tools and CI annotations
+    /// (`--message-format json`): positions are 1-based, columns count characters, and
+    /// `end_line`/`end_column` point just past the marked text.
+    pub fn to_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            severity: &'static str,
+            file: Option<&'a str>,
+            line: Option<usize>,
+            column: Option<usize>,
+            end_line: Option<usize>,
+            end_column: Option<usize>,
+            message: &'a str,
+            label: Option<&'a str>,
+            help: Option<&'a str>,
+        }
+        let json = Json {
+            kind: "diagnostic",
+            severity: self.severity.name(),
+            file: self.file.as_deref(),
+            line: self.position.map(|p| p.0),
+            column: self.position.map(|p| p.1),
+            end_line: self.end.map(|p| p.0),
+            end_column: self.end.map(|p| p.1),
+            message: &self.message,
+            label: self.label.as_deref(),
+            help: self.help.as_deref(),
+        };
+        serde_json::to_string(&json).expect("a diagnostic serializes")
+    }
+
     /// Sort key: file, then position, then message; diagnostics without a file come first.
     fn sort_key(&self) -> (Option<&str>, (usize, usize), Severity, &str) {
         (
@@ -268,11 +316,7 @@ impl Diagnostic {
     /// Renders the header line, the excerpt and the help, for a terminal or a log.
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        };
+        let severity = self.severity.name();
         let header = match (&self.file, self.position()) {
             (Some(file), Some((line, col))) => format!("{file}:{line}:{col}: "),
             (Some(file), None) => format!("{file}: "),

@@ -22,6 +22,7 @@ pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod content;
 pub mod data;
 pub mod diagnostics;

@@ -743,7 +743,29 @@ const CASES: &[Case] = &[
             "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field }}{% endblock main %}",
         )],
         expect: &[
-            "themes/centerview/templates/page.html: error: the template `page.html` failed while rendering",
+            "themes/centerview/templates/page.html:1:50: error: the template `page.html` failed while rendering 2 pages (briefs/good/index.html, briefs/other/index.html)",
+        ],
+    },
+    Case {
+        name: "a double quote inside a double-quoted value",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: \"The \"best\" school\"\ndate: 2017-01-01\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:2:13: error: invalid YAML: the quoted text ends at the second `\"` before `best\"`, and more text follows it",
+            "help: a `\"` inside double quotes must be written `\\\"`; or put the text in single quotes: `title: 'The \"best\" school'`",
+        ],
+    },
+    Case {
+        name: "an apostrophe inside a single-quoted value",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: 'The school's year'\ndate: 2017-01-01\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:2:19: error: invalid YAML: the quoted text ends at the second `'` before `s`",
+            "help: a `'` inside single quotes must be written twice (`''`): `title: 'The school''s year'`",
         ],
     },
 ];
@@ -916,6 +938,202 @@ fn samples_new_wrote_are_warnings_at_their_lines() {
     ] {
         assert!(run.stderr.contains(needle), "{needle}\n{}", run.stderr);
     }
+}
+
+/// The warning about a `#` heading marks the heading's line, not the line after it too.
+#[test]
+fn a_top_heading_warning_marks_its_line_only() {
+    let site = good_site();
+    site.page(
+        "briefs/w.md",
+        &brief("W", "2017-01-01"),
+        "# A top heading\nText.\n\nSetext top heading\n==================\n\nMore.\n",
+    );
+    let run = site.build();
+    run.assert_ok();
+    for (line, heading, written) in [
+        (5, "# A top heading", "a `#` heading"),
+        (8, "Setext top heading", "a heading underlined with `===`"),
+    ] {
+        let header = format!("content/briefs/w.md:{line}:1: warning: {written} in the body");
+        let at = run
+            .stderr
+            .find(&header)
+            .unwrap_or_else(|| panic!("{header}\n{}", run.stderr));
+        let shown: Vec<&str> = run.stderr[at..]
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.contains("help:"))
+            .collect();
+        let marks: Vec<&&str> = shown.iter().filter(|l| l.contains('━')).collect();
+        let marked = format!("│ {}", "━".repeat(heading.chars().count()));
+        assert!(
+            marks.len() == 1 && marks[0].trim_end().ends_with(&marked),
+            "one line marked, under the heading:\n{}",
+            shown.join("\n")
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|l| l.ends_with(&format!("{line} │ {heading}")))
+                && !shown.iter().any(|l| l.contains(['┏', '┃', '┗'])),
+            "the heading's line only:\n{}",
+            shown.join("\n")
+        );
+    }
+}
+
+/// A series' part whose front matter cannot be read is reported once, as itself: the next
+/// part is not warned about a missing part.
+#[test]
+fn a_series_part_that_fails_to_load_does_not_make_a_gap_warning() {
+    let site = good_site();
+    let part =
+        |n: u32| format!("title: Part {n}\ndate: 2017-0{n}-01\nseries: Growing leaders\npart: {n}");
+    site.page("briefs/p1.md", &part(1), "One.\n");
+    site.page(
+        "briefs/p2.md",
+        &format!("{}\nsummary: \"A \"broken\" one\"", part(2)),
+        "Two.\n",
+    );
+    site.page("briefs/p3.md", &part(3), "Three.\n");
+    let run = site.build();
+    run.assert_error("content/briefs/p2.md:6:");
+    assert!(!run.stderr.contains("has no part"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Build failed: 1 error"),
+        "{}",
+        run.stderr
+    );
+    // Fixed, the series is whole; with part 2 gone, the gap is reported.
+    site.page("briefs/p2.md", &part(2), "Two.\n");
+    site.build().assert_ok();
+    std::fs::remove_file(site.path("content/briefs/p2.md")).unwrap();
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("content/briefs/p3.md:5:7: warning: series `Growing leaders` has no part 2"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// One mistake in a template that every page uses is one error, at its place in the
+/// template, counting the pages it failed.
+#[test]
+fn a_template_mistake_is_one_error_for_all_the_pages_it_fails() {
+    let site = good_site();
+    for n in 1..=4 {
+        site.page(
+            &format!("briefs/b{n}.md"),
+            &brief(&format!("B{n}"), "2017-03-01"),
+            "Text.\n",
+        );
+    }
+    site.write(
+        "themes/centerview/templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n{{ page.no_such_field }}\n{% endblock main %}\n",
+    );
+    let run = site.build();
+    run.assert_error(
+        "themes/centerview/templates/page.html:4:9: error: the template `page.html` failed while rendering 6 pages (",
+    );
+    assert!(run.stderr.contains(" and 3 more): "), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("error:").count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Build failed: 1 error;"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("4 │ {{ page.no_such_field }}"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `--message-format json`: one JSON object a line on stdout for each diagnostic, then the
+/// summary, and nothing else there.
+#[test]
+fn json_messages_are_one_object_a_line_on_stdout() {
+    let site = good_site();
+    site.page(
+        "briefs/x.md",
+        "title: X\ntitel: Y\ndate: 2017-01-01",
+        "# Top\n\nBody.\n",
+    );
+    let run = site.run(&["check", "--message-format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert_eq!(
+        lines[0],
+        serde_json::json!({
+            "type": "diagnostic",
+            "severity": "error",
+            "file": "content/briefs/x.md",
+            "line": 3,
+            "column": 1,
+            "end_line": 3,
+            "end_column": 6,
+            "message": "unknown field `titel` in front matter",
+            "label": "not a field of front matter",
+            "help": "did you mean `title`?",
+        })
+    );
+    assert_eq!(lines[1]["severity"], "warning");
+    assert_eq!(lines[1]["line"], 6);
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"type": "summary", "success": false, "errors": 1, "warnings": 1})
+    );
+    assert!(!run.stderr.contains("unknown field"), "{}", run.stderr);
+    // A good build: only its summary.
+    let ok = good_site().run(&["build", "--message-format", "json"]);
+    ok.assert_ok();
+    assert_eq!(
+        ok.stdout.trim(),
+        r#"{"errors":0,"success":true,"type":"summary","warnings":0}"#
+    );
+}
+
+/// `--color` decides; with `auto`, NO_COLOR turns colour off and CLICOLOR_FORCE on.
+#[test]
+fn color_follows_the_flag_then_no_color_then_clicolor_force() {
+    let site = good_site();
+    site.page("briefs/x.md", "titel: X\ndate: 2017-01-01", "Body.\n");
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_centerview"));
+        command
+            .args(args)
+            .current_dir(site.root())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8_lossy(&output.stderr).contains('\x1b')
+    };
+    assert!(run(&["check", "--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!run(
+        &["check", "--color", "never"],
+        &[("CLICOLOR_FORCE", "1")]
+    ));
+    // stderr is not a terminal here: auto means no colour, unless forced.
+    assert!(!run(&["check"], &[]));
+    assert!(run(&["check"], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!run(
+        &["check"],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    ));
+    assert!(!run(&["check", "--color", "auto"], &[("NO_COLOR", "1")]));
 }
 
 #[test]

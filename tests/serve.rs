@@ -950,3 +950,164 @@ fn serve_publishes_a_scheduled_page_on_its_day() {
     let (_, _, listing) = get(port, "/briefs/", "");
     assert!(String::from_utf8_lossy(&listing).contains("Coming soon"));
 }
+
+/// Starts `centerview serve` with `args` on a site; returns it and the lines it prints.
+fn start_serve_printing(
+    site: &Site,
+    args: &[&str],
+) -> (Running, std::sync::mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .arg("serve")
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    (Running(child), lines)
+}
+
+/// A first build that fails still says where the preview is (with `--port 0`, nothing else
+/// would), and that address shows the errors.
+#[test]
+fn serve_on_port_0_says_where_even_when_the_first_build_fails() {
+    let site = example_site();
+    site.page("briefs/a.md", "titel: A brief\ndate: 2017-01-01", "Text.\n");
+    let (_running, lines) = start_serve_printing(&site, &["--port", "0"]);
+    let line = wait_line(&lines, "Waiting for the next save");
+    let port: u16 = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    assert!(line.contains("every page shows the errors"), "{line}");
+    let (status, _, body) = get(port, "/briefs/a/", "");
+    assert_eq!(status, 503);
+    assert!(String::from_utf8_lossy(&body).contains("unknown field `titel`"));
+}
+
+/// `serve --port 0` listens on a free port and prints that port, not 0; the address it
+/// prints serves the site. With `--verbose`, each build's stage timings are printed too.
+#[test]
+fn serve_on_port_0_prints_the_address_it_really_listens_on() {
+    let site = example_site();
+    let (_running, lines) = start_serve_printing(&site, &["--port", "0", "--verbose"]);
+    let mut printed = Vec::new();
+    let serving = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no `Serving` line in {printed:#?}"));
+        if line.starts_with("Serving") {
+            break line;
+        }
+        printed.push(line);
+    };
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.trim_start().starts_with("render templates")),
+        "--verbose prints the stages: {printed:#?}"
+    );
+    let url = serving
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {serving:?}"));
+    let port: u16 = url
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("not http://127.0.0.1:PORT/: {url}"));
+    assert_ne!(port, 0, "{serving}");
+    let (status, _, body) = get(port, "/briefs/a/", "");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("A brief"));
+}
+
+/// `serve --bind 0.0.0.0` warns that the network can see the preview, prints an address
+/// another device could open (this machine's, not 0.0.0.0), and answers requests for it.
+#[test]
+fn serve_bound_to_the_network_warns_and_prints_an_address_a_phone_can_open() {
+    let site = example_site();
+    let (_running, lines) = start_serve_printing(&site, &["--port", "0", "--bind", "0.0.0.0"]);
+    let mut printed = Vec::new();
+    let serving = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no `Serving` line in {printed:#?}"));
+        if line.starts_with("Serving") {
+            break line;
+        }
+        printed.push(line);
+    };
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.starts_with("warning:") && l.contains("anyone on this network")),
+        "{printed:#?}"
+    );
+    let url = serving
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {serving:?}"));
+    let authority = url
+        .strip_prefix("http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap();
+    let address: std::net::SocketAddr = authority
+        .parse()
+        .unwrap_or_else(|_| panic!("not an address: {url}"));
+    assert!(!address.ip().is_unspecified(), "{serving}");
+    assert_ne!(address.port(), 0, "{serving}");
+    // As a phone would ask: at that address, naming it.
+    let mut stream = TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET /briefs/a/ HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("A brief"));
+}
+
+/// `serve --help` lets clap wrap its prose to the terminal: no sentence broken off by a
+/// line break written into the text.
+#[test]
+fn serve_help_is_wrapped_to_the_terminal_not_mid_sentence() {
+    for width in [60usize, 80, 100] {
+        let output = Command::new(env!("CARGO_BIN_EXE_centerview"))
+            .args(["serve", "--help"])
+            .env("COLUMNS", width.to_string())
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&output.stdout);
+        let paragraph: Vec<&str> = help
+            .lines()
+            .skip_while(|l| !l.starts_with("The site is served from memory"))
+            .take_while(|l| !l.is_empty())
+            .collect();
+        assert!(paragraph.len() > 1, "at {width} columns:\n{help}");
+        for line in &paragraph[..paragraph.len() - 1] {
+            assert!(
+                line.chars().count() > width - 20 && line.chars().count() <= width,
+                "at {width} columns, a line not filled to the width: {line:?}\n{help}"
+            );
+        }
+    }
+}

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,8 +21,10 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// no request for `idle` is closed, so idle clients cannot hold connections open forever;
 /// open responses (the reload channel) are not cut.
 pub async fn serve_on(listener: tokio::net::TcpListener, live: Arc<Live>, idle: Duration) {
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
-    let app = router(live, port);
+    let bound = listener
+        .local_addr()
+        .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 0)));
+    let app = router(live, bound);
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -43,21 +46,29 @@ pub async fn serve_on(listener: tokio::net::TcpListener, live: Arc<Live>, idle: 
     }
 }
 
-/// Whether a request's `Host` names the server: `127.0.0.1` or `localhost`, with the port it
-/// listens on or none. A page on another site can point its own name at 127.0.0.1 (DNS
-/// rebinding) and have the browser read the preview as its own: its requests name it, and are
-/// refused.
-fn host_allowed(host: &str, port: u16) -> bool {
+/// Whether a request's `Host` names the server bound at `bound`: `localhost` or a loopback
+/// address (`127.0.0.1`, `[::1]`) with its port or none; when it listens on the network
+/// (`--bind`), any IP address, such as the one a phone opens. A page on another site can
+/// point its own name at the server's address (DNS rebinding) and have the browser read the
+/// preview as its own: its requests name it, and are refused. A request naming an IP address
+/// comes from a page served from that address.
+fn host_allowed(host: &str, bound: SocketAddr) -> bool {
     let (name, given_port) = match host.rsplit_once(':') {
-        Some((name, p)) => (name, Some(p)),
-        None => (host, None),
+        Some((name, p)) if !name.contains(':') || name.ends_with(']') => (name, Some(p)),
+        _ => (host, None),
     };
-    let name_ok = name == "127.0.0.1" || name.eq_ignore_ascii_case("localhost");
-    name_ok && given_port.is_none_or(|p| p.parse() == Ok(port))
+    let ip = name
+        .strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .unwrap_or(name)
+        .parse::<IpAddr>();
+    let name_ok = name.eq_ignore_ascii_case("localhost")
+        || ip.is_ok_and(|ip| ip.is_loopback() || !bound.ip().is_loopback());
+    name_ok && given_port.is_none_or(|p| p.parse() == Ok(bound.port()))
 }
 
 async fn check_host(
-    State(port): State<u16>,
+    State(bound): State<SocketAddr>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -66,20 +77,20 @@ async fn check_host(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    if host_allowed(host, port) {
+    if host_allowed(host, bound) {
         return next.run(request).await;
     }
     (
         StatusCode::FORBIDDEN,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        format!("centerview serve answers only to http://127.0.0.1:{port}/ and http://localhost:{port}/, not to a request for {host:?}.\n"),
+        format!("centerview serve answers only to http://127.0.0.1:{port}/ and http://localhost:{port}/ (and, with --bind, to its network address), not to a request for {host:?}.\n", port = bound.port()),
     )
         .into_response()
 }
 
 /// The HTTP routes: the live-reload channel and script, and the site; requests for another
-/// host than the server on `port` are refused (see `host_allowed`).
-pub fn router(live: Arc<Live>, port: u16) -> axum::Router {
+/// host than the server bound at `bound` are refused (see `host_allowed`).
+pub fn router(live: Arc<Live>, bound: SocketAddr) -> axum::Router {
     axum::Router::new()
         .route("/__centerview/events", axum::routing::get(events))
         .route(
@@ -93,7 +104,7 @@ pub fn router(live: Arc<Live>, port: u16) -> axum::Router {
         )
         .fallback(site_file)
         .with_state(live)
-        .layer(axum::middleware::from_fn_with_state(port, check_host))
+        .layer(axum::middleware::from_fn_with_state(bound, check_host))
 }
 
 async fn events(
@@ -330,8 +341,15 @@ mod tests {
 
     #[test]
     fn only_requests_for_the_loopback_host_are_answered() {
-        for host in ["127.0.0.1", "127.0.0.1:3030", "localhost:3030", "LOCALHOST"] {
-            assert!(host_allowed(host, 3030), "{host}");
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 3030));
+        for host in [
+            "127.0.0.1",
+            "127.0.0.1:3030",
+            "localhost:3030",
+            "LOCALHOST",
+            "[::1]:3030",
+        ] {
+            assert!(host_allowed(host, loopback), "{host}");
         }
         for host in [
             "",
@@ -342,7 +360,28 @@ mod tests {
             "192.168.1.5:3030",
             "127.0.0.1:3030:3030",
         ] {
-            assert!(!host_allowed(host, 3030), "{host}");
+            assert!(!host_allowed(host, loopback), "{host}");
+        }
+    }
+
+    #[test]
+    fn on_the_network_requests_for_an_ip_address_are_answered_too() {
+        let network = SocketAddr::from(([0, 0, 0, 0], 3030));
+        for host in [
+            "192.168.1.5:3030",
+            "10.0.0.2",
+            "[fe80::1]:3030",
+            "localhost",
+        ] {
+            assert!(host_allowed(host, network), "{host}");
+        }
+        for host in [
+            "evil.example:3030",
+            "192.168.1.5:80",
+            "192.168.1.5.evil.example:3030",
+            "phone.local:3030",
+        ] {
+            assert!(!host_allowed(host, network), "{host}");
         }
     }
 }

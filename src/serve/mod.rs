@@ -26,22 +26,21 @@ pub use snapshot::Snapshot;
 pub use watcher::Changes;
 
 use crate::build::{Options, Session};
-use crate::diagnostics::Diagnostic;
+use crate::console::Console;
 use rebuild::{clock, count, rebuild_loop};
+use std::net::{IpAddr, SocketAddr};
 use target::{Folder, Server};
 
 /// `centerview watch`: rebuild into the output folder (atomically) after every change.
-pub fn watch(options: Options, quiet: bool, color: bool) -> i32 {
+pub fn watch(options: Options, console: Console) -> i32 {
     let mut session = match Session::new(&options) {
         Ok(s) => s,
-        Err(f) => return report_failure(&f.diagnostics, color, f.exit_code()),
+        Err(f) => return report_failure(&f, console),
     };
-    if !quiet {
-        eprintln!(
-            "Watching {} for changes (Ctrl-C to stop)",
-            session.root.display()
-        );
-    }
+    console.progress(&format!(
+        "Watching {} for changes (Ctrl-C to stop)",
+        session.root.display()
+    ));
     // Ctrl-C, SIGTERM and SIGHUP end the loop: the output stays as it is, the spare goes.
     if let Err(e) = crate::write::folder::clean_up_on_signals() {
         eprintln!("warning: a stopped watch will leave a spare output folder behind ({e})");
@@ -55,59 +54,133 @@ pub fn watch(options: Options, quiet: bool, color: bool) -> i32 {
         started: false,
     };
     let output = session.output.display().to_string();
-    rebuild_loop(session, &mut folder, quiet, color, &mut |built, took| {
-        format!(
-            "[{}] built: {} in {output}, written in {:.0} ms{}",
-            clock(),
-            count(built.outputs.len(), "file", "files"),
-            took.as_secs_f64() * 1000.0,
-            crate::build::held_back_note(built.held_back)
-        )
-    })
+    let first_failed = format!("{output} is unchanged");
+    rebuild_loop(
+        session,
+        &mut folder,
+        console,
+        &mut |built, took| {
+            format!(
+                "[{}] built: {} in {output}, written in {:.0} ms{}",
+                clock(),
+                count(built.outputs.len(), "file", "files"),
+                took.as_secs_f64() * 1000.0,
+                crate::build::held_back_note(built.held_back)
+            )
+        },
+        first_failed,
+    )
 }
 
-fn report_failure(diagnostics: &[Diagnostic], color: bool, code: i32) -> i32 {
-    for d in diagnostics {
-        eprint!("{}", d.render(color));
-    }
-    code
+fn report_failure(failure: &crate::build::Failure, console: Console) -> i32 {
+    console.diagnostics(&failure.diagnostics);
+    console.summary(failure.errors(), &failure.diagnostics);
+    failure.exit_code()
 }
 
-/// `centerview serve`: build, serve on 127.0.0.1:`port`, rebuild on change, reload pages.
-pub fn serve(mut options: Options, port: u16, open: bool, quiet: bool, color: bool) -> i32 {
+/// `centerview serve`: build, serve on `address` (port 0: a free one), rebuild on change,
+/// reload pages.
+pub fn serve(mut options: Options, address: (IpAddr, u16), open: bool, console: Console) -> i32 {
     options.write = false;
-    options.base_url = Some(format!("http://127.0.0.1:{port}/"));
-    let session = match Session::new(&options) {
-        Ok(s) => s,
-        Err(f) => return report_failure(&f.diagnostics, color, f.exit_code()),
-    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("a Tokio runtime");
-    let live = Live::new();
-    let listener = match runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))) {
+    // Bound before anything is printed or built: the port is known only then when it is 0,
+    // and the site's base URL is the address it is served at.
+    let (ip, port) = address;
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind(address)) {
         Ok(l) => l,
         Err(e) => {
             eprintln!(
-                "error: cannot listen on 127.0.0.1:{port}: {e}\n  help: another program may be using the port; choose another with --port"
+                "error: cannot listen on {}: {e}\n  help: another program may be using the port; choose another with --port (0 picks a free one), or another address with --bind",
+                SocketAddr::new(ip, port)
             );
             return 2;
         }
     };
+    let bound = listener.local_addr().unwrap_or(SocketAddr::new(ip, port));
+    let url = match public_url(bound) {
+        Ok(url) => url,
+        Err(explained) => {
+            eprintln!("{explained}");
+            format!("http://127.0.0.1:{}/", bound.port())
+        }
+    };
+    if !bound.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {bound}: anyone on this network can open the preview{}; stop it (Ctrl-C) when you are done, and use it only on a network you trust",
+            if options.drafts {
+                ", drafts included"
+            } else {
+                ""
+            }
+        );
+    }
+    options.base_url = Some(url.clone());
+    let session = match Session::new(&options) {
+        Ok(s) => s,
+        Err(f) => return report_failure(&f, console),
+    };
+    let live = Live::new();
     runtime.spawn(serve_on(listener, live.clone(), IDLE_TIMEOUT));
-    let url = format!("http://127.0.0.1:{port}/");
     let root = session.root.display().to_string();
+    // The address is worth printing even when there is no site to show yet.
+    let first_failed = format!("serving {root} at {url}, where every page shows the errors");
     let mut opened = !open;
-    rebuild_loop(session, &mut Server(live), quiet, color, &mut |built, _| {
+    let mut first_line = |built: &crate::build::Built, _| {
         if !opened {
             open_browser(&url);
             opened = true;
         }
         let held = crate::build::held_back_note(built.held_back);
         format!("Serving {root} at {url} (Ctrl-C to stop){held}")
+    };
+    rebuild_loop(
+        session,
+        &mut Server(live),
+        console,
+        &mut first_line,
+        first_failed,
+    )
+}
+
+/// The URL to open the preview at: on this machine for a loopback address; else one another
+/// device on the network can open. For an unspecified address (0.0.0.0, `::`) that is this
+/// machine's address on the network, when it can be found; if not, the error explains what
+/// to open instead.
+fn public_url(bound: SocketAddr) -> Result<String, String> {
+    let port = bound.port();
+    let ip = match bound.ip() {
+        ip if ip.is_unspecified() => lan_address(ip).ok_or_else(|| {
+            format!(
+                "note: serving on every network address of this machine; from another device, open http://ADDRESS:{port}/ with this machine's address on the network (see your system's network settings)"
+            )
+        })?,
+        ip => ip,
+    };
+    Ok(match ip {
+        IpAddr::V4(v4) => format!("http://{v4}:{port}/"),
+        IpAddr::V6(v6) => format!("http://[{v6}]:{port}/"),
     })
+}
+
+/// This machine's address on the network: the local end of a UDP socket "connected" to a
+/// documentation address (RFC 5737, RFC 3849). Connecting a UDP socket only picks the route;
+/// nothing is sent.
+fn lan_address(family: IpAddr) -> Option<IpAddr> {
+    let (any, probe): (SocketAddr, SocketAddr) = match family {
+        IpAddr::V4(_) => (([0, 0, 0, 0], 0).into(), ([192, 0, 2, 1], 9).into()),
+        IpAddr::V6(_) => (
+            (std::net::Ipv6Addr::UNSPECIFIED, 0).into(),
+            ("2001:db8::1".parse::<std::net::Ipv6Addr>().ok()?, 9).into(),
+        ),
+    };
+    let socket = std::net::UdpSocket::bind(any).ok()?;
+    socket.connect(probe).ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_unspecified() && !ip.is_loopback()).then_some(ip)
 }
 
 fn open_browser(url: &str) {

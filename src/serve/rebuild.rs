@@ -5,6 +5,7 @@ use super::target::Target;
 use super::watcher::Changes;
 use super::watcher::SiteWatcher;
 use crate::build::{Built, Failure, Session};
+use crate::console::Console;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use std::collections::HashSet;
@@ -16,13 +17,14 @@ use std::time::{Duration, Instant};
 /// A rebuild shows its results in three steps: the edited page alone when the save can only
 /// have changed that page (see [`Session::preview`]), then every page, then the search
 /// index, which takes longest. A build that fails is reported and the loop goes on.
-/// `first_line` says what the first good build printed.
+/// `first_line` says what the first good build printed; `first_failed`, what follows the
+/// count of errors when the first build fails.
 pub fn rebuild_loop(
     session: Session,
     target: &mut dyn Target,
-    quiet: bool,
-    color: bool,
+    console: Console,
     first_line: &mut dyn FnMut(&Built, Duration) -> String,
+    first_failed: String,
 ) -> i32 {
     let mut watcher = match SiteWatcher::new(&session.root, &session.output) {
         Ok(w) => w,
@@ -35,8 +37,8 @@ pub fn rebuild_loop(
     let mut rebuilder = Rebuilder {
         session,
         target,
-        quiet,
-        color,
+        console,
+        first_failed,
         current: empty.clone(),
         good: empty,
         updated: HashSet::new(),
@@ -62,8 +64,8 @@ pub fn rebuild_loop(
 struct Rebuilder<'t> {
     session: Session,
     target: &'t mut dyn Target,
-    quiet: bool,
-    color: bool,
+    console: Console,
+    first_failed: String,
     /// What readers see, and the last good build (they differ while a preview is shown).
     current: Arc<Snapshot>,
     good: Arc<Snapshot>,
@@ -104,7 +106,8 @@ impl Rebuilder<'_> {
                 None
             }
             Ok((_, Err(write_error))) => {
-                eprint!("{}", write_error.render(self.color));
+                self.console.diagnostic(&write_error);
+                self.console.summary(1, &[]);
                 changes.is_none().then_some(2)
             }
             Err(failure) => self.failed(&failure, preview.is_some(), changes.is_none()),
@@ -152,10 +155,10 @@ impl Rebuilder<'_> {
         (started, preview_shown, pages_shown): (Instant, Option<Duration>, Duration),
         first_line: &mut dyn FnMut(&Built, Duration) -> String,
     ) {
-        for w in &built.warnings {
-            eprint!("{}", w.render(self.color));
-        }
-        if self.quiet {
+        self.console.diagnostics(&built.warnings);
+        self.console.stages(&built.stages);
+        self.console.summary(0, &built.warnings);
+        if self.console.quiet {
             return;
         }
         let Some(changes) = changes else {
@@ -196,21 +199,22 @@ impl Rebuilder<'_> {
                 self.current = self.good.clone();
             }
         }
-        for d in &failure.diagnostics {
-            eprint!("{}", d.render(self.color));
-        }
+        self.console.diagnostics(&failure.diagnostics);
+        self.console.summary(failure.errors(), &failure.diagnostics);
         if first && failure.exit_code() == 2 {
             return Some(2);
         }
+        let after = if first {
+            self.first_failed.clone()
+        } else if self.session.options.write {
+            format!("{} is unchanged", self.session.output.display())
+        } else {
+            "still serving the last good build".to_string()
+        };
         eprintln!(
-            "[{}] {}; {}. Waiting for the next save.",
+            "[{}] {}; {after}. Waiting for the next save.",
             clock(),
             count(failure.errors(), "error", "errors"),
-            if self.session.options.write {
-                format!("{} is unchanged", self.session.output.display())
-            } else {
-                "still serving the last good build".to_string()
-            }
         );
         self.target.fail(&failure.diagnostics);
         None

@@ -150,7 +150,7 @@ impl Theme {
 
     /// What went wrong when rendering the template `name`, placed in the template where it
     /// went wrong (which may be one `name` extends or includes), when Tera says where.
-    pub fn render_error(&self, name: &str, err: &tera::Error) -> TemplateError {
+    pub fn render_error(&self, name: &str, err: &tera::Error) -> Box<TemplateError> {
         let (template, message, span) = match err.kind() {
             tera::ErrorKind::RenderingError(report) | tera::ErrorKind::SyntaxError(report) => {
                 let failed = match report.filename() {
@@ -168,13 +168,13 @@ impl Theme {
             let start = source.offset_of(s.start_line, s.start_col + 1);
             start..source.offset_of(s.end_line, s.end_col + 1).max(start)
         });
-        TemplateError {
+        Box::new(TemplateError {
             template: template.to_string(),
             file: self.display_path(template, &self.name),
             message,
             span,
             source: source.cloned(),
-        }
+        })
     }
 }
 
@@ -185,6 +185,9 @@ fn shown_path(templates: &BTreeMap<String, Origin>, theme: &str, name: &str) -> 
         _ => format!("built-in theme: templates/{name}"),
     }
 }
+
+/// A template error's file, message and span: two with one key are one mistake.
+pub type TemplateErrorKey = (String, String, Option<(usize, usize)>);
 
 /// A template that failed to render, and where in it; one typo fails every page that uses
 /// the template, and is reported once for all of them (see [`TemplateError::diagnostic`]).
@@ -201,7 +204,7 @@ pub struct TemplateError {
 
 impl TemplateError {
     /// What makes two errors one: the same mistake at the same place.
-    pub fn key(&self) -> (String, String, Option<(usize, usize)>) {
+    pub fn key(&self) -> TemplateErrorKey {
         let span = self.span.as_ref().map(|s| (s.start, s.end));
         (self.file.clone(), self.message.clone(), span)
     }

@@ -365,7 +365,7 @@ impl<'a> Inputs<'a> {
     }
 
     /// The output's bytes; a template that fails says where (see [`TemplateError`]).
-    pub fn render(&self, cx: &Shared) -> Result<Vec<u8>, TemplateError> {
+    pub fn render(&self, cx: &Shared) -> Result<Vec<u8>, Box<TemplateError>> {
         let name = match &self.make {
             Make::Csv(table) => return Ok(table.to_csv().into_bytes()),
             Make::Text(text) => return Ok(text.clone().into_bytes()),

@@ -20,7 +20,7 @@ pub use bodies::{Bodies, BodyCache, check_anchors, preview, render_bodies};
 use crate::diagnostics::Diagnostic;
 use crate::output::{Deps, Output, OutputData};
 use crate::resolve::{PageId, Site};
-use crate::theme::{TemplateError, Theme};
+use crate::theme::{TemplateError, TemplateErrorKey, Theme};
 use rayon::prelude::*;
 use shared::Shared;
 use std::collections::HashMap;
@@ -158,7 +158,7 @@ pub fn render_outputs(
 
 /// Why an output file is missing: its template failed, or it could not be written.
 enum Failed {
-    Template(TemplateError, String),
+    Template(Box<TemplateError>, String),
     Write(Diagnostic),
 }
 
@@ -167,12 +167,12 @@ enum Failed {
 /// a page.
 #[derive(Default)]
 struct TemplateErrors {
-    errors: Vec<(TemplateError, Vec<String>)>,
-    by_key: HashMap<(String, String, Option<(usize, usize)>), usize>,
+    errors: Vec<(Box<TemplateError>, Vec<String>)>,
+    by_key: HashMap<TemplateErrorKey, usize>,
 }
 
 impl TemplateErrors {
-    fn add(&mut self, error: TemplateError, path: String) {
+    fn add(&mut self, error: Box<TemplateError>, path: String) {
         let next = self.errors.len();
         let i = *self.by_key.entry(error.key()).or_insert(next);
         if i == next {

@@ -73,7 +73,7 @@ pub enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
-    /// Build, serve on 127.0.0.1, rebuild on every change and reload open pages.
+    /// Build, serve on 127.0.0.1 (or --bind), rebuild on every change and reload open pages.
     #[command(
         after_help = "The site is served from memory; output/ is not touched. A save that breaks the build shows its errors over the last good page in the browser, and in the terminal.\n\nExamples:\n  centerview serve --port 8080 --open\n  centerview serve --bind 0.0.0.0   preview on a phone on this network"
     )]

@@ -995,9 +995,11 @@ fn serve_on_port_0_says_where_even_when_the_first_build_fails() {
         .and_then(|port| port.parse().ok())
         .unwrap_or_else(|| panic!("no address in {line:?}"));
     assert!(line.contains("every page shows the errors"), "{line}");
-    let (status, _, body) = get(port, "/briefs/a/", "");
-    assert_eq!(status, 503);
-    assert!(String::from_utf8_lossy(&body).contains("unknown field `titel`"));
+    // The line is printed as the errors are handed to the server: they follow at once.
+    wait_until("the errors", 20, || {
+        let (status, _, body) = get(port, "/briefs/a/", "");
+        status == 503 && String::from_utf8_lossy(&body).contains("unknown field `titel`")
+    });
 }
 
 /// `serve --port 0` listens on a free port and prints that port, not 0; the address it

@@ -7,7 +7,8 @@
 //! reported and the loop goes on: `serve` keeps serving the last good site and shows the
 //! errors over it in the browser until a save fixes them.
 //!
-//! `serve` keeps the site in memory and serves it on 127.0.0.1 with axum: content types,
+//! `serve` keeps the site in memory and serves it on 127.0.0.1 (or the address given with
+//! `--bind`, for a phone on the network) with axum: content types,
 //! `index.html` for folders, the site's 404 page, HTTP Range requests (search uses them), no
 //! way out of the site. Pages get a small script (only when served, never in the build) that
 //! listens for server-sent events: reload the page, reload only the stylesheets, show or clear
@@ -27,6 +28,7 @@ pub use watcher::Changes;
 
 use crate::build::{Options, Session};
 use crate::console::Console;
+use crate::diagnostics::Diagnostic;
 use rebuild::{clock, count, rebuild_loop};
 use std::net::{IpAddr, SocketAddr};
 use target::{Folder, Server};
@@ -93,10 +95,14 @@ pub fn serve(mut options: Options, address: (IpAddr, u16), open: bool, console: 
     let listener = match runtime.block_on(tokio::net::TcpListener::bind(address)) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!(
-                "error: cannot listen on {}: {e}\n  help: another program may be using the port; choose another with --port (0 picks a free one), or another address with --bind",
+            let mut d = Diagnostic::error(format!(
+                "cannot listen on {}: {e}",
                 SocketAddr::new(ip, port)
-            );
+            ))
+            .help("another program may be using the port: choose another with --port (0 picks a free one), or another address with --bind");
+            d.category = crate::diagnostics::Category::Io;
+            console.diagnostic(&d);
+            console.summary(1, &[]);
             return 2;
         }
     };
@@ -109,13 +115,18 @@ pub fn serve(mut options: Options, address: (IpAddr, u16), open: bool, console: 
         }
     };
     if !bound.ip().is_loopback() {
-        eprintln!(
-            "warning: serving on {bound}: anyone on this network can open the preview{}; stop it (Ctrl-C) when you are done, and use it only on a network you trust",
-            if options.drafts {
-                ", drafts included"
-            } else {
-                ""
-            }
+        let drafts = if options.drafts {
+            ", drafts included"
+        } else {
+            ""
+        };
+        console.diagnostic(
+            &Diagnostic::warning(format!(
+                "serving on {bound}: anyone on this network can open the preview{drafts}"
+            ))
+            .help(
+                "use --bind only on a network you trust, and stop serve (Ctrl-C) when you are done",
+            ),
         );
     }
     options.base_url = Some(url.clone());

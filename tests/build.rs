@@ -619,6 +619,15 @@ fn new_creates_a_draft_that_builds() {
     let bad = site.run(&["new", "breif", "X"]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("did you mean `brief`"));
+    // --verbose also shows what was written.
+    let verbose = site.run(&["new", "post", "Second thoughts", "--verbose"]);
+    verbose.assert_ok();
+    assert_eq!(
+        verbose.stderr,
+        site.read("content/posts/second-thoughts.md"),
+        "{}",
+        verbose.stderr
+    );
 }
 
 #[test]

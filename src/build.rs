@@ -32,6 +32,9 @@ pub struct Options {
     /// The day pages are published by (scheduled pages are held back until theirs); the
     /// clock's today when unset (see [`crate::clock`]).
     pub today: Option<jiff::civil::Date>,
+    /// Check every `http(s)` link by asking its server (`check --external` only: a build
+    /// never goes on the network).
+    pub external: Option<crate::external::Settings>,
 }
 
 impl Options {
@@ -46,6 +49,7 @@ impl Options {
             writer: write::Writer::Build,
             future: false,
             today: None,
+            external: None,
         }
     }
 }
@@ -63,6 +67,8 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// How many pages are held back until their date, and the first of those dates.
     pub held_back: (usize, Option<jiff::civil::Date>),
+    /// What `check --external` asked for.
+    pub external: Option<crate::external::Summary>,
 }
 
 #[derive(Debug)]
@@ -130,6 +136,8 @@ pub struct Built {
     staging: Option<write::Staging>,
     /// How many pages are held back until their date, and the first of those dates.
     pub held_back: (usize, Option<jiff::civil::Date>),
+    /// What `check --external` asked for.
+    pub external: Option<crate::external::Summary>,
 }
 
 /// The build pipeline with its caches. A full build is a fresh session run once; `serve` and
@@ -259,6 +267,11 @@ impl Session {
         );
         render::check_anchors(&site, &bodies, &mut diags);
         laps.stage("render markdown");
+        let external = self.options.external.as_ref().map(|settings| {
+            let summary = crate::external::check(&site, &bodies, &self.root, settings, &mut diags);
+            laps.stage("external links");
+            summary
+        });
         let (outputs, staging) = self.render_outputs(&site, &bodies, &mut diags)?;
         laps.stage("render templates");
         if diags.iter().any(Diagnostic::is_error) {
@@ -276,6 +289,7 @@ impl Session {
             complete: !self.options.search,
             staging,
             held_back,
+            external,
         })
     }
 
@@ -426,6 +440,7 @@ impl Session {
             stages: built.stages,
             held_back: built.held_back,
             warnings: built.warnings,
+            external: built.external,
         })
     }
 }

@@ -13,6 +13,7 @@ Examples:
   centerview build                          build the site in this folder into output/
   centerview build --root ../site --drafts  build another site, drafts included
   centerview check                          report every problem, write nothing
+  centerview check --external               ... and ask every http(s) link's server too
   centerview serve --open                   preview at http://127.0.0.1:3030/, reloading on save
   centerview watch                          rebuild output/ on every save
   centerview new brief \"It begins with a partnership\"
@@ -68,10 +69,18 @@ pub enum Command {
         no_search: bool,
     },
     /// Check everything a build checks, without writing anything.
-    #[command(after_help = "Example:\n  centerview check --drafts")]
+    #[command(after_help = CHECK_HELP)]
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// Also check every http:// and https:// link and image by asking its server. Each
+        /// broken one is an error at its line; a permanent redirect is a warning naming the new
+        /// address.
+        #[arg(long)]
+        external: bool,
+        /// With --external: how long one request may take before the link counts as broken.
+        #[arg(long, value_name = "SECONDS", requires = "external", value_parser = parse_seconds)]
+        timeout: Option<std::time::Duration>,
     },
     /// Build, serve on 127.0.0.1 (or --bind), rebuild on every change and reload open pages.
     #[command(
@@ -113,6 +122,27 @@ pub enum Command {
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },
+}
+
+const CHECK_HELP: &str = "\
+With --external, each address is asked for once however many pages link to it: a HEAD request,
+then GET if the server refuses HEAD, following up to 10 redirects, 16 requests at a time and 2
+at a time to one host, each allowed 10 seconds (--timeout). Links found working are remembered
+for a day in .centerview-cache/external-links.json in the site's folder (delete it to ask again);
+broken ones are asked for again every time. That file is all `check` ever writes.
+
+Examples:
+  centerview check --drafts
+  centerview check --external --timeout 30";
+
+/// A `--timeout`: a positive number of seconds, fractions allowed.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 3600.0 => Ok(std::time::Duration::from_secs_f64(s)),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 3600, such as 10 or 2.5"
+        )),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -157,8 +187,17 @@ pub fn run(cli: Cli) -> i32 {
             options.base_url = base_url;
             run_build(&options, console)
         }
-        Command::Check { site } => {
+        Command::Check {
+            site,
+            external,
+            timeout,
+        } => {
             let mut options = Options::new(site.root);
+            if external {
+                let mut settings = crate::external::Settings::default();
+                settings.timeout = timeout.unwrap_or(settings.timeout);
+                options.external = Some(settings);
+            }
             options.drafts = site.drafts;
             options.future = site.future;
             options.write = false;
@@ -213,6 +252,15 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
+/// " and 120 external links (80 known to work from the last day)".
+fn external_note(summary: crate::external::Summary) -> String {
+    let links = crate::diagnostics::count(summary.urls, "external link", "external links");
+    match summary.cached {
+        0 => format!(" and {links}"),
+        n => format!(" and {links} ({n} known to work from the last day)"),
+    }
+}
+
 fn run_build(options: &Options, console: Console) -> i32 {
     if options.write {
         // A build stopped by a signal removes its work folder; the output stays as it was.
@@ -242,8 +290,9 @@ fn run_build(options: &Options, console: Console) -> i32 {
                     report.output.display()
                 )
             } else {
+                let external = report.external.map(external_note).unwrap_or_default();
                 format!(
-                    "Checked {} pages in {ms:.0} ms: no errors{warnings}{held}",
+                    "Checked {} pages{external} in {ms:.0} ms: no errors{warnings}{held}",
                     report.pages
                 )
             });

@@ -13,7 +13,8 @@
 //! 4. **search** ([`search`]): the search index;
 //! 5. **write** ([`write`]): into a work folder, swapped in atomically.
 //!
-//! [`build`] runs the pipeline and [`serve`] runs it again after every save. Under every
+//! [`build`] runs the pipeline and [`serve`] runs it again after every save; `check
+//! --external` adds [`external`] after the render stage, to ask servers about links. Under every
 //! stage: [`diagnostics`] (messages an editor can act on), [`output`], [`fingerprint`],
 //! [`summary`], [`dialect`]; YAML is parsed only in [`yaml`].
 
@@ -27,6 +28,7 @@ pub mod content;
 pub mod data;
 pub mod diagnostics;
 pub mod dialect;
+pub mod external;
 pub mod fingerprint;
 pub mod front_matter;
 pub mod markdown;

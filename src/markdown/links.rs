@@ -1,7 +1,7 @@
 //! Links and images: relative links to content files become page URLs; every link and image
 //! is checked (missing files and anchors, drafts, unsafe schemes, empty descriptions).
 
-use super::{AnchorCheck, BodyRenderer};
+use super::{AnchorCheck, BodyRenderer, ExternalLink};
 use crate::diagnostics::{Diagnostic, Source, did_you_mean};
 use crate::resolve::{LinkTarget, PageId, Site};
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
@@ -93,16 +93,23 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
         image: bool,
         range: Range<usize>,
     ) -> CowStr<'e> {
-        // An autolink's URL is shown as its text, so it is kept as written unless unsafe.
-        if link_type == LinkType::Email
-            || link_type == LinkType::Autolink && unsafe_scheme(&dest).is_none()
-        {
+        if link_type == LinkType::Email {
             return dest;
         }
         let embedded = self.embed_at(range.start).map(|e| e.dir.clone());
-        let dir = embedded.as_deref().unwrap_or(self.input.dir);
         let span = self.file_span(range);
         let span = narrow_to(&self.input.source.text, span, &dest);
+        if embedded.is_none() && is_http(&dest) {
+            self.rendered.external_links.push(ExternalLink {
+                url: dest.to_string(),
+                span: span.clone(),
+            });
+        }
+        // An autolink's URL is shown as its text, so it is kept as written unless unsafe.
+        if link_type == LinkType::Autolink && unsafe_scheme(&dest).is_none() {
+            return dest;
+        }
+        let dir = embedded.as_deref().unwrap_or(self.input.dir);
         match resolve_link(self.site, dir, &dest, image) {
             Ok(Link::Keep) => dest,
             Ok(Link::SamePage(fragment)) => {
@@ -374,6 +381,13 @@ fn missing(site: &Site, dir: &str, dest: &str, rel: &str, what: &str) -> Result<
     }
 }
 
+/// Whether a link goes to an `http:` or `https:` URL (any letter case), which only
+/// `check --external` looks at.
+fn is_http(dest: &str) -> bool {
+    let lower = |n: usize| dest.get(..n).map(str::to_ascii_lowercase);
+    lower(7).as_deref() == Some("http://") || lower(8).as_deref() == Some("https://")
+}
+
 fn has_scheme(dest: &str) -> bool {
     let Some(colon) = dest.find(':') else {
         return false;
@@ -441,5 +455,9 @@ mod tests {
         assert!(has_scheme("mailto:a@b"));
         assert!(!has_scheme("../x.md"));
         assert!(!has_scheme("x.md#a:b"));
+        assert!(is_http("https://x.org/"));
+        assert!(is_http("HTTP://x.org/"));
+        assert!(!is_http("ftp://x.org/"));
+        assert!(!is_http("http:x"));
     }
 }

@@ -71,6 +71,15 @@ pub struct AnchorCheck {
     pub span: Range<usize>,
 }
 
+/// A link or image to an `http:` or `https:` URL, for `centerview check --external`.
+#[derive(Debug, Clone)]
+pub struct ExternalLink {
+    /// The URL as written.
+    pub url: String,
+    /// Where the URL is, in the linking file.
+    pub span: Range<usize>,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
@@ -88,6 +97,8 @@ pub struct Rendered {
     /// A hash of `html`.
     pub html_hash: u64,
     pub anchor_checks: Vec<AnchorCheck>,
+    /// Links and images to `http(s):` URLs, in the page's own text (not embedded files').
+    pub external_links: Vec<ExternalLink>,
     pub endnote_count: usize,
     /// What the body's shortcodes used.
     pub records: Records,

@@ -144,8 +144,11 @@ pub fn render_bodies(
     bodies
 }
 
-/// Checks links to `#anchors` on other pages, now that every page's ids are known.
-pub fn check_anchors(site: &Site, bodies: &Bodies, diagnostics: &mut Vec<Diagnostic>) {
+/// Every rendered body (pages' and intros') with the file it was written in.
+pub fn with_sources<'a>(
+    site: &'a Site,
+    bodies: &'a Bodies,
+) -> impl Iterator<Item = (&'a Source, &'a Rendered)> {
     let intros = bodies
         .home_intro
         .iter()
@@ -164,8 +167,12 @@ pub fn check_anchors(site: &Site, bodies: &Bodies, diagnostics: &mut Vec<Diagnos
         .enumerate()
         .map(|(id, r)| (Some(site.pages[id].source()), r.as_ref()))
         .chain(intros);
-    for (source, rendered) in all {
-        let Some(source) = source else { continue };
+    all.filter_map(|(source, rendered)| Some((source?, rendered)))
+}
+
+/// Checks links to `#anchors` on other pages, now that every page's ids are known.
+pub fn check_anchors(site: &Site, bodies: &Bodies, diagnostics: &mut Vec<Diagnostic>) {
+    for (source, rendered) in with_sources(site, bodies) {
         for check in &rendered.anchor_checks {
             let Some(target) = site.page_id(&check.target) else {
                 continue;

@@ -1,0 +1,277 @@
+//! Asking servers about URLs: HEAD first (GET when HEAD is refused), redirects followed one
+//! by one so that permanent ones can be reported, a few requests at a time to each host.
+
+use super::Settings;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Condvar, Mutex};
+use ureq::Agent;
+use ureq::http::StatusCode;
+use url::Url;
+
+/// Redirects followed before a URL is reported as redirecting too often.
+pub const MOST_REDIRECTS: usize = 10;
+
+/// What checking one URL found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server answered with the page. `moved` is where the link's permanent redirects
+    /// (301, 308) lead, when it has any.
+    Fine { moved: Option<String> },
+    /// The link does not lead to a page.
+    Broken(Broken),
+    /// The server would not say (429 Too Many Requests): not an error, and not cached.
+    Unknown { status: u16 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Broken {
+    /// An error status; `at` is the URL that answered it, when redirects led elsewhere.
+    Status {
+        code: u16,
+        at: Option<String>,
+    },
+    Timeout,
+    Refused {
+        host: String,
+    },
+    HostNotFound {
+        host: String,
+    },
+    TooManyRedirects,
+    /// A redirect to something that is not an `http(s)` URL.
+    BadRedirect {
+        location: String,
+    },
+    /// The URL as written cannot be parsed.
+    Invalid {
+        reason: String,
+    },
+    /// Anything else: TLS, a malformed answer, a connection cut.
+    Failed {
+        reason: String,
+    },
+}
+
+/// Checks every URL, at most `settings.workers` at a time and `settings.per_host` at a
+/// time to each host (a server asked about many links at once may refuse, or slow down for
+/// everyone). Each URL is checked once.
+pub fn check_all(urls: Vec<String>, settings: &Settings) -> Vec<(String, Outcome)> {
+    let agent: Agent = Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(settings.timeout))
+        .user_agent(concat!(
+            "centerview/",
+            env!("CARGO_PKG_VERSION"),
+            " (link check)"
+        ))
+        .build()
+        .into();
+    let queue = Queue::new(urls, settings.per_host);
+    let workers = settings.workers.clamp(1, queue.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some((host, url)) = queue.next() {
+                    let outcome = check(&agent, &url);
+                    queue.done(&host, url, outcome);
+                }
+            });
+        }
+    });
+    queue.into_results()
+}
+
+/// The URLs waiting, by host, and how many checks of each host are under way.
+struct Queue {
+    state: Mutex<QueueState>,
+    changed: Condvar,
+    per_host: usize,
+}
+
+#[derive(Default)]
+struct QueueState {
+    waiting: BTreeMap<String, Vec<String>>,
+    busy: HashMap<String, usize>,
+    results: Vec<(String, Outcome)>,
+}
+
+impl Queue {
+    fn new(urls: Vec<String>, per_host: usize) -> Queue {
+        let mut state = QueueState::default();
+        for url in urls.into_iter().rev() {
+            state.waiting.entry(host_key(&url)).or_default().push(url);
+        }
+        Queue {
+            state: Mutex::new(state),
+            changed: Condvar::new(),
+            per_host: per_host.max(1),
+        }
+    }
+
+    fn len(&self) -> usize {
+        let state = self.state.lock().expect("link queue");
+        state.waiting.values().map(Vec::len).sum()
+    }
+
+    /// The next URL whose host has a free slot, waiting for one to free up; `None` when
+    /// every URL has been handed out.
+    fn next(&self) -> Option<(String, String)> {
+        let mut state = self.state.lock().expect("link queue");
+        loop {
+            state.waiting.retain(|_, urls| !urls.is_empty());
+            if state.waiting.is_empty() {
+                return None;
+            }
+            let busy = &state.busy;
+            let free = (state.waiting.keys())
+                .find(|host| busy.get(*host).copied().unwrap_or(0) < self.per_host)
+                .cloned();
+            if let Some(host) = free {
+                let url = state.waiting.get_mut(&host)?.pop()?;
+                *state.busy.entry(host.clone()).or_default() += 1;
+                return Some((host, url));
+            }
+            state = self.changed.wait(state).expect("link queue");
+        }
+    }
+
+    fn done(&self, host: &str, url: String, outcome: Outcome) {
+        let mut state = self.state.lock().expect("link queue");
+        if let Some(n) = state.busy.get_mut(host) {
+            *n -= 1;
+        }
+        state.results.push((url, outcome));
+        self.changed.notify_all();
+    }
+
+    fn into_results(self) -> Vec<(String, Outcome)> {
+        self.state.into_inner().expect("link queue").results
+    }
+}
+
+/// The host and port a URL's requests go to (the per-host limit counts by it).
+fn host_key(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(u) => format!(
+            "{}:{}",
+            u.host_str().unwrap_or(""),
+            u.port_or_known_default().unwrap_or(0)
+        ),
+        Err(_) => String::new(),
+    }
+}
+
+/// Checks one URL: HEAD, then GET if HEAD was answered with an error or failed oddly (many
+/// servers refuse HEAD with 405 or 501, or mishandle it), with redirects followed.
+pub fn check(agent: &Agent, url: &str) -> Outcome {
+    let start = match Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+        Ok(u) => {
+            return Outcome::Broken(Broken::Invalid {
+                reason: format!("`{}:` is not a web address", u.scheme()),
+            });
+        }
+        Err(e) => {
+            return Outcome::Broken(Broken::Invalid {
+                reason: e.to_string(),
+            });
+        }
+    };
+    let head = follow(agent, true, &start);
+    let retry = match &head {
+        Ok(answer) => answer.status >= 400,
+        Err(broken) => matches!(broken, Broken::Failed { .. }),
+    };
+    let answer = if retry {
+        follow(agent, false, &start)
+    } else {
+        head
+    };
+    match answer {
+        Ok(Answer { status: 429, .. }) => Outcome::Unknown { status: 429 },
+        Ok(Answer { status, at, .. }) if status >= 400 => {
+            let at = (at != start).then(|| at.to_string());
+            Outcome::Broken(Broken::Status { code: status, at })
+        }
+        Ok(Answer { moved, .. }) => Outcome::Fine {
+            moved: moved.map(|u| u.to_string()),
+        },
+        Err(broken) => Outcome::Broken(broken),
+    }
+}
+
+/// A final answer: its status, the URL that gave it, and where the leading permanent
+/// redirects led.
+struct Answer {
+    status: u16,
+    at: Url,
+    moved: Option<Url>,
+}
+
+/// Sends a HEAD (or GET) request and follows redirects, one request at a time.
+fn follow(agent: &Agent, head: bool, start: &Url) -> Result<Answer, Broken> {
+    let mut url = start.clone();
+    let mut moved = None;
+    let mut permanent = true;
+    for _ in 0..=MOST_REDIRECTS {
+        let response = send(agent, head, &url)?;
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(ureq::http::header::LOCATION)
+            .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+        // The body is not read: dropping the response closes the connection.
+        drop(response);
+        let Some(location) = location.filter(|_| status.is_redirection()) else {
+            return Ok(Answer {
+                status: status.as_u16(),
+                at: url,
+                moved,
+            });
+        };
+        let next = match url.join(&location) {
+            Ok(next) if matches!(next.scheme(), "http" | "https") => next,
+            _ => return Err(Broken::BadRedirect { location }),
+        };
+        permanent &= matches!(
+            status,
+            StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
+        );
+        if permanent {
+            moved = Some(next.clone());
+        }
+        url = next;
+    }
+    Err(Broken::TooManyRedirects)
+}
+
+fn send(agent: &Agent, head: bool, url: &Url) -> Result<ureq::http::Response<ureq::Body>, Broken> {
+    let result = if head {
+        agent.head(url.as_str()).call()
+    } else {
+        agent.get(url.as_str()).call()
+    };
+    result.map_err(|e| broken(e, url))
+}
+
+fn broken(error: ureq::Error, url: &Url) -> Broken {
+    let host = match url.port_or_known_default() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
+        None => url.host_str().unwrap_or("").to_string(),
+    };
+    match error {
+        ureq::Error::Timeout(_) => Broken::Timeout,
+        ureq::Error::HostNotFound => Broken::HostNotFound {
+            host: url.host_str().unwrap_or("").to_string(),
+        },
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            Broken::Refused { host }
+        }
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => Broken::Timeout,
+        ureq::Error::ConnectionFailed => Broken::Refused { host },
+        other => Broken::Failed {
+            reason: other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,325 @@
+//! `centerview check --external` against real HTTP servers on 127.0.0.1: a page that works,
+//! one that is gone (404), a permanent redirect, a server too slow for the timeout, a port
+//! that refuses connections, a server that refuses HEAD but answers GET; the diagnostics at
+//! each link's file and line, the cache of working links, and the per-host limit.
+
+mod common;
+
+use axum::http::{Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use common::{Site, brief};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The test server: every request it got (method and path), and the most requests it was
+/// answering at once.
+#[derive(Clone, Default)]
+struct Log {
+    requests: Arc<Mutex<Vec<(Method, String)>>>,
+    now: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+}
+
+impl Log {
+    fn count(&self, path: &str) -> usize {
+        let requests = self.requests.lock().unwrap();
+        requests.iter().filter(|(_, p)| p == path).count()
+    }
+
+    fn methods(&self, path: &str) -> Vec<Method> {
+        let requests = self.requests.lock().unwrap();
+        (requests.iter().filter(|(_, p)| p == path))
+            .map(|(m, _)| m.clone())
+            .collect()
+    }
+
+    fn total(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+}
+
+/// A server on 127.0.0.1 with a runtime of its own, alive as long as this is.
+struct Server {
+    base: String,
+    log: Log,
+    _runtime: tokio::runtime::Runtime,
+}
+
+async fn answer(log: Log, method: Method, uri: Uri) -> Response {
+    log.requests
+        .lock()
+        .unwrap()
+        .push((method.clone(), uri.path().to_string()));
+    let running = log.now.fetch_add(1, Ordering::SeqCst) + 1;
+    log.most.fetch_max(running, Ordering::SeqCst);
+    let response = match uri.path() {
+        "/ok" => (StatusCode::OK, "a page").into_response(),
+        "/missing" => (StatusCode::NOT_FOUND, "gone").into_response(),
+        "/old" => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/ok")]).into_response(),
+        "/for-now" => (StatusCode::FOUND, [(header::LOCATION, "/ok")]).into_response(),
+        "/slow" => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            (StatusCode::OK, "late").into_response()
+        }
+        "/no-head" if method == Method::HEAD => StatusCode::METHOD_NOT_ALLOWED.into_response(),
+        "/no-head" => (StatusCode::OK, "a page for GET only").into_response(),
+        p if p.starts_with("/busy/") => {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            (StatusCode::OK, "busy").into_response()
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    };
+    log.now.fetch_sub(1, Ordering::SeqCst);
+    response
+}
+
+fn start_server() -> Server {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let log = Log::default();
+    let seen = log.clone();
+    let app = axum::Router::new().fallback(move |method: Method, uri: Uri| {
+        let log = seen.clone();
+        answer(log, method, uri)
+    });
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Server {
+        base: format!("http://{addr}"),
+        log,
+        _runtime: runtime,
+    }
+}
+
+/// A port on 127.0.0.1 where nothing listens: connections to it are refused.
+fn refusing_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// A site with one page linking to every kind of server, and a second page repeating the
+/// broken link. Returns the site; the body's lines start at 5.
+fn site_linking_to(base: &str, refused: u16) -> Site {
+    let site = Site::new();
+    let body = format!(
+        "Works: [ok]({base}/ok).\n\
+         Gone: [missing]({base}/missing).\n\
+         Moved: [old]({base}/old), and <{base}/for-now>.\n\
+         Slow: [slow]({base}/slow).\n\
+         Refused: [nobody](http://127.0.0.1:{refused}/page).\n\
+         HEAD refused: ![a chart]({base}/no-head)\n"
+    );
+    site.page("briefs/links.md", &brief("Links", "2017-01-01"), &body);
+    site.page(
+        "posts/again.md",
+        &brief("Again", "2017-02-01"),
+        &format!("Intro.\n\nThe [same broken link]({base}/missing) again.\n"),
+    );
+    site
+}
+
+const CHECK: &[&str] = &["check", "--external", "--timeout", "0.5"];
+
+#[test]
+fn every_kind_of_link_is_reported_at_its_line() {
+    let server = start_server();
+    let refused = refusing_port();
+    let site = site_linking_to(&server.base, refused);
+    let base = &server.base;
+
+    let started = Instant::now();
+    let run = site.run(CHECK);
+    let took = started.elapsed();
+    let err = &run.stderr;
+    assert_eq!(run.code, 1, "broken links are content errors:\n{err}");
+    for expected in [
+        format!(
+            "content/briefs/links.md:6:17: error: the link `{base}/missing` is broken: the server answered 404 Not Found"
+        ),
+        format!(
+            "content/posts/again.md:7:24: error: the link `{base}/missing` is broken: the server answered 404 Not Found"
+        ),
+        "help: the page is gone".to_string(),
+        format!(
+            "content/briefs/links.md:7:14: warning: the link `{base}/old` has moved permanently to `{base}/ok`"
+        ),
+        format!("link to `{base}/ok` instead"),
+        format!(
+            "content/briefs/links.md:8:14: error: the link `{base}/slow` is broken: the server did not answer within 0.5 s"
+        ),
+        "allow longer with `--timeout 30`".to_string(),
+        format!(
+            "content/briefs/links.md:9:19: error: the link `http://127.0.0.1:{refused}/page` is broken: 127.0.0.1:{refused} refused the connection"
+        ),
+        "Check failed: 4 errors".to_string(),
+    ] {
+        assert!(err.contains(&expected), "expected {expected:?} in:\n{err}");
+    }
+    // Working links, a temporary redirect and a server that only refuses HEAD are fine.
+    for quiet in ["/ok", "/for-now", "/no-head"] {
+        assert!(
+            !err.contains(&format!("the link `{base}{quiet}`")),
+            "{quiet} should not be reported:\n{err}"
+        );
+    }
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    // HEAD refused with 405, then GET.
+    assert_eq!(
+        server.log.methods("/no-head"),
+        [Method::HEAD, Method::GET],
+        "{err}"
+    );
+    // The broken link is on two pages and asked for once (HEAD, then GET to be sure).
+    assert_eq!(server.log.methods("/missing"), [Method::HEAD, Method::GET]);
+    // The slow server costs one timeout, not the whole three seconds, nor a retry with GET.
+    assert_eq!(server.log.methods("/slow"), [Method::HEAD]);
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+}
+
+#[test]
+fn working_links_are_remembered_for_a_day() {
+    let server = start_server();
+    let refused = refusing_port();
+    let site = site_linking_to(&server.base, refused);
+    let log = &server.log;
+
+    site.run(CHECK);
+    let (ok, missing) = (log.count("/ok"), log.count("/missing"));
+    // /ok is asked for itself and at the end of both redirects.
+    assert_eq!(ok, 3);
+    let cache_file = ".centerview-cache/external-links.json";
+    let cache: serde_json::Value = serde_json::from_str(&site.read(cache_file)).unwrap();
+    let links = cache["links"].as_object().expect("links in the cache");
+    let base = &server.base;
+    let mut cached: Vec<&str> = links.keys().map(String::as_str).collect();
+    cached.sort();
+    let expected = [
+        format!("{base}/for-now"),
+        format!("{base}/no-head"),
+        format!("{base}/ok"),
+        format!("{base}/old"),
+    ];
+    assert_eq!(cached, expected, "only working links are cached");
+    assert_eq!(links[&format!("{base}/old")]["moved"], format!("{base}/ok"));
+    assert!(site.exists(".centerview-cache/.gitignore"));
+    let temporary: Vec<String> = common::names_in(&site.path(".centerview-cache"))
+        .into_iter()
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(temporary.is_empty(), "{temporary:?}");
+
+    // Again: the working links come from the cache (the moved one still warned about), the
+    // broken ones are asked for again.
+    let run = site.run(CHECK);
+    assert_eq!(log.count("/ok"), ok, "{}", run.stderr);
+    assert_eq!(log.count("/old"), 1);
+    assert_eq!(log.count("/missing"), missing * 2);
+    assert!(
+        run.stderr
+            .contains(&format!("`{base}/old` has moved permanently")),
+        "{}",
+        run.stderr
+    );
+
+    // A day later every link is asked for again.
+    let tomorrow = jiff::Zoned::now()
+        .checked_add(jiff::SignedDuration::from_hours(25))
+        .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(CHECK)
+        .current_dir(site.root())
+        .env(
+            "CENTERVIEW_NOW",
+            tomorrow.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(log.count("/ok"), ok * 2);
+}
+
+#[test]
+fn build_and_plain_check_never_go_on_the_network() {
+    let server = start_server();
+    let site = site_linking_to(&server.base, refusing_port());
+    site.build().assert_ok();
+    site.run(&["check"]).assert_ok();
+    assert_eq!(server.log.total(), 0);
+    assert!(!site.exists(".centerview-cache"));
+    assert!(
+        !site
+            .output_files()
+            .keys()
+            .any(|f| f.contains("centerview-cache")),
+        "the cache is not part of the site"
+    );
+
+    // The cache made by check --external stays out of the next build's output.
+    site.run(CHECK);
+    assert!(site.exists(".centerview-cache/external-links.json"));
+    site.build().assert_ok();
+    assert!(
+        !site
+            .output_files()
+            .keys()
+            .any(|f| f.contains("centerview-cache"))
+    );
+}
+
+#[test]
+fn a_site_whose_links_all_work_passes_and_says_how_many_it_checked() {
+    let server = start_server();
+    let site = Site::new();
+    let base = &server.base;
+    site.page(
+        "briefs/fine.md",
+        &brief("Fine", "2017-01-01"),
+        &format!("[a]({base}/ok) and [b]({base}/no-head) and [a again]({base}/ok).\n"),
+    );
+    let run = site.run(CHECK);
+    run.assert_ok();
+    assert!(
+        run.stderr.contains(" pages and 2 external links in "),
+        "{}",
+        run.stderr
+    );
+    let run = site.run(CHECK);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("2 external links (2 known to work from the last day)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_host_is_asked_at_most_twice_at_once() {
+    let server = start_server();
+    let site = Site::new();
+    let links: String = (1..=8)
+        .map(|n| format!("- [{n}]({}/busy/{n})\n", server.base))
+        .collect();
+    site.page("briefs/many.md", &brief("Many", "2017-01-01"), &links);
+    site.run(CHECK).assert_ok();
+    assert_eq!(server.log.total(), 8);
+    assert_eq!(server.log.most.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_timeout_needs_external_and_seconds() {
+    let site = Site::new();
+    let run = site.run(&["check", "--timeout", "5"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--external"), "{}", run.stderr);
+    let run = site.run(&["check", "--external", "--timeout", "soon"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not a number of seconds"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,6 +1,8 @@
 //! Every error the contract names for the generator: exit status 1, the file, the line (and
 //! column), the message, a help line where one is useful, and `output/` byte-for-byte
 //! unchanged. Each case starts from a site that built successfully, then breaks one thing.
+//! Broken external links are found only by `check --external`, which needs servers to ask:
+//! their diagnostics are tested in tests/external_links.rs.
 
 mod common;
 

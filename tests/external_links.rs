@@ -58,6 +58,8 @@ async fn answer(log: Log, method: Method, uri: Uri) -> Response {
         "/missing" => (StatusCode::NOT_FOUND, "gone").into_response(),
         "/old" => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/ok")]).into_response(),
         "/for-now" => (StatusCode::FOUND, [(header::LOCATION, "/ok")]).into_response(),
+        "/limited" => StatusCode::TOO_MANY_REQUESTS.into_response(),
+        "/loop" => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "loop")]).into_response(),
         "/slow" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
             (StatusCode::OK, "late").into_response()
@@ -100,17 +102,22 @@ fn refusing_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-/// A site with one page linking to every kind of server, and a second page repeating the
+/// A site with one page linking to every kind of server (and to the test server over https,
+/// which it does not speak), and a second page repeating the
 /// broken link. Returns the site; the body's lines start at 5.
 fn site_linking_to(base: &str, refused: u16) -> Site {
     let site = Site::new();
+    let secure = base.replace("http://", "https://");
     let body = format!(
         "Works: [ok]({base}/ok).\n\
          Gone: [missing]({base}/missing).\n\
          Moved: [old]({base}/old), and <{base}/for-now>.\n\
          Slow: [slow]({base}/slow).\n\
          Refused: [nobody](http://127.0.0.1:{refused}/page).\n\
-         HEAD refused: ![a chart]({base}/no-head)\n"
+         HEAD refused: ![a chart]({base}/no-head)\n\
+         Loop: [loop]({base}/loop).\n\
+         Limited: [limited]({base}/limited).\n\
+         TLS: [tls]({secure}/ok).\n"
     );
     site.page("briefs/links.md", &brief("Links", "2017-01-01"), &body);
     site.page(
@@ -129,6 +136,7 @@ fn every_kind_of_link_is_reported_at_its_line() {
     let refused = refusing_port();
     let site = site_linking_to(&server.base, refused);
     let base = &server.base;
+    let secure = base.replace("http://", "https://");
 
     let started = Instant::now();
     let run = site.run(CHECK);
@@ -154,7 +162,16 @@ fn every_kind_of_link_is_reported_at_its_line() {
         format!(
             "content/briefs/links.md:9:19: error: the link `http://127.0.0.1:{refused}/page` is broken: 127.0.0.1:{refused} refused the connection"
         ),
-        "Check failed: 4 errors".to_string(),
+        format!(
+            "content/briefs/links.md:11:14: error: the link `{base}/loop` is broken: it redirects more than 10 times"
+        ),
+        format!(
+            "content/briefs/links.md:12:20: warning: the link `{base}/limited` could not be checked: the server answered 429 Too Many Requests"
+        ),
+        format!(
+            "content/briefs/links.md:13:12: error: the link `{secure}/ok` is broken: the secure (https) connection failed"
+        ),
+        "Check failed: 6 errors".to_string(),
     ] {
         assert!(err.contains(&expected), "expected {expected:?} in:\n{err}");
     }
@@ -165,7 +182,7 @@ fn every_kind_of_link_is_reported_at_its_line() {
             "{quiet} should not be reported:\n{err}"
         );
     }
-    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    assert_eq!(err.matches("warning:").count(), 2, "{err}");
     // HEAD refused with 405, then GET.
     assert_eq!(
         server.log.methods("/no-head"),
@@ -177,6 +194,8 @@ fn every_kind_of_link_is_reported_at_its_line() {
     // The slow server costs one timeout, not the whole three seconds, nor a retry with GET.
     assert_eq!(server.log.methods("/slow"), [Method::HEAD]);
     assert!(took < Duration::from_secs(3), "took {took:?}");
+    // The first request and ten redirects, then it stops.
+    assert_eq!(server.log.methods("/loop"), vec![Method::HEAD; 11]);
 }
 
 #[test]

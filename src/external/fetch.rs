@@ -3,6 +3,7 @@
 
 use super::Settings;
 use std::collections::{BTreeMap, HashMap};
+use std::io::ErrorKind;
 use std::sync::{Condvar, Mutex};
 use ureq::Agent;
 use ureq::http::StatusCode;
@@ -41,6 +42,10 @@ pub enum Broken {
     /// A redirect to something that is not an `http(s)` URL.
     BadRedirect {
         location: String,
+    },
+    /// The https connection could not be made secure (a bad or expired certificate, say).
+    Insecure {
+        reason: String,
     },
     /// The URL as written cannot be parsed.
     Invalid {
@@ -265,11 +270,18 @@ fn broken(error: ureq::Error, url: &Url) -> Broken {
         ureq::Error::HostNotFound => Broken::HostNotFound {
             host: url.host_str().unwrap_or("").to_string(),
         },
-        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-            Broken::Refused { host }
-        }
-        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => Broken::Timeout,
+        ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => Broken::Refused { host },
+        ureq::Error::Io(e) if e.kind() == ErrorKind::TimedOut => Broken::Timeout,
         ureq::Error::ConnectionFailed => Broken::Refused { host },
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => Broken::Insecure {
+            reason: error.to_string(),
+        },
+        // rustls reports what it dislikes in the handshake as invalid data.
+        ureq::Error::Io(e) if url.scheme() == "https" && e.kind() == ErrorKind::InvalidData => {
+            Broken::Insecure {
+                reason: e.to_string(),
+            }
+        }
         other => Broken::Failed {
             reason: other.to_string(),
         },

@@ -196,6 +196,10 @@ fn explain(broken: &Broken, settings: &Settings) -> (String, String) {
             format!("it redirects to `{location}`, which is not a web address"),
             "open the link in a browser and link to the page it should reach".into(),
         ),
+        Broken::Insecure { reason } => (
+            format!("the secure (https) connection failed ({reason})"),
+            "the site's certificate may be expired or wrong: open the link in a browser; link to another copy of the page, or remove the link".into(),
+        ),
         Broken::Invalid { reason } => (
             format!("it is not a valid address ({reason})"),
             "check the address as written: copy it again from the browser's address bar".into(),

@@ -128,7 +128,44 @@ fn site_linking_to(base: &str, refused: u16) -> Site {
     site
 }
 
-const CHECK: &[&str] = &["check", "--external", "--timeout", "0.5"];
+const CHECK: &[&str] = &["check", "--external", "--timeout", "1"];
+
+/// The variables that would send the checker's requests through a proxy, which the test
+/// servers on 127.0.0.1 must not go through.
+const PROXY_VARIABLES: &[&str] = &[
+    "ALL_PROXY",
+    "all_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+];
+
+/// `centerview check --external` with a short timeout, in the site's folder; `now` names
+/// another moment for its clock.
+fn check_at(site: &Site, now: Option<&str>) -> common::Run {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_centerview"));
+    command
+        .args(CHECK)
+        .current_dir(site.root())
+        .env("NO_COLOR", "1");
+    for variable in PROXY_VARIABLES {
+        command.env_remove(variable);
+    }
+    if let Some(now) = now {
+        command.env("CENTERVIEW_NOW", now);
+    }
+    let output = command.output().expect("run centerview");
+    common::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn check(site: &Site) -> common::Run {
+    check_at(site, None)
+}
 
 #[test]
 fn every_kind_of_link_is_reported_at_its_line() {
@@ -139,7 +176,7 @@ fn every_kind_of_link_is_reported_at_its_line() {
     let secure = base.replace("http://", "https://");
 
     let started = Instant::now();
-    let run = site.run(CHECK);
+    let run = check(&site);
     let took = started.elapsed();
     let err = &run.stderr;
     assert_eq!(run.code, 1, "broken links are content errors:\n{err}");
@@ -156,7 +193,7 @@ fn every_kind_of_link_is_reported_at_its_line() {
         ),
         format!("link to `{base}/ok` instead"),
         format!(
-            "content/briefs/links.md:8:14: error: the link `{base}/slow` is broken: the server did not answer within 0.5 s"
+            "content/briefs/links.md:8:14: error: the link `{base}/slow` is broken: the server did not answer within 1 s"
         ),
         "allow longer with `--timeout 30`".to_string(),
         format!(
@@ -205,7 +242,7 @@ fn working_links_are_remembered_for_a_day() {
     let site = site_linking_to(&server.base, refused);
     let log = &server.log;
 
-    site.run(CHECK);
+    check(&site);
     let (ok, missing) = (log.count("/ok"), log.count("/missing"));
     // /ok is asked for itself and at the end of both redirects.
     assert_eq!(ok, 3);
@@ -232,7 +269,7 @@ fn working_links_are_remembered_for_a_day() {
 
     // Again: the working links come from the cache (the moved one still warned about), the
     // broken ones are asked for again.
-    let run = site.run(CHECK);
+    let run = check(&site);
     assert_eq!(log.count("/ok"), ok, "{}", run.stderr);
     assert_eq!(log.count("/old"), 1);
     assert_eq!(log.count("/missing"), missing * 2);
@@ -247,16 +284,9 @@ fn working_links_are_remembered_for_a_day() {
     let tomorrow = jiff::Zoned::now()
         .checked_add(jiff::SignedDuration::from_hours(25))
         .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .args(CHECK)
-        .current_dir(site.root())
-        .env(
-            "CENTERVIEW_NOW",
-            tomorrow.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-        )
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    let now = tomorrow.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    let run = check_at(&site, Some(&now));
+    assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(log.count("/ok"), ok * 2);
 }
 
@@ -277,7 +307,7 @@ fn build_and_plain_check_never_go_on_the_network() {
     );
 
     // The cache made by check --external stays out of the next build's output.
-    site.run(CHECK);
+    check(&site);
     assert!(site.exists(".centerview-cache/external-links.json"));
     site.build().assert_ok();
     assert!(
@@ -298,14 +328,14 @@ fn a_site_whose_links_all_work_passes_and_says_how_many_it_checked() {
         &brief("Fine", "2017-01-01"),
         &format!("[a]({base}/ok) and [b]({base}/no-head) and [a again]({base}/ok).\n"),
     );
-    let run = site.run(CHECK);
+    let run = check(&site);
     run.assert_ok();
     assert!(
         run.stderr.contains(" pages and 2 external links in "),
         "{}",
         run.stderr
     );
-    let run = site.run(CHECK);
+    let run = check(&site);
     run.assert_ok();
     assert!(
         run.stderr
@@ -323,7 +353,7 @@ fn a_host_is_asked_at_most_twice_at_once() {
         .map(|n| format!("- [{n}]({}/busy/{n})\n", server.base))
         .collect();
     site.page("briefs/many.md", &brief("Many", "2017-01-01"), &links);
-    site.run(CHECK).assert_ok();
+    check(&site).assert_ok();
     assert_eq!(server.log.total(), 8);
     assert_eq!(server.log.most.load(Ordering::SeqCst), 2);
 }

@@ -231,3 +231,16 @@ fn seconds(d: Duration) -> String {
         format!("{s} s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_timeouts_read_plainly() {
+        assert_eq!(status_text(404), "404 Not Found");
+        assert_eq!(status_text(599), "599");
+        assert_eq!(seconds(Duration::from_secs(10)), "10 s");
+        assert_eq!(seconds(Duration::from_millis(2500)), "2.5 s");
+    }
+}

@@ -270,6 +270,16 @@ fn broken(error: ureq::Error, url: &Url) -> Broken {
         ureq::Error::HostNotFound => Broken::HostNotFound {
             host: url.host_str().unwrap_or("").to_string(),
         },
+        // The standard library's resolver reports a name it cannot find as an I/O error of
+        // no stable kind; only its message says so.
+        ureq::Error::Io(e)
+            if e.to_string()
+                .contains("failed to lookup address information") =>
+        {
+            Broken::HostNotFound {
+                host: url.host_str().unwrap_or("").to_string(),
+            }
+        }
         ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => Broken::Refused { host },
         ureq::Error::Io(e) if e.kind() == ErrorKind::TimedOut => Broken::Timeout,
         ureq::Error::ConnectionFailed => Broken::Refused { host },
@@ -285,5 +295,29 @@ fn broken(error: ureq::Error, url: &Url) -> Broken {
         other => Broken::Failed {
             reason: other.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_the_resolver_cannot_find_is_an_unknown_host() {
+        let url = Url::parse("http://old.example.invalid/page").unwrap();
+        for message in [
+            "failed to lookup address information: Name or service not known",
+            "failed to lookup address information: Temporary failure in name resolution",
+        ] {
+            let error = ureq::Error::Io(std::io::Error::other(message));
+            assert_eq!(
+                broken(error, &url),
+                Broken::HostNotFound {
+                    host: "old.example.invalid".into()
+                }
+            );
+        }
+        let other = ureq::Error::Io(std::io::Error::other("something else"));
+        assert!(matches!(broken(other, &url), Broken::Failed { .. }));
     }
 }

@@ -114,9 +114,16 @@ fn publications_carry_highwire_tags_and_one_json_ld_block() {
         ["Center for the Future of Teaching and Learning at WestEd"]
     );
     assert!(meta(&report, "citation_publisher").is_empty());
-    assert_eq!(
-        json_ld(&site.read("output/posts/news/index.html"))["@type"],
-        "BlogPosting"
+    // Without a front-matter summary, the description is the summary the page shows (here
+    // its first paragraph); without topics, no empty keywords.
+    let report = json_ld(&report);
+    assert_eq!(report["description"], "A report.");
+    let news = json_ld(&site.read("output/posts/news/index.html"));
+    assert_eq!(news["@type"], "BlogPosting");
+    assert!(news.get("keywords").is_none(), "{news}");
+    assert!(
+        site.read("output/reports/math/cite.ris")
+            .contains("AB  - A report.\r\n")
     );
     let about = site.read("output/about/index.html");
     assert!(!about.contains("application/ld+json") && meta(&about, "citation_title").is_empty());

@@ -41,8 +41,9 @@ pub struct Apa {
     pub link: String,
 }
 
-/// The citation of the publication `page` (see [`is_publication`]).
-pub fn citation(site: &Site, page: &Page) -> Citation {
+/// The citation of the publication `page` (see [`is_publication`]), described by `summary`
+/// (the page's summary, from its front matter, summary box or first paragraph).
+pub fn citation(site: &Site, page: &Page, summary: &str) -> Citation {
     let urls = site.urls();
     let address = crate::urls::Address {
         url: page.url.clone(),
@@ -61,7 +62,7 @@ pub fn citation(site: &Site, page: &Page) -> Citation {
     Citation {
         apa: apa(site, page, doi_url.as_deref().unwrap_or(&permalink)),
         meta: highwire(site, page, pdf_url.as_deref()),
-        json_ld: json_ld(site, page, &permalink),
+        json_ld: json_ld(site, page, &permalink, summary),
         bib_url: urls.citation(&address, "bib").url,
         ris_url: urls.citation(&address, "ris").url,
         doi_url,
@@ -201,7 +202,7 @@ pub fn schema_type(kind: Kind) -> &'static str {
 /// One JSON-LD object: type, headline, dates, authors, publisher, description, keywords,
 /// URL and (with a DOI) identifier. `<`, `>` and `&` are written as JSON escapes, so the
 /// block can neither end the `<script>` element it is in nor read as markup.
-fn json_ld(site: &Site, page: &Page, permalink: &str) -> String {
+fn json_ld(site: &Site, page: &Page, permalink: &str, summary: &str) -> String {
     let front = &page.src.front;
     let topics: Vec<&str> = page
         .topics
@@ -228,7 +229,7 @@ fn json_ld(site: &Site, page: &Page, permalink: &str) -> String {
         headline: &front.title,
         alternative_headline: front.subtitle.as_deref(),
         name: &front.title,
-        description: front.summary.as_deref(),
+        description: Some(summary).filter(|s| !s.is_empty()),
         url: permalink,
         main_entity_of_page: permalink,
         date_published: date(front.date),
@@ -236,7 +237,7 @@ fn json_ld(site: &Site, page: &Page, permalink: &str) -> String {
         in_language: &site.config.language,
         author,
         publisher,
-        keywords: topics.join(", "),
+        keywords: Some(topics.join(", ")).filter(|k| !k.is_empty()),
         identifier: front.doi.as_deref().map(|doi| Identifier {
             kind: "PropertyValue",
             property_id: "DOI",
@@ -270,7 +271,8 @@ struct JsonLd<'a> {
     in_language: &'a str,
     author: Vec<Agent<'a>>,
     publisher: Agent<'a>,
-    keywords: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keywords: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     identifier: Option<Identifier<'a>>,
 }
@@ -383,8 +385,9 @@ fn braced(text: &str) -> String {
     out
 }
 
-/// The publication as RIS (`TY` first, `ER` last), as reference managers import it.
-pub fn ris(site: &Site, page: &Page) -> String {
+/// The publication as RIS (`TY` first, `ER` last), as reference managers import it, with
+/// `summary` as its abstract.
+pub fn ris(site: &Site, page: &Page, summary: &str) -> String {
     let front = &page.src.front;
     let ty = match page.kind {
         Kind::Report => "RPRT",
@@ -409,7 +412,7 @@ pub fn ris(site: &Site, page: &Page) -> String {
         lines.push(("JO", page.kind.label().to_string()));
     }
     lines.push(("PB", site.config.publisher.clone()));
-    if let Some(summary) = &front.summary {
+    if !summary.is_empty() {
         lines.push(("AB", one_line(summary)));
     }
     for &t in &page.topics {

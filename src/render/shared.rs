@@ -153,6 +153,15 @@ impl<'a> Shared<'a> {
             .unwrap_or("page.html")
     }
 
+    /// A page's summary: its front matter's, or else cut from its summary box or first
+    /// paragraph (part of its card, so covered by [`Shared::card_fp`]).
+    pub fn summary(&self, id: PageId) -> String {
+        crate::summary::summary(
+            self.site.pages[id].src.front.summary.as_deref(),
+            self.bodies.pages[id].summary_text.as_deref(),
+        )
+    }
+
     /// A hash of a page's card.
     pub fn card_fp(&self, id: PageId) -> u64 {
         *self.card_fps[id].get_or_init(|| card_fingerprint(self.site, self.bodies, id))

@@ -59,7 +59,9 @@ impl Unit for Cite {
             Format::Bib => {
                 |cx: &Shared, id: usize| bibtex(cx.site, &cx.site.pages[id]).into_bytes()
             }
-            Format::Ris => |cx: &Shared, id: usize| ris(cx.site, &cx.site.pages[id]).into_bytes(),
+            Format::Ris => |cx: &Shared, id: usize| {
+                ris(cx.site, &cx.site.pages[id], &cx.summary(id)).into_bytes()
+            },
         };
         let mut inputs = Inputs::lazy(make, self.0, hash);
         inputs.file(&cx.site.pages[self.0].source().display);

@@ -58,7 +58,8 @@ impl Unit for PageUnit {
         inputs.set("toc", Value::Bool(shows_contents(page, body)));
         if crate::render::citation::is_publication(page.kind) {
             let cite = |cx: &Shared, id: PageId| {
-                let citation = crate::render::citation::citation(cx.site, &cx.site.pages[id]);
+                let page = &cx.site.pages[id];
+                let citation = crate::render::citation::citation(cx.site, page, &cx.summary(id));
                 tera::Value::from_serializable(&citation)
             };
             // Everything a citation says is on the page's card, or in the settings.
@@ -145,9 +146,7 @@ fn page_title(cx: &Shared, id: PageId) -> tera::Value {
 }
 
 fn page_description(cx: &Shared, id: PageId) -> tera::Value {
-    let front = &cx.site.pages[id].src.front;
-    let first = cx.bodies.pages[id].summary_text.as_deref();
-    let summary = crate::summary::summary(front.summary.as_deref(), first);
+    let summary = cx.summary(id);
     tera::Value::from(meta_description(&summary, &cx.site.config.description))
 }
 

@@ -476,7 +476,7 @@ fn a_drafts_build_marks_drafts_and_keeps_them_out_of_feeds_and_the_sitemap() {
     let site = Site::new();
     site.page(
         "briefs/d.md",
-        "title: Unfinished\ndate: 2017-02-01\ndraft: true\ntopics: [Coaching]",
+        "title: Unfinished\ndate: 2017-02-01\ndraft: true\ntopics: [Coaching, Science]",
         "Body.\n",
     );
     site.page(
@@ -504,6 +504,10 @@ fn a_drafts_build_marks_drafts_and_keeps_them_out_of_feeds_and_the_sitemap() {
     }
     let sitemap = site.read("output/sitemap.xml");
     assert!(sitemap.contains("/briefs/p/") && !sitemap.contains("/briefs/d/"));
+    assert!(
+        sitemap.contains("/topics/coaching/") && !sitemap.contains("/topics/science/"),
+        "a topic of drafts alone is not listed"
+    );
 }
 
 #[test]

@@ -42,22 +42,25 @@ fn urls(cx: &Shared, _: usize) -> tera::Value {
             add(&addresses.listing_page(first, n).url, None);
         }
     };
+    // Drafts (in a `--drafts` build) are for review, not for search engines: neither they
+    // nor a listing of drafts alone are listed.
+    let published =
+        |pages: &[crate::resolve::PageId]| pages.iter().any(|&id| !site.pages[id].src.front.draft);
     listing(&addresses.home(), 0);
-    for s in &site.sections {
+    for s in site.sections.iter().filter(|s| published(&s.pages)) {
         listing(&addresses.section(s.kind), s.pages.len());
     }
     listing(&addresses.topics(), 0);
-    for t in &site.topics {
+    for t in site.topics.iter().filter(|t| published(&t.pages)) {
         listing(&addresses.topic(&t.slug), t.pages.len());
     }
     listing(&addresses.series_list(), site.series.len());
-    // Drafts (in a `--drafts` build) are for review, not for search engines.
     for page in site.pages.iter().filter(|p| !p.src.front.draft) {
         add(&page.url, page.src.front.updated.or(page.src.front.date));
     }
     add(&addresses.data_index().url, None);
     add(&addresses.search().url, None);
-    for s in &site.series {
+    for s in site.series.iter().filter(|s| published(&s.parts)) {
         add(&s.url, None);
     }
     list.sort_by(|a, b| a.loc.cmp(&b.loc));

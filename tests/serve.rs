@@ -1088,6 +1088,26 @@ fn serve_bound_to_the_network_warns_and_prints_an_address_a_phone_can_open() {
     assert!(response.contains("A brief"));
 }
 
+/// `serve --bind` with an address that is not this machine's says so, instead of blaming
+/// another program for using the port.
+#[test]
+fn serve_bound_to_a_foreign_address_says_it_is_not_this_machines() {
+    let site = example_site();
+    // TEST-NET-3 (RFC 5737): never a machine's own address.
+    let output = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["serve", "--port", "0", "--bind", "203.0.113.77", "--root"])
+        .arg(site.path(""))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot listen on 203.0.113.77: it is not an address of this machine"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("another program"), "{stderr}");
+}
+
 /// `serve --help` lets clap wrap its prose to the terminal: no sentence broken off by a
 /// line break written into the text.
 #[test]

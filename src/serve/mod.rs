@@ -82,6 +82,26 @@ fn report_failure(failure: &crate::build::Failure, console: Console) -> i32 {
 
 /// `centerview serve`: build, serve on `address` (port 0: a free one), rebuild on change,
 /// reload pages.
+/// Why `serve` cannot listen at `ip:port`, and what to do.
+fn cannot_listen(ip: IpAddr, port: u16, error: &std::io::Error) -> Diagnostic {
+    let port_shown = match port {
+        0 => "a free port".to_string(),
+        port => format!("port {port}"),
+    };
+    match error.kind() {
+        std::io::ErrorKind::AddrNotAvailable => Diagnostic::error(format!(
+            "cannot listen on {ip}: it is not an address of this machine ({error})"
+        ))
+        .help("give --bind one of this machine's own addresses (`ip addr` lists them), or 0.0.0.0 for all of them"),
+        std::io::ErrorKind::PermissionDenied => Diagnostic::error(format!(
+            "cannot listen on {ip}, {port_shown}: not allowed ({error})"
+        ))
+        .help("ports below 1024 need administrator rights: choose one above 1024 with --port"),
+        _ => Diagnostic::error(format!("cannot listen on {ip}, {port_shown}: {error}"))
+            .help("another program may be using the port: choose another with --port (0 picks a free one), or another address with --bind"),
+    }
+}
+
 pub fn serve(mut options: Options, address: (IpAddr, u16), open: bool, console: Console) -> i32 {
     options.write = false;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -95,11 +115,7 @@ pub fn serve(mut options: Options, address: (IpAddr, u16), open: bool, console: 
     let listener = match runtime.block_on(tokio::net::TcpListener::bind(address)) {
         Ok(l) => l,
         Err(e) => {
-            let mut d = Diagnostic::error(format!(
-                "cannot listen on {}: {e}",
-                SocketAddr::new(ip, port)
-            ))
-            .help("another program may be using the port: choose another with --port (0 picks a free one), or another address with --bind");
+            let mut d = cannot_listen(ip, port, &e);
             d.category = crate::diagnostics::Category::Io;
             console.diagnostic(&d);
             console.summary(1, &[]);

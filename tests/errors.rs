@@ -56,7 +56,7 @@ const CASES: &[Case] = &[
         ],
         expect: &[
             "content/briefs/x.md:5:4: error: `{{ case_study(...) }}` makes a block (`<aside>`), which cannot stand inside a paragraph",
-            "help: put the tag on a line of its own, with a blank line before and after it",
+            "help: put the tag on a line of its own, outside any quotation or table",
         ],
     },
     Case {

@@ -530,7 +530,7 @@ fn in_paragraph_error(
         "`{{{{ {name}(...) }}}}` makes a block (`<{element}>`), which cannot stand inside a paragraph"
     ))
     .at(source, span)
-    .help("put the tag on a line of its own, with a blank line before and after it: the block then stands between the paragraphs")
+    .help("put the tag on a line of its own, outside any quotation or table: the block then stands between the paragraphs")
 }
 
 /// HTML elements that cannot be inside a paragraph.

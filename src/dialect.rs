@@ -78,14 +78,12 @@ fn smarten_events(events: &mut [(Event, Range<usize>)]) {
         }
         if let Event::Text(text) = &events[i].0
             && !in_code
-            && text.contains(['\'', '"', '-', '.'])
+            && has_marks(text)
         {
             let next = next_char(&events[i + 1..]);
             let mut out = String::with_capacity(text.len() + 8);
             smarten_into(text, prev, next, &mut out);
-            if out != **text {
-                events[i].0 = Event::Text(CowStr::from(out));
-            }
+            events[i].0 = Event::Text(CowStr::from(out));
         }
         let new_prev = match around(&events[i].0) {
             Around::Text(t) => t.chars().next_back().or(prev),
@@ -123,55 +121,53 @@ pub fn smarten(text: &str) -> String {
 }
 
 /// [`smarten`] of `text` where `prev` and `next` are the characters around it (`None` at
-/// the start or end of a run of text).
+/// the start or end of a run of text). Only the ASCII marks are looked at; the text between
+/// them is copied as it is.
 fn smarten_into(text: &str, prev: Option<char>, next: Option<char>, out: &mut String) {
-    let chars: Vec<char> = text.chars().collect();
-    // A quote's next character may be in the next event; dashes and ellipses are whole
-    // within one.
-    let at = |i: usize| {
-        chars
-            .get(i)
-            .copied()
-            .or(if i == chars.len() { next } else { None })
-    };
-    let here = |i: usize| chars.get(i).copied();
+    let bytes = text.as_bytes();
     let opens_after = |c: Option<char>| match c {
         None => true,
         Some(c) => c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '–' | '“' | '‘' | '/'),
     };
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let before = if i == 0 { prev } else { Some(chars[i - 1]) };
-        match c {
-            '-' if here(i + 1) == Some('-') => {
-                if here(i + 2) == Some('-') {
-                    out.push('—');
-                    i += 3;
-                } else {
-                    out.push('–');
-                    i += 2;
-                }
+    // The last mark written, and where it ended: the character before what follows it.
+    let mut written: Option<(usize, char)> = None;
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        let before = || match written {
+            Some((end, c)) if end == i => Some(c),
+            _ => text[..i].chars().next_back().or(prev),
+        };
+        let (mark, len) = match bytes[i] {
+            b'-' if bytes.get(i + 1) == Some(&b'-') => match bytes.get(i + 2) {
+                Some(b'-') => ('—', 3),
+                _ => ('–', 2),
+            },
+            b'.' if bytes[i..].starts_with(b"...") => ('…', 3),
+            b'"' if opens_after(before()) => ('“', 1),
+            b'"' => ('”', 1),
+            b'\'' => {
+                // A quote's next character may be in the next event.
+                let after = text[i + 1..].chars().next().or(next);
+                let opens = opens_after(before()) && after.is_some_and(char::is_alphabetic);
+                (if opens { '‘' } else { '’' }, 1)
+            }
+            _ => {
+                i += 1;
                 continue;
             }
-            '.' if here(i + 1) == Some('.') && here(i + 2) == Some('.') => {
-                out.push('…');
-                i += 3;
-                continue;
-            }
-            '"' => out.push(if opens_after(before) { '“' } else { '”' }),
-            '\'' => {
-                let next_is_letter = at(i + 1).is_some_and(char::is_alphabetic);
-                out.push(if opens_after(before) && next_is_letter {
-                    '‘'
-                } else {
-                    '’'
-                });
-            }
-            c => out.push(c),
-        }
-        i += 1;
+        };
+        out.push_str(&text[copied..i]);
+        out.push(mark);
+        i += len;
+        copied = i;
+        written = Some((i, mark));
     }
+    out.push_str(&text[copied..]);
+}
+
+/// Whether `text` has anything [`smarten`] changes.
+fn has_marks(text: &str) -> bool {
+    text.contains(['\'', '"']) || text.contains("--") || text.contains("...")
 }
 
 #[cfg(test)]

@@ -174,6 +174,10 @@ pub struct Details {
     pub label: Option<String>,
     /// What would be right.
     pub help: Option<String>,
+    /// Where else the mistake showed (`content/a.md:7`), for a mistake in one file that
+    /// fails others, such as a shortcode template failing its calls: [`sort`] merges
+    /// repeats of the mistake into one diagnostic naming them all.
+    seen_at: Vec<String>,
 }
 
 impl Details {
@@ -215,6 +219,7 @@ impl Diagnostic {
             excerpt: None,
             label: None,
             help: None,
+            seen_at: Vec::new(),
         }))
     }
 
@@ -261,6 +266,32 @@ impl Diagnostic {
         self
     }
 
+    /// Where the mistake showed (`content/a.md:7`), when that is not where it is.
+    pub fn seen_at(mut self, place: impl Into<String>) -> Diagnostic {
+        self.seen_at.push(place.into());
+        self
+    }
+
+    /// The message, with the places the mistake showed: "...; it failed 3 calls
+    /// (content/a.md:7, content/b.md:3 and 1 more)".
+    pub fn full_message(&self) -> std::borrow::Cow<'_, str> {
+        const NAMED: usize = 3;
+        let places = &self.seen_at;
+        if places.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.message);
+        }
+        let named = places[..places.len().min(NAMED)].join(", ");
+        let more = match places.len() {
+            n if n > NAMED => format!(" and {} more", n - NAMED),
+            _ => String::new(),
+        };
+        let calls = count(places.len(), "call", "calls");
+        std::borrow::Cow::Owned(format!(
+            "{}; it failed {calls} ({named}{more})",
+            self.message
+        ))
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -296,7 +327,7 @@ impl Diagnostic {
             column: self.position.map(|p| p.1),
             end_line: self.end.map(|p| p.0),
             end_column: self.end.map(|p| p.1),
-            message: &self.message,
+            message: &self.full_message(),
             label: self.label.as_deref(),
             help: self.help.as_deref(),
         };
@@ -330,10 +361,10 @@ impl Diagnostic {
             };
             out.push_str(&format!(
                 "\x1b[1m{header}\x1b[0m{code}{severity}\x1b[0m\x1b[1m: {}\x1b[0m\n",
-                self.message
+                self.full_message()
             ));
         } else {
-            out.push_str(&format!("{header}{severity}: {}\n", self.message));
+            out.push_str(&format!("{header}{severity}: {}\n", self.full_message()));
         }
 
         let level = match self.severity {
@@ -458,11 +489,23 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{grouped} {}", if n == 1 { one } else { many })
 }
 
-/// Sorts diagnostics into reading order and removes exact repeats.
+/// Sorts diagnostics into reading order and removes exact repeats; repeats of one mistake
+/// seen at several places become one diagnostic naming every place once.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics
-        .dedup_by(|a, b| a.sort_key() == b.sort_key() && a.label == b.label && a.help == b.help);
+    diagnostics.dedup_by(|later, kept| {
+        let same = later.sort_key() == kept.sort_key()
+            && later.label == kept.label
+            && later.help == kept.help;
+        if same {
+            for place in std::mem::take(&mut later.seen_at) {
+                if !kept.seen_at.contains(&place) {
+                    kept.seen_at.push(place);
+                }
+            }
+        }
+        same
+    });
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a plausible typo.

@@ -98,7 +98,15 @@ impl Theme {
             ]);
         }
         let sources = read_templates(&templates)?;
-        let tera = compile(&sources, &templates, root, name)?;
+        let shown: HashMap<String, Source> = sources
+            .iter()
+            .map(|(rel, text)| {
+                let display = shown_path(&templates, name, rel);
+                let source = Source::new(PathBuf::from(&display), display, text);
+                (rel.clone(), source)
+            })
+            .collect();
+        let tera = compile(&sources, &shown, &templates)?;
         let closures = template_closures(&sources);
         let site_shortcodes = site_shortcodes(&templates, &sources, root);
         // Only the templates: static files are copied as they are, so a stylesheet edit
@@ -107,14 +115,7 @@ impl Theme {
         for (name, text) in &sources {
             fingerprint.str(name).str(text);
         }
-        let sources = sources
-            .into_iter()
-            .map(|(rel, text)| {
-                let display = shown_path(&templates, name, &rel);
-                let source = Source::new(PathBuf::from(&display), display, &text);
-                (rel, source)
-            })
-            .collect();
+        let sources = shown;
         Ok(Theme {
             name: name.to_string(),
             generation: fingerprint.finish(),
@@ -151,30 +152,13 @@ impl Theme {
     /// What went wrong when rendering the template `name`, placed in the template where it
     /// went wrong (which may be one `name` extends or includes), when Tera says where.
     pub fn render_error(&self, name: &str, err: &tera::Error) -> Box<TemplateError> {
-        let (template, message, span) = match err.kind() {
-            tera::ErrorKind::RenderingError(report) | tera::ErrorKind::SyntaxError(report) => {
-                let failed = match report.filename() {
-                    "" => name,
-                    file => file,
-                };
-                (failed, report.message().to_string(), Some(report.span()))
-            }
-            _ => (name, err.to_string(), None),
-        };
-        let source = self.sources.get(template);
-        // By line and column, which a CRLF template's normalised text keeps (Tera's columns
-        // start at 0).
-        let span = source.zip(span).map(|(source, s)| {
-            let start = source.offset_of(s.start_line, s.start_col + 1);
-            start..source.offset_of(s.end_line, s.end_col + 1).max(start)
-        });
-        Box::new(TemplateError {
-            template: template.to_string(),
-            file: self.display_path(template, &self.name),
-            message,
-            span,
-            source: source.cloned(),
-        })
+        let placed = placed_errors(err, name).swap_remove(0);
+        Box::new(TemplateError::new(placed, &self.sources))
+    }
+
+    /// The template `name` as shown to a maintainer, with its text.
+    pub fn source(&self, name: &str) -> Option<&Source> {
+        self.sources.get(name)
     }
 }
 
@@ -203,6 +187,44 @@ pub struct TemplateError {
 }
 
 impl TemplateError {
+    fn new(placed: Placed, sources: &HashMap<String, Source>) -> TemplateError {
+        let source = sources.get(&placed.template);
+        // By line and column, which a CRLF template's normalised text keeps (Tera's columns
+        // start at 0).
+        let span = source
+            .zip(placed.span)
+            .map(|(source, (line, col, end_line, end_col))| {
+                let start = source.offset_of(line, col + 1);
+                start..source.offset_of(end_line, end_col + 1).max(start)
+            });
+        TemplateError {
+            file: source.map_or_else(|| placed.template.clone(), |s| s.display.clone()),
+            template: placed.template,
+            message: placed.message,
+            span,
+            source: source.cloned(),
+        }
+    }
+
+    /// The error as a diagnostic at the template, for one failed shortcode call at `place`
+    /// (`content/a.md:7`); [`crate::diagnostics::sort`] merges the calls one mistake failed.
+    pub fn call_diagnostic(&self, place: String) -> Diagnostic {
+        let d = Diagnostic::error(format!(
+            "the template `{}` failed: {}",
+            self.template, self.message
+        ));
+        self.placed(d)
+            .seen_at(place)
+            .help("fix the template; every variable a template uses must exist (use `{% if x %}` for optional ones)")
+    }
+
+    fn placed(&self, d: Diagnostic) -> Diagnostic {
+        match (&self.source, &self.span) {
+            (Some(source), Some(span)) => d.at(source, span.clone()),
+            _ => d.in_file(&self.file),
+        }
+    }
+
     /// What makes two errors one: the same mistake at the same place.
     pub fn key(&self) -> TemplateErrorKey {
         let span = self.span.as_ref().map(|s| (s.start, s.end));
@@ -223,11 +245,7 @@ impl TemplateError {
             "the template `{}` failed while rendering {what}: {}",
             self.template, self.message
         ));
-        let d = match (&self.source, &self.span) {
-            (Some(source), Some(span)) => d.at(source, span.clone()),
-            _ => d.in_file(&self.file),
-        };
-        d.help("fix the template; every variable a template uses must exist (use `{% if x %}` for optional ones)")
+        self.placed(d).help("fix the template; every variable a template uses must exist (use `{% if x %}` for optional ones)")
     }
 }
 
@@ -237,28 +255,6 @@ fn builtin_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'
         out.extend(builtin_files(sub));
     }
     out
-}
-
-/// The template an error message names, as a path a maintainer can open.
-fn describe_origin(
-    templates: &BTreeMap<String, Origin>,
-    root: &Path,
-    theme: &str,
-    message: &str,
-) -> String {
-    for (name, origin) in templates {
-        if message.contains(&format!("'{name}'")) || message.contains(&format!("{name}:")) {
-            return match origin {
-                Origin::Site(path) => path
-                    .strip_prefix(root)
-                    .unwrap_or(path)
-                    .to_string_lossy()
-                    .into_owned(),
-                Origin::Builtin(_) => format!("built-in theme: templates/{name}"),
-            };
-        }
-    }
-    format!("themes/{theme}/templates/")
 }
 
 /// The site's templates directly in `shortcodes/`.
@@ -407,25 +403,166 @@ fn read_templates(
     }
 }
 
-/// The templates compiled, HTML and XML autoescaped.
+/// The templates compiled, HTML and XML autoescaped; or every mistake Tera names, each at
+/// its template's line and column.
 fn compile(
     sources: &[(String, String)],
+    shown: &HashMap<String, Source>,
     templates: &BTreeMap<String, Origin>,
-    root: &Path,
-    name: &str,
 ) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
-    if let Err(err) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-    {
-        let origin = describe_origin(templates, root, name, &err.to_string());
-        return Err(vec![
-            Diagnostic::error(format!("the theme's templates do not compile: {err}"))
-                .in_file(origin)
-                .help("fix the template named above; the built-in templates in themes/centerview/templates/ show the expected structure"),
-        ]);
+    match tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
+        Ok(()) => Ok(tera),
+        Err(err) => {
+            let mentioned = sources
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .find(|name| err.to_string().contains(&format!("'{name}'")))
+                .unwrap_or("");
+            Err(placed_errors(&err, mentioned)
+                .into_iter()
+                .map(|placed| compile_diagnostic(TemplateError::new(placed, shown), templates))
+                .collect())
+        }
     }
-    Ok(tera)
+}
+
+/// The Tera tags, for suggesting one in place of a misspelt tag.
+const TAGS: &[&str] = &[
+    "if",
+    "elif",
+    "else",
+    "endif",
+    "for",
+    "endfor",
+    "break",
+    "continue",
+    "block",
+    "endblock",
+    "extends",
+    "include",
+    "set",
+    "set_global",
+    "endset",
+    "filter",
+    "endfilter",
+    "component",
+    "endcomponent",
+    "raw",
+    "endraw",
+];
+
+/// A template that does not compile, as a diagnostic at the mistake.
+fn compile_diagnostic(error: TemplateError, templates: &BTreeMap<String, Origin>) -> Diagnostic {
+    let word = match (&error.source, &error.span) {
+        (Some(source), Some(span)) => source.text[span.clone()].trim(),
+        _ => "",
+    };
+    let (reason, suggestion) = match error.message.as_str() {
+        "Unknown tag" if !word.is_empty() => (
+            format!("unknown tag `{word}`"),
+            crate::diagnostics::did_you_mean(word, TAGS.iter().copied()),
+        ),
+        _ => (error.message.clone(), None),
+    };
+    let d = Diagnostic::error(match error.template.as_str() {
+        "" => format!("the theme's templates do not compile: {reason}"),
+        name => format!("the template `{name}` does not compile: {reason}"),
+    });
+    let fix = match templates.get(&error.template) {
+        Some(Origin::Site(_)) if BUILTIN.get_file(format!("templates/{}", error.template)).is_some() => format!(
+            "fix {}, or delete it to use the built-in `{}`",
+            error.file, error.template
+        ),
+        Some(Origin::Site(_)) => format!("fix {}", error.file),
+        Some(Origin::Builtin(_)) => "the built-in template is right on its own: fix the site's templates it extends, includes or is extended by".to_string(),
+        None => "fix the theme's templates under themes/<theme>/templates/".to_string(),
+    };
+    let help = match suggestion {
+        Some(tag) => format!("did you mean `{tag}`? {fix}"),
+        None => fix,
+    };
+    error.placed(d).help(help)
+}
+
+/// Where Tera says an error is: the template, the reason, and the span (lines from 1,
+/// columns from 0, as Tera counts them).
+struct Placed {
+    template: String,
+    message: String,
+    span: Option<(usize, usize, usize, usize)>,
+}
+
+/// The mistakes a Tera error names, each in its template; `fallback` is the template when
+/// Tera names none. Tera reports a parse error as a structured report, but unknown filters,
+/// tests and functions only as report text (`error: Unknown filter ...` then
+/// `--> page.html:21:75`), which is read back here.
+fn placed_errors(err: &tera::Error, fallback: &str) -> Vec<Placed> {
+    let whole = |template: &str| Placed {
+        template: template.to_string(),
+        message: err.to_string(),
+        span: None,
+    };
+    match err.kind() {
+        tera::ErrorKind::RenderingError(report) | tera::ErrorKind::SyntaxError(report) => {
+            let s = report.span();
+            vec![Placed {
+                template: match report.filename() {
+                    "" => fallback.to_string(),
+                    file => file.to_string(),
+                },
+                message: report.message().to_string(),
+                span: Some((s.start_line, s.start_col, s.end_line, s.end_col)),
+            }]
+        }
+        tera::ErrorKind::Msg(text) => {
+            let reports = reports_in(text);
+            match reports.is_empty() {
+                true => vec![whole(fallback)],
+                false => reports,
+            }
+        }
+        tera::ErrorKind::CircularExtend { tpl, .. }
+        | tera::ErrorKind::CircularInclude { tpl, .. } => {
+            vec![whole(tpl)]
+        }
+        tera::ErrorKind::MissingParent { current, .. } => vec![whole(current)],
+        _ => vec![whole(fallback)],
+    }
+}
+
+/// The reports in Tera's report text: `error: <message>`, then `--> <template>:<line>:<col>`,
+/// the line, and `^^^` under the mistake.
+fn reports_in(text: &str) -> Vec<Placed> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(at) = lines.get(i + 1).and_then(|l| l.trim().strip_prefix("--> ")) else {
+            continue;
+        };
+        let mut parts = at.rsplitn(3, ':');
+        let (Some(col), Some(line_no), Some(template)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let (Ok(col), Ok(line_no)) = (col.parse::<usize>(), line_no.parse::<usize>()) else {
+            continue;
+        };
+        let width = lines
+            .get(i + 4)
+            .map_or(1, |l| l.chars().filter(|c| *c == '^').count().max(1));
+        let col = col.saturating_sub(1);
+        out.push(Placed {
+            template: template.to_string(),
+            message: message.to_string(),
+            span: Some((line_no, col, line_no, col + width)),
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -447,5 +584,58 @@ mod tests {
         assert!(theme.has_template("page.html"));
         assert!(theme.closure("page.html").contains("base.html"));
         assert!(theme.statics.iter().any(|s| s.rel == "css/centerview.css"));
+    }
+
+    /// A site whose theme overrides `page.html` with `text`; the diagnostics of loading it.
+    fn broken_page(text: &str) -> Vec<Diagnostic> {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("themes/centerview/templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(templates.join("page.html"), text).unwrap();
+        Theme::load(dir.path(), "centerview").unwrap_err()
+    }
+
+    #[test]
+    fn compile_errors_are_placed_in_the_template() {
+        let errors = broken_page("<p>\n{% if x %}a{% endiff %}</p>\n");
+        let d = &errors[0];
+        assert_eq!(
+            d.file.as_deref(),
+            Some("themes/centerview/templates/page.html")
+        );
+        assert_eq!(d.position(), Some((2, 15)));
+        assert_eq!(
+            d.message,
+            "the template `page.html` does not compile: unknown tag `endiff`"
+        );
+        let help = d.help.as_deref().unwrap();
+        assert!(help.starts_with("did you mean `endif`?"), "{help}");
+        assert!(
+            help.contains("fix themes/centerview/templates/page.html"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn every_unknown_filter_is_reported_at_its_place() {
+        let errors = broken_page("<p>\n  {{ x | uper }} {{ y | lowr }}</p>\n");
+        let found: Vec<_> = errors
+            .iter()
+            .map(|d| (d.position(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Some((2, 10)),
+                    "the template `page.html` does not compile: Unknown filter `uper`"
+                ),
+                (
+                    Some((2, 25)),
+                    "the template `page.html` does not compile: Unknown filter `lowr`"
+                ),
+            ]
+        );
+        assert!(!errors[0].message.contains("-->"));
     }
 }

@@ -537,7 +537,8 @@ const CASES: &[Case] = &[
             "{# shortcode: inline\ntitle: text\n<b>{{ title }}</b>\n",
         )],
         expect: &[
-            "themes/centerview/templates/shortcodes/callout.html: error: the theme's templates do not compile: error: Closing comment tag `#}` not found",
+            "themes/centerview/templates/shortcodes/callout.html:1:1: error: the template `shortcodes/callout.html` does not compile: Closing comment tag `#}` not found",
+            "help: fix themes/centerview/templates/shortcodes/callout.html",
         ],
     },
     Case {
@@ -615,7 +616,30 @@ const CASES: &[Case] = &[
             "{% extends \"base.html\" %}{% block main %}{{ page.title {% endblock main %}",
         )],
         expect: &[
-            "themes/centerview/templates/page.html: error: the theme's templates do not compile",
+            "themes/centerview/templates/page.html:1:56: error: the template `page.html` does not compile: Found `{` but expected }}.",
+            "help: fix themes/centerview/templates/page.html, or delete it to use the built-in `page.html`",
+        ],
+    },
+    Case {
+        name: "a misspelt tag in a template",
+        files: &[(
+            "themes/centerview/templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}\n{% if page.title %}\n<h1>{{ page.title }}</h1>\n{% endiff %}\n{% endblock main %}",
+        )],
+        expect: &[
+            "themes/centerview/templates/page.html:4:4: error: the template `page.html` does not compile: unknown tag `endiff`",
+            "help: did you mean `endif`? fix themes/centerview/templates/page.html, or delete it to use the built-in `page.html`",
+        ],
+    },
+    Case {
+        name: "unknown filters in a template, each at its place",
+        files: &[(
+            "themes/centerview/templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}\n<h1>{{ page.title | uper }}</h1>\n<p>{{ page.date | dat }}</p>\n{% endblock main %}",
+        )],
+        expect: &[
+            "themes/centerview/templates/page.html:2:21: error: the template `page.html` does not compile: Unknown filter `uper`",
+            "themes/centerview/templates/page.html:3:19: error: the template `page.html` does not compile: Unknown filter `dat`",
         ],
     },
     Case {

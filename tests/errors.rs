@@ -549,6 +549,17 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a built-in body shortcode's template replaced by one that never prints the body",
+        files: &[(
+            "themes/centerview/templates/shortcodes/sidebar.html",
+            "<aside class=\"sidebar-body\">{{ title }}</aside>\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/sidebar.html:1:1: error: the template of `sidebar` never prints `{{ body }}`: every call's body would be lost",
+            "help: print `{{ body }}` once where the body goes, as the built-in `shortcodes/sidebar.html` does",
+        ],
+    },
+    Case {
         name: "theme shortcode: not declared",
         files: &[(CALLOUT_PATH, "<aside>{{ body }}</aside>\n")],
         expect: &[
@@ -1258,4 +1269,90 @@ fn one_mistake_in_a_body_shortcode_is_one_error() {
     );
     site.build()
         .assert_error("content/briefs/x.md:7:1: error: `{% end %}` closes nothing");
+}
+
+/// The built-in sidebar's template, as a site copies it to change it.
+const SIDEBAR_PATH: &str = "themes/centerview/templates/shortcodes/sidebar.html";
+const SIDEBAR: &str = include_str!("../themes/centerview/templates/shortcodes/sidebar.html");
+
+/// A mistake in a shortcode's template is the template's: one error at its line and column,
+/// naming the calls it failed, not one error at each call.
+#[test]
+fn a_shortcode_template_mistake_is_one_error_at_the_template() {
+    let site = good_site();
+    site.write(SIDEBAR_PATH, &SIDEBAR.replace("{{ title }}", "{{ titel }}"));
+    for name in ["a", "b"] {
+        site.page(
+            &format!("briefs/{name}.md"),
+            &brief(name, "2017-03-01"),
+            "Text.\n\n{% sidebar(title=\"x\") %}\nAside.\n{% end %}\n",
+        );
+    }
+    let run = site.build();
+    let line = SIDEBAR
+        .lines()
+        .position(|l| l.contains("{{ title }}"))
+        .unwrap()
+        + 1;
+    let column = SIDEBAR
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("title }}")
+        .unwrap()
+        + 1;
+    run.assert_error(&format!(
+        "{SIDEBAR_PATH}:{line}:{column}: error: the template `shortcodes/sidebar.html` failed: "
+    ));
+    assert!(
+        run.stderr
+            .contains("; it failed 2 calls (content/briefs/a.md:7, content/briefs/b.md:7)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("titel"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("error:").count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Build failed: 1 error;"),
+        "{}",
+        run.stderr
+    );
+
+    // The same in JSON: one object, at the template's line and column, naming the calls.
+    let run = site.run(&["check", "--message-format", "json"]);
+    let errors: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &serde_json::Value| v["type"] == "diagnostic")
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", run.stdout);
+    assert_eq!(errors[0]["file"], SIDEBAR_PATH);
+    assert_eq!(errors[0]["line"], line);
+    assert_eq!(errors[0]["column"], column);
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(message.contains("content/briefs/b.md:7"), "{message}");
+}
+
+/// A body shortcode's template that prints its body twice fails every call: one error, at
+/// the template.
+#[test]
+fn a_shortcode_template_printing_its_body_twice_is_one_error() {
+    let site = good_site();
+    site.write(
+        CALLOUT_PATH,
+        &CALLOUT.replace("{{ body }}", "{{ body }}{{ body }}"),
+    );
+    for name in ["a", "b", "c", "d", "e"] {
+        site.page(
+            &format!("briefs/{name}.md"),
+            &brief(name, "2017-03-01"),
+            "{% callout(title=\"x\") %}\nAside.\n{% end %}\n",
+        );
+    }
+    let run = site.build();
+    run.assert_error(
+        "themes/centerview/templates/shortcodes/callout.html: error: the template `shortcodes/callout.html` must print `{{ body }}` exactly once; it failed 5 calls (content/briefs/a.md:5, content/briefs/b.md:5, content/briefs/c.md:5 and 2 more)",
+    );
+    assert_eq!(run.stderr.matches("error:").count(), 1, "{}", run.stderr);
 }

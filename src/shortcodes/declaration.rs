@@ -73,6 +73,9 @@ fn declared(
     let declaration = find(source);
     if let Some(builtin) = registry.get(name) {
         return match declaration {
+            None if needs_body(name, builtin.form()) && !mentions_body(&source.text) => {
+                Err(never_prints_body(name, source))
+            }
             None => Ok(None),
             Some(declaration) => {
                 let params: Vec<&str> = builtin.params().iter().map(|p| p.name.as_ref()).collect();
@@ -109,7 +112,7 @@ fn declared(
         .help(EXAMPLE));
     };
     let (form, params) = parse(source, &declaration)?;
-    if form == Form::Body && !source.text[declaration.end..].contains("body") {
+    if form == Form::Body && !mentions_body(&source.text[declaration.end..]) {
         return Err(Diagnostic::error(format!(
             "`{name}` is declared with a body, but its template never prints `{{{{ body }}}}`"
         ))
@@ -121,6 +124,34 @@ fn declared(
         form,
         params: Cow::Owned(params),
     }))
+}
+
+/// Whether a built-in shortcode's template must print `{{ body }}`: a body shortcode's, and
+/// the case study's (which prints the whole case study there with `full=true`).
+fn needs_body(name: &str, form: Form) -> bool {
+    form == Form::Body || name == "case_study"
+}
+
+/// Whether a template uses `body` at all (as a word: not `vff-body`), which a template that
+/// prints it must. A template that uses it but not once is found when it renders.
+fn mentions_body(text: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    text.match_indices("body").any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(word)
+            && !text[i + 4..].chars().next().is_some_and(word)
+    })
+}
+
+/// A replacement of a built-in body shortcode's template that never prints the body: every
+/// call would lose its body.
+fn never_prints_body(name: &str, source: &Source) -> Diagnostic {
+    Diagnostic::error(format!(
+        "the template of `{name}` never prints `{{{{ body }}}}`: every call's body would be lost"
+    ))
+    .at(source, 0..0)
+    .help(format!(
+        "print `{{{{ body }}}}` once where the body goes, as the built-in `shortcodes/{name}.html` does"
+    ))
 }
 
 /// Where a template's declaration is: the `{#` comment it starts with, when the comment's
@@ -318,4 +349,17 @@ fn is_name(name: &str) -> bool {
     name != "end"
         && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions_body;
+
+    #[test]
+    fn body_is_found_as_a_word_only() {
+        assert!(mentions_body("<div>{{ body }}</div>"));
+        assert!(mentions_body("{{body|safe}}"));
+        assert!(!mentions_body("<div class=\"vff-body\">{{ title }}</div>"));
+        assert!(!mentions_body("{{ nobody }}{{ body_text }}"));
+    }
 }

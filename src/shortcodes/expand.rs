@@ -8,8 +8,9 @@
 //!    files.
 
 use super::parse::{self, Tag, TagKind};
-use super::{BODY_MARKER, Call, Env, Expansion, Form, Registry, Shortcode};
+use super::{BODY_MARKER, Call, CallError, Env, Expansion, Form, Registry, Shortcode};
 use crate::diagnostics::{Diagnostic, Source, did_you_mean, one_of};
+use crate::theme::Theme;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
@@ -180,6 +181,25 @@ impl<'p> Placement<'p> {
         self.diagnostics.push(d);
     }
 
+    /// Where a call is, as `content/a.md:7`, for an error in a template it uses.
+    fn place(&self, tag: &Tag) -> String {
+        let (line, _) = self.source.line_col(self.at(tag.span.clone()).start);
+        format!("{}:{line}", self.source.display)
+    }
+
+    /// A body shortcode's template printed `{{ body }}` never or more than once: a mistake
+    /// in the template, reported there once for all the calls it fails.
+    fn body_not_once(&mut self, tag: &Tag, theme: &Theme) {
+        let template = format!("shortcodes/{}.html", tag.name);
+        let d = Diagnostic::error(format!(
+            "the template `{template}` must print `{{{{ body }}}}` exactly once"
+        ))
+        .in_file(theme.display_path(&template, &theme.name))
+        .seen_at(self.place(tag))
+        .help("print `{{ body }}` once where the body goes, outside any `{% if %}` or `{% for %}`");
+        self.diagnostics.push(d);
+    }
+
     fn line(&self, tag: &Tag) -> Line<'p> {
         let body = self.body;
         let line = line_around(body, tag.span.clone());
@@ -262,6 +282,14 @@ impl<'p> Placement<'p> {
         let before = &self.body[..tag.span.start];
         let expansion = match shortcode.render(&Call { tag, before }, env) {
             Ok(expansion) => expansion,
+            Err(CallError {
+                template: Some(template),
+                ..
+            }) => {
+                let d = template.call_diagnostic(self.place(tag));
+                self.diagnostics.push(d);
+                return failed;
+            }
             Err(failure) => {
                 let span = self.at(failure.span.unwrap_or(tag.span.clone()));
                 let mut d = Diagnostic::error(failure.message).at(self.source, span);
@@ -273,9 +301,9 @@ impl<'p> Placement<'p> {
             }
         };
         match expansion {
-            Expansion::Html(html) => self.html(tag, line, &html),
+            Expansion::Html(html) => self.html(tag, line, &html, env.theme),
             Expansion::Embed(embed) => {
-                self.embed(tag, line, embed);
+                self.embed(tag, line, embed, env.theme);
                 None
             }
         }
@@ -283,7 +311,13 @@ impl<'p> Placement<'p> {
 
     /// A rendered shortcode's HTML in place of its tag: a block on a line of its own, inline
     /// within a paragraph; a body shortcode's HTML split where its body goes.
-    fn html(&mut self, tag: &Tag, line: &Line, html: &str) -> Option<Option<(String, usize)>> {
+    fn html(
+        &mut self,
+        tag: &Tag,
+        line: &Line,
+        html: &str,
+        theme: &Theme,
+    ) -> Option<Option<(String, usize)>> {
         let span = tag.span.clone();
         match tag.kind {
             TagKind::Inline if line.alone => {
@@ -303,11 +337,7 @@ impl<'p> Placement<'p> {
             TagKind::Open => {
                 let parts: Vec<&str> = html.split(BODY_MARKER).collect();
                 if parts.len() != 2 {
-                    let message = format!(
-                        "the theme's template `shortcodes/{}.html` must print `{{{{ body }}}}` exactly once",
-                        tag.name
-                    );
-                    self.error(message, span);
+                    self.body_not_once(tag, theme);
                     return Some(None);
                 }
                 let opening = self.replacements.len();
@@ -320,21 +350,18 @@ impl<'p> Placement<'p> {
     }
 
     /// Another file's markdown, within the HTML around it, in place of the tag.
-    fn embed(&mut self, tag: &Tag, line: &Line, embed: super::Embed) {
+    fn embed(&mut self, tag: &Tag, line: &Line, embed: super::Embed, theme: &Theme) {
         let parts: Vec<&str> = embed.html.split(BODY_MARKER).collect();
-        if !line.alone || parts.len() != 2 {
-            let message = if line.alone {
-                format!(
-                    "the theme's template `shortcodes/{}.html` must print `{{{{ body }}}}` exactly once",
-                    tag.name
-                )
-            } else {
-                format!(
-                    "`{}` with a whole case study must be on a line of its own",
-                    tag.name
-                )
-            };
+        if !line.alone {
+            let message = format!(
+                "`{}` with a whole case study must be on a line of its own",
+                tag.name
+            );
             self.error(message, tag.span.clone());
+            return;
+        }
+        if parts.len() != 2 {
+            self.body_not_once(tag, theme);
             return;
         }
         let mut text = block_html(parts[0], line.indent);

@@ -25,7 +25,7 @@ pub use expand::{EmbedRegion, Expanded, OffsetMap, code_ranges, expand};
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::slugify;
 use crate::resolve::{PageId, Site};
-use crate::theme::Theme;
+use crate::theme::{TemplateError, Theme};
 use parse::{ArgValue, Tag};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -132,6 +132,9 @@ pub struct CallError {
     /// The span in the body; the tag's when `None`.
     pub span: Option<Range<usize>>,
     pub help: Option<String>,
+    /// The theme's template failed: the mistake is in the template, not the call, and is
+    /// reported there once for every call it fails.
+    pub template: Option<Box<TemplateError>>,
 }
 
 impl CallError {
@@ -140,6 +143,7 @@ impl CallError {
             message: message.into(),
             span: None,
             help: None,
+            template: None,
         }
     }
 
@@ -274,9 +278,13 @@ impl<'a> Env<'a> {
         context: &tera::Context,
     ) -> Result<String, CallError> {
         self.templates.insert(name.to_string());
-        self.theme
-            .render(name, context)
-            .map_err(|err| CallError::new(format!("the theme's template `{name}` failed: {err}")))
+        self.theme.render(name, context).map_err(|err| {
+            let template = self.theme.render_error(name, &err);
+            CallError {
+                template: Some(template),
+                ..CallError::new(format!("the theme's template `{name}` failed"))
+            }
+        })
     }
 }
 

@@ -511,6 +511,38 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "theme shortcode: every mistake in a declaration, in one run",
+        files: &[(
+            CALLOUT_PATH,
+            "{#\nshortcode: body\ntitle: text, required\nopen true/false\nbody: text\nsize: integer, optional\n#}\n<aside>{{ title }}{{ body }}</aside>\n",
+        )],
+        expect: &[
+            "themes/centerview/templates/shortcodes/callout.html:4:1: error: expected a parameter, `name: type`, found `open true/false`",
+            "themes/centerview/templates/shortcodes/callout.html:5:1: error: `body` cannot be a parameter",
+            "themes/centerview/templates/shortcodes/callout.html:6:16: error: after the type, a parameter can only say `required`, found `optional`",
+            "Build failed: 3 errors",
+        ],
+    },
+    Case {
+        name: "theme shortcode: an inline one called with a body and a wrong argument",
+        files: &[
+            (
+                CALLOUT_PATH,
+                "{#\nshortcode: inline\ntitle: text, required\n#}\n<b>{{ title }}</b>\n",
+            ),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\n{% callout(titel=\"A\") %}\nQ.\n{% end %}\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:5:1: error: `callout` has no body: write `{{ callout(...) }}`",
+            "content/briefs/x.md:5:12: error: `callout` has no argument `titel`",
+            "content/briefs/x.md:5:1: error: `callout` needs the argument `title`",
+            "Build failed: 3 errors",
+        ],
+    },
+    Case {
         name: "theme shortcode: a parameter declared twice",
         files: &[(
             CALLOUT_PATH,

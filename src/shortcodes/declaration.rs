@@ -51,7 +51,7 @@ pub fn add_site_shortcodes(
         match declared(template, &source, registry) {
             Ok(Some(shortcode)) => added.push(shortcode),
             Ok(None) => {}
-            Err(d) => errors.push(d),
+            Err(d) => errors.extend(d),
         }
     }
     if !errors.is_empty() {
@@ -64,11 +64,41 @@ pub fn add_site_shortcodes(
 }
 
 /// The shortcode a site template declares; `None` when it replaces a built-in one's template.
+/// Every mistake in the declaration is reported, not only the first.
 fn declared(
     template: &SiteShortcode,
     source: &Source,
     registry: &Registry,
-) -> Result<Option<TemplateShortcode>, Diagnostic> {
+) -> Result<Option<TemplateShortcode>, Vec<Diagnostic>> {
+    checked(template, source, registry).map_err(|d| vec![d])?;
+    let Some(declaration) = find(source) else {
+        return Ok(None);
+    };
+    let (form, params) = parse(source, &declaration)?;
+    if form == Form::Body && !mentions_body(&source.text[declaration.end..]) {
+        return Err(vec![
+            Diagnostic::error(format!(
+                "`{}` is declared with a body, but its template never prints `{{{{ body }}}}`",
+                template.name
+            ))
+            .at(source, declaration.opening)
+            .help("print `{{ body }}` once where the body goes, or declare `shortcode: inline`"),
+        ]);
+    }
+    Ok(Some(TemplateShortcode {
+        name: Cow::Owned(template.name.clone()),
+        form,
+        params: Cow::Owned(params),
+    }))
+}
+
+/// What makes a site template not a shortcode at all: a declaration in a built-in one's
+/// template, a name a tag cannot spell, no declaration in a new one.
+fn checked(
+    template: &SiteShortcode,
+    source: &Source,
+    registry: &Registry,
+) -> Result<(), Diagnostic> {
     let name = &template.name;
     let declaration = find(source);
     if let Some(builtin) = registry.get(name) {
@@ -76,7 +106,7 @@ fn declared(
             None if needs_body(name, builtin.form()) && !mentions_body(&source.text) => {
                 Err(never_prints_body(name, source))
             }
-            None => Ok(None),
+            None => Ok(()),
             Some(declaration) => {
                 let params: Vec<&str> = builtin.params().iter().map(|p| p.name.as_ref()).collect();
                 Err(Diagnostic::error(format!(
@@ -102,7 +132,7 @@ fn declared(
         .in_file(&template.display)
         .help(format!("rename the file, for example to `{suggestion}.html`")));
     }
-    let Some(declaration) = declaration else {
+    if declaration.is_none() {
         let first_line = source.text.find('\n').unwrap_or(source.text.len());
         return Err(Diagnostic::error(format!(
             "the template adds a shortcode `{name}`, but does not declare it"
@@ -110,20 +140,8 @@ fn declared(
         .at(source, 0..first_line)
         .label("expected a `{#` comment starting with `shortcode:`")
         .help(EXAMPLE));
-    };
-    let (form, params) = parse(source, &declaration)?;
-    if form == Form::Body && !mentions_body(&source.text[declaration.end..]) {
-        return Err(Diagnostic::error(format!(
-            "`{name}` is declared with a body, but its template never prints `{{{{ body }}}}`"
-        ))
-        .at(source, declaration.opening)
-        .help("print `{{ body }}` once where the body goes, or declare `shortcode: inline`"));
     }
-    Ok(Some(TemplateShortcode {
-        name: Cow::Owned(name.clone()),
-        form,
-        params: Cow::Owned(params),
-    }))
+    Ok(())
 }
 
 /// Whether a built-in shortcode's template must print `{{ body }}`: a body shortcode's, and
@@ -193,38 +211,52 @@ fn find(source: &Source) -> Option<Declaration> {
     })
 }
 
-/// The form and parameters a declaration states, or its first mistake.
-fn parse(source: &Source, declaration: &Declaration) -> Result<(Form, Vec<Param>), Diagnostic> {
+/// The form and parameters a declaration states, or every mistake in it (one a line).
+fn parse(
+    source: &Source,
+    declaration: &Declaration,
+) -> Result<(Form, Vec<Param>), Vec<Diagnostic>> {
     let mut lines = lines(&source.text, declaration.inside.clone());
     let (key, value) = lines
         .next()
         .expect("a declaration starts with `shortcode:`");
     let value = value.unwrap_or(key.end..key.end);
+    let mut errors = Vec::new();
     let form = match &source.text[value.clone()] {
         "body" => Form::Body,
         "inline" => Form::Inline,
         other => {
-            return Err(Diagnostic::error(format!(
+            errors.push(Diagnostic::error(format!(
                 "`shortcode:` must be `body` or `inline`, found `{other}`"
             ))
             .at(source, if value.is_empty() { key } else { value })
             .help("`shortcode: body` for `{% name(...) %} ... {% end %}`, `shortcode: inline` for `{{ name(...) }}`"));
+            Form::Inline
         }
     };
     let mut params: Vec<Param> = Vec::new();
     for (name_span, value) in lines {
-        let param = parameter(source, name_span.clone(), value)?;
+        let param = match parameter(source, name_span.clone(), value) {
+            Ok(param) => param,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
         if params.iter().any(|p| p.name == param.name) {
-            return Err(Diagnostic::error(format!(
-                "the parameter `{}` is declared twice",
-                param.name
-            ))
-            .at(source, name_span)
-            .help("remove one of the two lines"));
+            errors.push(
+                Diagnostic::error(format!("the parameter `{}` is declared twice", param.name))
+                    .at(source, name_span)
+                    .help("remove one of the two lines"),
+            );
+            continue;
         }
         params.push(param);
     }
-    Ok((form, params))
+    match errors.is_empty() {
+        true => Ok((form, params)),
+        false => Err(errors),
+    }
 }
 
 /// One parameter line: `name: type`, or `name: type, required`.

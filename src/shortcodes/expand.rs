@@ -269,10 +269,6 @@ impl<'p> Placement<'p> {
         ) else {
             return failed;
         };
-        if let Some(message) = wrong_form(tag, shortcode.as_ref()) {
-            self.error(message, tag.span.clone());
-            return failed;
-        }
         if opens && !line.alone {
             let what = format!("{{% {}(...) %}}", tag.name);
             let d = own_line_error(self.source, self.at(tag.span.clone()), &what);
@@ -479,7 +475,12 @@ fn check_call<'r>(
     };
     let params = shortcode.params();
     let names: Vec<&str> = params.iter().map(|p| p.name.as_ref()).collect();
+    // The form first, then the arguments, all in one run.
     let mut ok = true;
+    if let Some(message) = wrong_form(tag, shortcode.as_ref()) {
+        ok = false;
+        diagnostics.push(Diagnostic::error(message).at(source, at(tag.span.clone())));
+    }
     for arg in &tag.args {
         match params.iter().find(|p| p.name == arg.name) {
             None => {

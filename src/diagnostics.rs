@@ -579,4 +579,31 @@ mod tests {
         assert_eq!(did_you_mean("zzz", keys), None);
         assert_eq!(one_of(&["a", "b", "c"]), "`a`, `b` or `c`");
     }
+
+    #[test]
+    fn sorting_merges_one_mistake_seen_at_several_places() {
+        let s = Source::new("t.html".into(), "themes/t.html".into(), "{{ x }}\n");
+        let at = |place: &str| {
+            Diagnostic::error("x is not defined")
+                .at(&s, 3..4)
+                .seen_at(place)
+        };
+        let mut all = vec![
+            at("content/b.md:3"),
+            at("content/a.md:7"),
+            at("content/b.md:3"),
+        ];
+        all.extend((1..=3).map(|n| at(&format!("content/c{n}.md:1"))));
+        sort(&mut all);
+        assert_eq!(all.len(), 1);
+        assert_eq!(
+            all[0].full_message(),
+            "x is not defined; it failed 5 calls (content/b.md:3, content/a.md:7, content/c1.md:1 and 2 more)"
+        );
+        assert!(
+            all[0]
+                .render(false)
+                .starts_with("themes/t.html:1:4: error: x is not defined; it failed 5 calls")
+        );
+    }
 }

@@ -155,11 +155,6 @@ impl Theme {
         let placed = placed_errors(err, name).swap_remove(0);
         Box::new(TemplateError::new(placed, &self.sources))
     }
-
-    /// The template `name` as shown to a maintainer, with its text.
-    pub fn source(&self, name: &str) -> Option<&Source> {
-        self.sources.get(name)
-    }
 }
 
 /// Where the template `name` lives, as shown to a maintainer.

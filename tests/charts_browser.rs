@@ -6,7 +6,6 @@ mod common;
 
 use common::browser::{self, Browser};
 use std::path::Path;
-use std::process::Command;
 
 /// Six long labels: as columns on a phone their words cannot fit, so the chart must change
 /// its layout rather than break them.
@@ -81,14 +80,7 @@ async fn every_chart_fits_a_phone_without_breaking_a_word() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let status = Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .args(["build", "--quiet", "--root"])
-        .arg(&root)
-        .arg("--output")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::build_into(&root, &out);
     let pages = pages_with_charts(&out);
     assert!(
         pages.len() >= 4,

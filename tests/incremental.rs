@@ -510,14 +510,7 @@ fn a_changed_theme_shortcode_is_used_by_the_next_rebuild() {
     )]
     .into_iter()
     .collect();
-    let Err(failure) = session.build(Some(&changed)) else {
-        panic!("the build should fail")
-    };
-    let messages: Vec<String> = failure
-        .diagnostics
-        .iter()
-        .map(|d| d.render(false))
-        .collect();
+    let messages = failure_messages(session.build(Some(&changed)));
     assert!(
         messages
             .iter()
@@ -532,18 +525,21 @@ fn a_changed_theme_shortcode_is_used_by_the_next_rebuild() {
     )]
     .into_iter()
     .collect();
-    let Err(failure) = session.build(Some(&changed)) else {
-        panic!("the build should fail")
-    };
-    let messages: Vec<String> = failure
-        .diagnostics
-        .iter()
-        .map(|d| d.render(false))
-        .collect();
+    let messages = failure_messages(session.build(Some(&changed)));
     assert!(
         messages.iter().any(|m| m.contains(
             "themes/centerview/templates/shortcodes/callout.html:1:15: error: `shortcode:` must be `body` or `inline`, found `bdy`"
         )),
         "{messages:?}"
     );
+}
+
+/// The messages of a build that must fail.
+fn failure_messages<T>(result: Result<T, centerview::build::Failure>) -> Vec<String> {
+    let Err(failure) = result else {
+        panic!("the build should fail")
+    };
+    (failure.diagnostics.iter())
+        .map(|d| d.render(false))
+        .collect()
 }

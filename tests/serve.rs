@@ -398,8 +398,15 @@ fn serve_shows_the_first_builds_errors_until_they_are_fixed() {
 
 /// Starts `centerview watch` on a site; returns it and the lines it prints, as they come.
 fn start_watch(site: &Site) -> (Running, std::sync::mpsc::Receiver<String>) {
+    start_printing(site, &["watch"])
+}
+
+/// Starts `centerview <args> --root <site>`; returns it and the lines it prints on stderr,
+/// as they come.
+fn start_printing(site: &Site, args: &[&str]) -> (Running, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .args(["watch", "--root"])
+        .args(args)
+        .arg("--root")
         .arg(site.root())
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())
@@ -956,28 +963,10 @@ fn start_serve_printing(
     site: &Site,
     args: &[&str],
 ) -> (Running, std::sync::mpsc::Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .arg("serve")
-        .args(args)
-        .arg("--root")
-        .arg(site.root())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, lines) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
-    (Running(child), lines)
+    let args: Vec<&str> = std::iter::once("serve")
+        .chain(args.iter().copied())
+        .collect();
+    start_printing(site, &args)
 }
 
 /// A first build that fails still says where the preview is (with `--port 0`, nothing else

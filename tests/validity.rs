@@ -51,14 +51,7 @@ fn example_output() -> (tempfile::TempDir, PathBuf) {
     let config = std::fs::read_to_string(manifest.join("site.yaml")).unwrap();
     std::fs::write(root.join("site.yaml"), format!("{config}page_size: 2\n")).unwrap();
     let out = dir.path().join("out");
-    let status = Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .args(["build", "--quiet", "--root"])
-        .arg(&root)
-        .arg("--output")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::build_into(&root, &out);
     assert!(out.join("briefs/page/2/index.html").is_file());
     assert!(out.join("topics/common-core/page/2/index.html").is_file());
     (dir, out)

@@ -162,6 +162,18 @@ pub fn example_site(to: &Path) {
     copy_dir(&repo.join("content"), &to.join("content"));
 }
 
+/// Builds the site at `root` into `out` with the real binary, quietly, and asserts it built.
+pub fn build_into(root: &Path, out: &Path) {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .status()
+        .unwrap();
+    assert!(status.success(), "the build of {} failed", root.display());
+}
+
 /// Copies the folder `from`, and everything in it, to `to`.
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

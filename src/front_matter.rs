@@ -568,27 +568,39 @@ fn date(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<Date, Diagnostic>
         other => return Err(doc.wrong_type(path, "a date", other).help(help)),
     };
     parse_date(text).map_err(|why| {
+        // Written in the right form but not a day of the calendar: the form is not the fix.
+        let (label, help) = match is_date_shaped(text) {
+            true => (
+                "not a day of the calendar",
+                "check the month and the day".to_string(),
+            ),
+            false => ("expected YYYY-MM-DD", help),
+        };
         doc.error(
             path,
             Target::Value,
             format!("`{text}` is not a valid date: {why}"),
         )
-        .label("expected YYYY-MM-DD")
+        .label(label)
         .help(help)
     })
 }
 
-/// Parses a strict `YYYY-MM-DD` calendar date.
-pub fn parse_date(text: &str) -> Result<Date, String> {
+/// Whether `text` is four digits, two and two, joined by dashes.
+fn is_date_shaped(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let shape_ok = bytes.len() == 10
+    bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
         && bytes
             .iter()
             .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    if !shape_ok {
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+}
+
+/// Parses a strict `YYYY-MM-DD` calendar date.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    if !is_date_shaped(text) {
         return Err("dates are written YYYY-MM-DD".to_string());
     }
     let year: i16 = text[0..4].parse().map_err(|_| "bad year".to_string())?;

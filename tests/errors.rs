@@ -89,6 +89,8 @@ const CASES: &[Case] = &[
         )],
         expect: &[
             "content/briefs/x.md:3:7: error: `2017-02-30` is not a valid date: February 2017 has no day 30",
+            "not a day of the calendar",
+            "help: check the month and the day",
         ],
     },
     Case {

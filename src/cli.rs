@@ -239,12 +239,15 @@ pub fn run(cli: Cli) -> i32 {
                         let text = std::fs::read_to_string(&path).unwrap_or_default();
                         eprint!("{text}");
                     }
+                    console.summary(0, &[]);
                     0
                 }
                 Err(message) => {
                     let mut d = Diagnostic::error(message);
                     d.category = crate::diagnostics::Category::Io;
                     console.diagnostic(&d);
+                    // Every command's JSON ends with its summary.
+                    console.summary(1, &[]);
                     2
                 }
             }

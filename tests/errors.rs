@@ -1171,6 +1171,16 @@ fn json_messages_are_one_object_a_line_on_stdout() {
         ok.stdout.trim(),
         r#"{"errors":0,"success":true,"type":"summary","warnings":0}"#
     );
+    // `new`'s refusal is a diagnostic, then the summary, like every command's.
+    let refused = good_site().run(&["new", "brief", "?!", "--message-format", "json"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    let lines: Vec<serde_json::Value> = (refused.stdout.lines())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", refused.stdout);
+    assert_eq!(lines[0]["severity"], "error");
+    assert_eq!(lines[1]["type"], "summary");
+    assert_eq!(lines[1]["success"], false);
 }
 
 /// `--color` decides; with `auto`, NO_COLOR turns colour off and CLICOLOR_FORCE on.

@@ -143,12 +143,19 @@ fn smarten_into(text: &str, prev: Option<char>, next: Option<char>, out: &mut St
                 _ => ('–', 2),
             },
             b'.' if bytes[i..].starts_with(b"...") => ('…', 3),
-            b'"' if opens_after(before()) => ('“', 1),
-            b'"' => ('”', 1),
-            b'\'' => {
+            b'"' => {
                 // A quote's next character may be in the next event.
                 let after = text[i + 1..].chars().next().or(next);
-                let opens = opens_after(before()) && after.is_some_and(char::is_alphabetic);
+                let opens = opens_after(before())
+                    || (before().is_some_and(opens_before_word)
+                        && after.is_some_and(char::is_alphanumeric));
+                (if opens { '“' } else { '”' }, 1)
+            }
+            b'\'' => {
+                let after = text[i + 1..].chars().next().or(next);
+                let opens = opens_after(before())
+                    && after.is_some_and(char::is_alphabetic)
+                    && !is_elision(&text[i + 1..]);
                 (if opens { '‘' } else { '’' }, 1)
             }
             _ => {
@@ -163,6 +170,26 @@ fn smarten_into(text: &str, prev: Option<char>, next: Option<char>, out: &mut St
         written = Some((i, mark));
     }
     out.push_str(&text[copied..]);
+}
+
+/// Punctuation after which a double quote opens when a word follows (`"a"-"b"`), but not
+/// the marks that end a sentence or a clause, after which it closes.
+fn opens_before_word(c: char) -> bool {
+    c.is_ascii_punctuation() && !matches!(c, '.' | ',' | '!' | '?' | ';' | ':' | ')' | ']' | '}')
+}
+
+/// Whether an apostrophe before `rest` stands for left-out letters (`'tis`, `rock 'n' roll`),
+/// which takes a closing mark even at the start of a word.
+fn is_elision(rest: &str) -> bool {
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    matches!(
+        word.as_str(),
+        "tis" | "twas" | "em" | "n" | "til" | "cause" | "bout" | "round"
+    )
 }
 
 /// Whether `text` has anything [`smarten`] changes.
@@ -190,6 +217,11 @@ mod tests {
             ("Dinuba's \"gap gazing\"", "Dinuba’s “gap gazing”"),
             ("2016--17, then---later...", "2016–17, then—later…"),
             ("teachers' time", "teachers’ time"),
+            (
+                "'Tis the season, rock 'n' roll",
+                "’Tis the season, rock ’n’ roll",
+            ),
+            ("\"a\"-\"b\" and \"end.\"", "“a”-“b” and “end.”"),
         ] {
             assert_eq!(smarten(text), expected, "title: {text}");
             assert_eq!(body(text), format!("<p>{expected}</p>"), "body: {text}");
@@ -202,7 +234,10 @@ mod tests {
             body("*Brown*'s \"*quoted*\" and `code`'s, \"[a link](/x)\""),
             "<p><em>Brown</em>’s “<em>quoted</em>” and <code>code</code>’s, “<a href=\"/x\">a link</a>”</p>"
         );
-        assert_eq!(body("'*Tis* here"), "<p>‘<em>Tis</em> here</p>");
+        assert_eq!(
+            body("'*Quoted* words' here"),
+            "<p>‘<em>Quoted</em> words’ here</p>"
+        );
     }
 
     #[test]

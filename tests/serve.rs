@@ -958,6 +958,27 @@ fn serve_publishes_a_scheduled_page_on_its_day() {
     assert!(String::from_utf8_lossy(&listing).contains("Coming soon"));
 }
 
+/// The lines serve prints before its `Serving … at <url>` line, and that line.
+fn until_serving(lines: &std::sync::mpsc::Receiver<String>) -> (Vec<String>, String) {
+    let mut printed = Vec::new();
+    loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no `Serving` line in {printed:#?}"));
+        if line.starts_with("Serving") {
+            return (printed, line);
+        }
+        printed.push(line);
+    }
+}
+
+/// The `http://` address in a line serve printed.
+fn url_in(line: &str) -> &str {
+    line.split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+}
+
 /// Starts `centerview serve` with `args` on a site; returns it and the lines it prints.
 fn start_serve_printing(
     site: &Site,
@@ -997,26 +1018,14 @@ fn serve_on_port_0_says_where_even_when_the_first_build_fails() {
 fn serve_on_port_0_prints_the_address_it_really_listens_on() {
     let site = example_site();
     let (_running, lines) = start_serve_printing(&site, &["--port", "0", "--verbose"]);
-    let mut printed = Vec::new();
-    let serving = loop {
-        let line = lines
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("no `Serving` line in {printed:#?}"));
-        if line.starts_with("Serving") {
-            break line;
-        }
-        printed.push(line);
-    };
+    let (printed, serving) = until_serving(&lines);
     assert!(
         printed
             .iter()
             .any(|l| l.trim_start().starts_with("render templates")),
         "--verbose prints the stages: {printed:#?}"
     );
-    let url = serving
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {serving:?}"));
+    let url = url_in(&serving);
     let port: u16 = url
         .strip_prefix("http://127.0.0.1:")
         .and_then(|rest| rest.strip_suffix('/'))
@@ -1034,26 +1043,14 @@ fn serve_on_port_0_prints_the_address_it_really_listens_on() {
 fn serve_bound_to_the_network_warns_and_prints_an_address_a_phone_can_open() {
     let site = example_site();
     let (_running, lines) = start_serve_printing(&site, &["--port", "0", "--bind", "0.0.0.0"]);
-    let mut printed = Vec::new();
-    let serving = loop {
-        let line = lines
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("no `Serving` line in {printed:#?}"));
-        if line.starts_with("Serving") {
-            break line;
-        }
-        printed.push(line);
-    };
+    let (printed, serving) = until_serving(&lines);
     assert!(
         printed
             .iter()
             .any(|l| l.starts_with("warning:") && l.contains("anyone on this network")),
         "{printed:#?}"
     );
-    let url = serving
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {serving:?}"));
+    let url = url_in(&serving);
     let authority = url
         .strip_prefix("http://")
         .and_then(|rest| rest.strip_suffix('/'))

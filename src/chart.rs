@@ -131,7 +131,9 @@ fn break_words(text: &str, width: f64, size: f64) -> Vec<String> {
             lines.push(std::mem::take(&mut line));
         }
         let mut rest = word.to_string();
-        while !fits(&rest) {
+        // Each round takes at least one character, so even a width too small for any (a
+        // column chart of hundreds of rows) ends.
+        while !rest.is_empty() && !fits(&rest) {
             let mut head = String::new();
             for c in rest.chars() {
                 let mut next = head.clone();
@@ -660,6 +662,19 @@ mod tests {
         assert_eq!(wrap_words("Administrators", tiny, 12.0), None);
         let broken = wrap("Administrators", tiny, 12.0);
         assert!(broken.len() > 1 && broken[0].ends_with('-'), "{broken:?}");
+    }
+
+    #[test]
+    fn a_width_too_small_for_any_character_still_ends() {
+        for width in [-5.0, 0.0, 1.0] {
+            let lines = wrap("Administrators of schools", width, 12.0);
+            assert!(!lines.is_empty() && lines.len() < 40, "{lines:?}");
+        }
+        let many: Vec<(String, f64)> = (0..300).map(|i| (format!("Row {i}"), i as f64)).collect();
+        let rows: Vec<(&str, f64)> = many.iter().map(|(l, v)| (l.as_str(), *v)).collect();
+        for layout in [Layout::Wide, Layout::Narrow] {
+            assert!(render(&table(ChartType::Column, &rows), layout, "f1").is_some());
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! box and the summaries all parse markdown with [`parse`], and front matter and data tables
 //! get their typographic punctuation from [`smarten`], the same rules as bodies.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
 /// The markdown dialect: CommonMark plus GFM tables, strikethrough, task lists, footnotes
@@ -23,7 +23,7 @@ pub fn parse(markdown: &str) -> impl Iterator<Item = (Event<'_>, Range<usize>)> 
     let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
-    smarten_events(&mut events);
+    smarten_events(&mut events, markdown);
     events.into_iter()
 }
 
@@ -65,24 +65,39 @@ fn is_inline_end(tag: &TagEnd) -> bool {
     )
 }
 
-/// Smartens every text event outside code blocks, with the characters before and after it
-/// taken from its neighbours in the same run of text.
-fn smarten_events(events: &mut [(Event, Range<usize>)]) {
-    let mut in_code = false;
+/// Smartens every text event outside code blocks and autolinks (a URL shown as written),
+/// with the characters before and after it taken from its neighbours in the same run of
+/// text. A quote the writer escaped (`\"`, `&quot;`) stays straight: pulldown-cmark starts
+/// a text event at each escape, so it is the first character of an event just after a `\`,
+/// or whose source starts with `&`.
+fn smarten_events(events: &mut [(Event, Range<usize>)], markdown: &str) {
+    let mut literal = false;
     let mut prev: Option<char> = None;
     for i in 0..events.len() {
         match &events[i].0 {
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::CodeBlock(_))
+            | Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => literal = true,
+            Event::End(TagEnd::CodeBlock | TagEnd::Link) => literal = false,
             _ => {}
         }
         if let Event::Text(text) = &events[i].0
-            && !in_code
+            && !literal
             && has_marks(text)
         {
             let next = next_char(&events[i + 1..]);
+            let start = events[i].1.start;
+            let escaped = (markdown[..start].ends_with('\\') || markdown[start..].starts_with('&'))
+                && text.starts_with(['"', '\'']);
             let mut out = String::with_capacity(text.len() + 8);
-            smarten_into(text, prev, next, &mut out);
+            let (kept, rest, before) = match escaped {
+                true => (&text[..1], &text[1..], text.chars().next()),
+                false => ("", &text[..], prev),
+            };
+            out.push_str(kept);
+            smarten_into(rest, before, next, &mut out);
             events[i].0 = Event::Text(CowStr::from(out));
         }
         let new_prev = match around(&events[i].0) {
@@ -249,6 +264,18 @@ mod tests {
         assert_eq!(
             body("```\nsay \"it's\" -- now\n```"),
             "<pre><code>say \"it's\" -- now\n</code></pre>"
+        );
+    }
+
+    #[test]
+    fn escaped_quotes_and_autolinks_stay_as_written() {
+        assert_eq!(
+            body("a 5\\'10\\\" mark, &quot;this&quot; and \"that\""),
+            "<p>a 5'10\" mark, \"this\" and “that”</p>"
+        );
+        assert_eq!(
+            body("<https://example.org/a--b...>"),
+            "<p><a href=\"https://example.org/a--b...\">https://example.org/a--b...</a></p>"
         );
     }
 

@@ -5,20 +5,17 @@
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::ops::Range;
 
-/// The part of a text event at `range` of `markdown` that is outside every tag, when the
-/// event's text is the source's (as written or smartened, not changed by entities); `None` when
-/// nothing is left.
+/// The part of a text event at `range` of `markdown` that is outside every tag, as the event
+/// shows it (with its typographic punctuation), when the event's text is the source's as
+/// written or smartened (not changed by entities); `None` when nothing is left.
 fn outside(
     markdown: &str,
     text: &str,
     range: &Range<usize>,
     tags: &[Range<usize>],
 ) -> Option<String> {
-    // Only text as written (or as written, smartened) maps back to the source.
     let source = markdown.get(range.clone())?;
-    if source != text && crate::dialect::smarten(source) != text {
-        return None;
-    }
+    let in_text = text_offsets(source, text)?;
     let mut kept = String::new();
     let mut at = range.start;
     let mut overlapping: Vec<&Range<usize>> = tags
@@ -26,22 +23,54 @@ fn outside(
         .filter(|t| t.start < range.end && range.start < t.end)
         .collect();
     overlapping.sort_by_key(|t| t.start);
+    let mut keep = |from: usize, to: usize| {
+        let (from, to) = (from - range.start, to - range.start);
+        kept.push_str(&text[in_text(from)..in_text(to)]);
+    };
     for tag in overlapping {
         if tag.start > at {
-            kept.push_str(&markdown[at..tag.start]);
+            keep(at, tag.start);
         }
         at = at.max(tag.end);
     }
     if at < range.end {
-        kept.push_str(&markdown[at..range.end]);
+        keep(at, range.end);
     }
-    (!kept.is_empty()).then(|| crate::dialect::smarten(&kept))
+    (!kept.is_empty()).then_some(kept)
+}
+
+/// Where each byte offset of `source` is in `text`, its smartened form (`--` is `–`, `'` is
+/// `’`…); `None` when `text` is not `source` smartened.
+fn text_offsets(source: &str, text: &str) -> Option<impl Fn(usize) -> usize> {
+    // (source offset, text offset) after each character.
+    let mut points = vec![(0, 0)];
+    let (mut s, mut t) = (0, 0);
+    while s < source.len() {
+        let shown = text[t..].chars().next()?;
+        let rest = &source[s..];
+        let written = match shown {
+            '‘' | '’' if rest.starts_with('\'') => 1,
+            '“' | '”' if rest.starts_with('"') => 1,
+            '—' if rest.starts_with("---") => 3,
+            '–' if rest.starts_with("--") => 2,
+            '…' if rest.starts_with("...") => 3,
+            c if rest.starts_with(c) => c.len_utf8(),
+            _ => return None,
+        };
+        s += written;
+        t += shown.len_utf8();
+        points.push((s, t));
+    }
+    (t == text.len()).then_some(move |offset: usize| {
+        let i = points.partition_point(|p| p.0 < offset);
+        points.get(i).map_or(t, |p| p.1)
+    })
 }
 
 /// Finds a page's first paragraph of running text, event by event: the first paragraph at
 /// the top level (not in a list, quotation or table, not in an endnote, not in a box) that
 /// has text once images' descriptions are left out, with its whitespace collapsed. The
-/// renderer feeds it the page's events as it renders them; [`first_paragraph`] reads a
+/// renderer feeds it the page's events as it renders them; [`summary_text`] reads a
 /// case study's markdown the same way for its box.
 #[derive(Default)]
 pub struct FirstParagraph {
@@ -122,7 +151,6 @@ pub fn summary_text(
     let mut summary_box = SummaryBox::default();
     for (event, range) in crate::dialect::parse(markdown) {
         let in_summary = summaries.iter().any(|s| s.contains(&range.start));
-        summary_box.event(&event, in_summary);
         let overlaps = tags
             .iter()
             .any(|t| t.start < range.end && range.start < t.end);
@@ -131,9 +159,12 @@ pub fn summary_text(
             let Some(kept) = outside(markdown, text, &range, tags) else {
                 continue;
             };
-            first.event(&Event::Text(kept.into()), || false);
+            let kept = Event::Text(kept.into());
+            summary_box.event(&kept, in_summary);
+            first.event(&kept, || false);
             continue;
         }
+        summary_box.event(&event, in_summary);
         first.event(&event, || boxes.iter().any(|b| b.contains(&range.start)));
         if summary_box.is_found() || (summaries.is_empty() && first.is_found()) {
             break;

@@ -71,7 +71,7 @@ impl Shortcode for CaseStudy {
             region: front.region.clone(),
             summary: crate::summary::summary(
                 front.summary.as_deref(),
-                first_paragraph(body).as_deref(),
+                summary_text(body).as_deref(),
             ),
             url: page.url.clone(),
         };
@@ -221,11 +221,11 @@ fn prefix_footnote_labels(body: &str, prefix: &str) -> String {
     out
 }
 
-/// The text of the first paragraph of a markdown body, skipping shortcode lines.
-/// A case study's first paragraph of running text, by the rule every summary follows (see
-/// [`crate::summary::FirstParagraph`]): its shortcodes are not expanded here, so their tags
-/// are left out of the text and their bodies are boxes.
-fn first_paragraph(body: &str) -> Option<String> {
+/// The text a case study's summary is cut from (its summary box, or else its first paragraph
+/// of running text), by the rule every summary follows (see [`crate::summary::summary_text`]):
+/// its shortcodes are not expanded here, so their tags are left out of the text and their
+/// bodies are boxes.
+fn summary_text(body: &str) -> Option<String> {
     let (tags, _) = super::parse::scan(body, &super::code_ranges(body));
     let spans: Vec<std::ops::Range<usize>> = tags.iter().map(|t| t.span.clone()).collect();
     let (mut boxes, mut summaries) = (Vec::new(), Vec::new());
@@ -265,15 +265,29 @@ mod tests {
     #[test]
     fn first_paragraph_skips_shortcodes_boxes_lists_and_images() {
         assert_eq!(
-            first_paragraph("{% summary() %}\n\nReal *text* here.\n").as_deref(),
+            summary_text("{% summary() %}\n\nReal *text* here.\n").as_deref(),
             Some("Real text here.")
         );
         // The same rule as a page's card: boxes, lists, quotations and images' descriptions
         // are not running text; inline shortcodes are left out of it.
         let body = "{% sidebar(title=\"Aside\") %}\nBoxed.\n{% end %}\n\n- a loose\n\n- list\n\n> Quoted.\n\n![A chart](../assets/x.png)\n\n{{ figure(data=\"t\") }}\n\nThe opening, with {{ figure(data=\"t\") }} inside.\n";
         assert_eq!(
-            first_paragraph(body).as_deref(),
+            summary_text(body).as_deref(),
             Some("The opening, with inside.")
+        );
+    }
+
+    #[test]
+    fn text_beside_a_tag_keeps_its_quotes_and_the_box_leaves_tags_out() {
+        // Smartened with its neighbours, `'s` closes; alone it would open: still kept.
+        assert_eq!(
+            summary_text("*Oak*'s program {{ figure(data=\"t\") }} grew.\n").as_deref(),
+            Some("Oak’s program grew.")
+        );
+        assert_eq!(
+            summary_text("{% summary() %}\nSee {{ figure(data=\"t\") }} now.\n{% end %}\n")
+                .as_deref(),
+            Some("See now.")
         );
     }
 }

@@ -129,7 +129,8 @@ With --external, each address is asked for once however many pages link to it: a
 then GET if the server refuses HEAD, following up to 10 redirects, 16 requests at a time and 2
 at a time to one host, each allowed 10 seconds (--timeout). Links found working are remembered
 for a day in .centerview-cache/external-links.json in the site's folder (delete it to ask again);
-broken ones are asked for again every time. That file is all `check` ever writes.
+broken ones are asked for again every time. That folder (the file, and a .gitignore that keeps
+it out of version control) is all `check` ever writes.
 
 Examples:
   centerview check --drafts

@@ -43,6 +43,12 @@ pub enum Broken {
     BadRedirect {
         location: String,
     },
+    /// A redirect from a public address to this machine or a private network, which is not
+    /// followed: a server on the internet must not make the checker (in CI, say) knock on
+    /// inside doors.
+    PrivateRedirect {
+        location: String,
+    },
     /// The https connection could not be made secure (a bad or expired certificate, say).
     Insecure {
         reason: String,
@@ -78,7 +84,16 @@ pub fn check_all(urls: Vec<String>, settings: &Settings) -> Vec<(String, Outcome
         for _ in 0..workers {
             scope.spawn(|| {
                 while let Some((host, url)) = queue.next() {
-                    let outcome = check(&agent, &url);
+                    // A check that panics must still free its host's slot, or the workers
+                    // waiting for that host would wait for ever.
+                    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        check(&agent, &url, LINK_TIME * settings.timeout)
+                    }));
+                    let outcome = checked.unwrap_or_else(|_| {
+                        Outcome::Broken(Broken::Failed {
+                            reason: "the checker failed on this address".into(),
+                        })
+                    });
                     queue.done(&host, url, outcome);
                 }
             });
@@ -169,7 +184,13 @@ fn host_key(url: &str) -> String {
 
 /// Checks one URL: HEAD, then GET if HEAD was answered with an error or failed oddly (many
 /// servers refuse HEAD with 405 or 501, or mishandle it), with redirects followed.
-pub fn check(agent: &Agent, url: &str) -> Outcome {
+/// How many request timeouts one link may take in all (its HEAD, GET and redirects): a
+/// server answering every hop slowly cannot hold a worker for eleven timeouts twice over.
+const LINK_TIME: u32 = 3;
+
+/// Checks one URL, within `budget` for all its requests.
+pub fn check(agent: &Agent, url: &str, budget: std::time::Duration) -> Outcome {
+    let deadline = std::time::Instant::now() + budget;
     let start = match Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => u,
         Ok(u) => {
@@ -183,13 +204,13 @@ pub fn check(agent: &Agent, url: &str) -> Outcome {
             });
         }
     };
-    let head = follow(agent, true, &start);
+    let head = follow(agent, true, &start, deadline);
     let retry = match &head {
         Ok(answer) => answer.status >= 400,
         Err(broken) => matches!(broken, Broken::Failed { .. }),
     };
     let answer = if retry {
-        follow(agent, false, &start)
+        follow(agent, false, &start, deadline)
     } else {
         head
     };
@@ -206,6 +227,24 @@ pub fn check(agent: &Agent, url: &str) -> Outcome {
     }
 }
 
+/// Whether a URL names this machine or a private network by its address (`localhost`,
+/// 127.0.0.0/8, 10/8, 172.16/12, 192.168/16, link-local, `::1`, unique local).
+fn is_private(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => {
+            ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
+        }
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || (ip.segments()[0] & 0xfe00) == 0xfc00
+                || (ip.segments()[0] & 0xffc0) == 0xfe80
+        }
+        None => false,
+    }
+}
+
 /// A final answer: its status, the URL that gave it, and where the leading permanent
 /// redirects led.
 struct Answer {
@@ -215,11 +254,19 @@ struct Answer {
 }
 
 /// Sends a HEAD (or GET) request and follows redirects, one request at a time.
-fn follow(agent: &Agent, head: bool, start: &Url) -> Result<Answer, Broken> {
+fn follow(
+    agent: &Agent,
+    head: bool,
+    start: &Url,
+    deadline: std::time::Instant,
+) -> Result<Answer, Broken> {
     let mut url = start.clone();
     let mut moved = None;
     let mut permanent = true;
     for _ in 0..=MOST_REDIRECTS {
+        if std::time::Instant::now() >= deadline {
+            return Err(Broken::Timeout);
+        }
         let response = send(agent, head, &url)?;
         let status = response.status();
         let location = response
@@ -239,6 +286,9 @@ fn follow(agent: &Agent, head: bool, start: &Url) -> Result<Answer, Broken> {
             Ok(next) if matches!(next.scheme(), "http" | "https") => next,
             _ => return Err(Broken::BadRedirect { location }),
         };
+        if is_private(&next) && !is_private(start) {
+            return Err(Broken::PrivateRedirect { location });
+        }
         permanent &= matches!(
             status,
             StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
@@ -319,5 +369,27 @@ mod tests {
         }
         let other = ureq::Error::Io(std::io::Error::other("something else"));
         assert!(matches!(broken(other, &url), Broken::Failed { .. }));
+    }
+
+    #[test]
+    fn private_addresses_are_told_from_public_ones() {
+        for private in [
+            "http://127.0.0.1:8080/",
+            "http://localhost/",
+            "http://10.1.2.3/",
+            "http://192.168.0.1/",
+            "http://169.254.169.254/latest/",
+            "http://[::1]/",
+            "http://[fd00::1]/",
+        ] {
+            assert!(is_private(&Url::parse(private).unwrap()), "{private}");
+        }
+        for public in [
+            "https://example.org/",
+            "http://93.184.216.34/",
+            "http://[2001:db8::1]/",
+        ] {
+            assert!(!is_private(&Url::parse(public).unwrap()), "{public}");
+        }
     }
 }

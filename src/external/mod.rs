@@ -192,6 +192,10 @@ fn explain(broken: &Broken, settings: &Settings) -> (String, String) {
             format!("it redirects more than {} times", fetch::MOST_REDIRECTS),
             "open the link in a browser: the site may be redirecting in a loop; link to the page it should reach".into(),
         ),
+        Broken::PrivateRedirect { location } => (
+            format!("it redirects to `{location}`, an address on this machine or a private network, which is not followed"),
+            "open the link in a browser: link to the page it should reach on the public site".into(),
+        ),
         Broken::BadRedirect { location } => (
             format!("it redirects to `{location}`, which is not a web address"),
             "open the link in a browser and link to the page it should reach".into(),

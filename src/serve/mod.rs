@@ -80,8 +80,6 @@ fn report_failure(failure: &crate::build::Failure, console: Console) -> i32 {
     failure.exit_code()
 }
 
-/// `centerview serve`: build, serve on `address` (port 0: a free one), rebuild on change,
-/// reload pages.
 /// Why `serve` cannot listen at `ip:port`, and what to do.
 fn cannot_listen(ip: IpAddr, port: u16, error: &std::io::Error) -> Diagnostic {
     let port_shown = match port {
@@ -102,6 +100,8 @@ fn cannot_listen(ip: IpAddr, port: u16, error: &std::io::Error) -> Diagnostic {
     }
 }
 
+/// `centerview serve`: build, serve on `address` (port 0: a free one), rebuild on change,
+/// reload pages.
 pub fn serve(mut options: Options, address: (IpAddr, u16), open: bool, console: Console) -> i32 {
     options.write = false;
     let runtime = tokio::runtime::Builder::new_multi_thread()

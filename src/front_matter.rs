@@ -150,7 +150,8 @@ pub struct FrontMatter {
     pub draft: bool,
     pub extra: Option<Value>,
     /// Old addresses of the page, as paths under the site (`/briefs/old-name/`).
-    pub aliases: Vec<String>,
+    /// Old addresses (a bad one is reported and left out).
+    pub aliases: Vec<AliasEntry>,
     /// The PDF edition: a site-absolute path of a file under `content/assets/`.
     pub pdf: Option<String>,
     /// `10.<digits>/<suffix>`.
@@ -238,7 +239,7 @@ pub fn parse(
 
     let mut fm = FrontMatter::default();
     for (key, value) in entries {
-        if let Err(d) = set_field(&mut fm, &doc, key, value) {
+        if let Err(d) = set_field(&mut fm, &doc, key, value, diagnostics) {
             diagnostics.push(d);
         }
     }
@@ -248,12 +249,14 @@ pub fn parse(
     fm
 }
 
-/// Reads one front matter key into `fm`.
+/// Reads one front matter key into `fm`. A key holding many values (`aliases`) reports
+/// each bad one in `diagnostics` and keeps the rest.
 fn set_field(
     fm: &mut FrontMatter,
     doc: &YamlDoc,
     key: &str,
     value: &Value,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(), Diagnostic> {
     let path = [Step::Key(key.to_string())];
     match key {
@@ -284,7 +287,7 @@ fn set_field(
                     .help("write each value on its own indented line under `extra:`"));
             }
         },
-        "aliases" => fm.aliases = aliases(doc, &path, value)?,
+        "aliases" => fm.aliases = aliases(doc, &path, value, diagnostics)?,
         "pdf" => fm.pdf = Some(asset_path(doc, &path, value, "the PDF", "report.pdf")?),
         "doi" => fm.doi = Some(doi(doc, &path, value)?),
         "image" => fm.image = Some(asset_path(doc, &path, value, "the image", "share.png")?),
@@ -298,41 +301,132 @@ fn set_field(
     Ok(())
 }
 
-/// `aliases`: old addresses, each a path under the site starting with `/` (`/briefs/old/`),
-/// made canonical: a folder's address ends with `/`.
-fn aliases(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<Vec<String>, Diagnostic> {
+/// `aliases`: old addresses, each a plain path under the site (see [`alias`]). Each bad
+/// one is its own error, in `diagnostics`; the good ones are kept.
+fn aliases(
+    doc: &YamlDoc,
+    path: &[Step],
+    value: &Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<AliasEntry>, Diagnostic> {
     let items = non_empty_list(doc, path, value)?;
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let mut item_path = path.to_vec();
-        item_path.push(Step::Index(i));
-        out.push(alias(&item).ok_or_else(|| {
-            doc.error(
-                &item_path,
-                Target::Value,
-                format!("`{item}` is not an address of this site"),
-            )
-            .help("write the old address as a path that starts with `/`, for example `/briefs/old-name/`; it may not hold `..`, spaces, `?` or `#`")
-        })?);
+        match alias(&item) {
+            Ok(path) => out.push(AliasEntry {
+                path,
+                written: item,
+                index: i,
+            }),
+            Err(problem) => {
+                let mut item_path = path.to_vec();
+                item_path.push(Step::Index(i));
+                diagnostics.push(
+                    doc.error(
+                        &item_path,
+                        Target::Value,
+                        format!("the alias `{item}` {}", problem.what),
+                    )
+                    .label(problem.label)
+                    .help(problem.help),
+                );
+            }
+        }
     }
     Ok(out)
 }
 
-/// An alias made canonical, or `None` when it cannot be one: `/briefs/old` → `/briefs/old/`
-/// (a file such as `/old.html` keeps its name).
-pub fn alias(text: &str) -> Option<String> {
-    let path = text.strip_prefix('/')?;
-    let bad = path.is_empty()
-        || path.contains(|c: char| c.is_whitespace() || matches!(c, '?' | '#' | '\\'))
-        || path
-            .split('/')
-            .any(|segment| segment == ".." || segment == ".");
-    if bad {
-        return None;
+/// One of a page's `aliases`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasEntry {
+    /// As written (`/briefs/old/index.html`).
+    pub written: String,
+    /// Made canonical (see [`alias`]): `/briefs/old/`.
+    pub path: String,
+    /// Its place in the list.
+    pub index: usize,
+}
+
+/// Why an alias cannot be one.
+#[derive(Debug)]
+pub struct BadAlias {
+    pub what: String,
+    pub label: &'static str,
+    pub help: String,
+}
+
+/// An alias made canonical, or why it cannot be one. An alias is a plain path under the
+/// site: it becomes a file of the site and a line of `_redirects`, where whitespace
+/// separates fields, `*` is a wildcard, `:name` a placeholder and `!` forces a redirect, so
+/// none of those may be in it; nor a dotfile or dot-folder (`/.htaccess`, `/.git/config`),
+/// nor an empty or too long name. A folder's address ends with `/`: `/briefs/old` →
+/// `/briefs/old/`, and `/briefs/old/index.html` is the same address, `/briefs/old/`; a file
+/// such as `/old.html` keeps its name.
+pub fn alias(text: &str) -> Result<String, BadAlias> {
+    let bad = |what: String, label: &'static str, help: &str| BadAlias {
+        what,
+        label,
+        help: help.to_string(),
+    };
+    let rename = "write the old address as a plain path from the site's root, for example `/briefs/old-name/`";
+    let Some(path) = text.strip_prefix('/') else {
+        return Err(bad(
+            "is not an address of this site".into(),
+            "not a path from the site's root",
+            "write the old address as a path that starts with `/`, for example `/briefs/old-name/`: an alias is an address of this site",
+        ));
+    };
+    if let Some(c) = path
+        .chars()
+        .find(|&c| c != '/' && crate::urls::unsafe_in_address(c).is_some())
+    {
+        let reason = crate::urls::unsafe_in_address(c).unwrap_or_default();
+        return Err(bad(format!("holds {reason}"), "not a plain path", rename));
     }
-    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    let is_file = !path.ends_with('/') && last.contains('.');
-    Some(match is_file || path.ends_with('/') {
+    let segments: Vec<&str> = path.split('/').collect();
+    let last = segments.len() - 1;
+    for (i, segment) in segments.iter().enumerate() {
+        if segment.is_empty() && i != last {
+            return Err(bad(
+                "has an empty folder name (`//`)".into(),
+                "not a plain path",
+                rename,
+            ));
+        }
+        if segment.starts_with('.') {
+            return Err(bad(
+                format!(
+                    "names a hidden file or folder (`{segment}`), which the site never publishes"
+                ),
+                "a dotfile or dot-folder",
+                "remove it: files and folders whose names start with `.` belong to the server, not to the site",
+            ));
+        }
+        if segment.len() > crate::urls::LONGEST_NAME {
+            return Err(bad(
+                format!(
+                    "has a name of {} bytes, longer than a file name may be ({})",
+                    segment.len(),
+                    crate::urls::LONGEST_NAME
+                ),
+                "name too long",
+                "shorten it: each part of an address becomes a file or folder name",
+            ));
+        }
+    }
+    if path.trim_end_matches('/') == "_redirects" {
+        return Err(bad(
+            "is the list of redirects itself".into(),
+            "a generated file",
+            "remove it: `/_redirects` is the file that lists every alias",
+        ));
+    }
+    let path = match path.strip_suffix("index.html") {
+        Some(folder) if folder.is_empty() || folder.ends_with('/') => folder,
+        _ => path,
+    };
+    let is_file = !path.ends_with('/') && segments[last].contains('.');
+    Ok(match is_file || path.is_empty() || path.ends_with('/') {
         true => format!("/{path}"),
         false => format!("/{path}/"),
     })
@@ -787,5 +881,34 @@ mod tests {
             "teacher-leaders-coaches"
         );
         assert_eq!(slugify("Gutiérrez"), "gutierrez");
+    }
+
+    #[test]
+    fn aliases_are_plain_paths_made_canonical() {
+        let ok = |text: &str| alias(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert_eq!(ok("/briefs/old"), "/briefs/old/");
+        assert_eq!(ok("/briefs/old/"), "/briefs/old/");
+        assert_eq!(ok("/briefs/old/index.html"), "/briefs/old/");
+        assert_eq!(ok("/index.html"), "/");
+        assert_eq!(ok("/old.html"), "/old.html");
+        assert_eq!(ok("/404.html"), "/404.html");
+        let why = |text: &str| alias(text).expect_err(text).what;
+        assert!(why("briefs/old/").contains("not an address"));
+        assert!(why("/old/*").contains("wildcard"));
+        assert!(why("/old/:slug/").contains("placeholder"));
+        assert!(why("/old!").contains("forces a redirect"));
+        assert!(why("/old name/").contains("a space"));
+        assert!(why("/old\u{0}/").contains("NUL"));
+        assert!(why("/old\u{1b}[2J/").contains("control character (U+001B)"));
+        assert!(why("/old\nnew 200/").contains("line break"));
+        assert!(why("/old%20name/").contains("`%`"));
+        assert!(why("/.htaccess").contains("hidden"));
+        assert!(why("/.well-known/security.txt").contains("hidden"));
+        assert!(why("/.git/config").contains("hidden"));
+        assert!(why("/a/../b/").contains("hidden"));
+        assert!(why("/a//b/").contains("empty folder name"));
+        assert!(why("/_redirects").contains("list of redirects"));
+        assert!(why(&format!("/{}/", "x".repeat(256))).contains("256 bytes"));
+        assert_eq!(ok(&format!("/{}/", "x".repeat(255))).len(), 257);
     }
 }

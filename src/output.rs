@@ -5,7 +5,7 @@
 //! builds. The dependency record ([`Deps`]) says which sources and templates each was made
 //! from.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The file that marks a folder as centerview's output: no output may take its path.
@@ -43,46 +43,176 @@ pub struct Output {
     pub deps: Arc<Deps>,
 }
 
-/// Every output path has one owner: a copied file (an asset or a theme's static file:
-/// `copied` gives its path and source) that lands where a rendered file (`rendered`: the
-/// paths, with `owner` telling what makes the file at an index) or another copied file is
-/// written would silently replace it, or be replaced, so it is an error naming both.
-/// Rendered pages among themselves are checked when their URLs are resolved.
+/// The rendered files, as the one-owner check sees them (see [`check_one_owner`]).
+pub struct RenderedPaths<'a> {
+    /// Each file's path under the output folder.
+    pub paths: &'a [String],
+    /// What file `i` is, in a message about its path ("the feed").
+    pub owner: &'a dyn Fn(usize) -> String,
+    /// An error about file `i`'s path saying `what` of it ("is the feed"), placed where an
+    /// editor chose that path (an alias's line, a page's front matter); `None` when the
+    /// build chose it.
+    pub chosen: &'a dyn Fn(usize, &str) -> Option<crate::diagnostics::Diagnostic>,
+    /// Whether file `i` is a page: pages' addresses are checked against each other and the
+    /// generated listings when they are resolved, with messages of their own.
+    pub is_page: &'a dyn Fn(usize) -> bool,
+}
+
+/// Every output path has one owner. A rendered file (a page, listing, citation, CSV, an
+/// alias's redirect), a copied file (an asset or a theme's static file: `copied` gives its
+/// path and source), the search index (every file of `search/` but its page) and the
+/// output folder's mark each take their paths; a second file on one of them would silently
+/// replace the first, and a file where another needs a folder (`cite.bib/x/index.html`)
+/// could not be written at all. Either is an error, placed at an alias, else at the copied
+/// file, else at the page.
 pub fn check_one_owner(
-    rendered: &[String],
-    owner: &dyn Fn(usize) -> String,
+    rendered: &RenderedPaths,
     copied: &[(String, String)],
     diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
 ) {
-    let mut owners: std::collections::HashMap<&str, Owner> = rendered
+    let mut owners: HashMap<&str, Owner> =
+        HashMap::with_capacity(rendered.paths.len() + copied.len() + 1);
+    owners.insert(MARKER, Owner::Marker);
+    let claims = rendered
+        .paths
         .iter()
         .enumerate()
         .map(|(i, path)| (path.as_str(), Owner::Rendered(i)))
-        .collect();
-    owners.insert(MARKER, Owner::Marker);
-    for (path, source) in copied {
-        let Some(taken) = owners.get(path.as_str()) else {
-            owners.insert(path, Owner::Copied(source));
-            continue;
-        };
-        let owner = match taken {
-            Owner::Rendered(i) => owner(*i),
-            Owner::Copied(other) => other.to_string(),
-            Owner::Marker => "centerview's mark of the output folder".into(),
-        };
-        diagnostics.push(
-            crate::diagnostics::Diagnostic::error(format!(
-                "{source} would be written to {path} in the site, where {owner} is written"
-            ))
-            .in_file(source.clone())
-            .help("rename or move one of the two: each file of the site has one source"),
+        .chain(
+            copied
+                .iter()
+                .map(|(path, src)| (path.as_str(), Owner::Copied(src))),
         );
+    let mut conflicts = Vec::new();
+    for (path, owner) in claims {
+        if let Some(&taken) = owners.get(path) {
+            conflicts.push(Conflict {
+                path,
+                owner,
+                other: taken,
+                folder: None,
+            });
+            continue;
+        }
+        owners.insert(path, owner);
+        if crate::urls::Urls::is_search_index(path) {
+            conflicts.push(Conflict {
+                path,
+                owner,
+                other: Owner::SearchIndex,
+                folder: None,
+            });
+        }
     }
+    // A path whose folder is another file: one lookup per folder of each path.
+    for (&path, &owner) in &owners {
+        for (end, _) in path.match_indices('/') {
+            let folder = &path[..end];
+            let other = match owners.get(folder) {
+                Some(&other) => other,
+                None if crate::urls::Urls::is_search_index(folder) => Owner::SearchIndex,
+                None => continue,
+            };
+            conflicts.push(Conflict {
+                path,
+                owner,
+                other,
+                folder: Some(folder),
+            });
+        }
+    }
+    conflicts.sort_by_key(|c| (c.path, c.folder));
+    diagnostics.extend(conflicts.iter().filter_map(|c| c.diagnostic(rendered)));
 }
 
 /// Who writes a path (see [`check_one_owner`]).
+#[derive(Clone, Copy)]
 enum Owner<'a> {
     Rendered(usize),
     Copied(&'a str),
     Marker,
+    SearchIndex,
+}
+
+impl Owner<'_> {
+    fn describe(&self, rendered: &RenderedPaths) -> String {
+        match *self {
+            Owner::Rendered(i) => (rendered.owner)(i),
+            Owner::Copied(source) => source.to_string(),
+            Owner::Marker => "centerview's mark of the output folder".into(),
+            Owner::SearchIndex => "the search index".into(),
+        }
+    }
+}
+
+/// Two owners of one path (`folder: None`), or a file (`other`) where `owner` needs a
+/// folder.
+struct Conflict<'a> {
+    path: &'a str,
+    owner: Owner<'a>,
+    other: Owner<'a>,
+    folder: Option<&'a str>,
+}
+
+impl Conflict<'_> {
+    /// The error: at an alias, else at a copied file, else at a page; `None` for two pages,
+    /// or a page and a listing, which resolving has reported.
+    fn diagnostic(&self, rendered: &RenderedPaths) -> Option<crate::diagnostics::Diagnostic> {
+        let what = |other: &Owner| match (self.folder, other) {
+            (None, Owner::Copied(source)) => format!("is where {source} is copied"),
+            (None, other) => format!("is {}", other.describe(rendered)),
+            (Some(folder), other) => format!(
+                "needs `{folder}` to be a folder, where {} is written",
+                other.describe(rendered)
+            ),
+        };
+        let chosen = |owner: &Owner, other: &Owner| match *owner {
+            Owner::Rendered(i) => (rendered.chosen)(i, &what(other)),
+            _ => None,
+        };
+        let is_page = |owner: &Owner| matches!(*owner, Owner::Rendered(i) if (rendered.is_page)(i));
+        let rendered_only = matches!(
+            (self.owner, self.other),
+            (Owner::Rendered(_), Owner::Rendered(_))
+        );
+        if self.folder.is_none() && rendered_only && (is_page(&self.owner) || is_page(&self.other))
+        {
+            return None;
+        }
+        let by_alias = |owner: &Owner, other: &Owner| {
+            (!is_page(owner)).then(|| chosen(owner, other)).flatten()
+        };
+        by_alias(&self.owner, &self.other)
+            .or_else(|| by_alias(&self.other, &self.owner))
+            .or_else(|| self.copied_diagnostic(rendered))
+            .or_else(|| chosen(&self.owner, &self.other))
+            .or_else(|| chosen(&self.other, &self.owner))
+    }
+
+    /// The error at a copied file's source, when neither owner is an editor's choice.
+    fn copied_diagnostic(
+        &self,
+        rendered: &RenderedPaths,
+    ) -> Option<crate::diagnostics::Diagnostic> {
+        let (source, other) = match (self.owner, self.other) {
+            (Owner::Copied(source), other) | (other, Owner::Copied(source)) => (source, other),
+            _ => return None,
+        };
+        let message = match self.folder {
+            None => format!(
+                "{source} would be written to {} in the site, where {} is written",
+                self.path,
+                other.describe(rendered)
+            ),
+            Some(folder) => format!(
+                "{source} and {} cannot both be written: one needs `{folder}` in the site to be a folder, the other is that file",
+                other.describe(rendered)
+            ),
+        };
+        Some(
+            crate::diagnostics::Diagnostic::error(message)
+                .in_file(source.to_string())
+                .help("rename or move one of the two: each file of the site has one source"),
+        )
+    }
 }

@@ -6,6 +6,61 @@
 
 use crate::front_matter::Kind;
 
+/// The longest name a file may have on the systems sites are built and served on, in bytes
+/// (`NAME_MAX`).
+pub const LONGEST_NAME: usize = 255;
+
+/// Why `c` may not stand in an address as it is (and so not in a content file's or folder's
+/// name, nor in an alias), or `None` when it may. Safe are ASCII letters and digits,
+/// `-`, `_`, `.`, `~` and `$&()+,;=@`: everything else must be percent-encoded in a URL,
+/// means something in one (`#`, `?`, `%`), or in the `_redirects` format (`*`, `!`, `:`),
+/// or is spelled differently by different systems (letters outside a-z).
+pub fn unsafe_in_address(c: char) -> Option<String> {
+    let reason = match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => return None,
+        '-' | '_' | '.' | '~' | '$' | '&' | '(' | ')' | '+' | ',' | ';' | '=' | '@' => {
+            return None;
+        }
+        ' ' => "a space".to_string(),
+        '\t' => "a tab".to_string(),
+        '\n' | '\r' => "a line break".to_string(),
+        '\0' => "a NUL character".to_string(),
+        c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
+        c if c.is_whitespace() => format!("a space character (U+{:04X})", c as u32),
+        '#' => "`#`, which starts the part of an address after the page".to_string(),
+        '?' => "`?`, which starts a query".to_string(),
+        '%' => "`%`, which starts an encoded character in an address".to_string(),
+        '"' | '\'' | '`' => format!("a quote (`{c}`)"),
+        '*' => "`*`, a wildcard in `_redirects`".to_string(),
+        '!' => "`!`, which forces a redirect in `_redirects`".to_string(),
+        ':' => "`:`, which starts a placeholder in `_redirects` and a scheme in a link".to_string(),
+        c if !c.is_ascii() => {
+            format!("`{c}`, a character outside a-z, which systems spell differently")
+        }
+        c => format!("`{c}`"),
+    };
+    Some(reason)
+}
+
+/// A name made safe for an address, for a rename to suggest: letters outside a-z spelled in
+/// ASCII (`educación` → `educacion`), each run of other unsafe characters a `-`.
+pub fn safe_name(name: &str) -> String {
+    let ascii = deunicode::deunicode(name);
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        match unsafe_in_address(c) {
+            None => out.push(c),
+            Some(_) if out.ends_with('-') || out.is_empty() => {}
+            Some(_) => out.push('-'),
+        }
+    }
+    let out = out.trim_matches('-').replace("-.", ".");
+    match out.is_empty() || out.starts_with('.') {
+        true => format!("file{out}"),
+        false => out,
+    }
+}
+
 /// An address readers use, and the file under the output folder that serves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Address {
@@ -87,8 +142,8 @@ impl<'a> Urls<'a> {
         self.file(&format!("{path}cite.{extension}"))
     }
 
-    /// An old address kept as a redirect: `alias` is a path under the site (`/briefs/old/`,
-    /// or a file such as `/old.html`).
+    /// An old address kept as a redirect: `alias` is a path under the site, as
+    /// `front_matter` makes it canonical (`/briefs/old/`, or a file such as `/old.html`).
     pub fn alias(&self, alias: &str) -> Address {
         let path = alias.trim_start_matches('/');
         match path.ends_with('/') {
@@ -152,6 +207,16 @@ impl<'a> Urls<'a> {
         self.file("atom.xml")
     }
 
+    /// Whether the search index (the files of `search/` but its page) writes `path`, a path
+    /// under the output folder. The index's files are made after every other output, and
+    /// their number depends on the site, so the whole folder is theirs.
+    pub fn is_search_index(path: &str) -> bool {
+        match path.strip_prefix("search/") {
+            Some(name) => !name.is_empty() && name != "index.html" && !name.contains('/'),
+            None => false,
+        }
+    }
+
     /// The sitemap.
     pub fn sitemap(&self) -> Address {
         self.file("sitemap.xml")
@@ -169,13 +234,14 @@ impl<'a> Urls<'a> {
     }
 
     /// The generated pages whose addresses no page may take, and what each is.
-    pub fn generated(&self) -> [(Address, &'static str); 5] {
+    pub fn generated(&self) -> [(Address, &'static str); 6] {
         [
             (self.home(), "the home page"),
             (self.topics(), "the list of topics"),
             (self.series_list(), "the list of series"),
             (self.search(), "the search page"),
             (self.data_index(), "the list of data tables"),
+            (self.not_found(), "the not-found page"),
         ]
     }
 }
@@ -222,5 +288,28 @@ mod tests {
         assert_eq!(urls.citation(&page, "bib").url, "/sub/briefs/x/cite.bib");
         assert_eq!(urls.alias("/old/x/").output, "old/x/index.html");
         assert_eq!(urls.alias("/old.html").url, "/sub/old.html");
+        assert!(Urls::is_search_index("search/manifest.bin"));
+        assert!(!Urls::is_search_index("search/index.html"));
+        assert!(!Urls::is_search_index("search/old/index.html"));
+    }
+
+    #[test]
+    fn safe_characters_and_suggested_names() {
+        for c in ['a', 'Z', '7', '-', '_', '.', '~', '(', '+', '@'] {
+            assert_eq!(unsafe_in_address(c), None, "{c:?}");
+        }
+        for c in [
+            ' ', '#', '?', '%', '"', '\'', '<', '>', '\n', '\0', '\u{1b}', '\u{85}', 'é', '*', '!',
+            ':', '\\', '\u{2028}',
+        ] {
+            assert!(unsafe_in_address(c).is_some(), "{c:?}");
+        }
+        assert_eq!(
+            safe_name("Annual Report 2017.pdf"),
+            "Annual-Report-2017.pdf"
+        );
+        assert_eq!(safe_name("educación #1?.md"), "educacion-1.md");
+        assert_eq!(safe_name("a\nb.md"), "a-b.md");
+        assert_eq!(safe_name("###.md"), "file.md");
     }
 }

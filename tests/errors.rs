@@ -839,6 +839,39 @@ const CASES: &[Case] = &[
             "help: a `'` inside single quotes must be written twice (`''`): `title: 'The school''s year'`",
         ],
     },
+    Case {
+        name: "an alias onto another page's citation file",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\naliases: [/briefs/good/cite.bib]\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:11: error: the alias `/briefs/good/cite.bib` is the BibTeX citation of content/briefs/good.md",
+            "help: an alias is an old address that now redirects here",
+        ],
+    },
+    Case {
+        name: "an alias with a `_redirects` wildcard",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\naliases: [/old/*]\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:11: error: the alias `/old/*` holds `*`, a wildcard in `_redirects`",
+            "help: write the old address as a plain path from the site's root",
+        ],
+    },
+    Case {
+        name: "a content folder whose name is not safe in an address",
+        files: &[(
+            "content/about us/index.md",
+            "---\ntitle: About\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/about us: error: the name of the folder content/about us is not safe in a web address: it holds a space",
+            "help: rename it `about-us`",
+        ],
+    },
 ];
 
 #[test]

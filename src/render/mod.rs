@@ -72,8 +72,8 @@ pub struct RenderStats {
 pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// Renders every output file but static files and the search index. Template failures are
-/// reported as diagnostics, and so is a copied file (`copied`: its path and source) on the
-/// path of a rendered one.
+/// reported as diagnostics, and so is every path with two owners (`copied`: the paths and
+/// sources of the files copied into the site; see [`crate::output::check_one_owner`]).
 ///
 /// With a `sink`, each rendered file is handed to it at once and kept neither in the result
 /// (its data is [`OutputData::Written`]) nor in the cache: a one-off build never holds the
@@ -92,8 +92,17 @@ pub fn render_outputs(
     let cx = Shared::new(site, theme, bodies, Some(cards));
     let units = units::all(site);
     let paths: Vec<String> = units.par_iter().map(|unit| unit.path(&cx)).collect();
-    let owner = |i: usize| units[i].owner(&cx);
-    crate::output::check_one_owner(&paths, &owner, copied, diagnostics);
+    let rendered = crate::output::RenderedPaths {
+        paths: &paths,
+        owner: &|i| units[i].owner(&cx),
+        chosen: &|i, what| units[i].path_error(&cx, what),
+        is_page: &|i| units[i].is_page(),
+    };
+    let before = diagnostics.len();
+    crate::output::check_one_owner(&rendered, copied, diagnostics);
+    // Two files on one path would be written over each other, or not at all: the build
+    // fails, so nothing is written.
+    let sink = sink.filter(|_| diagnostics.len() == before);
     let results: Vec<(u64, bool, Result<Output, Failed>)> = units
         .par_iter()
         .zip(paths)

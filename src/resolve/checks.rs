@@ -128,19 +128,22 @@ fn page_note(n: usize) -> String {
 }
 
 /// Every alias is an address nothing else has: not a page's, not one the build generates,
-/// not another alias (of this page or another).
+/// not another alias (of this page or another). Returns the aliases that are, so no
+/// redirect is made of one already reported. (Files the site has beside its pages, such as
+/// citations, CSVs and assets, are checked with every output's path when rendering.)
 pub(super) fn check_aliases(
-    aliases: &[Alias],
+    aliases: Vec<Alias>,
     pages: &[Page],
     generated: &HashMap<String, String>,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Vec<Alias> {
     let by_url: HashMap<&str, PageId> = pages
         .iter()
         .enumerate()
         .map(|(id, p)| (p.url.as_str(), id))
         .collect();
-    let mut seen: HashMap<&str, &Alias> = HashMap::new();
+    let mut seen: HashMap<String, PageId> = HashMap::new();
+    let mut kept = Vec::with_capacity(aliases.len());
     for alias in aliases {
         let page = &pages[alias.page];
         let taken = if let Some(&other) = by_url.get(alias.url.as_str()) {
@@ -150,13 +153,13 @@ pub(super) fn check_aliases(
             })
         } else if let Some(what) = generated.get(&alias.url) {
             Some(what.clone())
-        } else if let Some(first) = seen.get(alias.url.as_str()) {
-            Some(match first.page == alias.page {
+        } else if let Some(&first) = seen.get(alias.url.as_str()) {
+            Some(match first == alias.page {
                 true => "already one of this page's aliases".to_string(),
-                false => format!("also an alias of {}", pages[first.page].source().display),
+                false => format!("also an alias of {}", pages[first].source().display),
             })
         } else {
-            seen.insert(&alias.url, alias);
+            seen.insert(alias.url.clone(), alias.page);
             None
         };
         if let Some(what) = taken {
@@ -167,8 +170,11 @@ pub(super) fn check_aliases(
                     .label("this address is taken")
                     .help("an alias is an old address that now redirects here: remove it, or give the old address it stands for"),
             );
+        } else {
+            kept.push(alias);
         }
     }
+    kept
 }
 
 /// The files a page's `pdf` and `image` name exist under `content/assets/`.

@@ -143,14 +143,14 @@ pub struct Alias {
 fn aliases(urls: Urls, pages: &[Page]) -> Vec<Alias> {
     let mut out = Vec::new();
     for (id, page) in pages.iter().enumerate() {
-        for (index, written) in page.src.front.aliases.iter().enumerate() {
-            let address = urls.alias(written);
+        for entry in &page.src.front.aliases {
+            let address = urls.alias(&entry.path);
             out.push(Alias {
-                written: written.clone(),
+                written: entry.written.clone(),
                 url: address.url,
                 output: address.output,
                 page: id,
-                index,
+                index: entry.index,
             });
         }
     }
@@ -298,8 +298,7 @@ pub fn resolve(
     let page_size = config.page_size;
     let generated = checks::generated_addresses(urls, &sections, &topics, &series, page_size);
     checks::check_urls(&generated, &pages, diagnostics);
-    let aliases = aliases(urls, &pages);
-    checks::check_aliases(&aliases, &pages, &generated, diagnostics);
+    let aliases = checks::check_aliases(aliases(urls, &pages), &pages, &generated, diagnostics);
 
     let by_rel = pages
         .iter()

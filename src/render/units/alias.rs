@@ -5,6 +5,7 @@ use super::Unit;
 use crate::render::inputs::{Inputs, Value};
 use crate::render::shared::Shared;
 use crate::resolve::Site;
+use crate::yaml::{Step, Target};
 
 pub fn units(site: &Site) -> Vec<Box<dyn Unit>> {
     (0..site.aliases.len())
@@ -27,6 +28,20 @@ impl Unit for Redirect {
             "the redirect from {} to {}",
             alias.written,
             page.source().display
+        )
+    }
+
+    fn path_error(&self, cx: &Shared, what: &str) -> Option<crate::diagnostics::Diagnostic> {
+        let alias = &cx.site.aliases[self.0];
+        let page = &cx.site.pages[alias.page];
+        let path = [Step::Key("aliases".into()), Step::Index(alias.index)];
+        let error =
+            crate::diagnostics::Diagnostic::error(format!("the alias `{}` {what}", alias.written));
+        Some(
+            error
+                .at(page.source(), page.front_span_at(&path, Target::Value))
+                .label("this address is taken")
+                .help("an alias is an old address that now redirects here: remove it, or give the old address it stands for"),
         )
     }
 

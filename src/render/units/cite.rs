@@ -49,7 +49,11 @@ impl Unit for Cite {
 
     fn owner(&self, cx: &Shared) -> String {
         let display = &cx.site.pages[self.0].source().display;
-        format!("the {} citation of {display}", self.extension())
+        let format = match self.1 {
+            Format::Bib => "BibTeX",
+            Format::Ris => "RIS",
+        };
+        format!("the {format} citation of {display}")
     }
 
     fn inputs<'a>(&self, cx: &Shared<'a>) -> Inputs<'a> {

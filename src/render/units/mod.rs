@@ -23,6 +23,7 @@ mod topics;
 
 use super::inputs::Inputs;
 use super::shared::Shared;
+use crate::diagnostics::Diagnostic;
 use crate::resolve::Site;
 
 /// One output file.
@@ -33,6 +34,15 @@ pub trait Unit: Sync + Send {
     fn owner(&self, cx: &Shared) -> String;
     /// Everything it is made from.
     fn inputs<'a>(&self, cx: &Shared<'a>) -> Inputs<'a>;
+    /// An error saying `what` of its path ("is the feed"), placed where an editor chose the
+    /// path (an alias's line, a page's front matter); `None` when the build chose it.
+    fn path_error(&self, _cx: &Shared, _what: &str) -> Option<Diagnostic> {
+        None
+    }
+    /// Whether it is a page (whose address resolving checks against the others').
+    fn is_page(&self) -> bool {
+        false
+    }
 }
 
 /// A kind of output: its files for a site.

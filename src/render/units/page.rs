@@ -25,6 +25,27 @@ impl Unit for PageUnit {
         format!("the page {}", cx.site.pages[self.0].source().display)
     }
 
+    fn path_error(&self, cx: &Shared, what: &str) -> Option<crate::diagnostics::Diagnostic> {
+        let page = &cx.site.pages[self.0];
+        let span = match page.src.front.slug {
+            Some(_) => page.front_span("slug", crate::yaml::Target::Value),
+            None => page.front_span("title", crate::yaml::Target::Key),
+        };
+        let error = crate::diagnostics::Diagnostic::error(format!(
+            "this page's address {} {what}",
+            page.url
+        ));
+        Some(
+            error
+                .at(page.source(), span)
+                .help("give the page another `slug`, or move it to another folder"),
+        )
+    }
+
+    fn is_page(&self) -> bool {
+        true
+    }
+
     fn inputs<'a>(&self, cx: &Shared<'a>) -> Inputs<'a> {
         let (site, id) = (cx.site, self.0);
         let page = &site.pages[id];

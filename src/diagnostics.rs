@@ -531,6 +531,20 @@ pub fn one_of<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// A character as a message names it: `` `}` ``, or what an invisible one is ("a line
+/// break", "the invisible character U+200B"), which quoted would not show.
+pub fn char_name(c: char) -> String {
+    match c {
+        ' ' => "a space".to_string(),
+        '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => "a line break".to_string(),
+        '\t' => "a tab".to_string(),
+        c if c.is_whitespace() || c.is_control() => {
+            format!("the invisible character U+{:04X}", c as u32)
+        }
+        c => format!("`{c}`"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

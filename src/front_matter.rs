@@ -1,6 +1,6 @@
 //! Front matter: splitting it from the body, and validating it strictly against the contract.
 
-use crate::diagnostics::{Diagnostic, Source, did_you_mean, one_of};
+use crate::diagnostics::{Diagnostic, Source, char_name, did_you_mean, one_of};
 use crate::yaml::{Step, Target, Value};
 use crate::yaml_doc::YamlDoc;
 use jiff::civil::Date;
@@ -480,6 +480,20 @@ fn doi(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic
                 "write `doi: {bare}`; the site links it as https://doi.org/{bare}"
             )));
     }
+    if let Some(c) = text.chars().find(|&c| !is_doi_char(c)) {
+        return Err(doc
+            .error(
+                path,
+                Target::Value,
+                format!(
+                    "a DOI cannot hold {}: `{}`",
+                    char_name(c),
+                    text.escape_debug()
+                ),
+            )
+            .label("not part of a DOI")
+            .help("a DOI has no spaces, line breaks, braces, quotes or backslashes: copy it again from the publisher's record, for example `doi: 10.5281/zenodo.1234567`"));
+    }
     if is_doi(&text) {
         return Ok(text);
     }
@@ -489,7 +503,7 @@ fn doi(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic
         .help("a DOI is `10.`, the registrant's digits, `/` and the item's suffix, for example `doi: 10.5281/zenodo.1234567`"))
 }
 
-/// Whether `text` is `10.<digits, dots>/<suffix without spaces>`.
+/// Whether `text` is `10.<digits, dots>/<suffix>`, every character one a DOI can hold.
 pub fn is_doi(text: &str) -> bool {
     let Some(rest) = text.strip_prefix("10.") else {
         return false;
@@ -501,7 +515,18 @@ pub fn is_doi(text: &str) -> bool {
         && registrant.chars().all(|c| c.is_ascii_digit() || c == '.')
         && registrant.starts_with(|c: char| c.is_ascii_digit())
         && !suffix.is_empty()
-        && !suffix.contains(char::is_whitespace)
+        && suffix.chars().all(is_doi_char)
+}
+
+/// Whether a DOI can hold `c`. The DOI syntax allows any printable character in a suffix
+/// (`<`, `>`, `;`, `(` are in real ones), but not white space or control characters. Braces,
+/// quotes and backslashes are left out too: they are not among the characters registration
+/// agencies recommend (Crossref's are letters, digits and `-._;()/:`), and a brace would end
+/// the BibTeX field the DOI is written in.
+fn is_doi_char(c: char) -> bool {
+    !(c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '{' | '}' | '"' | '\'' | '\\' | '“' | '”' | '‘' | '’'))
 }
 
 fn kind(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<Kind, Diagnostic> {

@@ -647,6 +647,27 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a DOI that would close its BibTeX field",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\ndoi: \"10.5555/x},note={INJECTED\"\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:6: error: a DOI cannot hold `}`: `10.5555/x},note={INJECTED`",
+            "help: a DOI has no spaces, line breaks, braces, quotes or backslashes",
+        ],
+    },
+    Case {
+        name: "a DOI with a line break",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\ndoi: \"10.5555/x\\nER  - \"\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:6: error: a DOI cannot hold a line break: `10.5555/x\\nER  -`",
+        ],
+    },
+    Case {
         name: "a theme that does not exist",
         files: &[(
             "site.yaml",

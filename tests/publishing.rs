@@ -219,6 +219,113 @@ fn bibtex_parses_with_a_real_parser_and_ris_has_its_tags() {
     );
 }
 
+/// The braced fields of a BibTeX entry, one a line, with BibTeX's count of braces (which no
+/// backslash hides): the count never falls to zero before the field's last brace.
+fn assert_bibtex_fields_close_where_they_end(bib: &str) {
+    for line in bib.lines().filter(|l| l.starts_with("  ")) {
+        let value = line.split_once(" = ").expect("a field").1;
+        let Some(braced) = value.strip_suffix(',').filter(|v| v.starts_with('{')) else {
+            continue;
+        };
+        let mut depth = 0;
+        for (at, c) in braced.char_indices() {
+            depth += match c {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            let last = at + 1 == braced.len();
+            assert!(
+                (depth == 0) == last,
+                "BibTeX ends this field at {at}, not at its end: {line}\n{bib}"
+            );
+        }
+    }
+}
+
+#[test]
+fn text_with_line_breaks_and_braces_stays_in_its_citation_field_and_line() {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        r#"title: CenterView
+base_url: https://example.org/
+publisher: "WestEd\nER  - \nTY  - JOUR"
+"#,
+    );
+    site.page(
+        "briefs/x.md",
+        r#"title: "Braces } and {\\ end\\\nER  - \nTY  - JOUR\LKW  - injected"
+date: 2017-05-01
+authors: ["Ann }{ Lee\rDA  - x", "Bo\NLee and Kim"]
+topics: ["Coaching\PKW  - injected", "Teacher\u000bleaders"]"#,
+        "Text.\n",
+    );
+    site.build().assert_ok();
+    let title = r"Braces } and {\ end\ ER - TY - JOUR KW - injected";
+
+    let ris = site.read("output/briefs/x/cite.ris");
+    let lines: Vec<(&str, &str)> = (ris.strip_suffix("\r\n").unwrap().split("\r\n"))
+        .map(|line| line.split_once("  - ").unwrap_or((line, "")))
+        .collect();
+    for (tag, value) in &lines {
+        assert!(
+            [
+                "TY", "TI", "AU", "PY", "DA", "JO", "PB", "AB", "KW", "UR", "LA", "ER"
+            ]
+            .contains(tag),
+            "{tag:?} in {ris:?}"
+        );
+        assert!(
+            !value.contains(|c: char| c.is_control() || (c.is_whitespace() && c != ' ')),
+            "{value:?} in {ris:?}"
+        );
+    }
+    let values = |tag: &str| -> Vec<&str> {
+        (lines.iter().filter(|(t, _)| *t == tag))
+            .map(|(_, v)| *v)
+            .collect()
+    };
+    assert_eq!((values("TY").len(), values("ER")), (1, vec![""]), "{ris:?}");
+    assert_eq!(values("TI"), [title]);
+    assert_eq!(values("AU"), ["x, Ann }{ Lee DA -", "Kim, Bo Lee and"]);
+    assert_eq!(values("PB"), ["WestEd ER - TY - JOUR"]);
+    assert_eq!(values("KW"), ["Coaching KW - injected", "Teacher leaders"]);
+
+    let bib = site.read("output/briefs/x/cite.bib");
+    assert_bibtex_fields_close_where_they_end(&bib);
+    let parsed = biblatex::Bibliography::parse(&bib).unwrap_or_else(|e| panic!("{e:?}\n{bib}"));
+    assert_eq!(parsed.len(), 1, "{bib}");
+    let entry = parsed.iter().next().unwrap();
+    let mut fields: Vec<&str> = entry.fields.keys().map(String::as_str).collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "author",
+            "journal",
+            "month",
+            "publisher",
+            "title",
+            "url",
+            "year"
+        ],
+        "{bib}"
+    );
+    let field = |name: &str| biblatex::ChunksExt::format_verbatim(entry.get(name).unwrap());
+    assert_eq!(field("title"), title, "{bib}");
+    assert_eq!(field("publisher"), "WestEd ER - TY - JOUR", "{bib}");
+    let authors = entry.author().unwrap();
+    let names: Vec<(&str, &str)> = (authors.iter())
+        .map(|p| (p.given_name.as_str(), p.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [("Ann }{ Lee DA -", "x"), ("Bo Lee and", "Kim")],
+        "{bib}"
+    );
+}
+
 #[test]
 fn sharing_tags_have_absolute_urls_and_the_right_image() {
     let site = publication_site();

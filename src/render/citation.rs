@@ -6,6 +6,7 @@ use crate::front_matter::Kind;
 use crate::resolve::{Page, Site};
 use jiff::civil::Date;
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// Whether pages of this kind are publications (cited, with structured data).
 pub fn is_publication(kind: Kind) -> bool {
@@ -311,47 +312,84 @@ fn script_safe(json: &str) -> String {
     out
 }
 
+/// What the citation files say about a publication: plain text, before either file format's
+/// rules are applied to it.
+struct Reference<'a> {
+    kind: Kind,
+    /// The page's slug, which starts the BibTeX key.
+    slug: &'a str,
+    title: String,
+    authors: &'a [String],
+    date: Option<Date>,
+    publisher: &'a str,
+    summary: &'a str,
+    topics: Vec<&'a str>,
+    url: String,
+    doi: Option<&'a str>,
+    language: &'a str,
+}
+
+impl<'a> Reference<'a> {
+    fn of(site: &'a Site, page: &'a Page, summary: &'a str) -> Reference<'a> {
+        let front = &page.src.front;
+        Reference {
+            kind: page.kind,
+            slug: &page.slug,
+            title: full_title(page),
+            authors: &front.authors,
+            date: front.date,
+            publisher: &site.config.publisher,
+            summary,
+            topics: (page.topics.iter())
+                .map(|&t| site.topics[t].name.as_str())
+                .collect(),
+            url: site.config.absolute(&page.url),
+            doi: front.doi.as_deref(),
+            language: &site.config.language,
+        }
+    }
+}
+
 /// The publication as BibTeX: `@techreport` for reports, `@article` for briefs, insights
-/// and case studies, `@misc` for posts.
+/// and case studies, `@misc` for posts. Each value is on one line, in braces that only its
+/// own end closes, whatever the text (see [`tex_text`] and [`verbatim`]).
 pub fn bibtex(site: &Site, page: &Page) -> String {
-    let front = &page.src.front;
-    let (entry, publisher_field) = match page.kind {
+    bibtex_of(&Reference::of(site, page, ""))
+}
+
+fn bibtex_of(r: &Reference) -> String {
+    let (entry, publisher_field) = match r.kind {
         Kind::Report => ("techreport", "institution"),
         Kind::Post => ("misc", "publisher"),
         _ => ("article", "publisher"),
     };
-    let year = front.date.map(|d| d.year().to_string()).unwrap_or_default();
-    let key = format!("{}{}", page.slug.replace('-', ""), year);
-    let mut fields: Vec<(&str, String)> = vec![("title", braced(&full_title(page)))];
-    if !front.authors.is_empty() {
-        let names: Vec<String> = front
-            .authors
-            .iter()
-            .map(|a| match split_name(a) {
-                ("", family) => format!("{{{}}}", braced(family)),
-                (given, family) => format!("{}, {}", braced(family), braced(given)),
-            })
-            .collect();
-        fields.push(("author", names.join(" and ")));
+    let year = r.date.map(|d| d.year().to_string()).unwrap_or_default();
+    let key: String = (r.slug.chars().filter(char::is_ascii_alphanumeric))
+        .chain(year.chars())
+        .collect();
+    let mut fields: Vec<(&str, String)> = vec![("title", braced(&tex_text(&r.title)))];
+    let names: Vec<String> = (r.authors.iter())
+        .map(|name| one_line(name))
+        .filter(|name| !name.is_empty())
+        .map(|name| bib_name(&name))
+        .collect();
+    if !names.is_empty() {
+        fields.push(("author", braced(&names.join(" and "))));
     }
-    if page.kind == Kind::Brief || page.kind == Kind::Insight || page.kind == Kind::CaseStudy {
-        fields.push(("journal", braced(page.kind.label())));
+    if matches!(r.kind, Kind::Brief | Kind::Insight | Kind::CaseStudy) {
+        fields.push(("journal", braced(&tex_text(r.kind.label()))));
     }
-    fields.push((publisher_field, braced(&site.config.publisher)));
-    if let Some(date) = front.date {
-        fields.push(("year", year));
+    fields.push((publisher_field, braced(&tex_text(r.publisher))));
+    if let Some(date) = r.date {
+        fields.push(("year", braced(&year)));
         fields.push(("month", month_abbreviation(date).to_string()));
     }
-    fields.push(("url", site.config.absolute(&page.url)));
-    if let Some(doi) = &front.doi {
-        fields.push(("doi", doi.clone()));
+    fields.push(("url", braced(&verbatim(&r.url))));
+    if let Some(doi) = r.doi {
+        fields.push(("doi", braced(&verbatim(doi))));
     }
     let mut out = format!("@{entry}{{{key},\n");
     for (name, value) in fields {
-        let value = match name {
-            "month" => value,
-            _ => format!("{{{value}}}"),
-        };
         out.push_str(&format!("  {name} = {value},\n"));
     }
     out.push_str("}\n");
@@ -365,73 +403,185 @@ fn month_abbreviation(date: Date) -> &'static str {
     ][date.month() as usize - 1]
 }
 
-/// Text safe inside BibTeX braces: TeX's special characters escaped, braces balanced.
-fn braced(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+fn braced(value: &str) -> String {
+    format!("{{{value}}}")
+}
+
+/// A person in BibTeX's `Family, Given` form; a one-word name (an organisation) in braces,
+/// so that BibTeX does not look for given names in it.
+fn bib_name(name: &str) -> String {
+    match split_name(name) {
+        ("", family) => braced(&tex_text(family)),
+        (given, family) => format!("{}, {}", name_part(family), name_part(given)),
+    }
+}
+
+/// Part of a person's name: BibTeX would take a comma in it to start another part, and a
+/// word `and` (in any case) to start another person, so those are kept in braces.
+fn name_part(text: &str) -> String {
+    let words = tex_text(text);
+    let words: Vec<String> = (words.split(' '))
+        .map(|word| match word.eq_ignore_ascii_case("and") {
+            true => braced(word),
+            false => word.replace(',', "{,}"),
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// Text as it goes inside a BibTeX field's braces, for LaTeX to print as written.
+///
+/// BibTeX ends a braced field at the brace that brings its count back to zero, and counts
+/// every brace: a backslash does not hide one from it (`\}` closes the field). So a brace
+/// that has its partner in the text is written `\{` or `\}` (the pair leaves the count as it
+/// was) and one without a partner as `{\textbraceleft}` or `{\textbraceright}`, braces
+/// around a command being BibTeX's way of writing one character. A backslash is
+/// `{\textbackslash}`, so it cannot take the next character with it; TeX's other special
+/// characters are escaped (`%` would end the line for LaTeX, `#` and `&` are not text to it);
+/// and `{}` goes between two characters TeX would print as another (`--` as a dash, `''` as
+/// a quotation mark). `@` needs nothing: inside braces it starts no entry.
+fn tex_text(text: &str) -> String {
+    let text = one_line(text);
+    let paired = paired_braces(&text);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut previous = None;
+    for (at, c) in text.char_indices() {
+        if previous.is_some_and(|p| is_ligature(p, c)) {
+            out.push_str("{}");
+        }
         match c {
-            '{' | '}' | '\\' => out.push_str(match c {
-                '{' => "\\{",
-                '}' => "\\}",
-                _ => "\\textbackslash{}",
-            }),
+            '{' | '}' if paired.contains(&at) => {
+                out.push('\\');
+                out.push(c);
+            }
+            '{' => out.push_str("{\\textbraceleft}"),
+            '}' => out.push_str("{\\textbraceright}"),
+            '\\' => out.push_str("{\\textbackslash}"),
+            '~' => out.push_str("{\\textasciitilde}"),
+            '^' => out.push_str("{\\textasciicircum}"),
             '&' | '%' | '$' | '#' | '_' => {
                 out.push('\\');
                 out.push(c);
             }
             c => out.push(c),
         }
+        previous = Some(c);
+    }
+    out
+}
+
+/// Where the braces of `text` that pair up are (byte offsets): each `}` with the nearest
+/// `{` before it that is not paired yet.
+fn paired_braces(text: &str) -> HashSet<usize> {
+    let mut open = Vec::new();
+    let mut paired = HashSet::new();
+    for (at, c) in text.char_indices() {
+        match c {
+            '{' => open.push(at),
+            '}' => {
+                if let Some(start) = open.pop() {
+                    paired.extend([start, at]);
+                }
+            }
+            _ => {}
+        }
+    }
+    paired
+}
+
+/// Whether TeX's fonts print `a` followed by `b` as one other character: `--` (–),
+/// ` `` ` (“), `''` (”), `` !` `` (¡), `` ?` `` (¿), and with T1 fonts `,,` („), `<<` («),
+/// `>>` (»).
+fn is_ligature(a: char, b: char) -> bool {
+    matches!(
+        (a, b),
+        ('-', '-')
+            | ('`', '`')
+            | ('\'', '\'')
+            | ('!' | '?', '`')
+            | (',', ',')
+            | ('<', '<')
+            | ('>', '>')
+    )
+}
+
+/// A URL or DOI in a BibTeX field, which readers take as written, without TeX's escapes:
+/// what could end the field or the line (a brace; a backslash, which some readers take as an
+/// escape; white space and control characters) is percent-encoded, as in a URL. The build's
+/// own addresses and the DOIs front matter accepts have none of these.
+fn verbatim(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '{' | '}' | '\\') || c.is_whitespace() || c.is_control() {
+            for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
     }
     out
 }
 
 /// The publication as RIS (`TY` first, `ER` last), as reference managers import it, with
-/// `summary` as its abstract.
+/// `summary` as its abstract: one record, whatever the text, each value on its tag's line.
 pub fn ris(site: &Site, page: &Page, summary: &str) -> String {
-    let front = &page.src.front;
-    let ty = match page.kind {
+    ris_of(&Reference::of(site, page, summary))
+}
+
+fn ris_of(r: &Reference) -> String {
+    let ty = match r.kind {
         Kind::Report => "RPRT",
         Kind::Post => "BLOG",
         _ => "JOUR",
     };
-    let mut lines: Vec<(&str, String)> =
-        vec![("TY", ty.to_string()), ("TI", one_line(&full_title(page)))];
-    for author in &front.authors {
-        let (given, family) = split_name(author);
-        let name = match given.is_empty() {
-            true => family.to_string(),
-            false => format!("{family}, {given}"),
+    let mut lines: Vec<(&str, String)> = vec![("TY", ty.to_string()), ("TI", r.title.clone())];
+    for author in r.authors {
+        let author = one_line(author);
+        let name = match split_name(&author) {
+            ("", family) => family.to_string(),
+            (given, family) => format!("{family}, {given}"),
         };
         lines.push(("AU", name));
     }
-    if let Some(date) = front.date {
+    if let Some(date) = r.date {
         lines.push(("PY", date.year().to_string()));
         lines.push(("DA", date.strftime("%Y/%m/%d/").to_string()));
     }
-    if page.kind != Kind::Report && page.kind != Kind::Post {
-        lines.push(("JO", page.kind.label().to_string()));
+    if r.kind != Kind::Report && r.kind != Kind::Post {
+        lines.push(("JO", r.kind.label().to_string()));
     }
-    lines.push(("PB", site.config.publisher.clone()));
-    if !summary.is_empty() {
-        lines.push(("AB", one_line(summary)));
+    lines.push(("PB", r.publisher.to_string()));
+    lines.push(("AB", r.summary.to_string()));
+    for topic in &r.topics {
+        lines.push(("KW", topic.to_string()));
     }
-    for &t in &page.topics {
-        lines.push(("KW", site.topics[t].name.clone()));
+    lines.push(("UR", r.url.clone()));
+    if let Some(doi) = r.doi {
+        lines.push(("DO", doi.to_string()));
     }
-    lines.push(("UR", site.config.absolute(&page.url)));
-    if let Some(doi) = &front.doi {
-        lines.push(("DO", doi.clone()));
+    lines.push(("LA", r.language.to_string()));
+    let mut out = String::new();
+    for (tag, value) in lines {
+        let value = one_line(&value);
+        if !value.is_empty() {
+            out.push_str(&format!("{tag}  - {value}\r\n"));
+        }
     }
-    lines.push(("LA", site.config.language.clone()));
-    lines.push(("ER", String::new()));
-    lines
-        .into_iter()
-        .map(|(tag, value)| format!("{tag}  - {value}\r\n"))
-        .collect()
+    out.push_str("ER  - \r\n");
+    out
 }
 
+/// `text` on one line: each run of white space and control characters (line breaks of every
+/// kind among them: `\n`, `\r`, NEL, U+2028, U+2029) is one space, and none is left at
+/// either end. In RIS a line break would start a line with a tag of the text's choosing,
+/// even another record.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let words = text.split(|c: char| c.is_whitespace() || c.is_control());
+    words
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -452,7 +602,309 @@ mod tests {
     }
 
     #[test]
-    fn tex_specials_are_escaped() {
-        assert_eq!(braced("R&D: 50% {new}"), "R\\&D: 50\\% \\{new\\}");
+    fn tex_specials_are_escaped_and_braces_never_end_the_field() {
+        assert_eq!(tex_text("R&D: 50% {new}"), r"R\&D: 50\% \{new\}");
+        assert_eq!(
+            tex_text("a } b { c"),
+            r"a {\textbraceright} b {\textbraceleft} c"
+        );
+        assert_eq!(tex_text("}{x}{"), r"{\textbraceright}\{x\}{\textbraceleft}");
+        assert_eq!(tex_text(r"ends with \"), r"ends with {\textbackslash}");
+        assert_eq!(
+            tex_text("A--Z, ''q'' ~^"),
+            r"A-{}-Z, '{}'q'{}' {\textasciitilde}{\textasciicircum}"
+        );
+        assert_eq!(tex_text("one\nline\u{2028}\r\n"), "one line");
+        assert_eq!(name_part("Smith, and Jones"), "Smith{,} {and} Jones");
+        assert_eq!(verbatim("10.5555/x},note={y"), "10.5555/x%7D,note=%7By");
+    }
+
+    #[test]
+    fn a_doi_that_closes_its_field_adds_no_field() {
+        let authors = ["Ann Lee".to_string()];
+        let mut r = reference(Kind::Brief, "T", &authors);
+        r.doi = Some("10.5555/x},note={INJECTED");
+        let bib = bibtex_of(&r);
+        let names: Vec<String> = bibtex_fields(&bib).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            ["title", "author", "journal", "publisher", "url", "doi"],
+            "{bib}"
+        );
+    }
+
+    /// A reference with these title and authors, and plain text elsewhere.
+    fn reference<'a>(kind: Kind, title: &str, authors: &'a [String]) -> Reference<'a> {
+        Reference {
+            kind,
+            slug: "a-brief",
+            title: title.to_string(),
+            authors,
+            date: None,
+            publisher: "WestEd",
+            summary: "",
+            topics: Vec::new(),
+            url: "https://example.org/briefs/a-brief/".to_string(),
+            doi: None,
+            language: "en",
+        }
+    }
+
+    /// The fields of a one-entry BibTeX file, read as BibTeX reads them: a braced value ends
+    /// at the brace that brings the count back to zero, whatever comes before that brace
+    /// (BibTeX has no escapes); a bare value is one word. Panics where the file is not one
+    /// entry of fields, each followed by `,` or the entry's end.
+    fn bibtex_fields(bib: &str) -> Vec<(String, String)> {
+        let head_end = bib.find(",\n").expect("the entry's key");
+        assert!(
+            bib.starts_with('@') && bib[..head_end].contains('{'),
+            "{bib}"
+        );
+        let mut rest = &bib[head_end + 1..];
+        let mut fields = Vec::new();
+        loop {
+            rest = rest.trim_start_matches([' ', '\n']);
+            if let Some(after) = rest.strip_prefix('}') {
+                assert_eq!(after, "\n", "text after the entry:\n{bib}");
+                return fields;
+            }
+            let (name, after) = rest.split_once(" = ").expect("a field");
+            let name = name.trim();
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase()),
+                "{name:?} is not a field name:\n{bib}"
+            );
+            let end = match after.strip_prefix('{') {
+                Some(_) => {
+                    let mut depth = 0;
+                    let close = after.char_indices().find(|&(_, c)| {
+                        depth += match c {
+                            '{' => 1,
+                            '}' => -1,
+                            _ => 0,
+                        };
+                        depth == 0
+                    });
+                    close.expect("the field's closing brace").0 + 1
+                }
+                None => after.find(',').expect("a bare value's end"),
+            };
+            fields.push((name.to_string(), after[..end].to_string()));
+            rest = after[end..]
+                .strip_prefix(",\n")
+                .unwrap_or_else(|| panic!("`{name}` ends before its `,`:\n{bib}"));
+        }
+    }
+
+    /// Text that tries every way out of a field or a line: braces with and without
+    /// backslashes, TeX's special characters and ligatures, `and`, every kind of line break,
+    /// tags and fields of its own, and any other character.
+    fn hostile() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            "{",
+            "}",
+            "\\",
+            "\\}",
+            "\\{",
+            "}{",
+            "},note={INJECTED",
+            "%",
+            "#",
+            "@",
+            "&",
+            "$",
+            "_",
+            "~",
+            "^",
+            "-",
+            "--",
+            "'",
+            "`",
+            "!",
+            ",",
+            "<",
+            ">",
+            " and ",
+            " AND ",
+            "=",
+            "\"",
+            "\n",
+            "\r",
+            "\r\n",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{85}",
+            "\t",
+            "\u{b}",
+            "\u{c}",
+            "\u{1e}",
+            "\u{a0}",
+            "\nER  - \r\nTY  - JOUR\r\nKW  - injected\n",
+            " ",
+            "a",
+            "Fong",
+            "é",
+            "日本",
+        ];
+        let piece = prop_oneof![
+            6 => proptest::sample::select(PIECES).prop_map(str::to_string),
+            1 => any::<char>().prop_map(String::from),
+            1 => "\\PC{0,6}",
+        ];
+        proptest::collection::vec(piece, 0..14).prop_map(|pieces| pieces.concat())
+    }
+
+    fn kind() -> impl Strategy<Value = Kind> {
+        proptest::sample::select(Kind::SECTIONS.to_vec())
+    }
+
+    fn date() -> impl Strategy<Value = Option<Date>> {
+        proptest::option::of(
+            (1900i16..2100, 1i8..=12, 1i8..=28).prop_map(|(y, m, d)| Date::new(y, m, d).unwrap()),
+        )
+    }
+
+    /// A DOI, valid or not: `10.5555/` and hostile text.
+    fn doi() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(hostile().prop_map(|suffix| format!("10.5555/{suffix}")))
+    }
+
+    /// How `name` is written in the author field, as plain text.
+    fn family_first(name: &str) -> String {
+        match split_name(name) {
+            ("", family) => family.to_string(),
+            (given, family) => format!("{family}, {given}"),
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn bibtex_has_the_fields_written_and_their_text_whatever_the_text(
+            kind in kind(),
+            date in date(),
+            title in hostile(),
+            authors in proptest::collection::vec(hostile(), 0..4),
+            publisher in hostile(),
+            doi in doi(),
+        ) {
+            let mut r = reference(kind, &title, &authors);
+            r.date = date;
+            r.publisher = &publisher;
+            r.doi = doi.as_deref();
+            let bib = bibtex_of(&r);
+
+            let names: Vec<String> = (authors.iter())
+                .map(|a| one_line(a))
+                .filter(|a| !a.is_empty())
+                .collect();
+            let publisher_field = match kind {
+                Kind::Report => "institution",
+                _ => "publisher",
+            };
+            let mut expected = vec!["title"];
+            expected.extend(Some("author").filter(|_| !names.is_empty()));
+            expected.extend(
+                Some("journal")
+                    .filter(|_| matches!(kind, Kind::Brief | Kind::Insight | Kind::CaseStudy)),
+            );
+            expected.push(publisher_field);
+            expected.extend(date.map(|_| ["year", "month"]).into_iter().flatten());
+            expected.push("url");
+            expected.extend(doi.as_ref().map(|_| "doi"));
+
+            // As BibTeX counts braces.
+            let fields = bibtex_fields(&bib);
+            let written: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+            prop_assert_eq!(&written, &expected, "{}", bib);
+            if let (Some(doi), Some((_, raw))) = (&doi, fields.iter().find(|(n, _)| n == "doi")) {
+                let raw = &raw[1..raw.len() - 1];
+                prop_assert!(
+                    !raw.contains(|c: char| matches!(c, '{' | '}' | '\\') || c.is_whitespace() || c.is_control()),
+                    "{}", bib
+                );
+                if crate::front_matter::is_doi(doi) {
+                    prop_assert_eq!(raw, doi.as_str());
+                }
+            }
+
+            // As a BibTeX library reads the file, TeX and all.
+            let parsed = biblatex::Bibliography::parse(&bib)
+                .map_err(|e| TestCaseError::fail(format!("{e:?}\n{bib}")))?;
+            prop_assert_eq!(parsed.len(), 1, "{}", bib);
+            let entry = parsed.iter().next().unwrap();
+            let keys: HashSet<&str> = entry.fields.keys().map(String::as_str).collect();
+            prop_assert_eq!(keys, expected.iter().copied().collect::<HashSet<_>>(), "{}", bib);
+            let text = |name: &str| biblatex::ChunksExt::format_verbatim(entry.get(name).unwrap());
+            prop_assert_eq!(text("title"), one_line(&title), "{}", bib);
+            prop_assert_eq!(text(publisher_field), one_line(&publisher), "{}", bib);
+            if !names.is_empty() {
+                let plain: Vec<String> = names.iter().map(|n| family_first(n)).collect();
+                prop_assert_eq!(text("author"), plain.join(" and "), "{}", bib);
+                let people = entry.author().unwrap();
+                prop_assert_eq!(people.len(), names.len(), "{}", bib);
+                // Each name in its parts (the library reads `=` as biblatex's `family=…`).
+                for (person, name) in people.iter().zip(&names).filter(|(_, n)| !n.contains('=')) {
+                    let (given, family) = split_name(name);
+                    prop_assert_eq!((&person.given_name[..], &person.name[..]), (given, family), "{}", bib);
+                    prop_assert_eq!(&person.suffix, "", "{}", bib);
+                }
+            }
+        }
+
+        #[test]
+        fn ris_is_one_record_of_known_tags_whatever_the_text(
+            kind in kind(),
+            date in date(),
+            title in hostile(),
+            authors in proptest::collection::vec(hostile(), 0..4),
+            publisher in hostile(),
+            summary in hostile(),
+            topics in proptest::collection::vec(hostile(), 0..4),
+            doi in doi(),
+            language in hostile(),
+        ) {
+            let mut r = reference(kind, &title, &authors);
+            r.date = date;
+            r.publisher = &publisher;
+            r.summary = &summary;
+            r.topics = topics.iter().map(String::as_str).collect();
+            r.doi = doi.as_deref();
+            r.language = &language;
+            let ris = ris_of(&r);
+
+            const TAGS: &[&str] =
+                &["TY", "TI", "AU", "PY", "DA", "JO", "PB", "AB", "KW", "UR", "DO", "LA", "ER"];
+            let body = ris.strip_suffix("\r\n").expect("the last line ends with CR LF");
+            let lines: Vec<(&str, &str)> = body
+                .split("\r\n")
+                .map(|line| line.split_once("  - ").unwrap_or((line, "")))
+                .collect();
+            for (tag, value) in &lines {
+                prop_assert!(TAGS.contains(tag), "{:?} in {:?}", tag, ris);
+                prop_assert!(
+                    !value.contains(|c: char| c.is_control() || (c.is_whitespace() && c != ' ')),
+                    "{:?} in {:?}", value, ris
+                );
+            }
+            let tags: Vec<&str> = lines.iter().map(|(tag, _)| *tag).collect();
+            prop_assert_eq!(tags.iter().filter(|&&t| t == "TY").count(), 1);
+            prop_assert_eq!(tags.iter().filter(|&&t| t == "ER").count(), 1);
+            prop_assert_eq!(tags.first(), Some(&"TY"));
+            prop_assert_eq!(lines.last(), Some(&("ER", "")));
+            let values = |tag: &str| -> Vec<&str> {
+                lines.iter().filter(|(t, _)| *t == tag).map(|(_, v)| *v).collect()
+            };
+            let folded = |texts: &[String]| -> Vec<String> {
+                texts.iter().map(|t| one_line(t)).filter(|t| !t.is_empty()).collect()
+            };
+            prop_assert_eq!(values("TI"), folded(std::slice::from_ref(&title)));
+            prop_assert_eq!(values("AU").len(), folded(&authors).len());
+            prop_assert_eq!(values("KW"), folded(&topics));
+            prop_assert_eq!(values("PB"), folded(std::slice::from_ref(&publisher)));
+        }
     }
 }

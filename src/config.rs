@@ -144,19 +144,30 @@ impl Config {
     ) -> Result<(), Diagnostic> {
         let path = [Step::Key(key.to_string())];
         let text = || doc.text(&path, value);
+        let filled = |help: &str| {
+            let text = text()?.trim().to_string();
+            match text.is_empty() {
+                true => Err(doc
+                    .error(&path, Target::Value, format!("`{key}` is empty"))
+                    .help(help.to_string())),
+                false => Ok(text),
+            }
+        };
         match key {
-            "title" => self.title = text()?,
+            "title" => {
+                self.title = filled("give the site's name, for example `title: CenterView`")?
+            }
             "description" => self.description = text()?,
-            "publisher" => self.publisher = text()?,
+            "publisher" => {
+                self.publisher = filled(
+                    "give the organisation named in citations, for example `publisher: Center for the Future of Teaching and Learning at WestEd`, or remove the line to name the site's `title`",
+                )?
+            }
             "base_url" => {
                 let t = text()?;
-                self.base_url = normalize_base_url(&t).ok_or_else(|| {
-                    doc.error(
-                        &path,
-                        Target::Value,
-                        format!("`base_url` must be an absolute http or https URL, found `{t}`"),
-                    )
-                    .help("for example `base_url: https://example.org/`")
+                self.base_url = normalize_base_url(&t).map_err(|problem| {
+                    doc.error(&path, Target::Value, problem.message("`base_url`", &t))
+                        .help(problem.help("base_url: "))
                 })?;
             }
             "theme" => {
@@ -172,9 +183,11 @@ impl Config {
             }
             "language" => self.language = language(doc, &path, &text()?)?,
             "page_size" => self.page_size = page_size(doc, &path, value)?,
-            "image" => self.image = Some(text()?),
+            "image" => self.image = Some(crate::front_matter::sharing_image(doc, &path, text()?)?),
             "image_alt" => {
-                self.image_alt = Some(text()?.trim().to_string()).filter(|a| !a.is_empty())
+                self.image_alt = Some(filled(
+                    "describe the picture for readers who cannot see it, for example `image_alt: The CenterView masthead`",
+                )?)
             }
             _ => return Err(doc.unknown_key(&[], key, KEYS, "site.yaml")),
         }
@@ -183,8 +196,12 @@ impl Config {
 
     /// Overrides `base_url` from the command line.
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
-        self.base_url = normalize_base_url(url).ok_or_else(|| {
-            format!("--base-url must be an absolute http or https URL, found `{url}`")
+        self.base_url = normalize_base_url(url).map_err(|problem| {
+            format!(
+                "{}; {}",
+                problem.message("--base-url", url),
+                problem.help("--base-url ")
+            )
         })?;
         Ok(())
     }
@@ -292,21 +309,113 @@ fn suggest_language(text: &str) -> Option<String> {
     (dashed != text).then_some(dashed)
 }
 
-/// `https://example.org` → `https://example.org/`; `None` when not an absolute http(s) URL.
-pub fn normalize_base_url(url: &str) -> Option<String> {
+/// What is wrong with a base URL.
+#[derive(Debug, PartialEq)]
+pub enum BaseUrlProblem {
+    /// Not `http://` or `https://` and a host.
+    NotAbsolute,
+    /// A query (`?`) or a fragment (`#`): the site's address is a folder.
+    QueryOrFragment,
+    /// `user:password@`, which every page, feed and citation would show.
+    Credentials { without: String },
+    /// A character a URL cannot hold as it is (a space, a brace, a quote, a letter outside
+    /// ASCII, a `%` not followed by two hex digits), with the URL written properly when there
+    /// is one.
+    Character {
+        found: char,
+        encoded: Option<String>,
+    },
+}
+
+impl BaseUrlProblem {
+    /// The message, for the setting `name` (`` `base_url` `` or `--base-url`).
+    pub fn message(&self, name: &str, url: &str) -> String {
+        match self {
+            BaseUrlProblem::NotAbsolute => {
+                format!("{name} must be an absolute http or https URL, found `{url}`")
+            }
+            BaseUrlProblem::QueryOrFragment => {
+                format!("{name} cannot have a query (`?`) or a fragment (`#`), found `{url}`")
+            }
+            BaseUrlProblem::Credentials { .. } => {
+                format!("{name} holds a user name or password, which every page would show")
+            }
+            BaseUrlProblem::Character { found, .. } => format!(
+                "{name} cannot hold {} as it is: `{}`",
+                crate::diagnostics::char_name(*found),
+                url.escape_debug()
+            ),
+        }
+    }
+
+    /// What to write instead, after `write` (`base_url: ` or `--base-url `).
+    pub fn help(&self, write: &str) -> String {
+        match self {
+            BaseUrlProblem::NotAbsolute | BaseUrlProblem::QueryOrFragment => {
+                format!("give the site's public address, for example `{write}https://example.org/`")
+            }
+            BaseUrlProblem::Credentials { without } => format!(
+                "give the public address alone: `{write}{without}`; a reader's browser asks for the password when the server wants one"
+            ),
+            BaseUrlProblem::Character {
+                encoded: Some(encoded),
+                ..
+            } => format!("did you mean `{write}{encoded}`?"),
+            BaseUrlProblem::Character { encoded: None, .. } => "a URL holds letters and digits of ASCII and `-._~:/@!$&'()*+,;=`; write any other character percent-encoded, a space as `%20`".to_string(),
+        }
+    }
+}
+
+/// `https://example.org` → `https://example.org/`; an error unless an absolute http(s) URL
+/// of a folder, made of the characters URLs are written with (RFC 3986), without a user
+/// name or password.
+pub fn normalize_base_url(url: &str) -> Result<String, BaseUrlProblem> {
     let url = url.trim();
     let rest = url
         .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || url.contains(char::is_whitespace) || url.contains(['?', '#']) {
-        return None;
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or(BaseUrlProblem::NotAbsolute)?;
+    if rest.split('/').next().unwrap_or("").is_empty() {
+        return Err(BaseUrlProblem::NotAbsolute);
     }
-    Some(if url.ends_with('/') {
-        url.to_string()
-    } else {
-        format!("{url}/")
+    if let Some(found) = unsafe_character(url) {
+        let encoded = url::Url::parse(url)
+            .ok()
+            .map(String::from)
+            .filter(|e| unsafe_character(e).is_none());
+        return Err(BaseUrlProblem::Character { found, encoded });
+    }
+    if url.contains(['?', '#']) {
+        return Err(BaseUrlProblem::QueryOrFragment);
+    }
+    let mut parsed = url::Url::parse(url).map_err(|_| BaseUrlProblem::NotAbsolute)?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        let _ = parsed.set_username("");
+        let _ = parsed.set_password(None);
+        return Err(BaseUrlProblem::Credentials {
+            without: parsed.into(),
+        });
+    }
+    Ok(match url.ends_with('/') {
+        true => url.to_string(),
+        false => format!("{url}/"),
     })
+}
+
+/// The first character of `url` that a URL cannot hold as it is: anything but ASCII letters
+/// and digits, RFC 3986's `-._~:/?#[]@!$&'()*+,;=`, and `%` before two hex digits.
+fn unsafe_character(url: &str) -> Option<char> {
+    let bytes = url.as_bytes();
+    url.char_indices()
+        .find(|&(at, c)| match c {
+            '%' => {
+                !(bytes.len() > at + 2
+                    && bytes[at + 1].is_ascii_hexdigit()
+                    && bytes[at + 2].is_ascii_hexdigit())
+            }
+            c => !(c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=".contains(c)),
+        })
+        .map(|(_, c)| c)
 }
 
 fn is_folder_name(name: &str) -> bool {
@@ -384,6 +493,103 @@ mod tests {
                 None => assert!(text.contains("for example `language: en`"), "{text}"),
             }
         }
+    }
+
+    #[test]
+    fn base_urls_are_public_addresses_written_as_urls() {
+        for (good, normal) in [
+            ("https://example.org", "https://example.org/"),
+            ("http://localhost:8080/cv", "http://localhost:8080/cv/"),
+            (
+                "https://example.org/@team/a%20b/",
+                "https://example.org/@team/a%20b/",
+            ),
+        ] {
+            assert_eq!(normalize_base_url(good).as_deref(), Ok(normal));
+        }
+        assert_eq!(
+            normalize_base_url("https://editor:s3cret@example.org/cv/"),
+            Err(BaseUrlProblem::Credentials {
+                without: "https://example.org/cv/".into()
+            })
+        );
+        assert!(matches!(
+            normalize_base_url("https://editor@example.org/"),
+            Err(BaseUrlProblem::Credentials { .. })
+        ));
+        for (bad, found, encoded) in [
+            (
+                "https://example.org/my site/",
+                ' ',
+                Some("https://example.org/my%20site/"),
+            ),
+            (
+                "https://example.org/}{/",
+                '}',
+                Some("https://example.org/%7D%7B/"),
+            ),
+            (
+                "https://example.org/\"/",
+                '"',
+                Some("https://example.org/%22/"),
+            ),
+            ("https://example.org/a^b/", '^', None),
+            ("https://example.org/100%/", '%', None),
+            (
+                "https://bücher.example/",
+                'ü',
+                Some("https://xn--bcher-kva.example/"),
+            ),
+        ] {
+            assert_eq!(
+                normalize_base_url(bad),
+                Err(BaseUrlProblem::Character {
+                    found,
+                    encoded: encoded.map(str::to_string)
+                }),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            normalize_base_url("https://example.org/?p=1"),
+            Err(BaseUrlProblem::QueryOrFragment)
+        );
+        for bad in ["example.org", "https://", "ftp://example.org/"] {
+            assert_eq!(
+                normalize_base_url(bad),
+                Err(BaseUrlProblem::NotAbsolute),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn settings_shown_to_readers_cannot_be_empty_and_the_image_is_a_picture() {
+        for (text, expected) in [
+            (
+                "title: \"\"\nbase_url: https://e.org/\n",
+                "site.yaml:1:8: error: `title` is empty",
+            ),
+            (
+                "title: T\nbase_url: https://e.org/\npublisher: \" \"\n",
+                "site.yaml:3:12: error: `publisher` is empty",
+            ),
+            (
+                "title: T\nbase_url: https://e.org/\nimage: /assets/a.png\nimage_alt: ''\n",
+                "site.yaml:4:12: error: `image_alt` is empty",
+            ),
+            (
+                "title: T\nbase_url: https://e.org/\nimage: /assets/report.PDF\nimage_alt: A\n",
+                "site.yaml:3:8: error: `image` must be a PNG, JPEG, WebP, GIF, AVIF or SVG picture, found `/assets/report.PDF`",
+            ),
+        ] {
+            let errors = load(text).unwrap_err();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            let rendered = errors[0].render(false);
+            assert!(rendered.starts_with(expected), "{rendered}");
+        }
+        let c = load("title: T\nbase_url: https://e.org/\nimage: /assets/a.JPEG\nimage_alt: A\n");
+        assert_eq!(c.unwrap().image.as_deref(), Some("/assets/a.JPEG"));
     }
 
     #[test]

@@ -290,7 +290,10 @@ fn set_field(
         "aliases" => fm.aliases = aliases(doc, &path, value, diagnostics)?,
         "pdf" => fm.pdf = Some(asset_path(doc, &path, value, "the PDF", "report.pdf")?),
         "doi" => fm.doi = Some(doi(doc, &path, value)?),
-        "image" => fm.image = Some(asset_path(doc, &path, value, "the image", "share.png")?),
+        "image" => {
+            let image = asset_path(doc, &path, value, "the image", "share.png")?;
+            fm.image = Some(sharing_image(doc, &path, image)?);
+        }
         "image_alt" => fm.image_alt = Some(non_empty(doc, &path, value)?),
         "toc" => match value {
             Value::Bool(b) => fm.toc = Some(*b),
@@ -456,6 +459,30 @@ fn asset_path(
             format!("{what} must be a file under content/assets/, written from the site's root, found `{text}`"),
         )
         .help(format!("put the file in content/assets/ and write `{key}: /assets/{example}`")))
+}
+
+/// The picture formats a sharing image can be in (what sharing sites and browsers show), by
+/// the file's extension.
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "gif", "avif", "svg"];
+
+/// `image` (in front matter or `site.yaml`) names a picture, by its extension, which is what
+/// the file is served as (`image/png`…): a PDF there would be offered to sharing sites as the
+/// page's picture. The file is not opened: its first bytes could not tell a broken picture
+/// from a good one, and an SVG, being text, has no signature to check.
+pub fn sharing_image(doc: &YamlDoc, path: &[Step], image: String) -> Result<String, Diagnostic> {
+    let name = image.rsplit('/').next().unwrap_or_default();
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if extension.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
+        return Ok(image);
+    }
+    Err(doc
+        .error(
+            path,
+            Target::Value,
+            format!("`image` must be a PNG, JPEG, WebP, GIF, AVIF or SVG picture, found `{image}`"),
+        )
+        .label("not a picture")
+        .help("sharing sites show a picture beside the link: give a .png, .jpg, .jpeg, .webp, .gif, .avif or .svg file, for example `image: /assets/share.png`"))
 }
 
 /// A DOI: `10.<registrant digits>/<suffix>`, written bare.

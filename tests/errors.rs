@@ -647,6 +647,99 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "site.yaml with an empty title",
+        files: &[("site.yaml", "title: \"\"\nbase_url: https://example.org/\n")],
+        expect: &[
+            "site.yaml:1:8: error: `title` is empty",
+            "help: give the site's name, for example `title: CenterView`",
+        ],
+    },
+    Case {
+        name: "site.yaml with an empty publisher",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: https://example.org/\npublisher: ' '\n",
+        )],
+        expect: &[
+            "site.yaml:3:12: error: `publisher` is empty",
+            "or remove the line to name the site's `title`",
+        ],
+    },
+    Case {
+        name: "site.yaml with an empty image_alt",
+        files: &[
+            (
+                "site.yaml",
+                "title: CenterView\nbase_url: https://example.org/\nimage: /assets/share.png\nimage_alt: \"\"\n",
+            ),
+            ("content/assets/share.png", "png"),
+        ],
+        expect: &[
+            "site.yaml:4:12: error: `image_alt` is empty",
+            "help: describe the picture for readers who cannot see it",
+        ],
+    },
+    Case {
+        name: "site.yaml with a password in base_url",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: https://editor:s3cret@example.org/cv/\n",
+        )],
+        expect: &[
+            "site.yaml:2:11: error: `base_url` holds a user name or password, which every page would show",
+            "help: give the public address alone: `base_url: https://example.org/cv/`",
+        ],
+    },
+    Case {
+        name: "site.yaml with a space in base_url",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: https://example.org/my site/\n",
+        )],
+        expect: &[
+            "site.yaml:2:11: error: `base_url` cannot hold a space as it is: `https://example.org/my site/`",
+            "help: did you mean `base_url: https://example.org/my%20site/`?",
+        ],
+    },
+    Case {
+        name: "site.yaml with a brace in base_url",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: \"https://example.org/cv}/\"\n",
+        )],
+        expect: &[
+            "site.yaml:2:11: error: `base_url` cannot hold `}` as it is: `https://example.org/cv}/`",
+            "help: did you mean `base_url: https://example.org/cv%7D/`?",
+        ],
+    },
+    Case {
+        name: "site.yaml with a PDF as the sharing image",
+        files: &[
+            (
+                "site.yaml",
+                "title: CenterView\nbase_url: https://example.org/\nimage: /assets/report.pdf\nimage_alt: The report\n",
+            ),
+            ("content/assets/report.pdf", "%PDF-1.4"),
+        ],
+        expect: &[
+            "site.yaml:3:8: error: `image` must be a PNG, JPEG, WebP, GIF, AVIF or SVG picture, found `/assets/report.pdf`",
+            "help: sharing sites show a picture beside the link: give a .png, .jpg, .jpeg, .webp, .gif, .avif or .svg file, for example `image: /assets/share.png`",
+        ],
+    },
+    Case {
+        name: "a page with a PDF as its sharing image",
+        files: &[
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\nimage: /assets/report.pdf\nimage_alt: The report\n---\nBody.\n",
+            ),
+            ("content/assets/report.pdf", "%PDF-1.4"),
+        ],
+        expect: &[
+            "content/briefs/x.md:4:8: error: `image` must be a PNG, JPEG, WebP, GIF, AVIF or SVG picture, found `/assets/report.pdf`",
+        ],
+    },
+    Case {
         name: "a DOI that would close its BibTeX field",
         files: &[(
             "content/briefs/x.md",
@@ -1299,6 +1392,10 @@ fn usage_and_io_problems_exit_with_2() {
         (
             vec!["build", "--base-url", "not a url"],
             "--base-url must be an absolute http or https URL",
+        ),
+        (
+            vec!["build", "--base-url", "https://editor:s3cret@example.org/"],
+            "--base-url holds a user name or password, which every page would show; give the public address alone: `--base-url https://example.org/`",
         ),
         (
             vec!["build", "--root", "/nonexistent-site"],

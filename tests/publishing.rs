@@ -584,7 +584,7 @@ fn aliases_make_redirect_pages_and_the_redirects_file() {
         "content/briefs/other.md:4:30: error: the alias `/briefs/new-name/` is the address of content/briefs/new-name.md",
         "content/briefs/other.md:4:49: error: the alias `/topics/` is the list of topics",
         "content/briefs/third.md:4:16: error: the alias `/x/` is already one of this page's aliases",
-        "content/briefs/fourth.md:4:16: error: `bad` is not an address of this site",
+        "content/briefs/fourth.md:4:16: error: the alias `bad` is not an address of this site",
     ] {
         assert!(run.stderr.contains(needle), "{needle}\n{}", run.stderr);
     }

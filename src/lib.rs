@@ -19,6 +19,7 @@
 //! [`summary`], [`dialect`]; YAML is parsed only in [`yaml`].
 
 pub mod build;
+pub mod cache_dir;
 pub mod chart;
 pub mod cli;
 pub mod clock;

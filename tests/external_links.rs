@@ -1,7 +1,8 @@
 //! `centerview check --external` against real HTTP servers on 127.0.0.1: a page that works,
 //! one that is gone (404), a permanent redirect, a server too slow for the timeout, a port
 //! that refuses connections, a server that refuses HEAD but answers GET; the diagnostics at
-//! each link's file and line, the cache of working links, and the per-host limit.
+//! each link's file and line, the cache of working links and its folder, and the per-host
+//! limit.
 
 mod common;
 
@@ -371,4 +372,122 @@ fn a_timeout_needs_external_and_seconds() {
         "{}",
         run.stderr
     );
+}
+
+/// A site whose one page links to each of `links`, one a line from line 5.
+fn site_with_links(links: &[String]) -> Site {
+    let site = Site::new();
+    let body: String = links.iter().map(|l| format!("- <{l}>\n")).collect();
+    site.page("briefs/links.md", &brief("Links", "2017-01-01"), &body);
+    site
+}
+
+#[test]
+fn the_cache_is_never_written_through_a_symbolic_link() {
+    use std::os::unix::fs::symlink;
+    let server = start_server();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = |name: &str| elsewhere.path().join(name);
+    let new_site = || site_with_links(&[format!("{}/ok", server.base)]);
+    let saved = "warning: cannot save the links found working in";
+
+    // The cache folder itself is a link to a folder outside the site.
+    let site = new_site();
+    std::fs::create_dir(outside("folder")).unwrap();
+    symlink(outside("folder"), site.path(".centerview-cache")).unwrap();
+    let run = check(&site);
+    run.assert_ok();
+    assert!(common::names_in(&outside("folder")).is_empty());
+    assert!(run.stderr.contains(saved), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`.centerview-cache` is a symbolic link"),
+        "{}",
+        run.stderr
+    );
+
+    // A dangling `.gitignore` link in the cache folder.
+    let site = new_site();
+    std::fs::create_dir(site.path(".centerview-cache")).unwrap();
+    symlink(outside("ignore"), site.path(".centerview-cache/.gitignore")).unwrap();
+    let run = check(&site);
+    run.assert_ok();
+    assert!(!outside("ignore").exists(), "written through the link");
+    assert!(
+        run.stderr
+            .contains("`.centerview-cache/.gitignore` is a symbolic link"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.exists(".centerview-cache/external-links.json"));
+
+    // The cache file is a link to a file outside the site: neither read nor written.
+    let site = new_site();
+    std::fs::create_dir(site.path(".centerview-cache")).unwrap();
+    let url = format!("{}/ok", server.base);
+    let kept = serde_json::json!({"links": {url: {"checked": jiff::Timestamp::now().as_second()}}});
+    std::fs::write(outside("links.json"), kept.to_string()).unwrap();
+    let link = site.path(".centerview-cache/external-links.json");
+    symlink(outside("links.json"), &link).unwrap();
+    let asked = server.log.total();
+    let run = check(&site);
+    run.assert_ok();
+    assert_eq!(
+        server.log.total(),
+        asked + 1,
+        "the linked file was read as the cache"
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside("links.json")).unwrap(),
+        kept.to_string()
+    );
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert!(
+        run.stderr
+            .contains("`.centerview-cache/external-links.json` is a symbolic link"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(common::names_in(elsewhere.path()).len(), 2);
+}
+
+#[test]
+fn cache_entries_dated_in_the_future_or_before_1970_are_checked_again() {
+    let server = start_server();
+    let site = Site::new();
+    let url = format!("{}/ok", server.base);
+    // On the home page, which no date holds back when the clock is set to 1970.
+    site.write(
+        "content/_index.md",
+        &format!("---\ntitle: Home\n---\nSee <{url}>.\n"),
+    );
+    let remembered = |checked: i64| {
+        let cache = serde_json::json!({"links": {&url: {"checked": checked}}});
+        site.write(".centerview-cache/external-links.json", &cache.to_string());
+    };
+    let now = jiff::Timestamp::now().as_second();
+    let early = "1970-01-01T01:00:00Z";
+    for (checked, clock) in [
+        (now + 3600, None),
+        (i64::MAX, None),
+        (i64::MIN, None),
+        (-1, Some(early)),
+        (-3600, Some(early)),
+    ] {
+        remembered(checked);
+        let asked = server.log.count("/ok");
+        let run = check_at(&site, clock);
+        run.assert_ok();
+        assert_eq!(
+            server.log.count("/ok"),
+            asked + 1,
+            "checked {checked}: {}",
+            run.stderr
+        );
+        // What is remembered now is the check just made.
+        let cache: serde_json::Value =
+            serde_json::from_str(&site.read(".centerview-cache/external-links.json")).unwrap();
+        let checked_now = cache["links"][&url]["checked"].as_i64().unwrap();
+        assert!(checked_now >= 0 && checked_now != checked, "{cache}");
+    }
 }

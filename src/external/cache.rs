@@ -2,16 +2,16 @@
 //! the site's folder, so that checking again after a small change asks no server twice.
 //!
 //! Only working links are kept: a broken one is asked about again next time, as it may have
-//! been fixed (or its server may be back). The file is written whole to a temporary file and
-//! renamed over the old one, so a check stopped half-way leaves the old cache or the new one.
+//! been fixed (or its server may be back). An entry dated before 1970 or after now is not
+//! believed. The file is read and written through [`crate::cache_dir`]: never through a
+//! symbolic link, and written whole (a check stopped half-way leaves the old cache or the new
+//! one).
 
+use crate::cache_dir::{self, FOLDER};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The folder, in the site's folder, of what centerview keeps between runs.
-pub const FOLDER: &str = ".centerview-cache";
 /// The file, in [`FOLDER`], of links checked lately.
 pub const FILE: &str = "external-links.json";
 /// How long a working link is taken as working without asking again.
@@ -37,16 +37,15 @@ pub fn path(root: &Path) -> PathBuf {
 }
 
 impl Cache {
-    /// The cache's entries checked within the last day before `now`. A missing or unreadable
-    /// file is an empty cache: all it costs is asking the servers again.
+    /// The cache's entries checked within the last day before `now`. A missing, unreadable or
+    /// refused file is an empty cache: all it costs is asking the servers again (and saving
+    /// says what is wrong).
     pub fn load(root: &Path, now: i64) -> Cache {
-        let Ok(text) = std::fs::read_to_string(path(root)) else {
+        let Ok(Some(bytes)) = cache_dir::read(root, FILE) else {
             return Cache::default();
         };
-        let mut cache: Cache = serde_json::from_str(&text).unwrap_or_default();
-        cache
-            .links
-            .retain(|_, e| e.checked <= now && now - e.checked < FRESH_FOR_SECONDS);
+        let mut cache: Cache = serde_json::from_slice(&bytes).unwrap_or_default();
+        cache.links.retain(|_, e| is_fresh(e.checked, now));
         cache
     }
 
@@ -62,32 +61,17 @@ impl Cache {
         self.links.remove(url);
     }
 
-    /// Writes the cache atomically, with a `.gitignore` in its folder so that it is never
-    /// committed with the site.
-    pub fn save(&self, root: &Path) -> std::io::Result<()> {
-        let folder = root.join(FOLDER);
-        std::fs::create_dir_all(&folder)?;
-        let ignore = folder.join(".gitignore");
-        if !ignore.exists() {
-            std::fs::write(
-                &ignore,
-                "# centerview's cache: nothing here needs keeping\n*\n",
-            )?;
-        }
-        let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        let temporary = folder.join(format!(".{FILE}.tmp-{}", std::process::id()));
-        let written = std::fs::File::create(&temporary).and_then(|mut file| {
-            file.write_all(&json)?;
-            file.sync_all()
-        });
-        match written.and_then(|()| std::fs::rename(&temporary, path(root))) {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                let _ = std::fs::remove_file(&temporary);
-                Err(e)
-            }
-        }
+    /// Writes the cache atomically into the cache folder (which keeps it out of git).
+    pub fn save(&self, root: &Path) -> Result<(), cache_dir::Error> {
+        let json = serde_json::to_vec_pretty(self).expect("a map of strings and numbers");
+        cache_dir::write(root, FILE, &json)
     }
+}
+
+/// Whether a link checked at `checked` is taken as working at `now`: checked within the last
+/// day, and not at an impossible time (before 1970, or later than now).
+fn is_fresh(checked: i64, now: i64) -> bool {
+    (0..=now).contains(&checked) && now - checked < FRESH_FOR_SECONDS
 }
 
 #[cfg(test)]
@@ -114,5 +98,18 @@ mod tests {
         assert!(dir.path().join(FOLDER).join(".gitignore").is_file());
         std::fs::write(path(dir.path()), "{ not json").unwrap();
         assert!(Cache::load(dir.path(), now).links.is_empty());
+    }
+
+    #[test]
+    fn impossible_dates_are_stale() {
+        let now = 3600;
+        assert!(is_fresh(now, now));
+        assert!(is_fresh(0, now));
+        for checked in [now + 1, i64::MAX, -1, -now, i64::MIN] {
+            assert!(!is_fresh(checked, now), "{checked}");
+        }
+        // A clock set before 1970 believes nothing.
+        assert!(!is_fresh(-10, -5));
+        assert!(!is_fresh(i64::MIN, i64::MIN));
     }
 }

@@ -99,10 +99,17 @@ pub fn check(
         }
     }
     if let Err(e) = cache.save(root) {
-        diagnostics.push(Diagnostic::warning(format!(
-            "cannot save the links found working in {}: {e}",
-            cache::path(root).display()
-        )).help("the next `check --external` asks every server again; check that the site's folder can be written"));
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "cannot save the links found working in `{}/{}`: {e}",
+                crate::cache_dir::FOLDER,
+                cache::FILE
+            ))
+            .help(format!(
+                "{}; until then, each `check --external` asks every server again",
+                e.help()
+            )),
+        );
     }
     summary
 }

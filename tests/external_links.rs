@@ -1,8 +1,12 @@
 //! `centerview check --external` against real HTTP servers on 127.0.0.1: a page that works,
 //! one that is gone (404), a permanent redirect, a server too slow for the timeout, a port
 //! that refuses connections, a server that refuses HEAD but answers GET; the diagnostics at
-//! each link's file and line, the cache of working links and its folder, and the per-host
-//! limit.
+//! each link's file and line, the cache of working links and its folder, the per-host limit,
+//! and the addresses never contacted.
+//!
+//! The checker contacts only public addresses. These tests open their own servers' ports on
+//! this machine to it with `CENTERVIEW_TEST_LOOPBACK_PORTS`, and leave other servers closed to
+//! show that those are never asked.
 
 mod common;
 
@@ -43,6 +47,7 @@ impl Log {
 /// A server on 127.0.0.1 with a runtime of its own, alive as long as this is.
 struct Server {
     base: String,
+    port: u16,
     log: Log,
     _runtime: tokio::runtime::Runtime,
 }
@@ -67,6 +72,12 @@ async fn answer(log: Log, method: Method, uri: Uri) -> Response {
         }
         "/no-head" if method == Method::HEAD => StatusCode::METHOD_NOT_ALLOWED.into_response(),
         "/no-head" => (StatusCode::OK, "a page for GET only").into_response(),
+        // Redirects to the address written as its query.
+        "/redirect" => (
+            StatusCode::FOUND,
+            [(header::LOCATION, uri.query().unwrap_or("/").to_string())],
+        )
+            .into_response(),
         p if p.starts_with("/busy/") => {
             tokio::time::sleep(Duration::from_millis(150)).await;
             (StatusCode::OK, "busy").into_response()
@@ -92,6 +103,7 @@ fn start_server() -> Server {
     runtime.spawn(async move { axum::serve(listener, app).await.unwrap() });
     Server {
         base: format!("http://{addr}"),
+        port: addr.port(),
         log,
         _runtime: runtime,
     }
@@ -142,14 +154,19 @@ const PROXY_VARIABLES: &[&str] = &[
     "http_proxy",
 ];
 
-/// `centerview check --external` with a short timeout, in the site's folder; `now` names
-/// another moment for its clock.
-fn check_at(site: &Site, now: Option<&str>) -> common::Run {
+/// The ports of this machine that the checker may ask (see the module's documentation).
+const OPEN_PORTS: &str = "CENTERVIEW_TEST_LOOPBACK_PORTS";
+
+/// `centerview check --external` with a short timeout, in the site's folder, with the `open`
+/// ports of this machine open to it; `now` names another moment for its clock.
+fn check_at(site: &Site, open: &[u16], now: Option<&str>) -> common::Run {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_centerview"));
+    let open: Vec<String> = open.iter().map(u16::to_string).collect();
     command
         .args(CHECK)
         .current_dir(site.root())
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env(OPEN_PORTS, open.join(","));
     for variable in PROXY_VARIABLES {
         command.env_remove(variable);
     }
@@ -164,8 +181,8 @@ fn check_at(site: &Site, now: Option<&str>) -> common::Run {
     }
 }
 
-fn check(site: &Site) -> common::Run {
-    check_at(site, None)
+fn check(site: &Site, open: &[u16]) -> common::Run {
+    check_at(site, open, None)
 }
 
 #[test]
@@ -177,7 +194,7 @@ fn every_kind_of_link_is_reported_at_its_line() {
     let secure = base.replace("http://", "https://");
 
     let started = Instant::now();
-    let run = check(&site);
+    let run = check(&site, &[server.port, refused]);
     let took = started.elapsed();
     let err = &run.stderr;
     assert_eq!(run.code, 1, "broken links are content errors:\n{err}");
@@ -242,8 +259,9 @@ fn working_links_are_remembered_for_a_day() {
     let refused = refusing_port();
     let site = site_linking_to(&server.base, refused);
     let log = &server.log;
+    let open = [server.port, refused];
 
-    check(&site);
+    check(&site, &open);
     let (ok, missing) = (log.count("/ok"), log.count("/missing"));
     // /ok is asked for itself and at the end of both redirects.
     assert_eq!(ok, 3);
@@ -270,7 +288,7 @@ fn working_links_are_remembered_for_a_day() {
 
     // Again: the working links come from the cache (the moved one still warned about), the
     // broken ones are asked for again.
-    let run = check(&site);
+    let run = check(&site, &open);
     assert_eq!(log.count("/ok"), ok, "{}", run.stderr);
     assert_eq!(log.count("/old"), 1);
     assert_eq!(log.count("/missing"), missing * 2);
@@ -286,7 +304,7 @@ fn working_links_are_remembered_for_a_day() {
         .checked_add(jiff::SignedDuration::from_hours(25))
         .unwrap();
     let now = tomorrow.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
-    let run = check_at(&site, Some(&now));
+    let run = check_at(&site, &open, Some(&now));
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(log.count("/ok"), ok * 2);
 }
@@ -308,7 +326,7 @@ fn build_and_plain_check_never_go_on_the_network() {
     );
 
     // The cache made by check --external stays out of the next build's output.
-    check(&site);
+    check(&site, &[server.port]);
     assert!(site.exists(".centerview-cache/external-links.json"));
     site.build().assert_ok();
     assert!(
@@ -329,14 +347,14 @@ fn a_site_whose_links_all_work_passes_and_says_how_many_it_checked() {
         &brief("Fine", "2017-01-01"),
         &format!("[a]({base}/ok) and [b]({base}/no-head) and [a again]({base}/ok).\n"),
     );
-    let run = check(&site);
+    let run = check(&site, &[server.port]);
     run.assert_ok();
     assert!(
         run.stderr.contains(" pages and 2 external links in "),
         "{}",
         run.stderr
     );
-    let run = check(&site);
+    let run = check(&site, &[server.port]);
     run.assert_ok();
     assert!(
         run.stderr
@@ -354,7 +372,7 @@ fn a_host_is_asked_at_most_twice_at_once() {
         .map(|n| format!("- [{n}]({}/busy/{n})\n", server.base))
         .collect();
     site.page("briefs/many.md", &brief("Many", "2017-01-01"), &links);
-    check(&site).assert_ok();
+    check(&site, &[server.port]).assert_ok();
     assert_eq!(server.log.total(), 8);
     assert_eq!(server.log.most.load(Ordering::SeqCst), 2);
 }
@@ -383,6 +401,146 @@ fn site_with_links(links: &[String]) -> Site {
 }
 
 #[test]
+fn this_machine_and_private_networks_are_never_contacted_however_they_are_spelled() {
+    // `public` stands for a server on the internet, its port open to the checker; `inside`
+    // for a service on this machine, which no link or redirect may reach.
+    let public = start_server();
+    let inside = start_server();
+    let (p, i) = (&public.base, inside.port);
+    let refused = [
+        (
+            format!("http://127.0.0.1:{i}/ok"),
+            "`127.0.0.1` is an address of this machine",
+        ),
+        (
+            format!("http://2130706433:{i}/ok"),
+            "`127.0.0.1` is an address of this machine",
+        ),
+        (
+            format!("http://[::ffff:127.0.0.1]:{i}/ok"),
+            "`::ffff:127.0.0.1` is an address of this machine",
+        ),
+        (
+            format!("http://[::127.0.0.1]:{i}/ok"),
+            "`::7f00:1` is an address of this machine",
+        ),
+        (
+            format!("http://[64:ff9b::127.0.0.1]:{i}/ok"),
+            "`64:ff9b::7f00:1` is an address of this machine",
+        ),
+        (
+            format!("http://0.0.0.0:{i}/ok"),
+            "`0.0.0.0` is an address of this machine",
+        ),
+        (
+            format!("http://localhost:{i}/ok"),
+            "`localhost` is a name of this machine",
+        ),
+        (
+            format!("http://localhost.:{i}/ok"),
+            "`localhost.` is a name of this machine",
+        ),
+        (
+            format!("http://x.localhost:{i}/ok"),
+            "`x.localhost` is a name of this machine",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data/".to_string(),
+            "`169.254.169.254` is a link-local address",
+        ),
+        (
+            "http://10.1.2.3/".to_string(),
+            "`10.1.2.3` is an address on a private network",
+        ),
+        (
+            format!("{p}/redirect?http://[::ffff:127.0.0.1]:{i}/ok"),
+            "it redirects to `http://[::ffff:7f00:1]:{i}/ok`, and `::ffff:127.0.0.1` is an address of this machine",
+        ),
+        (
+            format!("{p}/redirect?http://[::ffff:a9fe:a9fe]/latest/meta-data/"),
+            "it redirects to `http://[::ffff:a9fe:a9fe]/latest/meta-data/`, and `::ffff:169.254.169.254` is a link-local address",
+        ),
+        (
+            format!("{p}/redirect?http://100.64.0.1/"),
+            "and `100.64.0.1` is an address on a private network",
+        ),
+        (
+            format!("{p}/redirect?http://[fec0::1]/"),
+            "and `fec0::1` is an address on a private network",
+        ),
+        (
+            format!("{p}/redirect?http://x.localhost:{i}/ok"),
+            "and `x.localhost` is a name of this machine",
+        ),
+    ];
+    let links: Vec<String> = refused.iter().map(|(l, _)| l.clone()).collect();
+    let site = site_with_links(&links);
+
+    let run = check(&site, &[public.port]);
+    let err = &run.stderr;
+    assert_eq!(run.code, 1, "{err}");
+    for (n, (link, why)) in refused.iter().enumerate() {
+        let why = why.replace("{i}", &i.to_string());
+        let expected = format!(
+            "content/briefs/links.md:{}:4: error: the link `{link}` is not checked: ",
+            n + 5
+        );
+        let line = err.lines().find(|l| l.starts_with(&expected));
+        let line = line.unwrap_or_else(|| panic!("expected {expected:?} in:\n{err}"));
+        assert!(line.contains(&why), "expected {why:?} in {line:?}");
+        assert!(
+            line.ends_with("which `check --external` never contacts"),
+            "{line}"
+        );
+    }
+    assert!(
+        err.contains(&format!("Check failed: {} errors", refused.len())),
+        "{err}"
+    );
+    assert_eq!(inside.log.total(), 0, "{err}");
+    // The public server was asked once for each redirect (HEAD; a refusal is not retried).
+    assert_eq!(public.log.count("/redirect"), 5);
+}
+
+#[test]
+fn a_name_for_this_machine_is_refused_by_the_address_it_resolves_to() {
+    // `localhost` is refused by its name; a name of this machine that is not spelled as one
+    // (the host's own name, which /etc/hosts gives 127.0.0.1 or 127.0.1.1 on most machines)
+    // is refused by the address it resolves to.
+    let inside = start_server();
+    let Some(name) = local_name() else {
+        eprintln!("skipped: this machine's name does not resolve to a loopback address");
+        return;
+    };
+    let link = format!("http://{name}:{}/ok", inside.port);
+    let site = site_with_links(std::slice::from_ref(&link));
+    let run = check(&site, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let expected = format!("the link `{link}` is not checked: `{name}` is at `127.");
+    assert!(
+        run.stderr.contains(&expected),
+        "expected {expected:?} in:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("an address of this machine"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(inside.log.total(), 0);
+}
+
+/// This machine's host name, when it resolves to loopback addresses only.
+fn local_name() -> Option<String> {
+    use std::net::ToSocketAddrs;
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
+    let name = name.trim().to_ascii_lowercase();
+    let addresses: Vec<_> = (name.as_str(), 80).to_socket_addrs().ok()?.collect();
+    let loopback = !addresses.is_empty() && addresses.iter().all(|a| a.ip().is_loopback());
+    (loopback && !name.is_empty() && !name.contains("localhost")).then_some(name)
+}
+
+#[test]
 fn the_cache_is_never_written_through_a_symbolic_link() {
     use std::os::unix::fs::symlink;
     let server = start_server();
@@ -395,7 +553,7 @@ fn the_cache_is_never_written_through_a_symbolic_link() {
     let site = new_site();
     std::fs::create_dir(outside("folder")).unwrap();
     symlink(outside("folder"), site.path(".centerview-cache")).unwrap();
-    let run = check(&site);
+    let run = check(&site, &[server.port]);
     run.assert_ok();
     assert!(common::names_in(&outside("folder")).is_empty());
     assert!(run.stderr.contains(saved), "{}", run.stderr);
@@ -410,7 +568,7 @@ fn the_cache_is_never_written_through_a_symbolic_link() {
     let site = new_site();
     std::fs::create_dir(site.path(".centerview-cache")).unwrap();
     symlink(outside("ignore"), site.path(".centerview-cache/.gitignore")).unwrap();
-    let run = check(&site);
+    let run = check(&site, &[server.port]);
     run.assert_ok();
     assert!(!outside("ignore").exists(), "written through the link");
     assert!(
@@ -430,7 +588,7 @@ fn the_cache_is_never_written_through_a_symbolic_link() {
     let link = site.path(".centerview-cache/external-links.json");
     symlink(outside("links.json"), &link).unwrap();
     let asked = server.log.total();
-    let run = check(&site);
+    let run = check(&site, &[server.port]);
     run.assert_ok();
     assert_eq!(
         server.log.total(),
@@ -476,7 +634,7 @@ fn cache_entries_dated_in_the_future_or_before_1970_are_checked_again() {
     ] {
         remembered(checked);
         let asked = server.log.count("/ok");
-        let run = check_at(&site, clock);
+        let run = check_at(&site, &[server.port], clock);
         run.assert_ok();
         assert_eq!(
             server.log.count("/ok"),

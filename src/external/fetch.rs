@@ -1,12 +1,16 @@
 //! Asking servers about URLs: HEAD first (GET when HEAD is refused), redirects followed one
-//! by one so that permanent ones can be reported, a few requests at a time to each host.
+//! by one so that permanent ones can be reported, a few requests at a time to each host,
+//! and only ever to public addresses ([`super::resolver`]).
 
 use super::Settings;
+use super::resolver::{Gate, PublicResolver, Refusal};
 use std::collections::{BTreeMap, HashMap};
 use std::io::ErrorKind;
 use std::sync::{Condvar, Mutex};
 use ureq::Agent;
+use ureq::config::Config;
 use ureq::http::StatusCode;
+use ureq::unversioned::transport::DefaultConnector;
 use url::Url;
 
 /// Redirects followed before a URL is reported as redirecting too often.
@@ -43,11 +47,11 @@ pub enum Broken {
     BadRedirect {
         location: String,
     },
-    /// A redirect from a public address to this machine or a private network, which is not
-    /// followed: a server on the internet must not make the checker (in CI, say) knock on
-    /// inside doors.
-    PrivateRedirect {
-        location: String,
+    /// A host that is not public (this machine, a private network…), which is never
+    /// contacted; `redirect` is where a redirect led when the link itself is public.
+    NotPublic {
+        refusal: Refusal,
+        redirect: Option<String>,
     },
     /// The https connection could not be made secure (a bad or expired certificate, say).
     Insecure {
@@ -67,17 +71,10 @@ pub enum Broken {
 /// time to each host (a server asked about many links at once may refuse, or slow down for
 /// everyone). Each URL is checked once.
 pub fn check_all(urls: Vec<String>, settings: &Settings) -> Vec<(String, Outcome)> {
-    let agent: Agent = Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(settings.timeout))
-        .user_agent(concat!(
-            "centerview/",
-            env!("CARGO_PKG_VERSION"),
-            " (link check)"
-        ))
-        .build()
-        .into();
+    let gate = Gate::new(settings.open_loopback_ports.clone());
+    let resolver = PublicResolver::new(gate.clone());
+    let agent = Agent::with_parts(config(settings), DefaultConnector::new(), resolver);
+    let client = Client { agent, gate };
     let queue = Queue::new(urls, settings.per_host);
     let workers = settings.workers.clamp(1, queue.len().max(1));
     std::thread::scope(|scope| {
@@ -87,7 +84,7 @@ pub fn check_all(urls: Vec<String>, settings: &Settings) -> Vec<(String, Outcome
                     // A check that panics must still free its host's slot, or the workers
                     // waiting for that host would wait for ever.
                     let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        check(&agent, &url, LINK_TIME * settings.timeout)
+                        check(&client, &url, LINK_TIME * settings.timeout)
                     }));
                     let outcome = checked.unwrap_or_else(|_| {
                         Outcome::Broken(Broken::Failed {
@@ -100,6 +97,26 @@ pub fn check_all(urls: Vec<String>, settings: &Settings) -> Vec<(String, Outcome
         }
     });
     queue.into_results()
+}
+
+fn config(settings: &Settings) -> Config {
+    Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(settings.timeout))
+        .user_agent(concat!(
+            "centerview/",
+            env!("CARGO_PKG_VERSION"),
+            " (link check)"
+        ))
+        .build()
+}
+
+/// What every check uses: the agent, whose resolver refuses closed addresses, and the gate
+/// that judges a URL by its spelling first.
+struct Client {
+    agent: Agent,
+    gate: Gate,
 }
 
 /// The URLs waiting, by host, and how many checks of each host are under way.
@@ -189,7 +206,7 @@ fn host_key(url: &str) -> String {
 const LINK_TIME: u32 = 3;
 
 /// Checks one URL, within `budget` for all its requests.
-pub fn check(agent: &Agent, url: &str, budget: std::time::Duration) -> Outcome {
+fn check(client: &Client, url: &str, budget: std::time::Duration) -> Outcome {
     let deadline = std::time::Instant::now() + budget;
     let start = match Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => u,
@@ -204,13 +221,13 @@ pub fn check(agent: &Agent, url: &str, budget: std::time::Duration) -> Outcome {
             });
         }
     };
-    let head = follow(agent, true, &start, deadline);
+    let head = follow(client, true, &start, deadline);
     let retry = match &head {
         Ok(answer) => answer.status >= 400,
         Err(broken) => matches!(broken, Broken::Failed { .. }),
     };
     let answer = if retry {
-        follow(agent, false, &start, deadline)
+        follow(client, false, &start, deadline)
     } else {
         head
     };
@@ -227,24 +244,6 @@ pub fn check(agent: &Agent, url: &str, budget: std::time::Duration) -> Outcome {
     }
 }
 
-/// Whether a URL names this machine or a private network by its address (`localhost`,
-/// 127.0.0.0/8, 10/8, 172.16/12, 192.168/16, link-local, `::1`, unique local).
-fn is_private(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => {
-            ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
-        }
-        Some(url::Host::Ipv6(ip)) => {
-            ip.is_loopback()
-                || ip.is_unspecified()
-                || (ip.segments()[0] & 0xfe00) == 0xfc00
-                || (ip.segments()[0] & 0xffc0) == 0xfe80
-        }
-        None => false,
-    }
-}
-
 /// A final answer: its status, the URL that gave it, and where the leading permanent
 /// redirects led.
 struct Answer {
@@ -253,9 +252,10 @@ struct Answer {
     moved: Option<Url>,
 }
 
-/// Sends a HEAD (or GET) request and follows redirects, one request at a time.
+/// Sends a HEAD (or GET) request and follows redirects, one request at a time, never to a
+/// host that is not public.
 fn follow(
-    agent: &Agent,
+    client: &Client,
     head: bool,
     start: &Url,
     deadline: std::time::Instant,
@@ -267,7 +267,18 @@ fn follow(
         if std::time::Instant::now() >= deadline {
             return Err(Broken::Timeout);
         }
-        let response = send(agent, head, &url)?;
+        let not_public = |refusal| Broken::NotPublic {
+            refusal,
+            redirect: (url != *start).then(|| url.to_string()),
+        };
+        if let Some(refusal) = client.gate.by_spelling(&url) {
+            return Err(not_public(refusal));
+        }
+        let response = match send(&client.agent, head, &url) {
+            Err(Sent::Refused(refusal)) => return Err(not_public(refusal)),
+            Err(Sent::Broken(broken)) => return Err(broken),
+            Ok(response) => response,
+        };
         let status = response.status();
         let location = response
             .headers()
@@ -286,9 +297,6 @@ fn follow(
             Ok(next) if matches!(next.scheme(), "http" | "https") => next,
             _ => return Err(Broken::BadRedirect { location }),
         };
-        if is_private(&next) && !is_private(start) {
-            return Err(Broken::PrivateRedirect { location });
-        }
         permanent &= matches!(
             status,
             StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
@@ -301,13 +309,22 @@ fn follow(
     Err(Broken::TooManyRedirects)
 }
 
-fn send(agent: &Agent, head: bool, url: &Url) -> Result<ureq::http::Response<ureq::Body>, Broken> {
+/// Why a request got no answer: its host is not contacted, or something broke.
+enum Sent {
+    Refused(Refusal),
+    Broken(Broken),
+}
+
+fn send(agent: &Agent, head: bool, url: &Url) -> Result<ureq::http::Response<ureq::Body>, Sent> {
     let result = if head {
         agent.head(url.as_str()).call()
     } else {
         agent.get(url.as_str()).call()
     };
-    result.map_err(|e| broken(e, url))
+    result.map_err(|e| match Refusal::in_error(&e) {
+        Some(refusal) => Sent::Refused(refusal.clone()),
+        None => Sent::Broken(broken(e, url)),
+    })
 }
 
 fn broken(error: ureq::Error, url: &Url) -> Broken {
@@ -317,19 +334,9 @@ fn broken(error: ureq::Error, url: &Url) -> Broken {
     };
     match error {
         ureq::Error::Timeout(_) => Broken::Timeout,
-        ureq::Error::HostNotFound => Broken::HostNotFound {
+        e if super::resolver::is_not_found(&e) => Broken::HostNotFound {
             host: url.host_str().unwrap_or("").to_string(),
         },
-        // The standard library's resolver reports a name it cannot find as an I/O error of
-        // no stable kind; only its message says so.
-        ureq::Error::Io(e)
-            if e.to_string()
-                .contains("failed to lookup address information") =>
-        {
-            Broken::HostNotFound {
-                host: url.host_str().unwrap_or("").to_string(),
-            }
-        }
         ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => Broken::Refused { host },
         ureq::Error::Io(e) if e.kind() == ErrorKind::TimedOut => Broken::Timeout,
         ureq::Error::ConnectionFailed => Broken::Refused { host },
@@ -369,27 +376,5 @@ mod tests {
         }
         let other = ureq::Error::Io(std::io::Error::other("something else"));
         assert!(matches!(broken(other, &url), Broken::Failed { .. }));
-    }
-
-    #[test]
-    fn private_addresses_are_told_from_public_ones() {
-        for private in [
-            "http://127.0.0.1:8080/",
-            "http://localhost/",
-            "http://10.1.2.3/",
-            "http://192.168.0.1/",
-            "http://169.254.169.254/latest/",
-            "http://[::1]/",
-            "http://[fd00::1]/",
-        ] {
-            assert!(is_private(&Url::parse(private).unwrap()), "{private}");
-        }
-        for public in [
-            "https://example.org/",
-            "http://93.184.216.34/",
-            "http://[2001:db8::1]/",
-        ] {
-            assert!(!is_private(&Url::parse(public).unwrap()), "{public}");
-        }
     }
 }

@@ -4,11 +4,14 @@
 //! Only `check --external` runs this: a build never goes on the network. The links come from
 //! the rendered bodies ([`crate::markdown::ExternalLink`]), so they are found exactly as the
 //! build reads them (shortcodes expanded, reference links resolved). Each URL is asked for
-//! once, however many pages use it ([`fetch`]); links found working are remembered for a day
-//! ([`cache`]).
+//! once, however many pages use it ([`fetch`]), and only on the public internet: this machine
+//! and private networks are never contacted, whatever a link or a redirect says ([`address`],
+//! [`resolver`]). Links found working are remembered for a day ([`cache`]).
 
+pub mod address;
 pub mod cache;
 pub mod fetch;
+pub mod resolver;
 
 use crate::diagnostics::{Diagnostic, Source};
 use crate::render::Bodies;
@@ -25,6 +28,10 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 pub const WORKERS: usize = 16;
 /// Requests under way at once to one host.
 pub const PER_HOST: usize = 2;
+/// The variable naming ports of this machine's loopback address that the checker may ask:
+/// the test suite's own servers stand in for the internet on them. Nothing else opens this
+/// machine, or any private address, to the checker.
+pub const TEST_PORTS_VARIABLE: &str = "CENTERVIEW_TEST_LOOPBACK_PORTS";
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -32,14 +39,21 @@ pub struct Settings {
     pub timeout: Duration,
     pub workers: usize,
     pub per_host: usize,
+    /// Loopback ports open to the checker, from [`TEST_PORTS_VARIABLE`]; empty in real use.
+    pub open_loopback_ports: Vec<u16>,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
+        let ports = std::env::var(TEST_PORTS_VARIABLE).unwrap_or_default();
         Settings {
             timeout: TIMEOUT,
             workers: WORKERS,
             per_host: PER_HOST,
+            open_loopback_ports: ports
+                .split(',')
+                .filter_map(|p| p.trim().parse().ok())
+                .collect(),
         }
     }
 }
@@ -144,6 +158,16 @@ fn diagnostic(url: &str, outcome: &Outcome, settings: &Settings) -> Option<Diagn
             ))
             .help("the server limits how often it may be asked: run the check again later"),
         ),
+        // Not contacted, so not known to be broken: said so, and as an error all the same,
+        // since readers cannot reach such an address either.
+        Outcome::Broken(broken @ Broken::NotPublic { .. }) => {
+            let (what, help) = explain(broken, settings);
+            Some(
+                Diagnostic::error(format!("the link `{url}` is not checked: {what}"))
+                    .label("not a public address")
+                    .help(help),
+            )
+        }
         Outcome::Broken(broken) => {
             let (what, help) = explain(broken, settings);
             Some(
@@ -199,9 +223,14 @@ fn explain(broken: &Broken, settings: &Settings) -> (String, String) {
             format!("it redirects more than {} times", fetch::MOST_REDIRECTS),
             "open the link in a browser: the site may be redirecting in a loop; link to the page it should reach".into(),
         ),
-        Broken::PrivateRedirect { location } => (
-            format!("it redirects to `{location}`, an address on this machine or a private network, which is not followed"),
-            "open the link in a browser: link to the page it should reach on the public site".into(),
+        Broken::NotPublic { refusal, redirect } => (
+            match redirect {
+                Some(location) => format!(
+                    "it redirects to `{location}`, and {refusal}, which `check --external` never contacts"
+                ),
+                None => format!("{refusal}, which `check --external` never contacts"),
+            },
+            "readers on the internet cannot reach it either: link to the page's public address (if the name is public and only this network's own DNS gives it a private address, run the check from outside this network)".into(),
         ),
         Broken::BadRedirect { location } => (
             format!("it redirects to `{location}`, which is not a web address"),

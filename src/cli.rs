@@ -127,7 +127,7 @@ pub enum Command {
 const CHECK_HELP: &str = "\
 With --external, each address is asked for once however many pages link to it: a HEAD request,
 then GET if the server refuses HEAD, following up to 10 redirects, 16 requests at a time and 2
-at a time to one host, each allowed 10 seconds (--timeout). Only public addresses are asked:
+at a time to one server, each allowed 10 seconds (--timeout). Only public addresses are asked:
 a link or redirect to this machine or a private network is reported, never followed, however it
 is spelled or whatever its name resolves to. Links found working are remembered
 for a day in .centerview-cache/external-links.json in the site's folder (delete it to ask again);

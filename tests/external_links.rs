@@ -1,7 +1,7 @@
 //! `centerview check --external` against real HTTP servers on 127.0.0.1: a page that works,
 //! one that is gone (404), a permanent redirect, a server too slow for the timeout, a port
 //! that refuses connections, a server that refuses HEAD but answers GET; the diagnostics at
-//! each link's file and line, the cache of working links and its folder, the per-host limit,
+//! each link's file and line, the cache of working links and its folder, the per-server limit,
 //! and the addresses never contacted.
 //!
 //! The checker contacts only public addresses. These tests open their own servers' ports on
@@ -538,6 +538,24 @@ fn local_name() -> Option<String> {
     let addresses: Vec<_> = (name.as_str(), 80).to_socket_addrs().ok()?.collect();
     let loopback = !addresses.is_empty() && addresses.iter().all(|a| a.ip().is_loopback());
     (loopback && !name.is_empty() && !name.contains("localhost")).then_some(name)
+}
+
+#[test]
+fn one_server_is_asked_at_most_twice_at_once_however_it_is_spelled() {
+    let server = start_server();
+    let port = server.port;
+    let hosts = [
+        format!("127.0.0.1:{port}"),
+        format!("[::ffff:127.0.0.1]:{port}"),
+        format!("localhost:{port}"),
+    ];
+    let links: Vec<String> = (hosts.iter())
+        .flat_map(|host| (1..=4).map(move |n| format!("http://{host}/busy/{n}")))
+        .collect();
+    let site = site_with_links(&links);
+    check(&site, &[port]).assert_ok();
+    assert_eq!(server.log.total(), 12);
+    assert_eq!(server.log.most.load(Ordering::SeqCst), 2);
 }
 
 #[test]

@@ -1,16 +1,18 @@
 //! Asking servers about URLs: HEAD first (GET when HEAD is refused), redirects followed one
-//! by one so that permanent ones can be reported, a few requests at a time to each host,
+//! by one so that permanent ones can be reported, a few requests at a time to each server,
 //! and only ever to public addresses ([`super::resolver`]).
 
 use super::Settings;
 use super::resolver::{Gate, PublicResolver, Refusal};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::io::ErrorKind;
+use std::net::IpAddr;
 use std::sync::{Condvar, Mutex};
 use ureq::Agent;
 use ureq::config::Config;
 use ureq::http::StatusCode;
-use ureq::unversioned::transport::DefaultConnector;
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use url::Url;
 
 /// Redirects followed before a URL is reported as redirecting too often.
@@ -68,21 +70,22 @@ pub enum Broken {
 }
 
 /// Checks every URL, at most `settings.workers` at a time and `settings.per_host` at a
-/// time to each host (a server asked about many links at once may refuse, or slow down for
+/// time to each server (a server asked about many links at once may refuse, or slow down for
 /// everyone). Each URL is checked once.
 pub fn check_all(urls: Vec<String>, settings: &Settings) -> Vec<(String, Outcome)> {
     let gate = Gate::new(settings.open_loopback_ports.clone());
     let resolver = PublicResolver::new(gate.clone());
-    let agent = Agent::with_parts(config(settings), DefaultConnector::new(), resolver);
+    let agent = Agent::with_parts(config(settings), DefaultConnector::new(), resolver.clone());
+    let servers = servers(&urls, &resolver, agent.config(), settings);
     let client = Client { agent, gate };
-    let queue = Queue::new(urls, settings.per_host);
+    let queue = Queue::new(urls, &servers, settings.per_host);
     let workers = settings.workers.clamp(1, queue.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
-                while let Some((host, url)) = queue.next() {
-                    // A check that panics must still free its host's slot, or the workers
-                    // waiting for that host would wait for ever.
+                while let Some((server, url)) = queue.next() {
+                    // A check that panics must still free its server's slot, or the workers
+                    // waiting for that server would wait for ever.
                     let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         check(&client, &url, LINK_TIME * settings.timeout)
                     }));
@@ -91,7 +94,7 @@ pub fn check_all(urls: Vec<String>, settings: &Settings) -> Vec<(String, Outcome
                             reason: "the checker failed on this address".into(),
                         })
                     });
-                    queue.done(&host, url, outcome);
+                    queue.done(&server, url, outcome);
                 }
             });
         }
@@ -119,7 +122,66 @@ struct Client {
     gate: Gate,
 }
 
-/// The URLs waiting, by host, and how many checks of each host are under way.
+/// The server of each URL's host, for the per-server limit: hosts that resolve to a common
+/// address are one server however they are spelled (`127.0.0.1`, `localhost`,
+/// `[::ffff:127.0.0.1]`). A host that is not looked up here (not found, or reached through a
+/// proxy) is a server of its own. Hosts are looked up `settings.workers` at a time, and the
+/// answers are kept for the requests.
+fn servers(
+    urls: &[String],
+    resolver: &PublicResolver,
+    config: &Config,
+    settings: &Settings,
+) -> HashMap<String, String> {
+    let mut hosts: BTreeMap<String, Url> = BTreeMap::new();
+    for url in urls.iter().filter_map(|u| Url::parse(u).ok()) {
+        hosts.entry(host_key(&url)).or_insert(url);
+    }
+    let hosts: Vec<(String, Url)> = hosts.into_iter().collect();
+    let timeout = NextTimeout {
+        after: settings.timeout.into(),
+        reason: ureq::Timeout::Resolve,
+        ..NextTimeout::default()
+    };
+    let look_up = |(_, url): &(String, Url)| resolver.addresses(url, config, timeout);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.workers.clamp(1, hosts.len().max(1)))
+        .build();
+    let addresses: Vec<Vec<IpAddr>> = match pool {
+        Ok(pool) => pool.install(|| hosts.par_iter().map(look_up).collect()),
+        Err(_) => hosts.iter().map(look_up).collect(),
+    };
+    let roots = shared_addresses(&addresses);
+    (hosts.iter().zip(roots))
+        .map(|((host, _), root)| (host.clone(), hosts[root].0.clone()))
+        .collect()
+}
+
+/// For each host (by its addresses), the first host it shares an address with, directly or
+/// through others (a union-find).
+fn shared_addresses(addresses: &[Vec<IpAddr>]) -> Vec<usize> {
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut parent: Vec<usize> = (0..addresses.len()).collect();
+    let mut first_with: HashMap<IpAddr, usize> = HashMap::new();
+    for (host, found) in addresses.iter().enumerate() {
+        for ip in found {
+            let other = *first_with.entry(*ip).or_insert(host);
+            let (a, b) = (root(&mut parent, other), root(&mut parent, host));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    (0..addresses.len())
+        .map(|host| root(&mut parent, host))
+        .collect()
+}
+
+/// The URLs waiting, by server, and how many checks of each server are under way.
 struct Queue {
     state: Mutex<QueueState>,
     changed: Condvar,
@@ -134,10 +196,12 @@ struct QueueState {
 }
 
 impl Queue {
-    fn new(urls: Vec<String>, per_host: usize) -> Queue {
+    fn new(urls: Vec<String>, servers: &HashMap<String, String>, per_host: usize) -> Queue {
         let mut state = QueueState::default();
         for url in urls.into_iter().rev() {
-            state.waiting.entry(host_key(&url)).or_default().push(url);
+            let host = Url::parse(&url).map(|u| host_key(&u)).unwrap_or_default();
+            let server = servers.get(&host).cloned().unwrap_or(host);
+            state.waiting.entry(server).or_default().push(url);
         }
         Queue {
             state: Mutex::new(state),
@@ -151,7 +215,7 @@ impl Queue {
         state.waiting.values().map(Vec::len).sum()
     }
 
-    /// The next URL whose host has a free slot, waiting for one to free up; `None` when
+    /// The next URL whose server has a free slot, waiting for one to free up; `None` when
     /// every URL has been handed out.
     fn next(&self) -> Option<(String, String)> {
         let mut state = self.state.lock().expect("link queue");
@@ -187,16 +251,10 @@ impl Queue {
     }
 }
 
-/// The host and port a URL's requests go to (the per-host limit counts by it).
-fn host_key(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(u) => format!(
-            "{}:{}",
-            u.host_str().unwrap_or(""),
-            u.port_or_known_default().unwrap_or(0)
-        ),
-        Err(_) => String::new(),
-    }
+/// A URL's host as the per-server limit first knows it (its name or address, whatever the
+/// port).
+fn host_key(url: &Url) -> String {
+    url.host_str().unwrap_or_default().to_string()
 }
 
 /// Checks one URL: HEAD, then GET if HEAD was answered with an error or failed oddly (many
@@ -376,5 +434,19 @@ mod tests {
         }
         let other = ureq::Error::Io(std::io::Error::other("something else"));
         assert!(matches!(broken(other, &url), Broken::Failed { .. }));
+    }
+
+    #[test]
+    fn hosts_sharing_an_address_are_one_server() {
+        let ip = |text: &str| text.parse::<IpAddr>().unwrap();
+        let hosts = [
+            vec![ip("127.0.0.1")],            // 127.0.0.1
+            vec![ip("93.184.216.34")],        // example.org
+            vec![ip("::1"), ip("127.0.0.1")], // localhost
+            vec![],                           // not found
+            vec![ip("10.0.0.1"), ip("::1")],  // through localhost's ::1
+            vec![ip("93.184.216.34")],        // www.example.org
+        ];
+        assert_eq!(shared_addresses(&hosts), [0, 1, 0, 3, 0, 1]);
     }
 }

@@ -26,7 +26,7 @@ use std::time::Duration;
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// Requests under way at once, in all.
 pub const WORKERS: usize = 16;
-/// Requests under way at once to one host.
+/// Requests under way at once to one server (however many names it has).
 pub const PER_HOST: usize = 2;
 /// The variable naming ports of this machine's loopback address that the checker may ask:
 /// the test suite's own servers stand in for the internet on them. Nothing else opens this

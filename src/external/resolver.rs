@@ -142,6 +142,21 @@ impl PublicResolver {
         }
     }
 
+    /// A host's addresses (an IPv4-mapped one as its IPv4 address), when the checker looks
+    /// the host up itself (not through a proxy) and finds it.
+    pub fn addresses(&self, url: &Url, config: &Config, timeout: NextTimeout) -> Vec<IpAddr> {
+        let Ok(uri) = url.as_str().parse::<Uri>() else {
+            return Vec::new();
+        };
+        if config.proxy().is_some_and(|p| !p.is_no_proxy(&uri)) {
+            return Vec::new();
+        }
+        match self.look_up(&uri, config, timeout) {
+            Ok(found) => found.iter().map(|a| address::canonical(a.ip())).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// The host's addresses on the URI's port, from the system's resolver the first time the
     /// host is asked about.
     fn look_up(

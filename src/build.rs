@@ -346,11 +346,15 @@ impl Session {
             }
             _ => None,
         };
-        let copied = statics::claims(site, theme);
+        let written_under = self.folder.as_ref().map_or(&self.output, |f| &f.path);
+        let claims = crate::output::Claims {
+            copied: statics::claims(site, theme),
+            prefix_len: write::work_prefix_len(written_under),
+        };
         let mut outputs = {
             let put = put_into(staging.as_ref());
             let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
-            render::render_outputs(site, theme, bodies, &mut self.render, sink, &copied, diags)
+            render::render_outputs(site, theme, bodies, &mut self.render, sink, &claims, diags)
         };
         outputs.extend(statics::outputs(site, theme));
         if self.one_off {

@@ -405,12 +405,12 @@ pub fn alias(text: &str) -> Result<String, BadAlias> {
                 "remove it: files and folders whose names start with `.` belong to the server, not to the site",
             ));
         }
-        if segment.len() > crate::urls::LONGEST_NAME {
+        if segment.len() > crate::urls::NAME_MAX {
             return Err(bad(
                 format!(
                     "has a name of {} bytes, longer than a file name may be ({})",
                     segment.len(),
-                    crate::urls::LONGEST_NAME
+                    crate::urls::NAME_MAX
                 ),
                 "name too long",
                 "shorten it: each part of an address becomes a file or folder name",

@@ -67,13 +67,14 @@ pub struct RenderedPaths<'a> {
 /// file, else at the page.
 pub fn check_one_owner(
     rendered: &RenderedPaths,
-    copied: &[(String, String)],
+    claims: &Claims,
     diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
 ) {
+    let copied = &claims.copied;
     let mut owners: HashMap<&str, Owner> =
         HashMap::with_capacity(rendered.paths.len() + copied.len() + 1);
     owners.insert(MARKER, Owner::Marker);
-    let claims = rendered
+    let claimed = rendered
         .paths
         .iter()
         .enumerate()
@@ -84,7 +85,7 @@ pub fn check_one_owner(
                 .map(|(path, src)| (path.as_str(), Owner::Copied(src))),
         );
     let mut conflicts = Vec::new();
-    for (path, owner) in claims {
+    for (path, owner) in claimed {
         if let Some(&taken) = owners.get(path) {
             conflicts.push(Conflict {
                 path,
@@ -121,8 +122,73 @@ pub fn check_one_owner(
             });
         }
     }
-    conflicts.sort_by_key(|c| (c.path, c.folder));
+    // A file where a folder is needed is one mistake however many files are in the folder
+    // (a page and its citations): it is reported once, beside a page if there is one.
+    let is_page = |owner: &Owner| matches!(*owner, Owner::Rendered(i) if (rendered.is_page)(i));
+    conflicts.sort_by_key(|c| {
+        (
+            c.folder.unwrap_or(c.path),
+            c.folder.is_some(),
+            !is_page(&c.owner),
+            c.path,
+        )
+    });
+    conflicts.dedup_by(|b, a| a.folder.is_some() && a.folder == b.folder);
     diagnostics.extend(conflicts.iter().filter_map(|c| c.diagnostic(rendered)));
+    check_lengths(rendered, claims, diagnostics);
+}
+
+/// What the rendered files' paths must fit beside: the files copied into the site (assets and
+/// theme static files: each path with its source as shown to editors), and where the site is
+/// written.
+pub struct Claims {
+    pub copied: Vec<(String, String)>,
+    /// The length in bytes of the folder every file is first written under, with the `/`
+    /// after it (see `write::work_prefix_len`).
+    pub prefix_len: usize,
+}
+
+/// The longest path, in bytes, the system takes to create a file, without the zero that ends
+/// it.
+pub const PATH_MAX: usize = libc::PATH_MAX as usize - 1;
+
+/// No path is longer than the system lets a file's path be, once the folder the site is
+/// written under is put before it: such a file could not be written.
+fn check_lengths(
+    rendered: &RenderedPaths,
+    claims: &Claims,
+    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
+) {
+    let too_long = |path: &str| claims.prefix_len + path.len() > PATH_MAX;
+    let what = |path: &str| {
+        format!(
+            "would be written to a path of {} bytes in the site, {} with the folder the site is written in: more than the {PATH_MAX} bytes a path may have",
+            path.len(),
+            claims.prefix_len + path.len()
+        )
+    };
+    let help = "use shorter names for the folders in content/, or build into a folder with a shorter path (--output)";
+    for (i, path) in rendered.paths.iter().enumerate() {
+        if too_long(path) {
+            let d = (rendered.chosen)(i, &what(path)).unwrap_or_else(|| {
+                crate::diagnostics::Diagnostic::error(format!(
+                    "{} {}",
+                    (rendered.owner)(i),
+                    what(path)
+                ))
+            });
+            diagnostics.push(d.help(help));
+        }
+    }
+    for (path, source) in &claims.copied {
+        if too_long(path) {
+            diagnostics.push(
+                crate::diagnostics::Diagnostic::error(format!("this file {}", what(path)))
+                    .in_file(source.clone())
+                    .help(help),
+            );
+        }
+    }
 }
 
 /// Who writes a path (see [`check_one_owner`]).

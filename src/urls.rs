@@ -6,9 +6,15 @@
 
 use crate::front_matter::Kind;
 
-/// The longest name a file may have on the systems sites are built and served on, in bytes
-/// (`NAME_MAX`).
-pub const LONGEST_NAME: usize = 255;
+/// The longest name, in bytes, a file or folder of the site may have: what the file systems
+/// a site is written to allow (ext4, APFS and NTFS all stop at 255).
+pub const NAME_MAX: usize = 255;
+
+/// The first file or folder name in a path under the output folder longer than
+/// [`NAME_MAX`] bytes, which no file system would let the site write.
+pub fn overlong_name(output: &str) -> Option<&str> {
+    output.split('/').find(|name| name.len() > NAME_MAX)
+}
 
 /// Why `c` may not stand in an address as it is (and so not in a content file's or folder's
 /// name, nor in an alias), or `None` when it may. Safe are ASCII letters and digits,

@@ -35,7 +35,9 @@ const TABLE: &str =
 
 struct Case {
     name: &'static str,
-    /// Files to write (path under the site, contents).
+    /// Files to write (path under the site, contents), where `{300 letters}` stands for a
+    /// name longer than a file system allows, and `{80 characters}` for a file name within
+    /// the limit whose slug is not (`中` is three bytes, and `zhong-` in a slug).
     files: &'static [(&'static str, &'static str)],
     /// Lines that must all appear in the diagnostics.
     expect: &'static [&'static str],
@@ -986,7 +988,90 @@ const CASES: &[Case] = &[
             "help: rename it `about-us`",
         ],
     },
+    Case {
+        name: "a slug longer than a folder name may be",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nslug: {300 letters}\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:7: error: the slug is 300 bytes long, more than the 255 bytes a folder name may have",
+            "help: a slug of a few words makes a better address too: for example `slug: aaaaaaaa",
+        ],
+    },
+    Case {
+        name: "a topic whose slug is longer than a folder name may be",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\ntopics: [Science, {300 letters}]\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:19: error: the topic `aaaaaaaaaa",
+            "…` makes a folder name of 300 bytes, more than the 255 bytes a folder name may have",
+        ],
+    },
+    Case {
+        name: "a series whose slug is longer than a folder name may be",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nseries: {300 letters}\npart: 1\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:9: error: the series `aaaaaaaaaa",
+            "…` makes a folder name of 300 bytes, more than the 255 bytes a folder name may have",
+        ],
+    },
+    Case {
+        name: "an alias with a name longer than a file system allows",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\naliases: [/old/{300 letters}/]\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:11: error: the alias `/old/aaaaaaaaaa",
+            "/` has a name of 300 bytes, longer than a file name may be (255)",
+        ],
+    },
+    Case {
+        name: "a file name whose slug is longer than a folder name may be",
+        files: &[(
+            "content/briefs/{80 characters}.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\nBody.\n",
+        )],
+        expect: &[
+            ".md:2:1: error: this page's slug, made from its file name, is 479 bytes long, more than the 255 bytes a folder name may have",
+            "help: give the page a shorter `slug`, for example `slug: zhong-zhong-",
+        ],
+    },
+    Case {
+        name: "a content folder named like the feed",
+        files: &[("content/atom.xml/a.md", "---\ntitle: A\n---\nText.\n")],
+        expect: &[
+            "content/atom.xml/a.md:2:1: error: this page's address /atom.xml/a/ needs `atom.xml` to be a folder, where the feed is written",
+            "help: give the page another `slug`, or move it to another folder",
+        ],
+    },
+    Case {
+        name: "a theme file where a page needs a folder",
+        files: &[("themes/centerview/static/briefs/good", "mine")],
+        expect: &[
+            "themes/centerview/static/briefs/good: error: themes/centerview/static/briefs/good and the page content/briefs/good.md cannot both be written: one needs `briefs/good` in the site to be a folder, the other is that file",
+        ],
+    },
 ];
+
+/// A case's text with its placeholders filled in (see [`Case::files`]).
+fn filled(text: &str) -> String {
+    text.replace("{300 letters}", &"a".repeat(300))
+        .replace("{80 characters}", &"中".repeat(80))
+}
+
+/// Writes a case's files into `site`.
+fn write_case(site: &Site, case: &Case) {
+    for (path, text) in case.files {
+        site.write(&filled(path), &filled(text));
+    }
+}
 
 #[test]
 fn every_error_names_file_line_and_message_and_leaves_output_alone() {
@@ -994,9 +1079,7 @@ fn every_error_names_file_line_and_message_and_leaves_output_alone() {
     for case in CASES {
         let site = good_site();
         let before = site.output_files();
-        for (path, text) in case.files {
-            site.write(path, text);
-        }
+        write_case(&site, case);
         let run = site.build();
         let mut problems = Vec::new();
         if run.code != 1 {
@@ -1033,6 +1116,79 @@ fn every_error_names_file_line_and_message_and_leaves_output_alone() {
         CASES.len(),
         failures.join("\n\n")
     );
+}
+
+/// The lines a failed run printed, with the summary line in the words `check` uses (`Check
+/// failed: 2 errors`), so a build's and a check's diagnostics can be compared.
+fn diagnostic_lines(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .map(|line| match line.strip_prefix("Build failed: ") {
+            Some(rest) => format!(
+                "Check failed: {}",
+                rest.trim_end_matches("; the output folder was not changed")
+            ),
+            None => line.to_string(),
+        })
+        .collect()
+}
+
+/// `check` is `build` without writing: every input that fails a build fails a check with the
+/// same diagnostics and exit status.
+#[test]
+fn check_reports_what_build_reports_for_every_case() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let site = good_site();
+        write_case(&site, case);
+        let (build, check) = (site.build(), site.run(&["check"]));
+        let (built, checked) = (
+            diagnostic_lines(&build.stderr),
+            diagnostic_lines(&check.stderr),
+        );
+        if build.code != check.code || built != checked {
+            failures.push(format!(
+                "{}: build exited with {}, check with {}\n--- build:\n{}\n--- check:\n{}",
+                case.name, build.code, check.code, build.stderr, check.stderr
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// A file whose path, with the folder the site is first written in, is longer than a path
+/// may be (PATH_MAX) is an error before anything is written, for `check` as for `build`.
+#[test]
+fn a_path_too_long_to_write_is_an_error_for_check_and_build() {
+    let site = good_site();
+    let before = site.output_files();
+    // 4,090 bytes in content/, within the limit; 26 more in the work folder, over it.
+    let root = site.root().as_os_str().len();
+    let mut rel = String::from("content/assets");
+    while root + rel.len() + 2 * 201 < 4090 {
+        rel = format!("{rel}/{}", "a".repeat(200));
+    }
+    let name = "x".repeat(4090 - root - rel.len() - 2 - ".png".len());
+    site.write(&format!("{rel}/{name}.png"), "not an image");
+    let (build, check) = (site.build(), site.run(&["check"]));
+    build.assert_error(".png: error: this file would be written to a path of");
+    assert!(
+        build
+            .stderr
+            .contains("more than the 4095 bytes a path may have")
+    );
+    assert_eq!(check.code, 1);
+    assert_eq!(
+        diagnostic_lines(&build.stderr),
+        diagnostic_lines(&check.stderr)
+    );
+    assert_eq!(site.output_files(), before);
 }
 
 #[test]

@@ -72,8 +72,10 @@ pub struct RenderStats {
 pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// Renders every output file but static files and the search index. Template failures are
-/// reported as diagnostics, and so is every path with two owners (`copied`: the paths and
-/// sources of the files copied into the site; see [`crate::output::check_one_owner`]).
+/// reported as diagnostics, and so is every path that could not be written: one with two
+/// owners (`claims`: the files copied into the site, and the folder the site is written
+/// under), a file where another needs a folder, or one too long (see
+/// [`crate::output::check_one_owner`]).
 ///
 /// With a `sink`, each rendered file is handed to it at once and kept neither in the result
 /// (its data is [`OutputData::Written`]) nor in the cache: a one-off build never holds the
@@ -84,7 +86,7 @@ pub fn render_outputs(
     bodies: &Bodies,
     cache: &mut RenderCache,
     sink: Option<&Sink<'_>>,
-    copied: &[(String, String)],
+    claims: &crate::output::Claims,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Output> {
     let global = shared::settings_fingerprint(site, theme);
@@ -99,7 +101,7 @@ pub fn render_outputs(
         is_page: &|i| units[i].is_page(),
     };
     let before = diagnostics.len();
-    crate::output::check_one_owner(&rendered, copied, diagnostics);
+    crate::output::check_one_owner(&rendered, claims, diagnostics);
     // Two files on one path would be written over each other, or not at all: the build
     // fails, so nothing is written.
     let sink = sink.filter(|_| diagnostics.len() == before);

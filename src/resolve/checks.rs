@@ -1,9 +1,11 @@
 //! What only the whole site can show: two pages (or an alias) on one address, an address
-//! the build generates itself taken by a page, and files a page names that do not exist.
+//! the build generates itself taken by a page, files a page names that do not exist, and names
+//! in addresses too long for a file system.
 
 use super::{Alias, Page, PageId, Section, Series, Topic};
-use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::urls::Urls;
+use crate::diagnostics::{Diagnostic, count, did_you_mean};
+use crate::front_matter::slugify;
+use crate::urls::{NAME_MAX, Urls, overlong_name};
 use crate::yaml::{Step, Target};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -204,5 +206,128 @@ pub(super) fn check_files(
                     .help(help),
             );
         }
+    }
+}
+
+/// No name in an address is longer than a file system allows ([`NAME_MAX`] bytes): a slug,
+/// a topic's or series' slug, an alias. Found here, the problem is an error at the value that
+/// made the name, for `check` as for `build`, rather than a failure to write the file.
+pub(super) fn check_name_lengths(
+    pages: &[Page],
+    topics: &[Topic],
+    series: &[Series],
+    aliases: &[Alias],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for page in pages {
+        if let Some(name) = overlong_name(&page.output) {
+            diagnostics.push(overlong_slug(page, name));
+        }
+    }
+    for topic in topics {
+        if overlong_name(&topic.output).is_some() {
+            diagnostics.push(overlong_topic(topic, pages));
+        }
+    }
+    for s in series {
+        if overlong_name(&s.output).is_some() {
+            let page = &pages[s.parts[0]];
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the series `{}` makes a folder name of {} bytes, more than the {NAME_MAX} bytes a folder name may have",
+                    shortened(&s.title),
+                    s.slug.len()
+                ))
+                .at(page.source(), page.front_span("series", Target::Value))
+                .label("too long for a folder name")
+                .help("shorten the series title, in every part: a title of a few words makes a better address too"),
+            );
+        }
+    }
+    for alias in aliases {
+        if let Some(name) = overlong_name(&alias.output) {
+            let page = &pages[alias.page];
+            let path = [Step::Key("aliases".into()), Step::Index(alias.index)];
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the alias `{}` has a name of {} bytes, more than the {NAME_MAX} bytes a file or folder name may have",
+                    shortened(&alias.written),
+                    name.len()
+                ))
+                .at(page.source(), page.front_span_at(&path, Target::Value))
+                .label("too long for a file name")
+                .help("an alias is an old address of this page: check it was copied whole, or remove it"),
+            );
+        }
+    }
+}
+
+/// The error for a page whose slug (given, or made from its file name) is too long for a
+/// folder name.
+fn overlong_slug(page: &Page, name: &str) -> Diagnostic {
+    let suggestion = format!("for example `slug: {}`", short_slug(name));
+    let d = match page.src.front.slug.is_some() {
+        true => Diagnostic::error(format!(
+            "the slug is {} bytes long, more than the {NAME_MAX} bytes a folder name may have",
+            name.len()
+        ))
+        .at(page.source(), page.front_span("slug", Target::Value))
+        .help(format!("a slug of a few words makes a better address too: {suggestion}")),
+        false => Diagnostic::error(format!(
+            "this page's slug, made from its file name, is {} bytes long, more than the {NAME_MAX} bytes a folder name may have",
+            name.len()
+        ))
+        .at(page.source(), page.front_span("title", Target::Key))
+        .help(format!("give the page a shorter `slug`, {suggestion}, or a shorter file name")),
+    };
+    d.label("too long for a folder name")
+}
+
+/// The error for a topic whose slug is too long for a folder name, at the first page that
+/// names it.
+fn overlong_topic(topic: &Topic, pages: &[Page]) -> Diagnostic {
+    let naming = |page: &Page| {
+        let names = page.src.front.topics.iter();
+        names
+            .map(|name| slugify(name))
+            .position(|slug| slug == topic.slug)
+    };
+    let (page, index) = (topic.pages.iter())
+        .map(|&id| &pages[id])
+        .filter_map(|page| Some((page, naming(page)?)))
+        .min_by(|a, b| a.0.src.rel.cmp(&b.0.src.rel))
+        .expect("a topic is named by its pages");
+    let others = match topic.pages.len() - 1 {
+        0 => String::new(),
+        1 => " (another page names it too)".to_string(),
+        n => format!(" ({} name it too)", count(n, "other page", "other pages")),
+    };
+    Diagnostic::error(format!(
+        "the topic `{}` makes a folder name of {} bytes, more than the {NAME_MAX} bytes a folder name may have",
+        shortened(&topic.name),
+        topic.slug.len()
+    ))
+    .at(page.source(), page.front_span_at(&[Step::Key("topics".into()), Step::Index(index)], Target::Value))
+    .label("too long for a folder name")
+    .help(format!("shorten the topic's name{others}: a topic of a few words, such as `Teacher leaders`, makes a better address too"))
+}
+
+/// The first 40 characters of `text`, with `…` when there are more: enough to recognise a
+/// name of hundreds.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// A slug of at most 60 bytes from a longer one (slugs are ASCII), cut between words where
+/// it can be.
+fn short_slug(slug: &str) -> &str {
+    let cut = &slug[..60.min(slug.len())];
+    let whole_words = slug.as_bytes().get(cut.len()).is_none_or(|&b| b == b'-');
+    match cut.rfind('-') {
+        Some(at) if at > 0 && !whole_words => &cut[..at],
+        _ => cut.trim_end_matches('-'),
     }
 }

@@ -299,6 +299,7 @@ pub fn resolve(
     let generated = checks::generated_addresses(urls, &sections, &topics, &series, page_size);
     checks::check_urls(&generated, &pages, diagnostics);
     let aliases = checks::check_aliases(aliases(urls, &pages), &pages, &generated, diagnostics);
+    checks::check_name_lengths(&pages, &topics, &series, &aliases, diagnostics);
 
     let by_rel = pages
         .iter()

@@ -401,6 +401,24 @@ fn holder_text(writer: Writer) -> String {
     )
 }
 
+/// The name of a work folder beside the output folder `name`.
+fn work_dir_name(name: &str, number: u64) -> String {
+    format!(".{name}.tmp-{number:016x}")
+}
+
+/// The length in bytes of the folder every file of the site is first written in (a work
+/// folder's `site/`) for the output folder at `output` (absolute), with the `/` after it: what
+/// a path under the output folder must leave room for.
+pub fn work_prefix_len(output: &Path) -> usize {
+    let parent = output.parent().unwrap_or(Path::new("/"));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let site = parent.join(work_dir_name(&name, 0)).join(WORK_SITE);
+    site.as_os_str().len() + 1
+}
+
 /// A folder beside the output where a new site is written (`site/`), locked by its writer.
 /// Dropped, it is removed.
 pub struct WorkFolder {
@@ -413,7 +431,7 @@ pub struct WorkFolder {
 impl WorkFolder {
     fn create(parent: &Path, name: &str) -> Result<WorkFolder, Diagnostic> {
         let (dir, dir_name) = loop {
-            let dir_name = format!(".{name}.tmp-{:016x}", fastrand::u64(..));
+            let dir_name = work_dir_name(name, fastrand::u64(..));
             let dir = parent.join(&dir_name);
             match std::fs::create_dir(&dir) {
                 Ok(()) => break (dir, dir_name),

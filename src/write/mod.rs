@@ -10,7 +10,7 @@ pub mod folder;
 use crate::diagnostics::Diagnostic;
 use crate::output::{Output, OutputData};
 use folder::io_error;
-pub use folder::{MARKER, OutputFolder, WorkFolder, Writer};
+pub use folder::{MARKER, OutputFolder, WorkFolder, Writer, work_prefix_len};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 use std::io;

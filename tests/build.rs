@@ -509,6 +509,17 @@ fn a_drafts_build_marks_drafts_and_keeps_them_out_of_feeds_and_the_sitemap() {
         sitemap.contains("/topics/coaching/") && !sitemap.contains("/topics/science/"),
         "a topic of drafts alone is not listed"
     );
+    // Nor has it a feed: one would be empty, dated 1970.
+    assert!(!site.exists("output/topics/science/atom.xml"));
+    let science = site.read("output/topics/science/index.html");
+    assert!(
+        !science.contains("/topics/science/atom.xml"),
+        "no link to a feed"
+    );
+    assert!(
+        site.read("output/topics/coaching/index.html")
+            .contains("/topics/coaching/atom.xml")
+    );
 }
 
 #[test]

@@ -104,8 +104,10 @@ pub(super) fn generated_addresses(
             let what = format!("the page of topic `{}`{}", t.name, page_note(n));
             generated.insert(urls.listing_page(&first, n).url, what);
         }
-        let feed = format!("the feed of topic `{}`", t.name);
-        generated.insert(urls.topic_feed(&t.slug).url, feed);
+        if t.feed {
+            let feed = format!("the feed of topic `{}`", t.name);
+            generated.insert(urls.topic_feed(&t.slug).url, feed);
+        }
     }
     for s in series {
         generated.insert(s.url.clone(), format!("the page of series `{}`", s.title));

@@ -54,6 +54,13 @@ impl Page {
             .then_with(|| a.src.rel.cmp(&b.src.rel))
     }
 
+    /// Whether the page is an entry of the feeds: dated, and not a draft (which a `--drafts`
+    /// build shows for review, not to subscribers).
+    pub fn in_feeds(&self) -> bool {
+        let front = &self.src.front;
+        front.date.is_some() && !front.draft
+    }
+
     /// The span of a front matter key (or its value) in the page's file, for diagnostics.
     pub fn front_span(&self, key: &str, target: Target) -> Range<usize> {
         self.front_span_at(&[Step::Key(key.to_string())], target)
@@ -87,6 +94,9 @@ pub struct Topic {
     pub output: String,
     /// Newest first.
     pub pages: Vec<PageId>,
+    /// Whether it has a feed: some of its pages are entries of feeds (a topic of drafts
+    /// alone, in a `--drafts` build, has none).
+    pub feed: bool,
 }
 
 #[derive(Debug)]
@@ -414,6 +424,7 @@ fn topics(urls: Urls, pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> 
                     name: name.clone(),
                     slug: slug.clone(),
                     pages: Vec::new(),
+                    feed: false,
                 });
                 topics.len() - 1
             });
@@ -459,6 +470,7 @@ fn topics(urls: Urls, pages: &mut [Page], diagnostics: &mut Vec<Diagnostic>) -> 
         topic
             .pages
             .sort_by(|a, b| Page::newest_first(&pages[*a], &pages[*b]));
+        topic.feed = topic.pages.iter().any(|&id| pages[id].in_feeds());
     }
 
     topics

@@ -8,9 +8,8 @@ use crate::resolve::{Page, PageId, Site};
 /// How many entries the feed has.
 const ENTRIES: usize = 20;
 
-/// A feed's inputs: the newest [`ENTRIES`] of `pages` (the dated ones; never a draft, which
-/// a `--drafts` build shows for review, not to subscribers), whole, under
-/// `title`, at `feed_url`, for the page at `alternate` (absolute URLs).
+/// A feed's inputs: the newest [`ENTRIES`] of `pages` (those [`Page::in_feeds`]), whole,
+/// under `title`, at `feed_url`, for the page at `alternate` (absolute URLs).
 pub fn feed_inputs<'a>(
     cx: &Shared<'a>,
     mut pages: Vec<PageId>,
@@ -19,10 +18,7 @@ pub fn feed_inputs<'a>(
     alternate: String,
 ) -> Inputs<'a> {
     let site = cx.site;
-    pages.retain(|&id| {
-        let front = &site.pages[id].src.front;
-        front.date.is_some() && !front.draft
-    });
+    pages.retain(|&id| site.pages[id].in_feeds());
     pages.sort_by(|&a, &b| Page::newest_first(&site.pages[a], &site.pages[b]));
     pages.truncate(ENTRIES);
     let updated = pages

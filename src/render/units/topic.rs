@@ -29,7 +29,8 @@ struct TopicCtx {
     url: String,
     /// How many publications the topic has, on every page.
     count: usize,
-    feed_url: String,
+    /// None for a topic of drafts alone, which has no feed.
+    feed_url: Option<String>,
 }
 
 impl Unit for TopicUnit {
@@ -56,7 +57,7 @@ impl Unit for TopicUnit {
             name: topic.name.clone(),
             url: topic.url.clone(),
             count: topic.pages.len(),
-            feed_url: urls.topic_feed(&topic.slug).url,
+            feed_url: topic.feed.then(|| urls.topic_feed(&topic.slug).url),
         };
         let title = pagination::title(&format!("Topic: {}", topic.name), number, total);
         let url = urls.listing_page(&first, number).url;

@@ -6,8 +6,10 @@ use crate::render::inputs::Inputs;
 use crate::render::shared::Shared;
 use crate::resolve::Site;
 
+/// A feed for each topic with entries for one (not a topic of drafts alone).
 pub fn units(site: &Site) -> Vec<Box<dyn Unit>> {
     (0..site.topics.len())
+        .filter(|&i| site.topics[i].feed)
         .map(|i| Box::new(TopicFeed(i)) as Box<dyn Unit>)
         .collect()
 }

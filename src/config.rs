@@ -15,10 +15,22 @@ const KEYS: &[&str] = &[
     "page_size",
     "image",
     "image_alt",
+    "max_page_mb",
 ];
 
 /// How many entries a listing page shows unless `page_size` says otherwise.
 pub const PAGE_SIZE: usize = 20;
+
+/// The largest page, in MB of HTML, unless `max_page_mb` says otherwise: many times the
+/// Center's longest report, and few enough that a mistake (a shortcode that prints a whole
+/// data set, called twenty times) stops the build before it fills the memory.
+pub const MAX_PAGE_MB: f64 = 50.0;
+
+/// The range `max_page_mb` may take: from 100 KB to 1 GB of HTML.
+const MAX_PAGE_MB_RANGE: std::ops::RangeInclusive<f64> = 0.1..=1000.0;
+
+/// A megabyte, as the build's messages count them.
+pub const MB: f64 = 1024.0 * 1024.0;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
@@ -37,6 +49,8 @@ pub struct Config {
     /// the assets are known), and its text alternative.
     pub image: Option<String>,
     pub image_alt: Option<String>,
+    /// The largest page, in MB of HTML: a page over it is an error.
+    pub max_page_mb: f64,
 }
 
 impl Default for Config {
@@ -54,6 +68,7 @@ impl Default for Config {
             page_size: PAGE_SIZE,
             image: None,
             image_alt: None,
+            max_page_mb: MAX_PAGE_MB,
         }
     }
 }
@@ -66,6 +81,11 @@ impl Config {
             Some(i) => &self.base_url[after_scheme + i..],
             None => "/",
         }
+    }
+
+    /// The largest page, in bytes of HTML (`max_page_mb`).
+    pub fn max_page_bytes(&self) -> usize {
+        (self.max_page_mb * MB) as usize
     }
 
     /// The absolute URL of a root-relative path produced by [`Config::base_path`].
@@ -183,6 +203,7 @@ impl Config {
             }
             "language" => self.language = language(doc, &path, &text()?)?,
             "page_size" => self.page_size = page_size(doc, &path, value)?,
+            "max_page_mb" => self.max_page_mb = max_page_mb(doc, &path, value)?,
             "image" => self.image = Some(crate::front_matter::sharing_image(doc, &path, text()?)?),
             "image_alt" => {
                 self.image_alt = Some(filled(
@@ -229,6 +250,37 @@ fn page_size(
             )
             .help(format!(
                 "how many entries a listing page shows; the default is `page_size: {PAGE_SIZE}`"
+            ))),
+    }
+}
+
+/// `max_page_mb`: a number of megabytes within [`MAX_PAGE_MB_RANGE`], whole or not.
+fn max_page_mb(
+    doc: &YamlDoc,
+    path: &[Step],
+    value: &crate::yaml::Value,
+) -> Result<f64, Diagnostic> {
+    let number = match value {
+        crate::yaml::Value::Int(n) => Some(*n as f64),
+        crate::yaml::Value::Float(f) => Some(*f),
+        _ => None,
+    };
+    match number {
+        Some(mb) if MAX_PAGE_MB_RANGE.contains(&mb) => Ok(mb),
+        _ => Err(doc
+            .error(
+                path,
+                Target::Value,
+                format!(
+                    "`max_page_mb` must be a number of megabytes from 0.1 to 1,000, found {}",
+                    match number {
+                        Some(mb) => mb.to_string(),
+                        None => value.type_name().to_string(),
+                    }
+                ),
+            )
+            .help(format!(
+                "the largest page, in MB of HTML, before the build fails; the default is `max_page_mb: {MAX_PAGE_MB}`"
             ))),
     }
 }
@@ -612,5 +664,37 @@ mod tests {
             text[1].contains("`image` and `image_alt` go together"),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn max_page_mb_is_a_number_of_megabytes_within_range() {
+        let site = |value: &str| {
+            load(&format!(
+                "title: CV\nbase_url: https://e.org/\nmax_page_mb: {value}\n"
+            ))
+        };
+        assert_eq!(
+            load("title: CV\nbase_url: https://e.org/\n")
+                .unwrap()
+                .max_page_mb,
+            50.0
+        );
+        assert_eq!(site("2").unwrap().max_page_bytes(), 2 * 1024 * 1024);
+        assert_eq!(site("0.5").unwrap().max_page_bytes(), 512 * 1024);
+        for (bad, found) in [
+            ("0", "0"),
+            ("-3", "-3"),
+            ("5000", "5000"),
+            ("lots", "text"),
+            ("[1]", "a list"),
+        ] {
+            let errors = site(bad).unwrap_err();
+            let text = errors[0].render(false);
+            assert!(
+                text.starts_with(&format!("site.yaml:3:14: error: `max_page_mb` must be a number of megabytes from 0.1 to 1,000, found {found}")),
+                "{bad}: {text}"
+            );
+            assert!(text.contains("the default is `max_page_mb: 50`"), "{text}");
+        }
     }
 }

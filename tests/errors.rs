@@ -637,6 +637,17 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a largest page size that is not a number of megabytes in range",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: https://example.org/\nmax_page_mb: 0\n",
+        )],
+        expect: &[
+            "site.yaml:3:14: error: `max_page_mb` must be a number of megabytes from 0.1 to 1,000, found 0",
+            "help: the largest page, in MB of HTML, before the build fails; the default is `max_page_mb: 50`",
+        ],
+    },
+    Case {
         name: "site.yaml without base_url",
         files: &[("site.yaml", "title: CenterView\n")],
         expect: &["site.yaml:1:1: error: site.yaml has no `base_url`, which is required"],

@@ -269,6 +269,104 @@ fn a_page_of_over_10_mb_of_html_gets_a_warning() {
     assert!(run.stderr.contains("MB of HTML"), "{}", tail(&run.stderr));
 }
 
+/// A theme shortcode printing about half a megabyte, with a Tera loop.
+const BIG: &str = "{#\nshortcode: inline\n#}\n<div class=\"big\">{% for i in range(end=5000) %}<span>{{ i }} of the many lines this shortcode prints, each of them long enough</span>{% endfor %}</div>\n";
+
+/// A site that builds, whose largest page may make 1 MB of HTML.
+fn site_of_small_pages() -> Site {
+    let site = built_site();
+    site.write(
+        "site.yaml",
+        &format!("{}max_page_mb: 1\n", common::SITE_YAML),
+    );
+    site.write("themes/centerview/templates/shortcodes/big.html", BIG);
+    site.build().assert_ok();
+    site
+}
+
+#[test]
+fn a_page_over_max_page_mb_is_an_error_naming_the_calls_that_made_it() {
+    let site = site_of_small_pages();
+    let before = site.output_files();
+    let calls = "{{ big() }}\n\n".repeat(20);
+    site.page(
+        "briefs/big.md",
+        &brief("Big", "2017-01-02"),
+        &format!("Intro.\n\n{calls}"),
+    );
+    let run = build_within(&site, LIMIT);
+    run.assert_error(
+        "content/briefs/big.md:7:1: error: this page makes more than 1 MB of HTML, the most a page may have",
+    );
+    // Expansion stopped once the page was over the limit: the other calls were never
+    // rendered, and what they would have made is estimated.
+    assert!(
+        run.stderr.contains(
+            "help: `{{ big() }}` at line 7 made 0.4 MB a call (20 calls, about 7.9 MB in all); split the page into several, or raise `max_page_mb` in site.yaml (now 1)"
+        ),
+        "{}",
+        tail(&run.stderr)
+    );
+    assert_eq!(site.output_files(), before);
+    let check = site.run(&["check"]);
+    check.assert_error("content/briefs/big.md:7:1: error: this page makes more than 1 MB");
+}
+
+#[test]
+fn a_page_of_data_tables_over_max_page_mb_names_them() {
+    let site = site_of_small_pages();
+    let rows: String = (0..8000)
+        .map(|i| format!("  - {{ place: Place number {i}, count: {i} }}\n"))
+        .collect();
+    site.write(
+        "content/data/places.yaml",
+        &format!("title: Places\nsource: S\ncolumns:\n  - key: place\n    label: Place\n  - key: count\n    label: Count\n    type: number\nrows:\n{rows}"),
+    );
+    site.page(
+        "briefs/tables.md",
+        &brief("Tables", "2017-01-02"),
+        "{{ table(data=\"places\") }}\n\nText.\n\n{{ table(data=\"places\") }}\n\n{{ table(data=\"places\") }}\n",
+    );
+    let run = build_within(&site, LIMIT);
+    run.assert_error("content/briefs/tables.md:5:1: error: this page makes");
+    assert!(
+        run.stderr
+            .contains("help: `{{ table(data=\"places\") }}` at line 5 made"),
+        "{}",
+        tail(&run.stderr)
+    );
+    assert!(
+        run.stderr.contains("link to a large table's CSV download (/data/<id>.csv) instead of showing it whole (this page shows `places`)"),
+        "{}",
+        tail(&run.stderr)
+    );
+}
+
+#[test]
+fn a_page_whose_own_markdown_makes_over_max_page_mb_is_an_error_at_its_first_line() {
+    let site = site_of_small_pages();
+    let mut body = String::from("| a | b | c | d |\n|---|---|---|---|\n");
+    while body.len() < 600 * 1024 {
+        body.push_str("| x | y | z | w |\n");
+    }
+    site.page("briefs/large.md", &brief("Large", "2017-01-02"), &body);
+    let run = build_within(&site, LIMIT);
+    run.assert_error("content/briefs/large.md:1:1: error: this page makes 1.");
+    assert!(
+        run.stderr
+            .contains("MB of HTML, more than the 1 MB a page may have"),
+        "{}",
+        tail(&run.stderr)
+    );
+    assert!(
+        run.stderr.contains(
+            "help: split the page into several, or raise `max_page_mb` in site.yaml (now 1)"
+        ),
+        "{}",
+        tail(&run.stderr)
+    );
+}
+
 fn tail(text: &str) -> &str {
     &text[text.len().saturating_sub(2000)..]
 }

@@ -141,8 +141,9 @@ pub fn render(
 ) -> Rendered {
     let body = &input.source.text[input.body.clone()];
     let mut ids = Ids::new(RESERVED_IDS);
-    let (expanded, records) = {
+    let (expanded, records, size) = {
         let mut env = Env::new(site, theme, registry, input.page, &mut ids);
+        env.size.made = body.len();
         let expanded = shortcodes::expand(
             body,
             input.body.start,
@@ -157,7 +158,13 @@ pub fn render(
             tables: std::mem::take(&mut env.tables),
             case_studies: std::mem::take(&mut env.case_studies),
         };
-        (expanded, records)
+        (expanded, records, std::mem::take(&mut env.size))
+    };
+    // A page found too large is not in the search index: its text is not collected.
+    let input = &Input {
+        body: input.body.clone(),
+        collect_text: input.collect_text && !size.stopped,
+        ..*input
     };
     let mut r = BodyRenderer {
         input,
@@ -186,18 +193,24 @@ pub fn render(
     for (event, range) in crate::dialect::parse(&expanded.text) {
         r.event(event, range);
     }
-    let rendered = r.finish();
-    if rendered.html.len() > LARGE_PAGE_BYTES && input.page.is_some() {
-        diagnostics.push(too_large(input.source, &rendered));
+    let mut rendered = r.finish();
+    let html = rendered.html.len();
+    if size.too_large(html) {
+        let tables: Vec<&str> = rendered.records.tables.iter().map(String::as_str).collect();
+        let limit = site.config.max_page_mb;
+        diagnostics.push(size.error(input.source, html, &tables, limit));
+        rendered.text = Default::default();
+    } else if html > LARGE_PAGE_BYTES && input.page.is_some() {
+        diagnostics.push(large(input.source, &rendered));
     }
     rendered
 }
 
-/// Pages larger than this (in HTML) get a warning.
+/// Pages larger than this (in HTML) get a warning; over `max_page_mb`, an error.
 pub const LARGE_PAGE_BYTES: usize = 10 * 1024 * 1024;
 
 /// The warning for a page of over [`LARGE_PAGE_BYTES`] of HTML.
-fn too_large(source: &Source, rendered: &Rendered) -> Diagnostic {
+fn large(source: &Source, rendered: &Rendered) -> Diagnostic {
     let tables = &rendered.records.tables;
     let help = if tables.is_empty() {
         "readers on phones wait long for a page this large: split it into several pages".to_string()

@@ -82,6 +82,7 @@ pub fn settings_fingerprint(site: &Site, theme: &Theme) -> u64 {
         .u64(c.page_size as u64)
         .str(c.image.as_deref().unwrap_or("\u{0}"))
         .str(c.image_alt.as_deref().unwrap_or("\u{0}"))
+        .u64(c.max_page_mb.to_bits())
         .u64(theme.generation);
     f.finish()
 }

@@ -275,8 +275,19 @@ impl<'p> Placement<'p> {
             self.diagnostics.push(d);
             return failed;
         }
+        if env.size.over() {
+            // The page is over its limit already: what more calls would make is not made.
+            env.size.stopped = true;
+            self.measure(tag, None, env);
+            return failed;
+        }
+        let made_before = env.size.made;
         let before = &self.body[..tag.span.start];
-        let expansion = match shortcode.render(&Call { tag, before }, env) {
+        let rendered = shortcode.render(&Call { tag, before }, env);
+        // What the call made is counted whole below, an embedded file's own calls (counted
+        // while it was expanded) with it.
+        env.size.made = made_before;
+        let expansion = match rendered {
             Ok(expansion) => expansion,
             Err(CallError {
                 template: Some(template),
@@ -296,12 +307,23 @@ impl<'p> Placement<'p> {
                 return failed;
             }
         };
+        self.measure(tag, Some(expansion.bytes()), env);
         match expansion {
             Expansion::Html(html) => self.html(tag, line, &html, env.theme),
             Expansion::Embed(embed) => {
                 self.embed(tag, line, embed, env.theme);
                 None
             }
+        }
+    }
+
+    /// Adds what a call made (`None`: it was not rendered) to the page's size, and counts it
+    /// among the page's own calls when it is one.
+    fn measure(&self, tag: &Tag, made: Option<usize>, env: &mut Env) {
+        env.size.made += made.unwrap_or(0);
+        if !env.nested() {
+            let span = self.at(tag.span.clone());
+            env.size.record(&self.body[tag.span.clone()], span, made);
         }
     }
 

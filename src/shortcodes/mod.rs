@@ -19,8 +19,10 @@ mod declaration;
 mod expand;
 pub mod figures;
 pub mod parse;
+pub mod size;
 
 pub use expand::{EmbedRegion, Expanded, OffsetMap, code_ranges, expand};
+pub use size::PageSize;
 
 use crate::diagnostics::Diagnostic;
 use crate::front_matter::slugify;
@@ -237,6 +239,8 @@ pub struct Env<'a> {
     /// How many levels the headings of the text being expanded move down in the page: 0
     /// for the page's own text, more inside an embedded case study.
     pub shift: u8,
+    /// How big the page has grown, against the largest it may be.
+    pub size: PageSize,
 }
 
 impl<'a> Env<'a> {
@@ -261,7 +265,13 @@ impl<'a> Env<'a> {
             embedding: page.into_iter().collect(),
             cycle: None,
             shift: 0,
+            size: PageSize::new(site.config.max_page_bytes(), 0),
         }
+    }
+
+    /// Whether the text being expanded is another file's, embedded in the page.
+    pub fn nested(&self) -> bool {
+        self.embedding.len() > usize::from(self.page.is_some())
     }
 
     /// The next number of a counter ("figure" → 1, 2, ...), in page order.
@@ -295,6 +305,16 @@ pub enum Expansion {
     /// HTML around another file's markdown, which becomes part of this page (a case study
     /// embedded in full). `html` holds [`BODY_MARKER`] where the markdown goes.
     Embed(Embed),
+}
+
+impl Expansion {
+    /// How many bytes it adds to the page.
+    pub fn bytes(&self) -> usize {
+        match self {
+            Expansion::Html(html) => html.len(),
+            Expansion::Embed(embed) => embed.html.len() + embed.markdown.text.len(),
+        }
+    }
 }
 
 pub struct Embed {

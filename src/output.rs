@@ -5,6 +5,7 @@
 //! builds. The dependency record ([`Deps`]) says which sources and templates each was made
 //! from.
 
+use crate::diagnostics::Diagnostic;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -52,7 +53,7 @@ pub struct RenderedPaths<'a> {
     /// An error about file `i`'s path saying `what` of it ("is the feed"), placed where an
     /// editor chose that path (an alias's line, a page's front matter); `None` when the
     /// build chose it.
-    pub chosen: &'a dyn Fn(usize, &str) -> Option<crate::diagnostics::Diagnostic>,
+    pub chosen: &'a dyn Fn(usize, &str) -> Option<Diagnostic>,
     /// Whether file `i` is a page: pages' addresses are checked against each other and the
     /// generated listings when they are resolved, with messages of their own.
     pub is_page: &'a dyn Fn(usize) -> bool,
@@ -68,7 +69,7 @@ pub struct RenderedPaths<'a> {
 pub fn check_one_owner(
     rendered: &RenderedPaths,
     claims: &Claims,
-    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic>,
 ) {
     let copied = &claims.copied;
     let mut owners: HashMap<&str, Owner> =
@@ -154,11 +155,7 @@ pub const PATH_MAX: usize = libc::PATH_MAX as usize - 1;
 
 /// No path is longer than the system lets a file's path be, once the folder the site is
 /// written under is put before it: such a file could not be written.
-fn check_lengths(
-    rendered: &RenderedPaths,
-    claims: &Claims,
-    diagnostics: &mut Vec<crate::diagnostics::Diagnostic>,
-) {
+fn check_lengths(rendered: &RenderedPaths, claims: &Claims, diagnostics: &mut Vec<Diagnostic>) {
     let too_long = |path: &str| claims.prefix_len + path.len() > PATH_MAX;
     let what = |path: &str| {
         format!(
@@ -171,11 +168,7 @@ fn check_lengths(
     for (i, path) in rendered.paths.iter().enumerate() {
         if too_long(path) {
             let d = (rendered.chosen)(i, &what(path)).unwrap_or_else(|| {
-                crate::diagnostics::Diagnostic::error(format!(
-                    "{} {}",
-                    (rendered.owner)(i),
-                    what(path)
-                ))
+                Diagnostic::error(format!("{} {}", (rendered.owner)(i), what(path)))
             });
             diagnostics.push(d.help(help));
         }
@@ -183,7 +176,7 @@ fn check_lengths(
     for (path, source) in &claims.copied {
         if too_long(path) {
             diagnostics.push(
-                crate::diagnostics::Diagnostic::error(format!("this file {}", what(path)))
+                Diagnostic::error(format!("this file {}", what(path)))
                     .in_file(source.clone())
                     .help(help),
             );
@@ -223,7 +216,7 @@ struct Conflict<'a> {
 impl Conflict<'_> {
     /// The error: at an alias, else at a copied file, else at a page; `None` for two pages,
     /// or a page and a listing, which resolving has reported.
-    fn diagnostic(&self, rendered: &RenderedPaths) -> Option<crate::diagnostics::Diagnostic> {
+    fn diagnostic(&self, rendered: &RenderedPaths) -> Option<Diagnostic> {
         let what = |other: &Owner| match (self.folder, other) {
             (None, Owner::Copied(source)) => format!("is where {source} is copied"),
             (None, other) => format!("is {}", other.describe(rendered)),
@@ -256,10 +249,7 @@ impl Conflict<'_> {
     }
 
     /// The error at a copied file's source, when neither owner is an editor's choice.
-    fn copied_diagnostic(
-        &self,
-        rendered: &RenderedPaths,
-    ) -> Option<crate::diagnostics::Diagnostic> {
+    fn copied_diagnostic(&self, rendered: &RenderedPaths) -> Option<Diagnostic> {
         let (source, other) = match (self.owner, self.other) {
             (Owner::Copied(source), other) | (other, Owner::Copied(source)) => (source, other),
             _ => return None,
@@ -276,7 +266,7 @@ impl Conflict<'_> {
             ),
         };
         Some(
-            crate::diagnostics::Diagnostic::error(message)
+            Diagnostic::error(message)
                 .in_file(source.to_string())
                 .help("rename or move one of the two: each file of the site has one source"),
         )

@@ -143,6 +143,7 @@ pub fn render(
     let mut ids = Ids::new(RESERVED_IDS);
     let (expanded, records, size) = {
         let mut env = Env::new(site, theme, registry, input.page, &mut ids);
+        // The page's own text counts towards its size, before any call.
         env.size.made = body.len();
         let expanded = shortcodes::expand(
             body,

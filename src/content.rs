@@ -5,7 +5,8 @@
 //! other pages: that is the resolve stage's job.
 
 use crate::diagnostics::{Diagnostic, Source};
-use crate::front_matter::{self, FrontMatter, Kind, Split};
+use crate::front_matter::{self, FrontMatter, Split};
+use crate::kind::Kind;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,112 +1,11 @@
 //! Front matter: splitting it from the body, and validating it strictly against the contract.
 
 use crate::diagnostics::{Diagnostic, Source, char_name, did_you_mean, one_of};
+use crate::kind::Kind;
 use crate::yaml::{Step, Target, Value};
 use crate::yaml_doc::YamlDoc;
 use jiff::civil::Date;
-use serde::Serialize;
 use std::ops::Range;
-
-/// The publication kinds, each with its section folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    Brief,
-    CaseStudy,
-    Report,
-    Insight,
-    Post,
-    Page,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Brief,
-        Kind::CaseStudy,
-        Kind::Report,
-        Kind::Insight,
-        Kind::Post,
-        Kind::Page,
-    ];
-    /// The kinds that have a section (a folder, a listing, a date).
-    pub const SECTIONS: [Kind; 5] = [
-        Kind::Brief,
-        Kind::CaseStudy,
-        Kind::Report,
-        Kind::Insight,
-        Kind::Post,
-    ];
-
-    /// The name used in front matter (`kind: case-study`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Brief => "brief",
-            Kind::CaseStudy => "case-study",
-            Kind::Report => "report",
-            Kind::Insight => "insight",
-            Kind::Post => "post",
-            Kind::Page => "page",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    /// The section folder and URL segment; plain pages have none.
-    pub fn section(self) -> Option<&'static str> {
-        match self {
-            Kind::Brief => Some("briefs"),
-            Kind::CaseStudy => Some("case-studies"),
-            Kind::Report => Some("reports"),
-            Kind::Insight => Some("insights"),
-            Kind::Post => Some("posts"),
-            Kind::Page => None,
-        }
-    }
-
-    pub fn from_section(folder: &str) -> Option<Kind> {
-        Kind::SECTIONS
-            .into_iter()
-            .find(|k| k.section() == Some(folder))
-    }
-
-    /// How one item of this kind is labelled above its title.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Brief => "CenterView Brief",
-            Kind::CaseStudy => "The View from the Field",
-            Kind::Report => "Report",
-            Kind::Insight => "CA Insights",
-            Kind::Post => "Blog post",
-            Kind::Page => "Page",
-        }
-    }
-
-    /// The heading of the section's listing.
-    pub fn section_title(self) -> &'static str {
-        match self {
-            Kind::Brief => "CenterView Briefs",
-            Kind::CaseStudy => "The View from the Field: Case Studies",
-            Kind::Report => "Reports",
-            Kind::Insight => "CA Insights",
-            Kind::Post => "Blog",
-            Kind::Page => "Pages",
-        }
-    }
-
-    /// The short name in the site navigation.
-    pub fn nav_title(self) -> &'static str {
-        match self {
-            Kind::Brief => "Briefs",
-            Kind::CaseStudy => "Case Studies",
-            Kind::Report => "Reports",
-            Kind::Insight => "CA Insights",
-            Kind::Post => "Blog",
-            Kind::Page => "Pages",
-        }
-    }
-}
 
 pub const KEYS: &[&str] = &[
     "title",

@@ -1,7 +1,8 @@
 //! `centerview new <kind> "<title>"`: a new content file with its front matter filled in.
 
 use crate::diagnostics::{did_you_mean, one_of};
-use crate::front_matter::{Kind, slugify_or_empty};
+use crate::front_matter::slugify_or_empty;
+use crate::kind::Kind;
 use crate::placeholders;
 use crate::yaml;
 use std::path::{Path, PathBuf};

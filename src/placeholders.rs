@@ -4,7 +4,7 @@
 //! is replaced. One list, used by both, so the two cannot drift apart.
 
 use crate::diagnostics::{Diagnostic, Source};
-use crate::front_matter::Kind;
+use crate::kind::Kind;
 use crate::yaml::{Step, Target, Value};
 use crate::yaml_doc::YamlDoc;
 use std::ops::Range;

@@ -4,7 +4,7 @@
 //! links and the sitemap all ask here, so a generated page's address cannot differ between
 //! them. Addresses are root-relative and start with the base path (`/` or `/centerview/`).
 
-use crate::front_matter::Kind;
+use crate::kind::Kind;
 
 /// The longest name, in bytes, a file or folder of the site may have: what the file systems
 /// a site is written to allow (ext4, APFS and NTFS all stop at 255).

@@ -6,7 +6,7 @@
 use super::shared::settings_fingerprint;
 use crate::diagnostics::{Diagnostic, Source};
 use crate::fingerprint::Fingerprint;
-use crate::front_matter::Kind;
+use crate::kind::Kind;
 use crate::markdown::{self, Input, Rendered};
 use crate::output::Output;
 use crate::resolve::Site;

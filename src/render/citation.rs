@@ -2,7 +2,7 @@
 //! `citation_*` tags and JSON-LD that Google Scholar and citation managers read, and its
 //! BibTeX and RIS files.
 
-use crate::front_matter::Kind;
+use crate::kind::Kind;
 use crate::resolve::{Page, Site};
 use jiff::civil::Date;
 use serde::Serialize;

@@ -83,7 +83,7 @@ pub fn title(title: &str, number: usize, total: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::front_matter::Kind;
+    use crate::kind::Kind;
 
     #[test]
     fn pages_and_their_links() {

@@ -6,7 +6,7 @@ use super::Bodies;
 use super::cards::{Card, LinkCtx, card_fingerprint, page_ref};
 use crate::data::DataTable;
 use crate::fingerprint::{Fingerprint, hash_bytes};
-use crate::front_matter::Kind;
+use crate::kind::Kind;
 use crate::resolve::{Page, PageId, Site};
 use crate::theme::Theme;
 use serde::Serialize;

@@ -9,7 +9,8 @@ use crate::config::Config;
 use crate::content::{Asset, Content, Intro, SourcePage};
 use crate::data::DataTable;
 use crate::diagnostics::{Diagnostic, Source};
-use crate::front_matter::{Kind, slugify, smarten};
+use crate::front_matter::{slugify, smarten};
+use crate::kind::Kind;
 use crate::urls::Urls;
 
 mod checks;

@@ -17,7 +17,7 @@ use std::sync::Arc;
 /// The facets, column by column (kinds, years, series, topic counts, topic ids, lengths):
 /// columns of similar values compress far better than rows.
 pub fn facets(site: &Site, order: &[usize], docs: &[Arc<DocIndex>], made: &Made) -> Keyed {
-    let kinds = crate::front_matter::Kind::ALL;
+    let kinds = crate::kind::Kind::ALL;
     let first_year = first_year(site);
     let mut facets = Vec::with_capacity(order.len() * 6);
     varint(&mut facets, order.len() as u64);
@@ -263,7 +263,7 @@ pub fn manifest(
         avg_len,
         length_base: LENGTH_BASE,
         stopwords: tokens::STOPWORDS,
-        kinds: crate::front_matter::Kind::ALL
+        kinds: crate::kind::Kind::ALL
             .iter()
             .map(|k| (k.name(), k.label()))
             .collect(),

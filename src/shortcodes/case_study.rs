@@ -7,7 +7,7 @@
 
 use super::{Call, CallError, Embed, Env, Expansion, Form, Param, ParamType, Shortcode, expand};
 use crate::diagnostics::{did_you_mean, one_of};
-use crate::front_matter::Kind;
+use crate::kind::Kind;
 use crate::resolve::{LinkTarget, PageId};
 use serde::Serialize;
 use std::borrow::Cow;

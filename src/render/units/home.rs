@@ -3,7 +3,7 @@
 use super::Unit;
 use super::series_list::series_list;
 use super::topics::topic_list;
-use crate::front_matter::Kind;
+use crate::kind::Kind;
 use crate::render::inputs::{Inputs, Value};
 use crate::render::shared::Shared;
 use crate::resolve::{PageId, Site};

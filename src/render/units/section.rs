@@ -2,7 +2,7 @@
 //! grouped by region).
 
 use super::Unit;
-use crate::front_matter::Kind;
+use crate::kind::Kind;
 use crate::render::inputs::{Inputs, Value};
 use crate::render::pagination::{self, pages_of, pagination, slice};
 use crate::render::shared::Shared;

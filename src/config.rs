@@ -243,8 +243,9 @@ fn page_size(
                 format!(
                     "`page_size` must be a whole number from 1 to 1,000, found {}",
                     match other {
-                        crate::yaml::Value::Int(n) => n.to_string(),
-                        other => other.type_name().to_string(),
+                        crate::yaml::Value::Int(_) | crate::yaml::Value::Float(_) =>
+                            doc.written(path, Target::Value),
+                        other => other.type_name(),
                     }
                 ),
             )

@@ -475,8 +475,18 @@ fn kind(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<Kind, Diagnostic>
 fn part(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<u32, Diagnostic> {
     match value {
         Value::Int(n) if *n >= 1 && *n <= u32::MAX as i64 => Ok(*n as u32),
-        Value::Int(_) => Err(doc
+        Value::Int(n) if *n < 1 => Err(doc
             .error(path, Target::Value, "`part` must be 1 or more")
+            .label("parts are numbered from 1")),
+        Value::Int(_) | Value::Float(_) => Err(doc
+            .error(
+                path,
+                Target::Value,
+                format!(
+                    "`part` must be a whole number from 1 to 4,294,967,295, found {}",
+                    doc.written(path, Target::Value)
+                ),
+            )
             .label("parts are numbered from 1")),
         other => Err(doc
             .wrong_type(path, "a whole number", other)

@@ -123,14 +123,18 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     if text.contains('&') && text.contains('*') {
         check_expansion(text)?;
     }
-    let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
+    serde_yaml::from_str(text).map_err(|err| {
         let message = clean_message(&err.to_string());
+        if message.contains("control characters are not allowed")
+            && let Some(at) = control_character(text)
+        {
+            return control_character_error(text, at);
+        }
         let (line, column) = duplicate_key_position(text, &message)
             .or_else(|| err.location().map(|l| (l.line(), l.column())))
             .unwrap_or((1, 1));
         explain(text, message, line, column)
-    })?;
-    Ok(convert(raw))
+    })
 }
 
 /// How deep `serde_yaml` lets a document nest.
@@ -377,6 +381,32 @@ fn alias_name(text: &str, index: usize) -> String {
         .collect()
 }
 
+/// The byte offset of the first character YAML does not allow in a document: the control
+/// characters but tab and line breaks, and U+FFFE and U+FFFF (YAML 1.2, 5.1). The parser
+/// names only a raw position for it, and at the wrong line.
+fn control_character(text: &str) -> Option<usize> {
+    text.find(|c: char| {
+        !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+    })
+}
+
+fn control_character_error(text: &str, at: usize) -> SyntaxError {
+    let (line, column) = crate::diagnostics::line_col(text, at);
+    let c = text[at..].chars().next().unwrap_or_default();
+    SyntaxError {
+        message: format!(
+            "an invisible control character (U+{:04X}) is not allowed",
+            c as u32
+        ),
+        line,
+        column,
+        help: Some(format!(
+            "delete it (it often comes with text pasted from another program); a value that needs it writes it in double quotes as `\\u{:04X}`",
+            c as u32
+        )),
+    }
+}
+
 /// serde_yaml appends " at line X column Y" to its messages; we print positions ourselves.
 fn clean_message(message: &str) -> String {
     match message.find(" at line ") {
@@ -412,32 +442,119 @@ fn duplicate_key_position(text: &str, message: &str) -> Option<(usize, usize)> {
     None
 }
 
-fn convert(raw: serde_yaml::Value) -> Value {
-    match raw {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => Value::Seq(items.into_iter().map(convert).collect()),
-        serde_yaml::Value::Mapping(map) => Value::Map(
-            map.into_iter()
-                .map(|(k, v)| (key_text(k), convert(v)))
-                .collect(),
-        ),
-        serde_yaml::Value::Tagged(tagged) => convert(tagged.value),
+/// Reads a document straight into [`Value`]. A whole number too large for `i64` (YAML has
+/// no limit; `page_size: 99999999999999999999`) becomes a [`Value::Float`], as a number
+/// the validators can say is out of range, where `serde_yaml`'s own value type refuses the
+/// whole document. A tag (`!x value`) is dropped and its value kept.
+impl<'de> serde::Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
     }
 }
 
-fn key_text(key: serde_yaml::Value) -> String {
+struct ValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::Int(i))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+        Ok(i64::try_from(u).map_or(Value::Float(u as f64), Value::Int))
+    }
+
+    fn visit_i128<E>(self, i: i128) -> Result<Value, E> {
+        Ok(i64::try_from(i).map_or(Value::Float(i as f64), Value::Int))
+    }
+
+    fn visit_u128<E>(self, u: u128) -> Result<Value, E> {
+        Ok(i64::try_from(u).map_or(Value::Float(u as f64), Value::Int))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
+        Ok(Value::Float(f))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Seq(items))
+    }
+
+    /// Keys become text; a key written twice is an error, as YAML has it.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        // By key and whether it was text, so `1:` and `"1":` stay two keys.
+        let mut seen = rustc_hash::FxHashSet::default();
+        while let Some(key) = map.next_key::<Value>()? {
+            let text = key_text(&key);
+            if !seen.insert((matches!(key, Value::String(_)), text.clone())) {
+                return Err(serde::de::Error::custom(duplicate_key_message(&key)));
+            }
+            entries.push((text, map.next_value()?));
+        }
+        Ok(Value::Map(entries))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, tagged: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, value) = tagged.variant::<String>()?;
+        value.newtype_variant()
+    }
+}
+
+/// serde_yaml's words for a repeated key, which [`duplicate_key_position`] reads.
+fn duplicate_key_message(key: &Value) -> String {
     match key {
-        serde_yaml::Value::String(s) => s,
-        serde_yaml::Value::Bool(b) => b.to_string(),
-        serde_yaml::Value::Number(n) => n.to_string(),
-        serde_yaml::Value::Null => "null".to_string(),
-        other => serde_yaml::to_string(&other)
+        Value::Null => "duplicate entry with null key".to_string(),
+        Value::Bool(b) => format!("duplicate entry with key `{b}`"),
+        Value::String(s) => format!("duplicate entry with key {s:?}"),
+        Value::Seq(_) | Value::Map(_) => "duplicate entry in YAML map".to_string(),
+        number => format!("duplicate entry with key {}", key_text(number)),
+    }
+}
+
+/// A key as text: `title`, `2017`, `true`, `null`; a list or map as its YAML.
+fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format!("{f:?}"),
+        Value::Null => "null".to_string(),
+        other => serde_yaml::to_string(other)
             .unwrap_or_default()
             .trim()
             .to_string(),
@@ -757,6 +874,39 @@ mod tests {
         let err = parse("title: a\ntitle: b\n").unwrap_err();
         assert!(err.message.contains("duplicate"), "{err:?}");
         assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn whole_numbers_of_any_size_are_numbers() {
+        let v = parse(
+            "a: 99999999999999999999\nb: -99999999999999999999\nc: 9223372036854775808\nd: 7\n",
+        )
+        .unwrap();
+        assert_eq!(v.get("a"), Some(&Value::Float(1e20)));
+        assert_eq!(v.get("b"), Some(&Value::Float(-1e20)));
+        assert_eq!(v.get("c"), Some(&Value::Float(9223372036854775808.0)));
+        assert_eq!(v.get("d"), Some(&Value::Int(7)));
+    }
+
+    #[test]
+    fn keys_of_other_types_are_text_and_tags_are_dropped() {
+        let v = parse("1: a\n\"1\": b\ntrue: c\nnull: d\nt: !note e\n").unwrap();
+        let Value::Map(entries) = &v else { panic!() };
+        let keys: Vec<_> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["1", "1", "true", "null", "t"]);
+        assert_eq!(v.get("t"), Some(&Value::String("e".into())));
+        let err = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1), "{err:?}");
+    }
+
+    #[test]
+    fn a_control_character_is_reported_where_it_is() {
+        let err = parse("title: x\nsummary: >\n  one\n  t\u{7}wo \u{1b}\n").unwrap_err();
+        assert_eq!((err.line, err.column), (4, 4), "{err:?}");
+        assert!(err.message.contains("U+0007"), "{err:?}");
+        assert!(!err.message.contains("position"), "{err:?}");
+        let err = parse("a: \u{9b}x\n").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 4), "{err:?}");
     }
 
     /// `locate` as it was: 1-based line and column of a node.

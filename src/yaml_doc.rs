@@ -51,6 +51,11 @@ impl<'a> YamlDoc<'a> {
         }
     }
 
+    /// The node at `path` as written (a number as its digits, a quoted value with its quotes).
+    pub fn written(&self, path: &[Step], target: Target) -> &str {
+        &self.source.text[self.span(path, target)]
+    }
+
     /// An error at the node at `path`.
     pub fn error(&self, path: &[Step], target: Target, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(message).at(self.source, self.span(path, target))

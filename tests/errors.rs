@@ -774,6 +774,48 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a page_size larger than any whole number YAML reads",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: https://example.org/\npage_size: 99999999999999999999\n",
+        )],
+        expect: &[
+            "site.yaml:3:12: error: `page_size` must be a whole number from 1 to 1,000, found 99999999999999999999",
+            "help: how many entries a listing page shows; the default is `page_size: 20`",
+        ],
+    },
+    Case {
+        name: "a part larger than any whole number YAML reads",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nseries: S\npart: -99999999999999999999\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:5:7: error: `part` must be a whole number from 1 to 4,294,967,295, found -99999999999999999999",
+        ],
+    },
+    Case {
+        name: "a control character in front matter",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nsubtitle: Before \u{1b}[2J after\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:18: error: invalid YAML: an invisible control character (U+001B) is not allowed",
+            "help: delete it (it often comes with text pasted from another program); a value that needs it writes it in double quotes as `\\u001B`",
+        ],
+    },
+    Case {
+        name: "a control character in a data table",
+        files: &[(
+            "content/data/t.yaml",
+            "title: T\nsource: S\ncolumns:\n  - key: a\n    label: A\u{7}\nrows:\n  - { a: x }\n",
+        )],
+        expect: &[
+            "content/data/t.yaml:5:13: error: invalid YAML: an invisible control character (U+0007) is not allowed",
+        ],
+    },
+    Case {
         name: "a theme that does not exist",
         files: &[(
             "site.yaml",

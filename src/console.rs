@@ -1,10 +1,12 @@
 //! How a command talks to the terminal: diagnostics for people (with or without colour) or
 //! as JSON lines for tools, progress lines unless `--quiet`, stage timings with `--verbose`.
 //!
-//! Human output all goes to stderr. With `--message-format json`, diagnostics and each
-//! build's summary go to stdout, one JSON object a line, and nothing else does: a tool reads
-//! stdout and parses every line, while the progress lines a person watches stay on stderr
-//! (as `cargo --message-format json` does).
+//! Human output all goes to stderr, and shows names and values without obeying them: a
+//! control character in a file name or a value is written as an escape (`\u001B`; see
+//! [`crate::diagnostics::escape_controls`]), whatever `--color` says. With
+//! `--message-format json`, diagnostics and each build's summary go to stdout, one JSON
+//! object a line, and nothing else does: a tool reads stdout and parses every line, while the
+//! progress lines a person watches stay on stderr (as `cargo --message-format json` does).
 
 use crate::diagnostics::{Diagnostic, Severity};
 use std::time::Duration;
@@ -72,10 +74,11 @@ impl Console {
         }
     }
 
-    /// A progress line for people, on stderr, unless `--quiet`.
+    /// A progress line for people, on stderr, unless `--quiet`; control characters in it
+    /// (from a folder's name, say) are shown escaped, as in diagnostics.
     pub fn progress(&self, line: &str) {
         if !self.quiet {
-            eprintln!("{line}");
+            eprintln!("{}", crate::diagnostics::escape_controls(line));
         }
     }
 

@@ -203,7 +203,7 @@ fn scan(root: &Path, content_dir: &Path) -> Scan {
                 let display = display_path(root, &path);
                 diagnostics.push(
                     Diagnostic::error(format!("cannot read {display}: {err}"))
-                        .in_file(display)
+                        .in_path(display, &path)
                         .help("check the file's permissions"),
                 );
                 continue;
@@ -217,7 +217,7 @@ fn scan(root: &Path, content_dir: &Path) -> Scan {
                 Diagnostic::error(format!(
                     "{display} is a symbolic link, which the build does not follow"
                 ))
-                .in_file(display)
+                .in_path(display, path)
                 .help("copy the file into content/ instead of linking to it"),
             );
             continue;
@@ -259,7 +259,7 @@ fn scan(root: &Path, content_dir: &Path) -> Scan {
                     Diagnostic::warning(format!(
                         "{display} is ignored: content/data/ holds only .yaml data tables"
                     ))
-                    .in_file(display)
+                    .in_path(display, path)
                     .help("move other files to content/assets/"),
                 );
             }
@@ -278,7 +278,7 @@ fn scan(root: &Path, content_dir: &Path) -> Scan {
         } else {
             diagnostics.push(
                 Diagnostic::warning(format!("{display} is ignored: only .md pages are built from content/"))
-                    .in_file(display)
+                    .in_path(display, path)
                     .help("put images, PDFs and other files in content/assets/, where they are copied to the site"),
             );
         }
@@ -416,7 +416,7 @@ pub fn read_source(path: &Path, display: &str, diags: &mut Vec<Diagnostic>) -> O
                 meta.len() as f64 / (1024.0 * 1024.0),
                 MAX_FILE_BYTES / (1024 * 1024)
             ))
-            .in_file(display)
+            .in_path(display, path)
             .help("split it into several pages, or put large files in content/assets/"),
         );
         return None;
@@ -439,7 +439,7 @@ pub fn read_source(path: &Path, display: &str, diags: &mut Vec<Diagnostic>) -> O
             }
         },
         Err(err) => {
-            diags.push(Diagnostic::io("cannot read", path, &err).in_file(display));
+            diags.push(Diagnostic::io("cannot read", path, &err).in_path(display, path));
             None
         }
     }

@@ -13,8 +13,14 @@
 //! ```
 //!
 //! The excerpt is drawn by `annotate-snippets`, as rustc and ruff do.
+//!
+//! Names and values are shown, never obeyed: in human output every character a terminal
+//! would act on (see [`escape_controls`]) is written as an escape, in the file name, the
+//! message, the label, the help and the excerpt alike. JSON output keeps them as they are,
+//! and a file name that is not UTF-8 exactly too (`file_bytes`, see [`Diagnostic::to_json`]).
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet, renderer::DecorStyle};
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -52,6 +58,12 @@ impl Source {
             hash,
             line_starts: Default::default(),
         }
+    }
+
+    /// The file's name as it is on disk, relative to the site root, when it is not UTF-8
+    /// (and `display` shows U+FFFD in place of the bytes that are not).
+    pub fn name_bytes(&self) -> Option<Vec<u8>> {
+        name_bytes(&self.path, &self.display)
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -96,6 +108,23 @@ impl Source {
         let end = starts.get(last).map_or(self.text.len(), |e| *e);
         (first, starts[first - 1]..end)
     }
+}
+
+/// The bytes of the last components of `path`, as many as `display` (a path relative to the
+/// site root, with `/` separators) has, when they are not UTF-8: the name `display` shows
+/// with U+FFFD in place of the bytes it could not show.
+fn name_bytes(path: &Path, display: &str) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    if path.to_str().is_some() {
+        return None;
+    }
+    let parts: Vec<&[u8]> = path
+        .components()
+        .map(|c| c.as_os_str().as_bytes())
+        .collect();
+    let shown = display.split('/').count().min(parts.len());
+    let name = parts[parts.len() - shown..].join(&b'/');
+    std::str::from_utf8(&name).is_err().then_some(name)
 }
 
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
@@ -162,6 +191,8 @@ pub struct Details {
     pub message: String,
     /// The file, as shown to editors, when the problem is in one.
     pub file: Option<String>,
+    /// The file's exact name when it is not UTF-8 (`file` shows U+FFFD for its bad bytes).
+    file_bytes: Option<Vec<u8>>,
     source: Option<Arc<str>>,
     span: Option<Range<usize>>,
     /// The 1-based line and column of the span's start.
@@ -174,6 +205,9 @@ pub struct Details {
     pub label: Option<String>,
     /// What would be right.
     pub help: Option<String>,
+    /// Whether the help's line breaks are the program's own (see [`Diagnostic::help_block`]),
+    /// to be kept; any other line break is a value's, and is shown escaped.
+    help_is_block: bool,
     /// Where else the mistake showed (`content/a.md:7`), for a mistake in one file that
     /// fails others, such as a shortcode template failing its calls: [`sort`] merges
     /// repeats of the mistake into one diagnostic naming them all.
@@ -212,6 +246,7 @@ impl Diagnostic {
             category: Category::Content,
             message: message.into(),
             file: None,
+            file_bytes: None,
             source: None,
             span: None,
             position: None,
@@ -219,6 +254,7 @@ impl Diagnostic {
             excerpt: None,
             label: None,
             help: None,
+            help_is_block: false,
             seen_at: Vec::new(),
         }))
     }
@@ -242,12 +278,22 @@ impl Diagnostic {
         self
     }
 
+    /// The whole file at `path` on disk, shown as `display` (see [`Source::display`]), so
+    /// that a name that is not UTF-8 is kept exactly for JSON output.
+    pub fn in_path(mut self, display: impl Into<String>, path: &Path) -> Diagnostic {
+        let display = display.into();
+        self.file_bytes = name_bytes(path, &display);
+        self.file = Some(display);
+        self
+    }
+
     /// A span of a source file.
     pub fn at(mut self, source: &Source, span: Range<usize>) -> Diagnostic {
         let len = source.text.len();
         let start = span.start.min(len);
         let end = span.end.clamp(start, len);
         self.file = Some(source.display.clone());
+        self.file_bytes = source.name_bytes();
         self.source = Some(source.text.clone());
         self.position = Some(source.line_col(start));
         self.end = Some(source.line_col(end));
@@ -263,6 +309,18 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self.help_is_block = false;
+        self
+    }
+
+    /// Help over several lines, such as an example to copy. Only the program's own text
+    /// (`'static`) may keep its line breaks in human output: a line break in [`help`], which
+    /// may quote a name or a value, is shown escaped like every other control character.
+    ///
+    /// [`help`]: Diagnostic::help
+    pub fn help_block(mut self, help: &'static str) -> Diagnostic {
+        self.help = Some(help.to_string());
+        self.help_is_block = true;
         self
     }
 
@@ -303,14 +361,21 @@ impl Diagnostic {
 
     /// The diagnostic as one line of JSON, for editors' tools and CI annotations
     /// (`--message-format json`): positions are 1-based, columns count characters, and
-    /// `end_line`/`end_column` point just past the marked text.
+    /// `end_line`/`end_column` point just past the marked text. Text is kept as it is (JSON
+    /// escapes control characters itself). A file name that is not UTF-8 is in `file` with
+    /// U+FFFD for each byte it cannot show, and exactly in `file_bytes`: its bytes in
+    /// standard base64 (RFC 4648, with padding), as protobuf's JSON writes bytes. The key is
+    /// there only then, so every other line is as it always was.
     pub fn to_json(&self) -> String {
+        use base64::Engine;
         #[derive(serde::Serialize)]
         struct Json<'a> {
             #[serde(rename = "type")]
             kind: &'static str,
             severity: &'static str,
             file: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            file_bytes: Option<String>,
             line: Option<usize>,
             column: Option<usize>,
             end_line: Option<usize>,
@@ -323,6 +388,8 @@ impl Diagnostic {
             kind: "diagnostic",
             severity: self.severity.name(),
             file: self.file.as_deref(),
+            file_bytes: (self.file_bytes.as_deref())
+                .map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes)),
             line: self.position.map(|p| p.0),
             column: self.position.map(|p| p.1),
             end_line: self.end.map(|p| p.0),
@@ -344,29 +411,10 @@ impl Diagnostic {
         )
     }
 
-    /// Renders the header line, the excerpt and the help, for a terminal or a log.
+    /// Renders the header line, the excerpt and the help, for a terminal or a log. Control
+    /// characters in any of it are shown escaped (see [`escape_controls`]).
     pub fn render(&self, color: bool) -> String {
-        let mut out = String::new();
-        let severity = self.severity.name();
-        let header = match (&self.file, self.position()) {
-            (Some(file), Some((line, col))) => format!("{file}:{line}:{col}: "),
-            (Some(file), None) => format!("{file}: "),
-            _ => String::new(),
-        };
-        if color {
-            let code = match self.severity {
-                Severity::Error => "\x1b[1;31m",
-                Severity::Warning => "\x1b[1;33m",
-                Severity::Note => "\x1b[1;36m",
-            };
-            out.push_str(&format!(
-                "\x1b[1m{header}\x1b[0m{code}{severity}\x1b[0m\x1b[1m: {}\x1b[0m\n",
-                self.full_message()
-            ));
-        } else {
-            out.push_str(&format!("{header}{severity}: {}\n", self.full_message()));
-        }
-
+        let mut out = self.header(color);
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -374,32 +422,30 @@ impl Diagnostic {
         };
         let mut group = Group::with_level(level.clone());
         let mut has_elements = false;
-        if let (Some(source), Some(span), Some((first_line, lines))) =
-            (&self.source, &self.span, &self.excerpt)
-        {
-            // Only the lines around the span: a file's whole text would make printing many
-            // diagnostics of one large file take time quadratic in their number.
-            let shown = &source[lines.clone()];
-            let start = span.start - lines.start;
-            let end = span.end.min(lines.end) - lines.start;
-            // An empty span still deserves a caret.
-            let span = if start == end && end < shown.len() {
-                start..next_char_boundary(shown, start)
-            } else {
-                start..end
-            };
-            let mut annotation = AnnotationKind::Primary.span(span);
-            if let Some(label) = &self.label {
-                annotation = annotation.label(label.as_str());
+        let excerpt = self.excerpt_escaped();
+        let label = self.label.as_deref().map(escape_controls);
+        if let Some((first_line, shown, span)) = &excerpt {
+            let mut annotation = AnnotationKind::Primary.span(span.clone());
+            if let Some(label) = &label {
+                annotation = annotation.label(label.as_ref());
             }
-            let snippet = Snippet::source(shown)
+            let snippet = Snippet::source(shown.as_ref())
                 .line_start(*first_line)
                 .annotation(annotation);
             group = group.element(snippet);
             has_elements = true;
         }
-        if let Some(help) = &self.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+        let help = self.help.as_deref().map(|help| match self.help_is_block {
+            true => Cow::Owned(
+                help.split('\n')
+                    .map(escape_controls)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            false => escape_controls(help),
+        });
+        if let Some(help) = &help {
+            group = group.element(Level::HELP.message(help.as_ref()));
             has_elements = true;
         }
         if has_elements {
@@ -414,6 +460,118 @@ impl Diagnostic {
         }
         out
     }
+
+    /// `file:line:col: error: message`, one line.
+    fn header(&self, color: bool) -> String {
+        let severity = self.severity.name();
+        let header = match (&self.file, self.position()) {
+            (Some(file), Some((line, col))) => format!("{}:{line}:{col}: ", escape_controls(file)),
+            (Some(file), None) => format!("{}: ", escape_controls(file)),
+            _ => String::new(),
+        };
+        let message = self.full_message();
+        let message = escape_controls(&message);
+        if !color {
+            return format!("{header}{severity}: {message}\n");
+        }
+        let code = match self.severity {
+            Severity::Error => "\x1b[1;31m",
+            Severity::Warning => "\x1b[1;33m",
+            Severity::Note => "\x1b[1;36m",
+        };
+        format!("\x1b[1m{header}\x1b[0m{code}{severity}\x1b[0m\x1b[1m: {message}\x1b[0m\n")
+    }
+
+    /// The lines shown under the message, escaped but for their tabs and line breaks, with
+    /// the first one's number and the span within them.
+    fn excerpt_escaped(&self) -> Option<(usize, Cow<'_, str>, Range<usize>)> {
+        let (Some(source), Some(span), Some((first_line, lines))) =
+            (&self.source, &self.span, &self.excerpt)
+        else {
+            return None;
+        };
+        // Only the lines around the span: a file's whole text would make printing many
+        // diagnostics of one large file take time quadratic in their number.
+        let shown = &source[lines.clone()];
+        let start = span.start - lines.start;
+        let end = span.end.min(lines.end) - lines.start;
+        // An empty span still deserves a caret (a whole escape's, if it is at one).
+        let span = if start == end && end < shown.len() {
+            start..next_char_boundary(shown, start)
+        } else {
+            start..end
+        };
+        let (escaped, span) = escape_excerpt(shown, span);
+        Some((*first_line, escaped, span))
+    }
+}
+
+/// Whether a terminal would act on `c` rather than show it: the C0 and C1 control
+/// characters and DEL, the line and paragraph separators, and the bidirectional controls
+/// (which reorder the text after them, so a line could read other than it is).
+fn is_obeyed(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Writes one character that [`is_obeyed`] as an escape a person can read and copy:
+/// `\n`, `\r`, `\t`, or `\u` with four hex digits (`\u001B` for ESC), as YAML and JSON
+/// write them in double quotes.
+fn push_escape(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c => out.push_str(&format!("\\u{:04X}", c as u32)),
+    }
+}
+
+/// `text` as human output shows it: names and values are shown, never obeyed. Every
+/// character a terminal would act on (an ESC that starts a command to clear the screen, a
+/// BEL, a line break inside a file name) is written as an escape: `\n`, `\r`, `\t`, or
+/// `\u` and four hex digits (`\u001B`).
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_obeyed) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match is_obeyed(c) {
+            true => push_escape(&mut out, c),
+            false => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The excerpt's lines escaped like [`escape_controls`], but for the line breaks between
+/// them and tabs (which the excerpt lays out itself), and `span` moved to where its text is
+/// in the escaped lines.
+fn escape_excerpt(lines: &str, span: Range<usize>) -> (Cow<'_, str>, Range<usize>) {
+    let escaped = |c: char| is_obeyed(c) && c != '\n' && c != '\t';
+    if !lines.chars().any(escaped) {
+        return (Cow::Borrowed(lines), span);
+    }
+    let mut out = String::with_capacity(lines.len() + 16);
+    let (mut start, mut end) = (None, None);
+    for (i, c) in lines.char_indices() {
+        if i >= span.start && start.is_none() {
+            start = Some(out.len());
+        }
+        if i >= span.end && end.is_none() {
+            end = Some(out.len());
+        }
+        match escaped(c) {
+            true => push_escape(&mut out, c),
+            false => out.push(c),
+        }
+    }
+    let start = start.unwrap_or(out.len());
+    let end = end.unwrap_or(out.len()).max(start);
+    (Cow::Owned(out), start..end)
 }
 
 fn next_char_boundary(text: &str, offset: usize) -> usize {
@@ -584,6 +742,63 @@ mod tests {
         assert!(text.contains("titel: X"), "{text}");
         assert!(text.contains("not a front matter field"), "{text}");
         assert!(text.contains("help: did you mean `title`?"), "{text}");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_everywhere_but_line_breaks_of_a_help_block() {
+        assert_eq!(escape_controls("plain — text"), "plain — text");
+        assert_eq!(
+            escape_controls("a\u{1b}[2J\u{7}\n\t\r\u{9b}\u{202e}z"),
+            "a\\u001B[2J\\u0007\\n\\t\\r\\u009B\\u202Ez"
+        );
+        let s = source("---\ntitle: a\u{1b}b\n---\n");
+        let d = Diagnostic::error("bad `x\u{7}y`")
+            .at(&s, 12..13)
+            .label("here\n")
+            .help("one\ntwo");
+        let text = d.render(false);
+        assert!(
+            text.starts_with("content/x.md:2:9: error: bad `x\\u0007y`\n"),
+            "{text}"
+        );
+        assert!(text.contains("2 │ title: a\\u001Bb\n"), "{text}");
+        // The mark is under the whole escape.
+        assert!(text.contains("  │         ━━━━━━ here\\n\n"), "{text}");
+        assert!(text.contains("help: one\\ntwo"), "{text}");
+        let block = Diagnostic::error("x").help_block("one\ntwo").render(false);
+        assert!(
+            block.contains("help: one\n") && block.contains("two"),
+            "{block}"
+        );
+    }
+
+    #[test]
+    fn an_excerpt_span_moves_past_the_escapes_before_it() {
+        let (text, span) = escape_excerpt("a\u{1b}b\tc\nd", 2..3);
+        assert_eq!((text.as_ref(), span), ("a\\u001Bb\tc\nd", 7..8));
+        let (text, span) = escape_excerpt("a\u{1b}", 1..2);
+        assert_eq!((text.as_ref(), span), ("a\\u001B", 1..7));
+    }
+
+    #[test]
+    fn a_name_that_is_not_utf8_keeps_its_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"/site/content/caf\xe9.md"));
+        let s = Source::new(path.into(), "content/caf\u{fffd}.md".into(), "x");
+        assert_eq!(s.name_bytes().as_deref(), Some(&b"content/caf\xe9.md"[..]));
+        let utf8 = Source::new("/s\u{e9}/content/a.md".into(), "content/a.md".into(), "x");
+        assert_eq!(utf8.name_bytes(), None);
+        let json = Diagnostic::error("x").at(&s, 0..1).to_json();
+        assert!(
+            json.contains(r#""file_bytes":"Y29udGVudC9jYWbpLm1k""#),
+            "{json}"
+        );
+        assert!(
+            !Diagnostic::error("x")
+                .at(&utf8, 0..1)
+                .to_json()
+                .contains("file_bytes")
+        );
     }
 
     #[test]

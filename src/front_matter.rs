@@ -88,7 +88,7 @@ pub fn split(source: &Source) -> Result<Split, Diagnostic> {
         return Err(Diagnostic::error(format!("{what}: every page starts with a `---` line"))
             .at(source, 0..first_line_end)
             .label("expected `---` here")
-            .help("start the file with front matter:\n---\ntitle: The page title\ndate: 2017-05-01\n---"));
+            .help_block("start the file with front matter:\n---\ntitle: The page title\ndate: 2017-05-01\n---"));
     }
     let yaml_start = (first_line_end + 1).min(text.len());
     let mut offset = yaml_start;

@@ -102,7 +102,11 @@ impl Theme {
             .iter()
             .map(|(rel, text)| {
                 let display = shown_path(&templates, name, rel);
-                let source = Source::new(PathBuf::from(&display), display, text);
+                let path = match templates.get(rel) {
+                    Some(Origin::Site(path)) => path.clone(),
+                    _ => PathBuf::from(&display),
+                };
+                let source = Source::new(path, display, text);
                 (rel.clone(), source)
             })
             .collect();
@@ -354,7 +358,7 @@ fn overrides(
                 Diagnostic::error(format!(
                     "{display} is a symbolic link, which the build does not follow"
                 ))
-                .in_file(display)
+                .in_path(display, entry.path())
                 .help("copy the file into the theme folder instead of linking to it"),
             );
             continue;

@@ -1573,6 +1573,134 @@ fn color_follows_the_flag_then_no_color_then_clicolor_force() {
     assert!(!run(&["check", "--color", "auto"], &[("NO_COLOR", "1")]));
 }
 
+/// A site whose file names and values hold control characters: a page named with ESC, BEL
+/// and a line break, with a bad date; a value quoted by its error (`kind: "no\e[2Jpe"`); a
+/// body line with ESC, a C1 CSI and BEL around a broken link.
+fn site_with_control_characters() -> Site {
+    let site = good_site();
+    site.page(
+        "briefs/a\u{1b}[2Jb\u{7}c\nd.md",
+        "title: A\ndate: 2017-02-30",
+        "Body.\n",
+    );
+    site.page(
+        "briefs/kind.md",
+        "title: K\ndate: 2017-01-01\nkind: \"no\\e[2Jpe\"",
+        "Body.\n",
+    );
+    site.page(
+        "briefs/body.md",
+        "title: B\ndate: 2017-01-01",
+        "Text \u{1b}[2J here \u{9b}1m [l](missing.md) \u{7}.\n",
+    );
+    site
+}
+
+/// Control characters left in `text` once the colour codes centerview writes itself
+/// (`ESC [ digits ; … m`) are taken out, and line breaks.
+fn raw_controls(text: &str) -> Vec<char> {
+    let mut left = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("\u{1b}[") {
+        left.push_str(&rest[..at]);
+        let code = &rest[at + 2..];
+        let digits = code
+            .find(|c: char| !c.is_ascii_digit() && c != ';')
+            .unwrap_or(code.len());
+        match code[digits..].starts_with('m') {
+            true => rest = &code[digits + 1..],
+            false => {
+                left.push('\u{1b}');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    left.push_str(rest);
+    left.chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect()
+}
+
+#[test]
+fn names_and_values_are_shown_never_obeyed() {
+    let site = site_with_control_characters();
+    for color in ["never", "always"] {
+        let run = site.run(&["build", "--color", color]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert_eq!(
+            raw_controls(&run.stderr),
+            Vec::<char>::new(),
+            "--color {color}: control characters printed raw:\n{:?}",
+            run.stderr
+        );
+        let plain = run.stderr.replace("\u{1b}[0m", "").replace("\u{1b}[1m", "");
+        for shown in [
+            "content/briefs/a\\u001B[2Jb\\u0007c\\nd.md:3:7: ",
+            "unknown kind `no\\u001B[2Jpe`",
+            "Text \\u001B[2J here \\u009B1m [l](missing.md) \\u0007.",
+        ] {
+            assert!(
+                plain.contains(shown),
+                "--color {color}: no {shown:?} in\n{plain}"
+            );
+        }
+    }
+    let run = site.run(&["build", "--color", "never"]);
+    // The mark is still under the link, past the escapes before it.
+    let line = run
+        .stderr
+        .lines()
+        .position(|l| l.contains("[l](missing.md)"))
+        .unwrap();
+    let mark = run.stderr.lines().nth(line + 1).unwrap();
+    let text = run.stderr.lines().nth(line).unwrap();
+    assert_eq!(
+        mark.find('━').map(|b| mark[..b].chars().count()),
+        text.find("missing.md").map(|b| text[..b].chars().count()),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn json_keeps_every_file_name_exactly() {
+    use base64::Engine;
+    use std::os::unix::ffi::OsStrExt;
+    let site = site_with_control_characters();
+    let latin = b"content/briefs/caf\xe9.md";
+    std::fs::write(
+        site.root().join(std::ffi::OsStr::from_bytes(latin)),
+        "---\ntitle: C\ndate: 2017-13-01\n---\nBody.\n",
+    )
+    .unwrap();
+    let run = site.run(&["check", "--message-format", "json"]);
+    let lines: Vec<serde_json::Value> = (run.stdout.lines())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect();
+    let about = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l["file"].as_str().is_some_and(|f| f.starts_with(name)))
+            .unwrap_or_else(|| panic!("nothing about {name} in\n{}", run.stdout))
+    };
+    // Control characters are kept: JSON escapes them itself.
+    let named = about("content/briefs/a");
+    assert_eq!(named["file"], "content/briefs/a\u{1b}[2Jb\u{7}c\nd.md");
+    assert!(named.get("file_bytes").is_none(), "{named}");
+    assert_eq!(
+        about("content/briefs/kind.md")["message"],
+        "unknown kind `no\u{1b}[2Jpe`"
+    );
+    // A name that is not UTF-8: shown with U+FFFD, and exactly in base64.
+    let latin1 = about("content/briefs/caf");
+    assert_eq!(latin1["file"], "content/briefs/caf\u{fffd}.md");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(latin1["file_bytes"].as_str().expect("file_bytes"))
+        .unwrap();
+    assert_eq!(bytes, latin);
+    assert_eq!(latin1["line"], 3);
+}
+
 #[test]
 fn usage_and_io_problems_exit_with_2() {
     let site = good_site();

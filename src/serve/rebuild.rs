@@ -230,10 +230,9 @@ fn describe(changes: &Changes, root: &Path) -> String {
     let mut names: Vec<String> = paths
         .iter()
         .map(|p| {
-            p.strip_prefix(root)
-                .unwrap_or(p)
-                .to_string_lossy()
-                .into_owned()
+            let name = p.strip_prefix(root).unwrap_or(p).to_string_lossy();
+            // Shown, never obeyed: a file name may hold control characters.
+            crate::diagnostics::escape_controls(&name).into_owned()
         })
         .collect();
     names.sort();

@@ -139,7 +139,7 @@ fn checked(
         ))
         .at(source, 0..first_line)
         .label("expected a `{#` comment starting with `shortcode:`")
-        .help(EXAMPLE));
+        .help_block(EXAMPLE));
     }
     Ok(())
 }

@@ -1,13 +1,13 @@
 //! Real headless Chromium for tests of pages that run JavaScript, driven over WebDriver
 //! (Debian's `chromium` and `chromium-driver`), and a static server on 127.0.0.1 with HTTP
 //! Range support (tower-http's ServeDir), as a static host would serve the site, and one
-//! without it.
+//! without it. A [`Browser`] ends all its processes when it is dropped, so a test that
+//! fails or panics leaves none running (tests/browsers.rs).
 
 #![allow(dead_code)]
 
 use fantoccini::{Client, ClientBuilder};
 use std::net::{SocketAddr, TcpListener};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -47,9 +47,11 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A headless Chromium driven over WebDriver. Dropping it ends every process it started, and
+/// waits until they are gone: when a test passes, fails or panics.
 pub struct Browser {
     pub client: Client,
-    driver: Child,
+    processes: Processes,
 }
 
 impl Browser {
@@ -59,15 +61,8 @@ impl Browser {
         let chromedriver = find_program(&["chromedriver"])
             .unwrap_or_else(|| panic!("ChromeDriver was not found: {INSTALL}"));
         let port = free_port();
-        // Its own process group, so that dropping the browser ends Chromium with it (a test
-        // that fails, or never closes its session, would otherwise leave Chromium running).
-        let driver = Command::new(chromedriver)
-            .process_group(0)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start chromedriver: {e}. {INSTALL}"));
+        // From here on a panic (ChromeDriver not listening, no session) ends what started.
+        let processes = Processes::start(&chromedriver, port);
         let deadline = Instant::now() + Duration::from_secs(15);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
@@ -84,7 +79,8 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,1000"
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+                    format!("--user-data-dir={}", processes.dir.path().join("profile").display()),
                 ]
             }),
         );
@@ -93,7 +89,7 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .unwrap_or_else(|e| panic!("cannot open a Chromium session: {e}. {INSTALL}"));
-        Browser { client, driver }
+        Browser { client, processes }
     }
 
     /// Runs `script` (a function body that returns a value) until it returns something
@@ -124,18 +120,102 @@ impl Browser {
         }
     }
 
+    /// Ends the session, then (on drop) every process.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
     }
+
+    /// The process ids of ChromeDriver and of every Chromium process of this browser.
+    pub fn processes(&self) -> Vec<u32> {
+        let mut pids = vec![self.processes.driver.id()];
+        pids.extend(processes_naming(self.processes.dir.path()));
+        pids
+    }
+
+    /// The folder whose path marks this browser's Chromium processes.
+    pub fn folder(&self) -> &Path {
+        self.processes.dir.path()
+    }
 }
 
-impl Drop for Browser {
-    /// Ends ChromeDriver and every Chromium process it started.
-    fn drop(&mut self) {
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.driver.wait();
+/// ChromeDriver and the folder of the browser it starts, which marks the browser's processes:
+/// each Chromium process names it on its command line (`--user-data-dir`), and so does
+/// Chromium's crash handler (its `--database` is under `XDG_CONFIG_HOME`). The crash handlers
+/// start sessions of their own, so ending ChromeDriver's process group missed them; the
+/// folder finds them all. ChromeDriver stays in the test's process group, so that Ctrl-C
+/// ends it and its browser with the tests.
+struct Processes {
+    driver: Child,
+    dir: tempfile::TempDir,
+}
+
+impl Processes {
+    fn start(chromedriver: &Path, port: u16) -> Processes {
+        let dir = tempfile::Builder::new()
+            .prefix("centerview-browser-")
+            .tempdir()
+            .expect("a folder for the browser");
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            // Chromium keeps its settings and crash reports here, not in ~/.config.
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start chromedriver: {e}. {INSTALL}"));
+        Processes { driver, dir }
     }
+}
+
+impl Drop for Processes {
+    /// Kills ChromeDriver and every process that names the folder, until none is left (one
+    /// may start another meanwhile), for at most 10 seconds; a drop must not panic.
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = processes_naming(self.dir.path());
+            if left.is_empty() || Instant::now() > deadline {
+                break;
+            }
+            for pid in left {
+                // SAFETY: kill(2) only sends a signal.
+                unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// The running processes whose command line names `dir` (an exited process that is not yet
+/// reaped has no command line left).
+pub fn processes_naming(dir: &Path) -> Vec<u32> {
+    use std::os::unix::ffi::OsStrExt;
+    let needle = dir.as_os_str().as_bytes();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|line| line.windows(needle.len()).any(|w| w == needle))
+        })
+        .collect()
+}
+
+/// Whether process `pid` is running (not gone, and not exited awaiting its parent).
+pub fn is_running(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // `pid (name) state ...`: the name may hold spaces and parentheses.
+    let state = stat
+        .rsplit_once(") ")
+        .and_then(|(_, rest)| rest.chars().next());
+    !matches!(state, None | Some('Z' | 'X'))
 }
 
 /// Serves `dir` on 127.0.0.1 (on the current Tokio runtime); returns the base URL.

@@ -224,14 +224,7 @@ fn scan(root: &Path, content_dir: &Path) -> Scan {
         }
         // A data table's name is its id, which is checked (more strictly) with the table.
         let is_table = rel.starts_with("data/") && entry.file_type().is_file();
-        if !is_table
-            && let Some(d) = unsafe_name(
-                entry.depth(),
-                entry.file_name(),
-                &display,
-                entry.file_type().is_dir(),
-            )
-        {
+        if !is_table && let Some(d) = unsafe_name(&entry, &display) {
             diagnostics.push(d);
         }
         if !entry.file_type().is_file() {
@@ -449,22 +442,21 @@ pub fn read_source(path: &Path, display: &str, diags: &mut Vec<Diagnostic>) -> O
 /// pages, an asset, a data table's CSV), so a character not safe in a URL path is an error
 /// at that file, with a name to rename it to. Each name is checked once, where it is
 /// (a folder, not every file in it).
-fn unsafe_name(
-    depth: usize,
-    name: &std::ffi::OsStr,
-    display: &str,
-    is_dir: bool,
-) -> Option<Diagnostic> {
-    if depth == 0 {
+fn unsafe_name(entry: &walkdir::DirEntry, display: &str) -> Option<Diagnostic> {
+    if entry.depth() == 0 {
         return None;
     }
-    let name = name.to_string_lossy();
+    let name = entry.file_name().to_string_lossy();
     let reason = name.chars().find_map(crate::urls::unsafe_in_address)?;
-    let what = if is_dir { "folder" } else { "file" };
+    let what = if entry.file_type().is_dir() {
+        "folder"
+    } else {
+        "file"
+    };
     let rename = crate::urls::safe_name(&name);
     Some(
         Diagnostic::error(format!("the name of the {what} {display} is not safe in a web address: it holds {reason}"))
-            .in_file(display.to_string())
+            .in_path(display, entry.path())
             .help(format!("rename it `{rename}`: names under content/ become part of the site's addresses, so keep to letters a-z and A-Z, digits, `-`, `_` and `.`")),
     )
 }

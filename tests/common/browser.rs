@@ -174,14 +174,19 @@ impl Drop for Processes {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let deadline = Instant::now() + Duration::from_secs(10);
+        // A killed process loses its command line before it has finished exiting: the
+        // ones killed are waited for by number until they are gone.
+        let mut killed = std::collections::BTreeSet::new();
         loop {
-            let left = processes_naming(self.dir.path());
-            if left.is_empty() || Instant::now() > deadline {
+            killed.retain(|&pid| is_running(pid));
+            let naming = processes_naming(self.dir.path());
+            if (naming.is_empty() && killed.is_empty()) || Instant::now() > deadline {
                 break;
             }
-            for pid in left {
+            for pid in naming {
                 // SAFETY: kill(2) only sends a signal.
                 unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+                killed.insert(pid);
             }
             std::thread::sleep(Duration::from_millis(20));
         }

@@ -16,6 +16,10 @@ const KEYS: &[&str] = &[
     "image",
     "image_alt",
     "max_page_mb",
+    "organization",
+    "contact",
+    "license",
+    "license_url",
 ];
 
 /// How many entries a listing page shows unless `page_size` says otherwise.
@@ -51,6 +55,29 @@ pub struct Config {
     pub image_alt: Option<String>,
     /// The largest page, in MB of HTML: a page over it is an error.
     pub max_page_mb: f64,
+    /// The parent organisation, named in the footer.
+    pub organization: Option<Organization>,
+    /// How readers reach the Center, in the footer.
+    pub contact: Option<Contact>,
+    /// The licence the publications are under (`CC BY 4.0`), and where it is written.
+    pub license: Option<String>,
+    pub license_url: Option<String>,
+}
+
+/// The organisation the Center belongs to (`organization: { name, url }`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Organization {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// An email address or a web address, and the link that reaches it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Contact {
+    /// As written: `centerview@example.org`.
+    pub text: String,
+    /// `mailto:centerview@example.org`, or the web address.
+    pub href: String,
 }
 
 impl Default for Config {
@@ -69,6 +96,10 @@ impl Default for Config {
             image: None,
             image_alt: None,
             max_page_mb: MAX_PAGE_MB,
+            organization: None,
+            contact: None,
+            license: None,
+            license_url: None,
         }
     }
 }
@@ -134,6 +165,16 @@ impl Config {
             (false, true) => Some("image_alt"),
             _ => None,
         };
+        if has("license_url") && !has("license") {
+            errors.push(
+                doc.error(
+                    &["license_url".into()],
+                    Target::Key,
+                    "`license_url` is set but `license` is not",
+                )
+                .help("name the licence the link leads to, for example `license: CC BY 4.0`"),
+            );
+        }
         if let Some(key) = lone {
             errors.push(
                 doc.error(&[key.into()], Target::Key, "`image` and `image_alt` go together")
@@ -210,6 +251,14 @@ impl Config {
                     "describe the picture for readers who cannot see it, for example `image_alt: The CenterView masthead`",
                 )?)
             }
+            "organization" => self.organization = Some(organization(doc, &path, value)?),
+            "contact" => self.contact = Some(contact(doc, &path, &text()?)?),
+            "license" => {
+                self.license = Some(filled(
+                    "name the licence the publications are under, for example `license: CC BY 4.0`",
+                )?)
+            }
+            "license_url" => self.license_url = Some(web_address(doc, &path, &text()?)?),
             _ => return Err(doc.unknown_key(&[], key, KEYS, "site.yaml")),
         }
         Ok(())
@@ -225,6 +274,107 @@ impl Config {
             )
         })?;
         Ok(())
+    }
+}
+
+/// `organization`: the parent organisation's name, alone or as `{ name, url }`.
+fn organization(
+    doc: &YamlDoc,
+    path: &[Step],
+    value: &crate::yaml::Value,
+) -> Result<Organization, Diagnostic> {
+    const FIELDS: &[&str] = &["name", "url"];
+    let help = "for example `organization: { name: WestEd, url: https://www.wested.org/ }`";
+    let entries = match value {
+        crate::yaml::Value::Map(entries) => entries.as_slice(),
+        crate::yaml::Value::String(name) if !name.trim().is_empty() => {
+            return Ok(Organization {
+                name: name.trim().to_string(),
+                url: None,
+            });
+        }
+        other => {
+            return Err(doc
+                .wrong_type(path, "a name, or a map with `name` and `url`", other)
+                .help(help));
+        }
+    };
+    let mut organization = Organization {
+        name: String::new(),
+        url: None,
+    };
+    for (key, value) in entries {
+        let mut at = path.to_vec();
+        at.push(Step::Key(key.clone()));
+        match key.as_str() {
+            "name" => organization.name = doc.text(&at, value)?.trim().to_string(),
+            "url" => organization.url = Some(web_address(doc, &at, &doc.text(&at, value)?)?),
+            _ => return Err(doc.unknown_key(path, key, FIELDS, "`organization`")),
+        }
+    }
+    if organization.name.is_empty() {
+        return Err(doc
+            .error(path, Target::Key, "`organization` has no `name`")
+            .help(help));
+    }
+    Ok(organization)
+}
+
+/// `contact`: an email address, or a web address (a contact page).
+fn contact(doc: &YamlDoc, path: &[Step], text: &str) -> Result<Contact, Diagnostic> {
+    let text = text.trim();
+    if text.starts_with("http://") || text.starts_with("https://") {
+        let href = web_address(doc, path, text)?;
+        return Ok(Contact {
+            text: text.to_string(),
+            href,
+        });
+    }
+    if is_email(text) {
+        return Ok(Contact {
+            text: text.to_string(),
+            href: format!("mailto:{text}"),
+        });
+    }
+    Err(doc
+        .error(
+            path,
+            Target::Value,
+            format!("`contact` must be an email address or a web address, found `{text}`"),
+        )
+        .help("for example `contact: centerview@example.org` or `contact: https://example.org/contact/`"))
+}
+
+/// An address `name@host.tld` with nothing a mail link could not hold.
+pub fn is_email(text: &str) -> bool {
+    let Some((local, host)) = text.split_once('@') else {
+        return false;
+    };
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+    };
+    plain(local)
+        && plain(host)
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+}
+
+/// An absolute `http(s)` address with a host, as readers' browsers follow it.
+fn web_address(doc: &YamlDoc, path: &[Step], text: &str) -> Result<String, Diagnostic> {
+    match url::Url::parse(text.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+            Ok(u.to_string())
+        }
+        _ => Err(doc
+            .error(
+                path,
+                Target::Value,
+                format!("`{text}` is not a web address"),
+            )
+            .help("write the whole address, starting with `https://`")),
     }
 }
 

@@ -45,6 +45,20 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "footer settings that are not what they say",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: https://example.org/\norganization: { url: https://www.wested.org/ }\ncontact: the director\nlicense_url: creativecommons.org/licenses/by/4.0/\n",
+        )],
+        expect: &[
+            "site.yaml:3:1: error: `organization` has no `name`",
+            "site.yaml:4:10: error: `contact` must be an email address or a web address, found `the director`",
+            "help: for example `contact: centerview@example.org` or `contact: https://example.org/contact/`",
+            "site.yaml:5:14: error: `creativecommons.org/licenses/by/4.0/` is not a web address",
+            "site.yaml:5:1: error: `license_url` is set but `license` is not",
+        ],
+    },
+    Case {
         name: "a case-study box inside a paragraph",
         files: &[
             (

@@ -764,3 +764,45 @@ fn no_page_loads_anything_from_another_host() {
     assert!(css.contains("font-display: swap"));
     assert!(css.contains("font-family: \"Source Serif 4\""));
 }
+
+#[test]
+fn the_footer_names_the_center_its_organisation_contact_and_licence() {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        "title: CenterView\nbase_url: https://example.org/\npublisher: The Center\norganization: { name: WestEd, url: https://www.wested.org/ }\ncontact: centerview@example.org\nlicense: CC BY 4.0\nlicense_url: https://creativecommons.org/licenses/by/4.0/\n",
+    );
+    site.page("briefs/a.md", "title: A\ndate: 2016-01-01", "Text.\n");
+    site.page("briefs/b.md", "title: B\ndate: 2019-01-01", "Text.\n");
+    site.build().assert_ok();
+    for page in [
+        "output/index.html",
+        "output/briefs/a/index.html",
+        "output/404.html",
+    ] {
+        let html = site.read(page);
+        let footer = &html[html.find("<footer class=\"site-footer\">").expect(page)..];
+        for needle in [
+            "<p class=\"footer-name\">The Center</p>",
+            "Part of <a href=\"https://www.wested.org/\">WestEd</a>",
+            "Contact: <a href=\"mailto:centerview@example.org\">centerview@example.org</a>",
+            "© 2016–2019 The Center.",
+            "<a href=\"https://creativecommons.org/licenses/by/4.0/\" rel=\"license\">CC BY 4.0</a>",
+            "<a href=\"/atom.xml\">Atom feed</a>",
+        ] {
+            assert!(footer.contains(needle), "{page}: {needle}\n{footer}");
+        }
+    }
+    // Without the settings, the footer leaves them out.
+    site.write(
+        "site.yaml",
+        "title: CenterView\nbase_url: https://example.org/\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/index.html");
+    assert!(
+        !html.contains("Part of")
+            && !html.contains("Contact:")
+            && !html.contains("rel=\"license\"")
+    );
+}

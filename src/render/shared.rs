@@ -60,6 +60,47 @@ struct SiteCtx<'a> {
     image: Option<super::cards::ImageCtx>,
     /// The fonts every page preloads.
     fonts: Vec<String>,
+    /// What the institutional footer says.
+    footer: FooterCtx<'a>,
+}
+
+/// The footer: who publishes the site, its parent organisation, how to reach it, the
+/// licence, and the years of its publications (for the copyright line).
+#[derive(Serialize)]
+struct FooterCtx<'a> {
+    publisher: &'a str,
+    organization: Option<&'a crate::config::Organization>,
+    contact: Option<&'a crate::config::Contact>,
+    license: Option<&'a str>,
+    license_url: Option<&'a str>,
+    /// `2017–2019`, or one year.
+    years: Option<String>,
+}
+
+fn footer_ctx(site: &Site) -> FooterCtx<'_> {
+    let c = &site.config;
+    let years = site
+        .pages
+        .iter()
+        .filter_map(|p| p.src.front.date.map(|d| d.year()));
+    let (first, last) = years.fold((None, None), |(lo, hi): (Option<i16>, Option<i16>), y| {
+        (
+            Some(lo.map_or(y, |l| l.min(y))),
+            Some(hi.map_or(y, |h| h.max(y))),
+        )
+    });
+    FooterCtx {
+        publisher: &c.publisher,
+        organization: c.organization.as_ref(),
+        contact: c.contact.as_ref(),
+        license: c.license.as_deref(),
+        license_url: c.license_url.as_deref(),
+        years: match (first, last) {
+            (Some(a), Some(b)) if a != b => Some(format!("{a}\u{2013}{b}")),
+            (Some(a), _) => Some(a.to_string()),
+            _ => None,
+        },
+    }
 }
 
 /// The fonts every page needs first (the Latin ranges of the body and heading faces):
@@ -83,6 +124,10 @@ pub fn settings_fingerprint(site: &Site, theme: &Theme) -> u64 {
         .str(c.image.as_deref().unwrap_or("\u{0}"))
         .str(c.image_alt.as_deref().unwrap_or("\u{0}"))
         .u64(c.max_page_mb.to_bits())
+        .str(&format!(
+            "{:?}{:?}{:?}{:?}",
+            c.organization, c.contact, c.license, c.license_url
+        ))
         .u64(theme.generation);
     f.finish()
 }
@@ -227,6 +272,7 @@ fn site_ctx(site: &Site) -> SiteCtx<'_> {
             .iter()
             .map(|f| urls.static_file(f))
             .collect(),
+        footer: footer_ctx(site),
     }
 }
 

@@ -349,9 +349,15 @@
     let end = -1;
     return out.filter((h) => h[0] >= end && ((end = h[1]), true));
   }
+  // Matches next to each other (the words of a phrase, with only spaces between) are one mark.
   function mark(text, ranges) {
+    const joined = [];
+    for (const [s, e] of ranges) {
+      const last = joined[joined.length - 1];
+      if (last && /^[ \u00a0]+$/.test(text.slice(last[1], s))) last[1] = e; else joined.push([s, e]);
+    }
     let html = '', at = 0;
-    for (const [s, e] of ranges) { html += esc(text.slice(at, s)) + '<mark>' + esc(text.slice(s, e)) + '</mark>'; at = e; }
+    for (const [s, e] of joined) { html += esc(text.slice(at, s)) + '<mark>' + esc(text.slice(s, e)) + '</mark>'; at = e; }
     return html + esc(text.slice(at));
   }
   // The record's block of data (table cells, figure data: 'd') or code ('c') at `at`, as

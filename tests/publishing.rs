@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Run, Site, brief};
+use common::{Run, Site, brief, elements, text_of};
 use std::process::Command;
 
 /// A publication site: a brief with two authors, a DOI, a PDF and a sharing image; a report
@@ -165,6 +165,58 @@ fn the_cite_this_block_gives_the_apa_reference_and_the_downloads() {
         post.contains("Tran, L. (2019, March 4). <cite>News from the field!</cite> Center"),
         "{post}"
     );
+}
+
+/// The publisher of `publication_site`.
+const CENTER: &str = "Center for the Future of Teaching and Learning at WestEd";
+
+/// APA 7 (9.24, 10.1): when the author is a group that also publishes the work, its name is
+/// the author and the publisher is left out, rather than the same name written twice.
+#[test]
+fn a_publication_credited_to_the_publisher_names_it_once() {
+    let site = publication_site();
+    site.page(
+        "case-studies/dinuba.md",
+        &format!("title: Dinuba's rubric\ndate: 2019-06-18\nauthors: [{CENTER}]"),
+        "A case.\n",
+    );
+    site.build().assert_ok();
+    let apa = |page: &str| {
+        let html = site.read(&format!("output/{page}/index.html"));
+        text_of(elements(&html, "<p class=\"apa\">", "</p>")[0])
+    };
+    // Without authors, and with the publisher as the author, the Center is the author alone.
+    assert_eq!(
+        apa("reports/math"),
+        format!(
+            "{CENTER}. (2018). Math in Common: Year three. https://example.org/cv/reports/math/"
+        )
+    );
+    assert_eq!(
+        apa("case-studies/dinuba"),
+        format!("{CENTER}. (2019). Dinuba’s rubric. https://example.org/cv/case-studies/dinuba/")
+    );
+    // People as authors: the Center publishes.
+    assert!(
+        apa("briefs/partnership").contains(&format!("what districts need. {CENTER}. https://")),
+        "{}",
+        apa("briefs/partnership")
+    );
+    // The citation files name the group once too: as the publisher (or a report's
+    // institution), with no author field to repeat it, and so do Google Scholar's tags.
+    for page in ["reports/math", "case-studies/dinuba"] {
+        let bib = site.read(&format!("output/{page}/cite.bib"));
+        let ris = site.read(&format!("output/{page}/cite.ris"));
+        let html = site.read(&format!("output/{page}/index.html"));
+        assert_eq!(bib.matches(CENTER).count(), 1, "{bib}");
+        assert!(!bib.contains("author ="), "{bib}");
+        assert_eq!(ris.matches(CENTER).count(), 1, "{ris}");
+        assert!(!ris.contains("AU  - "), "{ris}");
+        assert!(meta(&html, "citation_author").is_empty(), "{page}");
+        let ld = json_ld(&html);
+        assert_eq!(ld["author"][0]["@type"], "Organization", "{page}");
+        assert_eq!(ld["author"][0]["name"], CENTER, "{page}");
+    }
 }
 
 #[test]

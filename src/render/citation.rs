@@ -30,7 +30,8 @@ pub struct Citation {
     pub pdf_url: Option<String>,
 }
 
-/// An APA 7 reference: `Authors. (Date). Title. Publisher. Link`.
+/// An APA 7 reference: `Authors. (Date). Title. Publisher. Link`, or without `Publisher.`
+/// when the publisher is the author.
 #[derive(Serialize)]
 pub struct Apa {
     pub authors: String,
@@ -38,7 +39,8 @@ pub struct Apa {
     pub title: String,
     /// `.` after the title, unless it ends with its own `?` or `!`.
     pub title_stop: &'static str,
-    pub publisher: String,
+    /// None when the publisher is the author.
+    pub publisher: Option<String>,
     pub link: String,
 }
 
@@ -71,9 +73,20 @@ pub fn citation(site: &Site, page: &Page, summary: &str) -> Citation {
     }
 }
 
+/// The people a publication credits: its `authors`, or none when it is the publisher's own
+/// work (no authors, or the publisher as its only author), which is then cited as a group
+/// author, the publisher.
+fn people<'a>(site: &Site, page: &'a Page) -> &'a [String] {
+    match page.src.front.authors.as_slice() {
+        [one] if one.trim() == site.config.publisher => &[],
+        names => names,
+    }
+}
+
 fn apa(site: &Site, page: &Page, link: &str) -> Apa {
     let front = &page.src.front;
-    let mut authors = match front.authors.as_slice() {
+    let people = people(site, page);
+    let mut authors = match people {
         [] => site.config.publisher.clone(),
         names => apa_names(names),
     };
@@ -96,7 +109,8 @@ fn apa(site: &Site, page: &Page, link: &str) -> Apa {
         date,
         title_stop,
         title,
-        publisher: site.config.publisher.clone(),
+        // APA 7 (9.24): a group author that is also the publisher is not named again.
+        publisher: (!people.is_empty()).then(|| site.config.publisher.clone()),
         link: link.to_string(),
     }
 }
@@ -156,7 +170,7 @@ fn split_name(name: &str) -> (&str, &str) {
 fn highwire(site: &Site, page: &Page, pdf_url: Option<&str>) -> Vec<(&'static str, String)> {
     let front = &page.src.front;
     let mut meta = vec![("citation_title", full_title(page))];
-    for author in &front.authors {
+    for author in people(site, page) {
         let (given, family) = split_name(author);
         let name = match given.is_empty() {
             true => family.to_string(),
@@ -215,9 +229,10 @@ fn json_ld(site: &Site, page: &Page, permalink: &str, summary: &str) -> String {
         kind: "Organization",
         name: &site.config.publisher,
     };
-    let author = match front.authors.is_empty() {
+    let people = people(site, page);
+    let author = match people.is_empty() {
         true => vec![publisher.clone()],
-        false => (front.authors.iter())
+        false => (people.iter())
             .map(|name| Agent {
                 kind: "Person",
                 name,
@@ -336,7 +351,7 @@ impl<'a> Reference<'a> {
             kind: page.kind,
             slug: &page.slug,
             title: full_title(page),
-            authors: &front.authors,
+            authors: people(site, page),
             date: front.date,
             publisher: &site.config.publisher,
             summary,

@@ -132,6 +132,33 @@ pub fn main_of(html: &str) -> &str {
     &html[start..end]
 }
 
+/// The text of an HTML fragment as a reader gets it: tags left out, runs of white space one
+/// space, no space at either end.
+pub fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every element of `html` that starts with `open` (`<h1`, `<p class="apa">`), from its
+/// start to the end of its `close` tag, in order.
+pub fn elements<'h>(html: &'h str, open: &str, close: &str) -> Vec<&'h str> {
+    html.match_indices(open)
+        .map(|(start, _)| {
+            let end = html[start..].find(close).expect("the element's end") + close.len();
+            &html[start..start + end]
+        })
+        .collect()
+}
+
 /// A minimal valid brief.
 pub fn brief(title: &str, date: &str) -> String {
     format!("title: {title}\ndate: {date}")

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Run, Site, brief, elements, text_of};
+use common::{Run, Site, brief, elements, main_of, text_of};
 use std::process::Command;
 
 /// A publication site: a brief with two authors, a DOI, a PDF and a sharing image; a report
@@ -553,7 +553,7 @@ fn archives_are_paginated_with_numbered_links_and_every_publication_reachable() 
     assert!(
         second.contains("aria-current=\"page\"><span class=\"visually-hidden\">Page </span>2</a>")
     );
-    assert!(second.contains("<title>CenterView Briefs, page 2 of 3 | CenterView</title>"));
+    assert!(second.contains("<title>CenterView Briefs – Page 2 of 3 | CenterView</title>"));
     // Topic pages and the list of series too; the home page stays small.
     let topic = site.read("output/topics/coaching/page/3/index.html");
     assert_eq!(titles(&topic).len(), 5);
@@ -572,6 +572,34 @@ fn archives_are_paginated_with_numbered_links_and_every_publication_reachable() 
     let sitemap = site.read("output/sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/briefs/page/3/</loc>"));
     assert!(sitemap.contains("<loc>https://example.org/topics/coaching/page/2/</loc>"));
+}
+
+#[test]
+fn further_pages_of_a_listing_say_which_page_in_the_heading_and_the_title() {
+    // Six pages of briefs and of the topic; four series, two a page.
+    let site = archive(12, 2);
+    for (page, total) in [
+        ("briefs/page/2", 6),
+        ("topics/coaching/page/2", 6),
+        ("series/page/2", 2),
+    ] {
+        let html = site.read(&format!("output/{page}/index.html"));
+        let heading = text_of(elements(main_of(&html), "<h1", "</h1>")[0]);
+        let title = text_of(elements(&html, "<title>", "</title>")[0]);
+        let which = format!("Page 2 of {total}");
+        assert!(
+            heading.ends_with(&format!(", {which}")),
+            "{page}: {heading}"
+        );
+        assert!(title.contains(&format!(" – {which} |")), "{page}: {title}");
+    }
+    // The first page is the listing itself.
+    let first = site.read("output/briefs/index.html");
+    assert_eq!(
+        text_of(elements(main_of(&first), "<h1", "</h1>")[0]),
+        "CenterView Briefs"
+    );
+    assert!(first.contains("<title>CenterView Briefs | CenterView</title>"));
 }
 
 #[test]

@@ -72,11 +72,11 @@ pub fn pagination(urls: Urls, first: &Address, number: usize, total: usize) -> O
     })
 }
 
-/// A listing page's title: `Briefs`, or `Briefs, page 2 of 14`.
+/// A listing page's title: `Briefs`, or `Briefs – Page 2 of 14` (its heading says the same).
 pub fn title(title: &str, number: usize, total: usize) -> String {
     match number {
         1 => title.to_string(),
-        n => format!("{title}, page {n} of {total}"),
+        n => format!("{title} – Page {n} of {total}"),
     }
 }
 
@@ -115,6 +115,7 @@ mod tests {
         assert_eq!(p.next.as_deref(), Some("/briefs/page/7/"));
         let p = pagination(urls, &first, 2, 3).unwrap();
         assert_eq!(p.prev.as_deref(), Some("/briefs/"));
-        assert_eq!(title("Briefs", 2, 3), "Briefs, page 2 of 3");
+        assert_eq!(title("Briefs", 1, 3), "Briefs");
+        assert_eq!(title("Briefs", 2, 3), "Briefs – Page 2 of 3");
     }
 }

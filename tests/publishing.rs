@@ -602,6 +602,75 @@ fn further_pages_of_a_listing_say_which_page_in_the_heading_and_the_title() {
     assert!(first.contains("<title>CenterView Briefs | CenterView</title>"));
 }
 
+/// The region headings and card titles of a listing page, in order.
+fn regions_and_titles(html: &str) -> Vec<String> {
+    let main = main_of(html);
+    let mut found: Vec<(usize, String)> = ["class=\"region-title\"", "class=\"card-title\""]
+        .iter()
+        .flat_map(|marker| main.match_indices(marker))
+        .map(|(at, _)| {
+            let end = at + main[at..].find("</h").expect("the heading's end");
+            (at, text_of(&format!("<{}", &main[at..end])))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, text)| text).collect()
+}
+
+#[test]
+fn a_grouped_listing_keeps_each_region_together_across_its_pages() {
+    let site = Site::new();
+    site.write("site.yaml", &format!("{}page_size: 2\n", common::SITE_YAML));
+    for (slug, region, date) in [
+        ("south-1", "Southern California", "2019-06-01"),
+        ("bay-1", "Bay Area", "2018-01-01"),
+        ("south-2", "Southern California", "2017-03-01"),
+        ("elsewhere", "", "2019-09-01"),
+        ("central", "Central Valley", "2016-05-01"),
+        ("bay-2", "Bay Area", "2019-02-01"),
+        ("south-3", "Southern California", "2018-08-01"),
+    ] {
+        let region = match region {
+            "" => String::new(),
+            region => format!("\nregion: {region}"),
+        };
+        site.page(
+            &format!("case-studies/{slug}.md"),
+            &format!("title: Case {slug}\ndate: {date}{region}"),
+            "Text.\n",
+        );
+    }
+    site.build().assert_ok();
+    let page = |n: usize| {
+        regions_and_titles(&site.read(&match n {
+            1 => "output/case-studies/index.html".to_string(),
+            n => format!("output/case-studies/page/{n}/index.html"),
+        }))
+    };
+    // Regions in alphabetical order, those without one last, newest first in each; a region
+    // that goes on from the page before says so.
+    assert_eq!(page(1), ["Bay Area", "Case bay-2", "Case bay-1"]);
+    assert_eq!(
+        page(2),
+        [
+            "Central Valley",
+            "Case central",
+            "Southern California",
+            "Case south-1"
+        ]
+    );
+    assert_eq!(
+        page(3),
+        [
+            "Southern California, continued",
+            "Case south-3",
+            "Case south-2"
+        ]
+    );
+    assert_eq!(page(4), ["Other regions", "Case elsewhere"]);
+    assert!(!site.exists("output/case-studies/page/5/index.html"));
+}
+
 #[test]
 fn every_topic_has_its_feed() {
     let site = archive(25, 10);

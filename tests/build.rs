@@ -160,6 +160,72 @@ fn listings_are_newest_first_and_case_studies_grouped_by_region() {
     assert!(cases.contains("Oakland Unified School District"));
 }
 
+/// The titles of the cards in the home page's grid under the heading with this id.
+fn home_grid(html: &str, heading: &str) -> Vec<String> {
+    let section = &html[html
+        .find(&format!("id=\"{heading}\""))
+        .expect("the section")..];
+    let grid = common::elements(section, "<div class=\"card-grid\">", "</div>")[0];
+    common::elements(grid, "<h3 class=\"card-title\">", "</h3>")
+        .into_iter()
+        .map(common::text_of)
+        .collect()
+}
+
+#[test]
+fn the_home_page_shows_whole_rows_of_three_cards() {
+    let site = Site::new();
+    for i in 1..=4 {
+        site.page(
+            &format!("briefs/b{i}.md"),
+            &brief(&format!("Brief {i}"), &format!("2017-0{i}-01")),
+            "Text.\n",
+        );
+    }
+    for i in 1..=5 {
+        site.page(
+            &format!("case-studies/c{i}.md"),
+            &brief(&format!("Case {i}"), &format!("2019-0{i}-01")),
+            "Text.\n",
+        );
+    }
+    site.page("reports/r1.md", &brief("Report 1", "2014-01-01"), "Text.\n")
+        .page("reports/r2.md", &brief("Report 2", "2019-06-01"), "Text.\n")
+        .page("reports/r3.md", &brief("Report 3", "2018-06-01"), "Text.\n")
+        .page(
+            "insights/i1.md",
+            &brief("Insight 1", "2017-09-01"),
+            "Text.\n",
+        )
+        .page("posts/p1.md", &brief("Post 1", "2016-12-01"), "Text.\n");
+    site.build().assert_ok();
+    let home = site.read("output/index.html");
+    assert_eq!(
+        home_grid(&home, "latest-briefs"),
+        ["Brief 4", "Brief 3", "Brief 2"]
+    );
+    assert_eq!(
+        home_grid(&home, "cases-heading"),
+        ["Case 5", "Case 4", "Case 3"]
+    );
+    // The newest of each kind comes before the newer second report; newest first.
+    assert_eq!(
+        home_grid(&home, "more-heading"),
+        ["Report 2", "Insight 1", "Post 1"]
+    );
+    // Six case studies make two rows.
+    site.page(
+        "case-studies/c6.md",
+        &brief("Case 6", "2019-06-01"),
+        "Text.\n",
+    );
+    site.build().assert_ok();
+    assert_eq!(
+        home_grid(&site.read("output/index.html"), "cases-heading").len(),
+        6
+    );
+}
+
 #[test]
 fn page_shows_front_matter_and_summaries_fall_back_to_the_first_paragraph() {
     let site = series_site();

@@ -233,7 +233,7 @@ fn page_shows_front_matter_and_summaries_fall_back_to_the_first_paragraph() {
     let html = site.read("output/briefs/partnership/index.html");
     assert!(html.contains("By Pamela Fong and Robert Sheffield"));
     assert!(html.contains("<time datetime=\"2016-12-06\">December 6, 2016</time>"));
-    assert!(html.contains("Updated <time datetime=\"2017-01-10\">January 10, 2017</time>"));
+    assert!(html.contains("Updated&nbsp;<time datetime=\"2017-01-10\">January 10, 2017</time>"));
     assert!(html.contains("<p class=\"subtitle\">Part two</p>"));
     assert!(html.contains("<meta name=\"description\" content=\"Given summary.\">"));
     let briefs = site.read("output/briefs/index.html");

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Site, brief};
+use common::{Site, brief, elements, text_of};
 
 const SUPPORTS: &str = "title: Who districts rely on\nsource: \"The Center's 2017 District Interviews\"\nn: 38\ncolumns:\n  - { key: support, label: Source of support }\n  - { key: districts, label: District leaders, type: number }\nrows:\n  - { support: Teacher leaders, districts: 27 }\n  - { support: \"County office, local\", districts: 19 }\n  - { support: \"The \\\"other\\\" kind\", districts: 4 }\nchart: { type: bar, label: support, value: districts }\nnotes: \"Districts could name more than one -- 'any' they used.\"\n";
 
@@ -266,6 +266,29 @@ fn featured_in_and_case_studies_lists() {
         .expect("list")..];
     assert!(list.contains("<a href=\"/case-studies/dinuba/\">Dinuba’s observation system</a>"));
     assert!(list.contains("<a href=\"/case-studies/oakland/\">Oakland’s site grants</a>"));
+    // Each item's title and detail are apart, in the text a screen reader reads too.
+    let items = |html: &str, heading: &str| -> Vec<String> {
+        let list = &html[html.find(heading).expect("the list")..];
+        let list = elements(list, "<ul class=\"related-list\">", "</ul>")[0];
+        elements(list, "<li>", "</li>")
+            .into_iter()
+            .map(text_of)
+            .collect()
+    };
+    assert_eq!(
+        items(&report, "The View from the Field in this publication"),
+        [
+            "Dinuba’s observation system, Dinuba Unified School District",
+            "Oakland’s site grants, Oakland Unified School District"
+        ]
+    );
+    assert_eq!(
+        items(&oakland, "Featured in"),
+        [
+            "A brief, CenterView Brief, 2020",
+            "Math in Common, Report, 2019"
+        ]
+    );
     let dinuba = site.read("output/case-studies/dinuba/index.html");
     assert!(dinuba.contains("Featured in"));
     assert!(

@@ -14,7 +14,7 @@ mod headings;
 mod links;
 pub mod text;
 
-pub use links::{Link, LinkFailure, missing_anchor, normalize, resolve_link, unsafe_scheme};
+pub use links::missing_anchor;
 
 use crate::diagnostics::{Diagnostic, Source};
 use crate::resolve::{PageId, Site};

@@ -14,6 +14,7 @@ use crate::kind::Kind;
 use crate::urls::Urls;
 
 mod checks;
+pub mod links;
 use crate::yaml::{Step, Target};
 use crate::yaml_doc::YamlDoc;
 use jiff::civil::Date;

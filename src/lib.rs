@@ -16,7 +16,7 @@
 //! [`build`] runs the pipeline and [`serve`] runs it again after every save; `check
 //! --external` adds [`external`] after the render stage, to ask servers about links. Under every
 //! stage: [`diagnostics`] (messages an editor can act on), [`output`], [`fingerprint`],
-//! [`summary`], [`dialect`], [`kind`]; YAML is parsed only in [`yaml`].
+//! [`summary`], [`dialect`], [`kind`], [`image_size`]; YAML is parsed only in [`yaml`].
 
 pub mod build;
 pub mod cache_dir;
@@ -32,6 +32,7 @@ pub mod dialect;
 pub mod external;
 pub mod fingerprint;
 pub mod front_matter;
+pub mod image_size;
 pub mod kind;
 pub mod markdown;
 pub mod new;

@@ -890,6 +890,61 @@ const CASES: &[Case] = &[
         expect: &["content/briefs/x.md:5:11: error: there is no data table `nowhere`"],
     },
     Case {
+        name: "a figure of an image that does not exist",
+        files: &[
+            (
+                "content/assets/diagram.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\n{{ figure(image=\"../assets/diagam.svg\", alt=\"A\", caption=\"C\") }}\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:5:11: error: the image `../assets/diagam.svg` goes to content/assets/diagam.svg, which does not exist",
+            "help: did you mean `../assets/diagram.svg`?",
+        ],
+    },
+    Case {
+        name: "a figure of an image without alt text",
+        files: &[
+            (
+                "content/assets/diagram.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\n---\n{{ figure(image=\"../assets/diagram.svg\", alt=\"\", caption=\"C\") }}\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:5:42: error: this figure's image has no alt text",
+            "help: describe the image for readers who cannot see it",
+        ],
+    },
+    Case {
+        name: "a figure with an unknown argument",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n{{ figure(image=\"../assets/x.svg\", alt=\"A\", captoin=\"C\") }}\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:5:45: error: `figure` has no argument `captoin`",
+            "help: did you mean `caption`?",
+        ],
+    },
+    Case {
+        name: "a captioned image whose file does not exist",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\n---\n![Circles](../assets/diagram.svg \"The structures\")\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:5:12: error: the image `../assets/diagram.svg` goes to content/assets/diagram.svg, which does not exist",
+        ],
+    },
+    Case {
         name: "a case study that does not exist",
         files: &[(
             "content/briefs/x.md",

@@ -390,3 +390,307 @@ fn an_embedded_case_studys_problems_are_reported_once_at_their_source() {
         run.stderr
     );
 }
+
+/// A diagram 640 px wide (its `viewBox`), wider than a phone's column.
+const DIAGRAM: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 360\"><text x=\"10\" y=\"20\" font-size=\"15\">Teams</text></svg>";
+
+/// A small picture, 300 × 200: narrower than any phone's column.
+const SMALL: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"200\"></svg>";
+
+fn image_site() -> Site {
+    let site = data_site();
+    site.write("content/assets/diagram.svg", DIAGRAM);
+    site.write("content/assets/small.svg", SMALL);
+    site
+}
+
+#[test]
+fn images_with_captions_are_figures_numbered_with_the_data_figures() {
+    let site = image_site();
+    site.page(
+        "reports/r.md",
+        &brief("Report", "2019-06-18"),
+        "Intro.\n\n{{ figure(data=\"supports\") }}\n\n![Three circles around a fourth](../assets/diagram.svg 'The three \"structures\"')\n\n{{ table(data=\"shares\") }}\n\n{{ figure(image=\"../assets/small.svg\", alt=\"A small picture\", caption=\"A picture\", source=\"The Center's 2017 interviews\") }}\n\n![Not a figure](../assets/small.svg)\n\nThe end.\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/reports/r/index.html");
+    let order: Vec<usize> = [
+        "<span class=\"figure-label\">Figure 1.</span> Who districts rely on",
+        "<figure class=\"data-figure image-figure\" id=\"figure-2\" aria-labelledby=\"figure-2-caption\">\n<figcaption id=\"figure-2-caption\"><span class=\"figure-label\">Figure 2.</span> The three “structures”</figcaption>",
+        "<span class=\"figure-label\">Table 1.</span> Main approach",
+        "<figcaption id=\"figure-3-caption\"><span class=\"figure-label\">Figure 3.</span> A picture</figcaption>",
+    ]
+    .iter()
+    .map(|needle| html.find(needle).unwrap_or_else(|| panic!("{needle} in\n{html}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "in page order");
+    assert!(html.contains("<div class=\"figure-image\"><img src=\"/assets/diagram.svg\" alt=\"Three circles around a fourth\" width=\"640\" height=\"360\"></div>"));
+    assert!(
+        html.contains(
+            "<p class=\"figure-full-size\"><a href=\"/assets/diagram.svg\">View full size"
+        ),
+        "a diagram wider than a phone's column links to its full size"
+    );
+    let third = &html[order[3]..];
+    let third = &third[..third.find("</figure>").unwrap()];
+    assert!(third.contains("alt=\"A small picture\" width=\"300\" height=\"200\""));
+    assert!(third.contains("<p class=\"figure-source\">Source: The Center’s 2017 interviews</p>"));
+    assert!(
+        !third.contains("View full size"),
+        "a small picture is drawn whole on a phone"
+    );
+    assert!(
+        html.contains("<p><img src=\"/assets/small.svg\" alt=\"Not a figure\" /></p>"),
+        "an image without a caption stays an image"
+    );
+    // The figures' captions and sources are in the search text, not their links.
+    let docs =
+        String::from_utf8_lossy(&std::fs::read(site.path("output/search/docs-0.bin")).unwrap())
+            .into_owned();
+    assert!(docs.contains("Figure 2. The three “structures”"), "{docs}");
+    assert!(docs.contains("Source: The Center’s 2017 interviews"));
+    assert!(!docs.contains("View full size"));
+}
+
+#[test]
+fn a_figure_first_is_not_the_summary_and_its_image_counts_in_the_dependencies() {
+    let site = image_site();
+    site.page(
+        "briefs/b.md",
+        &brief("Brief", "2019-06-18"),
+        "![Three circles](../assets/diagram.svg \"The structures\")\n\nThe districts built three structures.\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/briefs/b/index.html");
+    assert!(
+        html.contains(
+            "<meta name=\"description\" content=\"The districts built three structures.\">"
+        ),
+        "the summary is the first paragraph, not the caption"
+    );
+    assert!(html.contains("id=\"figure-1\""));
+}
+
+#[test]
+fn the_table_under_a_chart_is_behind_a_data_disclosure_unless_asked_open() {
+    let site = image_site();
+    site.write(
+        "content/data/plain.yaml",
+        "title: No chart\ncolumns:\n  - { key: a, label: A }\n  - { key: n, label: N, type: number }\nrows:\n  - { a: x, n: 1 }\n",
+    );
+    site.page(
+        "briefs/b.md",
+        &brief("Brief", "2019-06-18"),
+        "{{ figure(data=\"supports\") }}\n\n{{ figure(data=\"shares\", show_data=true) }}\n\n{{ figure(data=\"plain\") }}\n\n{{ table(data=\"supports\") }}\n",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/briefs/b/index.html");
+    let figure = |n: usize| {
+        let start = html.find(&format!("id=\"figure-{n}\"")).expect("figure");
+        &html[start..start + html[start..].find("</figure>").unwrap()]
+    };
+    let closed = figure(1);
+    assert!(closed.contains("<details class=\"figure-data\">\n<summary class=\"figure-data-toggle\">Data<span class=\"visually-hidden\"> for figure 1</span></summary>\n<div class=\"table-scroll\">"));
+    assert!(closed.find("</svg></div>").unwrap() < closed.find("<details").unwrap());
+    assert!(
+        closed.find("</details>").unwrap() < closed.find("Download the data (CSV)").unwrap(),
+        "the CSV link stays outside, always shown"
+    );
+    assert!(figure(2).contains("<details class=\"figure-data\" open>"));
+    for plain in [figure(3), &html[html.find("id=\"table-1\"").unwrap()..]] {
+        assert!(
+            !plain.contains("<details") && plain.contains("<table class=\"data-table\">"),
+            "without a chart the table is shown plainly"
+        );
+    }
+    let docs =
+        String::from_utf8_lossy(&std::fs::read(site.path("output/search/docs-0.bin")).unwrap())
+            .into_owned();
+    assert!(
+        docs.contains("Teacher leaders"),
+        "the data stays in the search text"
+    );
+    assert!(
+        !docs.contains("\\nData\\n"),
+        "the disclosure's button is not text of the page"
+    );
+}
+
+#[test]
+fn figure_errors_are_reported_at_their_argument() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "missing image file",
+            "{{ figure(image=\"../assets/diagam.svg\", alt=\"Circles\", caption=\"C\") }}",
+            &[
+                "content/briefs/x.md:7:11: error: the image `../assets/diagam.svg` goes to content/assets/diagam.svg, which does not exist",
+                "help: did you mean `../assets/diagram.svg`?",
+            ],
+        ),
+        (
+            "empty alt",
+            "{{ figure(image=\"../assets/diagram.svg\", alt=\" \", caption=\"C\") }}",
+            &[
+                "content/briefs/x.md:7:42: error: this figure's image has no alt text",
+                "help: describe the image for readers who cannot see it",
+            ],
+        ),
+        (
+            "no alt",
+            "{{ figure(image=\"../assets/diagram.svg\", caption=\"C\") }}",
+            &["content/briefs/x.md:7:1: error: this figure's image has no alt text"],
+        ),
+        (
+            "no caption",
+            "{{ figure(image=\"../assets/diagram.svg\", alt=\"Circles\") }}",
+            &[
+                "content/briefs/x.md:7:1: error: this figure has no caption",
+                "an image without a number is written `![alt](path)`",
+            ],
+        ),
+        (
+            "unknown argument",
+            "{{ figure(image=\"../assets/diagram.svg\", alt=\"Circles\", captoin=\"C\") }}",
+            &[
+                "content/briefs/x.md:7:57: error: `figure` has no argument `captoin`",
+                "help: did you mean `caption`?",
+            ],
+        ),
+        (
+            "image and data",
+            "{{ figure(data=\"supports\", image=\"../assets/diagram.svg\") }}",
+            &["content/briefs/x.md:7:28: error: a figure shows a data table or an image, not both"],
+        ),
+        (
+            "neither",
+            "{{ figure(caption=\"C\") }}",
+            &[
+                "content/briefs/x.md:7:1: error: `figure` needs the argument `data` (a data table) or `image` (a picture)",
+            ],
+        ),
+        (
+            "caption for a data figure",
+            "{{ figure(data=\"supports\", caption=\"C\") }}",
+            &[
+                "content/briefs/x.md:7:28: error: `caption` is for a figure of an image (`image=`), not of a data table",
+                "help: a data figure's caption is its table's `title`",
+            ],
+        ),
+        (
+            "show_data for an image",
+            "{{ figure(image=\"../assets/diagram.svg\", alt=\"A\", caption=\"C\", show_data=true) }}",
+            &["content/briefs/x.md:7:64: error: `show_data` is for a figure of a data table"],
+        ),
+        (
+            "show_data not a bool",
+            "{{ figure(data=\"supports\", show_data=\"yes\") }}",
+            &[
+                "content/briefs/x.md:7:28: error: argument `show_data` of `figure` must be `true` or `false`, found text",
+            ],
+        ),
+        (
+            "external image",
+            "{{ figure(image=\"https://example.com/x.png\", alt=\"A\", caption=\"C\") }}",
+            &[
+                "content/briefs/x.md:7:11: error: the figure's image `https://example.com/x.png` is not a file of this site",
+                "save it in content/assets/",
+            ],
+        ),
+        (
+            "captioned markdown image, missing file",
+            "![Circles](../assets/diagam.svg \"The structures\")",
+            &[
+                "content/briefs/x.md:7:12: error: the image `../assets/diagam.svg` goes to content/assets/diagam.svg, which does not exist",
+            ],
+        ),
+        (
+            "captioned markdown image, empty alt",
+            "![](../assets/diagram.svg \"The structures\")",
+            &["content/briefs/x.md:7:1: error: this image has no alt text"],
+        ),
+        (
+            "captioned markdown image on another site",
+            "![Circles](https://example.com/x.png \"The structures\")",
+            &[
+                "content/briefs/x.md:7:12: error: the figure's image `https://example.com/x.png` is not a file of this site",
+            ],
+        ),
+    ];
+    for (name, line, expected) in cases {
+        let site = image_site();
+        site.build().assert_ok();
+        let before = site.output_files();
+        site.page(
+            "briefs/x.md",
+            &brief("X", "2019-01-01"),
+            &format!("Text.\n\n{line}\n"),
+        );
+        let run = site.build();
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        for needle in *expected {
+            assert!(
+                run.stderr.contains(needle),
+                "{name}: expected {needle:?} in\n{}",
+                run.stderr
+            );
+        }
+        assert_eq!(
+            run.stderr.matches("error:").count(),
+            1,
+            "{name}: one error, reported once\n{}",
+            run.stderr
+        );
+        assert_eq!(site.output_files(), before, "{name}: output untouched");
+    }
+}
+
+#[test]
+fn a_captioned_image_where_a_figure_cannot_stand_stays_an_image_with_a_warning() {
+    let site = image_site();
+    site.page(
+        "briefs/x.md",
+        &brief("X", "2019-01-01"),
+        "As ![circles](../assets/small.svg \"Circles\") show.\n\n![Alone](../assets/small.svg \"Alone\")\n",
+    );
+    let run = site.build();
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("content/briefs/x.md:5:4: warning: this image has a caption (its title) but is not a paragraph of its own"),
+        "{}",
+        run.stderr
+    );
+    let html = site.read("output/briefs/x/index.html");
+    assert!(
+        html.contains(
+            "As <img src=\"/assets/small.svg\" alt=\"circles\" title=\"Circles\" /> show."
+        )
+    );
+    assert!(
+        html.contains("<span class=\"figure-label\">Figure 1.</span> Alone"),
+        "only the figure is numbered"
+    );
+}
+
+#[test]
+fn figures_in_an_embedded_case_study_continue_the_host_pages_numbering() {
+    let site = image_site();
+    site.page(
+        "case-studies/c.md",
+        &brief("Case", "2019-01-01"),
+        "The case.\n\n![Circles](../assets/diagram.svg \"The case's diagram\")\n",
+    );
+    site.page(
+        "reports/r.md",
+        &brief("Report", "2019-01-01"),
+        "{{ figure(data=\"supports\") }}\n\n{{ case_study(id=\"c\", full=true) }}\n",
+    );
+    site.build().assert_ok();
+    let report = site.read("output/reports/r/index.html");
+    assert!(report.contains("<span class=\"figure-label\">Figure 2.</span> The case’s diagram"));
+    assert!(
+        report.contains("<img src=\"/assets/diagram.svg\""),
+        "the path resolves from the case study's folder"
+    );
+    let case = site.read("output/case-studies/c/index.html");
+    assert!(case.contains("<span class=\"figure-label\">Figure 1.</span> The case’s diagram"));
+}

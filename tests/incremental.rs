@@ -289,6 +289,33 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
             fails: false,
         },
         Step {
+            name: "a figure of an image",
+            edit: Box::new(|root| {
+                vec![
+                    write(
+                        root.join("content/assets/diagram.svg"),
+                        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 300 200\"/>",
+                    ),
+                    write(
+                        root.join("content/posts/diagram.md"),
+                        "---\ntitle: A diagram\ndate: 2030-01-02\n---\n![Circles](../assets/diagram.svg \"The structures\")\n",
+                    ),
+                ]
+            }),
+            fails: false,
+        },
+        Step {
+            // The page draws the image at its size, and links to its full size when wide.
+            name: "the figure's image grows",
+            edit: Box::new(|root| {
+                vec![write(
+                    root.join("content/assets/diagram.svg"),
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 900 600\"/>",
+                )]
+            }),
+            fails: false,
+        },
+        Step {
             name: "site.yaml change",
             edit: Box::new(|root| {
                 vec![write(
@@ -374,6 +401,11 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
                 assert_eq!(built.held_back.0, 0);
             }
             _ => {}
+        }
+        if step.name == "the figure's image grows" {
+            let page =
+                String::from_utf8_lossy(&incremental["posts/diagram/index.html"]).into_owned();
+            assert!(page.contains("width=\"900\" height=\"600\""), "{page}");
         }
         if step.name == "template edit" {
             assert!(

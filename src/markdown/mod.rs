@@ -115,6 +115,8 @@ pub struct Records {
     pub files: std::collections::BTreeSet<String>,
     /// Data tables, by id.
     pub tables: std::collections::BTreeSet<String>,
+    /// Images shown as figures, by path under `content/`: the page holds their size.
+    pub images: std::collections::BTreeSet<String>,
     /// Case studies shown on the page, boxed or in full.
     pub case_studies: Vec<String>,
 }
@@ -142,7 +144,7 @@ pub fn render(
     let body = &input.source.text[input.body.clone()];
     let mut ids = Ids::new(RESERVED_IDS);
     let (expanded, records, size) = {
-        let mut env = Env::new(site, theme, registry, input.page, &mut ids);
+        let mut env = Env::new(site, theme, registry, input.page, input.dir, &mut ids);
         // The page's own text counts towards its size, before any call.
         env.size.made = body.len();
         let expanded = shortcodes::expand(
@@ -157,6 +159,7 @@ pub fn render(
             templates: std::mem::take(&mut env.templates),
             files: std::mem::take(&mut env.files),
             tables: std::mem::take(&mut env.tables),
+            images: std::mem::take(&mut env.images),
             case_studies: std::mem::take(&mut env.case_studies),
         };
         (expanded, records, std::mem::take(&mut env.size))

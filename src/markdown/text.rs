@@ -331,7 +331,8 @@ const BLOCKS: &[&str] = &[
 ];
 
 /// Elements that are not running text: charts (their labels repeat the figure's table),
-/// endnote reference numbers, text only for screen readers, and navigation links.
+/// endnote reference numbers, text only for screen readers, and navigation links and
+/// buttons (a figure's downloads, its full-size link, its "Data" disclosure).
 fn is_skipped(name: &str, tag: &str) -> bool {
     if name == "svg" {
         return true;
@@ -342,7 +343,13 @@ fn is_skipped(name: &str, tag: &str) -> bool {
     classes.split_whitespace().any(|c| {
         matches!(
             c,
-            "fnref" | "visually-hidden" | "figure-download" | "vff-more" | "backref"
+            "fnref"
+                | "visually-hidden"
+                | "figure-download"
+                | "figure-full-size"
+                | "figure-data-toggle"
+                | "vff-more"
+                | "backref"
         )
     })
 }

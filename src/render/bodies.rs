@@ -55,6 +55,12 @@ fn body_fingerprint(
         f.str(asset)
             .u64(matches!(site.lookup(asset), crate::resolve::LinkTarget::Asset(_)) as u64);
     }
+    // A figure's image draws the page at its size.
+    for image in &rendered.records.images {
+        let size = crate::shortcodes::image_figure::current_size(site, image);
+        f.str(image)
+            .u64(size.map_or(0, |s| (u64::from(s.width) << 32) | u64::from(s.height)));
+    }
     for file in &rendered.records.files {
         f.str(file)
             .u64(file_hashes.get(file.as_str()).copied().unwrap_or(0));

@@ -7,6 +7,8 @@
 //!    the expanded text back to the original, and the regions that are boxes or embedded
 //!    files.
 
+use super::captioned::{self, Captioned};
+use super::image_figure::{self, ImageFigure};
 use super::parse::{self, Tag, TagKind};
 use super::{BODY_MARKER, Call, CallError, Env, Expansion, Form, Registry, Shortcode};
 use crate::diagnostics::{Diagnostic, Source, did_you_mean, one_of};
@@ -93,7 +95,7 @@ pub fn expand<'b>(
     env: &mut Env,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Expanded<'b> {
-    if !body.contains("{{") && !body.contains("{%") {
+    if !body.contains("{{") && !body.contains("{%") && !body.contains("![") {
         return Expanded {
             text: Cow::Borrowed(body),
             map: OffsetMap::default(),
@@ -104,6 +106,7 @@ pub fn expand<'b>(
     }
     let code = code_ranges(body);
     let (tags, errors) = parse::scan(body, &code);
+    let captioned = captioned::find(body, &tags);
     let mut place = Placement {
         body,
         body_start,
@@ -121,7 +124,11 @@ pub fn expand<'b>(
         }
         place.diagnostics.push(d);
     }
-    place.all(&tags, env);
+    for span in captioned.in_text {
+        let d = captioned_in_text(source, place.at(span));
+        place.diagnostics.push(d);
+    }
+    place.all(&tags, &captioned.figures, env);
     let Placement {
         replacements,
         embedded,
@@ -210,10 +217,15 @@ impl<'p> Placement<'p> {
         }
     }
 
-    /// Places every tag, then reports the body shortcodes left open.
-    fn all<'t>(&mut self, tags: &'t [Tag], env: &mut Env) {
+    /// Places every tag and captioned image in order, then reports the body shortcodes
+    /// left open.
+    fn all<'t>(&mut self, tags: &'t [Tag], images: &[Captioned], env: &mut Env) {
         let mut open: Vec<Open<'t>> = Vec::new();
+        let mut images = images.iter().peekable();
         for tag in tags {
+            while let Some(image) = images.next_if(|i| i.span.start < tag.span.start) {
+                self.image(image, env);
+            }
             let line = self.line(tag);
             if tag.kind == TagKind::End {
                 self.close(tag, &line, &mut open);
@@ -222,6 +234,9 @@ impl<'p> Placement<'p> {
             } else if let Some(opened) = self.call(tag, &line, env) {
                 open.push((tag, opened));
             }
+        }
+        for image in images {
+            self.image(image, env);
         }
         for (tag, _) in open {
             let d = Diagnostic::error(format!("`{{% {} %}}` is never closed", tag.name))
@@ -313,6 +328,48 @@ impl<'p> Placement<'p> {
             Expansion::Embed(embed) => {
                 self.embed(tag, line, embed, env.theme);
                 None
+            }
+        }
+    }
+
+    /// A captioned image as a numbered figure in place of its markdown. One whose path does
+    /// not resolve or whose alt text is empty is left as it is: the renderer reports it as
+    /// it reports every image.
+    fn image(&mut self, image: &Captioned, env: &mut Env) {
+        let resolves = crate::resolve::links::resolve_link(env.site, env.dir(), &image.dest, true);
+        if resolves.is_err() || image.alt.trim().is_empty() {
+            return;
+        }
+        let figure = ImageFigure {
+            image: &image.dest,
+            image_span: image.dest_span.clone(),
+            alt: &image.alt,
+            caption: &image.caption,
+            source: None,
+        };
+        match image_figure::render(&figure, env) {
+            Ok(html) => {
+                env.size.made += html.len();
+                let line = line_around(self.body, image.span.clone());
+                let indent = &self.body[line.start..image.span.start];
+                self.replacements
+                    .push((image.span.clone(), block_html(&html, indent)));
+            }
+            Err(CallError {
+                template: Some(template),
+                ..
+            }) => {
+                let (line, _) = self.source.line_col(self.at(image.span.clone()).start);
+                let place = format!("{}:{line}", self.source.display);
+                self.diagnostics.push(template.call_diagnostic(place));
+            }
+            Err(failure) => {
+                let span = self.at(failure.span.unwrap_or(image.span.clone()));
+                let mut d = Diagnostic::error(failure.message).at(self.source, span);
+                if let Some(help) = failure.help {
+                    d = d.help(help);
+                }
+                self.diagnostics.push(d);
             }
         }
     }
@@ -560,6 +617,15 @@ fn check_call<'r>(
         }
     }
     ok.then_some(shortcode)
+}
+
+/// The warning for a captioned image where a figure cannot stand.
+fn captioned_in_text(source: &Source, span: Range<usize>) -> Diagnostic {
+    Diagnostic::warning(
+        "this image has a caption (its title) but is not a paragraph of its own, so it stays an image in the text, not a numbered figure",
+    )
+    .at(source, span)
+    .help("to make it a figure, put it on a line of its own with a blank line before and after, outside a list item's first line, a quotation or a table; to keep it in the text, remove the title")
 }
 
 fn own_line_error(source: &Source, span: Range<usize>, what: &str) -> Diagnostic {

@@ -1,6 +1,8 @@
 //! `{{ figure(data="id") }}` and `{{ table(data="id") }}`: numbered figures and tables drawn
-//! from `content/data/<id>.yaml`.
+//! from `content/data/<id>.yaml`; `{{ figure(image="…", alt="…", caption="…") }}`, a numbered
+//! figure of an image (see [`super::image_figure`]).
 
+use super::image_figure::{self, ImageFigure};
 use super::{Call, CallError, Env, Expansion, Form, Param, ParamType, Shortcode};
 use crate::chart::{self, Layout};
 use crate::data::{Cell, DataTable};
@@ -8,13 +10,32 @@ use crate::diagnostics::{did_you_mean, one_of};
 use serde::Serialize;
 use std::borrow::Cow;
 
-const PARAMS: &[Param] = &[Param {
-    name: Cow::Borrowed("data"),
-    ty: ParamType::Text,
-    required: true,
-}];
+const fn param(name: &'static str, ty: ParamType, required: bool) -> Param {
+    Param {
+        name: Cow::Borrowed(name),
+        ty,
+        required,
+    }
+}
 
-/// A figure: caption, chart (when the table has one), table, source, N, notes, CSV link.
+/// A figure shows a data table (`data`, with `show_data`) or an image (`image`, `alt`,
+/// `caption`, `source`).
+const FIGURE_PARAMS: &[Param] = &[
+    param("data", ParamType::Text, false),
+    param("show_data", ParamType::Bool, false),
+    param("image", ParamType::Text, false),
+    param("alt", ParamType::Text, false),
+    param("caption", ParamType::Text, false),
+    param("source", ParamType::Text, false),
+];
+
+const TABLE_PARAMS: &[Param] = &[param("data", ParamType::Text, true)];
+
+/// The arguments only a figure of an image takes.
+const IMAGE_ONLY: &[&str] = &["alt", "caption", "source"];
+
+/// A figure: caption, chart (when the table has one) with its table behind a "Data"
+/// disclosure, source, N, notes, CSV link; or a figure of an image.
 pub struct Figure;
 
 /// A table alone: caption, table, source, N, notes, CSV link.
@@ -28,10 +49,27 @@ impl Shortcode for Figure {
         Form::Inline
     }
     fn params(&self) -> &[Param] {
-        PARAMS
+        FIGURE_PARAMS
     }
     fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError> {
-        render(call, env, true)
+        match (call.text("data"), call.text("image")) {
+            (Some(_), Some(_)) => Err(CallError::new(
+                "a figure shows a data table or an image, not both",
+            )
+            .at(call.span_of("image"))
+            .help("make two figures: `{{ figure(data=\"…\") }}` and `{{ figure(image=\"…\", alt=\"…\", caption=\"…\") }}`")),
+            (None, None) => Err(CallError::new(
+                "`figure` needs the argument `data` (a data table) or `image` (a picture)",
+            )
+            .help("for example `data=\"supports-used\"`, or `image=\"../assets/diagram.svg\", alt=\"…\", caption=\"…\"`")),
+            (Some(_), None) => {
+                if let Some(arg) = IMAGE_ONLY.iter().find(|a| call.tag.arg(a).is_some()) {
+                    return Err(image_only(call, arg));
+                }
+                render(call, env, true)
+            }
+            (None, Some(image)) => image_figure(call, image, env),
+        }
     }
 }
 
@@ -43,11 +81,56 @@ impl Shortcode for Table {
         Form::Inline
     }
     fn params(&self) -> &[Param] {
-        PARAMS
+        TABLE_PARAMS
     }
     fn render(&self, call: &Call, env: &mut Env) -> Result<Expansion, CallError> {
         render(call, env, false)
     }
+}
+
+/// `alt`, `caption` or `source` given to a figure of a data table.
+fn image_only(call: &Call, arg: &str) -> CallError {
+    let help = match arg {
+        "caption" => "a data figure's caption is its table's `title`, in content/data/<id>.yaml",
+        "source" => "a data figure's source is its table's `source`, in content/data/<id>.yaml",
+        _ => "a data figure's chart is described for screen readers from its table",
+    };
+    CallError::new(format!(
+        "`{arg}` is for a figure of an image (`image=`), not of a data table"
+    ))
+    .at(call.span_of(arg))
+    .help(help)
+}
+
+/// `{{ figure(image=…) }}`: the image's alt text and caption are required.
+fn image_figure(call: &Call, image: &str, env: &mut Env) -> Result<Expansion, CallError> {
+    if call.tag.arg("show_data").is_some() {
+        return Err(CallError::new(
+            "`show_data` is for a figure of a data table: a figure of an image has no table",
+        )
+        .at(call.span_of("show_data"))
+        .help("remove `show_data`"));
+    }
+    let alt = call.text("alt").unwrap_or_default();
+    if alt.trim().is_empty() {
+        return Err(CallError::new("this figure's image has no alt text")
+            .at(call.span_of("alt"))
+            .help("describe the image for readers who cannot see it: `alt=\"Three circles around …\"`"));
+    }
+    let caption = call.text("caption").unwrap_or_default();
+    if caption.trim().is_empty() {
+        return Err(CallError::new("this figure has no caption")
+            .at(call.span_of("caption"))
+            .help("give it a caption, `caption=\"…\"` (it is shown as \"Figure 1. …\"); an image without a number is written `![alt](path)`"));
+    }
+    let figure = ImageFigure {
+        image,
+        image_span: call.span_of("image"),
+        alt,
+        caption,
+        source: call.text("source").filter(|s| !s.trim().is_empty()),
+    };
+    image_figure::render(&figure, env).map(Expansion::Html)
 }
 
 #[derive(Serialize)]
@@ -63,6 +146,8 @@ struct FigureCtx<'a> {
     source: Option<&'a str>,
     n: Option<u64>,
     notes: Option<&'a str>,
+    /// Whether the table under a chart is shown open, not behind its "Data" disclosure.
+    show_data: bool,
     csv_url: String,
     columns: Vec<ColumnCtx<'a>>,
     rows: Vec<Vec<CellCtx>>,
@@ -97,7 +182,7 @@ fn render(call: &Call, env: &mut Env, with_chart: bool) -> Result<Expansion, Cal
     let number = env.next(counter);
     let label = format!("{}{} {number}", kind[..1].to_uppercase(), &kind[1..]);
     let html_id = env.ids.allocate(&format!("{kind}-{number}"));
-    let context_value = figure_context(
+    let mut context_value = figure_context(
         table,
         kind,
         number,
@@ -105,6 +190,7 @@ fn render(call: &Call, env: &mut Env, with_chart: bool) -> Result<Expansion, Cal
         html_id.clone(),
         site.urls().csv(&table.id).url,
     );
+    context_value.show_data = call.bool("show_data").unwrap_or(false);
 
     let mut context = tera::Context::new();
     context.insert("figure", &context_value);
@@ -144,6 +230,7 @@ fn figure_context<'t>(
         source: table.source.as_deref(),
         n: table.n,
         notes: table.notes.as_deref(),
+        show_data: false,
         csv_url,
         columns: table
             .columns

@@ -14,10 +14,12 @@
 //! The [`Registry`] holds the known shortcodes: the built-in ones, and those a theme declares
 //! in its own `shortcodes/<name>.html` templates (see [`declaration`]).
 
+mod captioned;
 pub mod case_study;
 mod declaration;
 mod expand;
 pub mod figures;
+pub mod image_figure;
 pub mod parse;
 pub mod size;
 
@@ -218,6 +220,9 @@ pub struct Env<'a> {
     pub registry: &'a Registry,
     /// The page being rendered; `None` for an intro (`_index.md`).
     pub page: Option<PageId>,
+    /// The folder under `content/` of the file being rendered, against which its own
+    /// relative paths resolve (an embedded case study's are its own: see [`Env::dir`]).
+    pub folder: &'a str,
     pub ids: &'a mut Ids,
     /// Counters by name ("figure"), for numbering in page order.
     pub counters: BTreeMap<&'static str, usize>,
@@ -227,6 +232,8 @@ pub struct Env<'a> {
     pub files: BTreeSet<String>,
     /// Data tables used, by id.
     pub tables: BTreeSet<String>,
+    /// Images shown as figures, by path under `content/`: their size is in the page.
+    pub images: BTreeSet<String>,
     /// Case studies shown, boxed or in full, in page order.
     /// By path under `content/`.
     pub case_studies: Vec<String>,
@@ -249,6 +256,7 @@ impl<'a> Env<'a> {
         theme: &'a Theme,
         registry: &'a Registry,
         page: Option<PageId>,
+        folder: &'a str,
         ids: &'a mut Ids,
     ) -> Env<'a> {
         Env {
@@ -256,11 +264,13 @@ impl<'a> Env<'a> {
             theme,
             registry,
             page,
+            folder,
             ids,
             counters: BTreeMap::new(),
             templates: BTreeSet::new(),
             files: BTreeSet::new(),
             tables: BTreeSet::new(),
+            images: BTreeSet::new(),
             case_studies: Vec::new(),
             embedding: page.into_iter().collect(),
             cycle: None,
@@ -272,6 +282,18 @@ impl<'a> Env<'a> {
     /// Whether the text being expanded is another file's, embedded in the page.
     pub fn nested(&self) -> bool {
         self.embedding.len() > usize::from(self.page.is_some())
+    }
+
+    /// The folder under `content/` that relative paths in the text being expanded start
+    /// from: an embedded case study's own, else the file's.
+    pub fn dir(&self) -> &str {
+        match self.embedding.last() {
+            Some(&id) if self.nested() => {
+                let rel = &self.site.pages[id].src.rel;
+                rel.rsplit_once('/').map_or("", |(dir, _)| dir)
+            }
+            _ => self.folder,
+        }
     }
 
     /// The next number of a counter ("figure" → 1, 2, ...), in page order.

@@ -94,6 +94,12 @@ async fn every_chart_fits_a_phone_without_breaking_a_word() {
     let mut charts = 0;
     for page in &pages {
         b.client.goto(&format!("{base}{page}")).await.unwrap();
+        // Measured in the charts' own typeface, once it has loaded.
+        b.wait_for(
+            "return document.readyState === 'complete' && document.fonts.status === 'loaded'",
+            15,
+        )
+        .await;
         let found = b.client.execute(MEASURE, vec![]).await.unwrap();
         for chart in found.as_array().unwrap() {
             charts += 1;

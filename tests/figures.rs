@@ -469,6 +469,18 @@ fn a_figure_first_is_not_the_summary_and_its_image_counts_in_the_dependencies() 
         "the summary is the first paragraph, not the caption"
     );
     assert!(html.contains("id=\"figure-1\""));
+    // The page is made from the image (its size is in the page) and the figure's template.
+    let mut options = centerview::build::Options::new(site.root());
+    options.write = false;
+    let built = centerview::build::Session::new(&options)
+        .unwrap()
+        .build(None)
+        .unwrap_or_else(|_| panic!("a build"));
+    let output = (built.outputs.iter())
+        .find(|o| o.path == "briefs/b/index.html")
+        .unwrap();
+    assert!(output.deps.files.contains("content/assets/diagram.svg"));
+    assert!(output.deps.templates.contains("partials/image_figure.html"));
 }
 
 #[test]

@@ -585,7 +585,7 @@ fn figure_errors_are_reported_at_their_argument() {
             "{{ figure(data=\"supports\", caption=\"C\") }}",
             &[
                 "content/briefs/x.md:7:28: error: `caption` is for a figure of an image (`image=`), not of a data table",
-                "help: a data figure's caption is its table's `title`",
+                "help: a data figure's caption is its table's `title`, in content/data/supports.yaml",
             ],
         ),
         (

@@ -90,10 +90,14 @@ impl Shortcode for Table {
 
 /// `alt`, `caption` or `source` given to a figure of a data table.
 fn image_only(call: &Call, arg: &str) -> CallError {
+    let file = format!(
+        "content/data/{}.yaml",
+        call.text("data").unwrap_or_default()
+    );
     let help = match arg {
-        "caption" => "a data figure's caption is its table's `title`, in content/data/<id>.yaml",
-        "source" => "a data figure's source is its table's `source`, in content/data/<id>.yaml",
-        _ => "a data figure's chart is described for screen readers from its table",
+        "caption" => format!("a data figure's caption is its table's `title`, in {file}"),
+        "source" => format!("a data figure's source is its table's `source`, in {file}"),
+        _ => "a data figure's chart is described for screen readers from its table".to_string(),
     };
     CallError::new(format!(
         "`{arg}` is for a figure of an image (`image=`), not of a data table"

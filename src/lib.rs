@@ -30,6 +30,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod dialect;
 pub mod external;
+pub mod filters;
 pub mod fingerprint;
 pub mod front_matter;
 pub mod image_size;

@@ -410,6 +410,7 @@ fn compile(
     templates: &BTreeMap<String, Origin>,
 ) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
+    crate::filters::register(&mut tera);
     tera.autoescape_on(vec![".html", ".xml"]);
     match tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
         Ok(()) => Ok(tera),

@@ -86,6 +86,79 @@ fn values_with_markup_are_escaped_in_every_output() {
     assert!(csv.contains(&format!("\"{}\"", PAYLOAD.replace('"', "\"\""))));
 }
 
+/// The running head of a printed page is the title as a CSS string in a `<style>` element:
+/// nothing in it ends the string or the element, and read back it is the title.
+#[test]
+fn the_print_style_holds_the_title_as_a_css_string() {
+    let site = hostile_site();
+    let page = site.read("output/briefs/hostile/index.html");
+    let start = page
+        .find("<style media=\"print\">")
+        .expect("the print style")
+        + 21;
+    let style = &page[start..start + page[start..].find("</style>").unwrap()];
+    let value = |name: &str| {
+        let from = style
+            .find(&format!("{name}: "))
+            .unwrap_or_else(|| panic!("{name} in {style}"));
+        let rest = &style[from + name.len() + 2..];
+        // A CSS string: from its quote to the next one (an escaped quote is `\22 `).
+        assert!(rest.starts_with('"'), "{name} is a string: {rest}");
+        let end = rest[1..].find('"').unwrap() + 2;
+        assert!(
+            !rest[..end].contains(['<', '>', '&', '\n']),
+            "{name}: {}",
+            &rest[..end]
+        );
+        decode_css_string(&rest[..end])
+    };
+    let title = page
+        .split_once("<h1 id=\"page-title\">")
+        .and_then(|(_, rest)| rest.split_once("</h1>"))
+        .map(|(title, _)| html_text(title))
+        .unwrap();
+    assert!(title.contains("<img src=x"), "{title}");
+    assert_eq!(
+        value("--print-title"),
+        centerview::filters::short_title(&title, centerview::filters::SHORT_TITLE)
+    );
+    assert_eq!(value("--print-site"), "CenterView");
+    assert_eq!(
+        value("--print-address"),
+        "https://example.org/briefs/hostile/"
+    );
+}
+
+/// A double-quoted CSS string's text: `\` and up to six hex digits, and the one space that
+/// may end them, is that character.
+fn decode_css_string(quoted: &str) -> String {
+    let mut out = String::new();
+    let mut chars = quoted[1..quoted.len() - 1].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let mut hex = String::new();
+        while hex.len() < 6 && chars.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+            hex.push(chars.next().unwrap());
+        }
+        assert!(!hex.is_empty(), "only hex escapes are written: {quoted}");
+        chars.next_if_eq(&' ');
+        out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+    }
+    out
+}
+
+fn html_text(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_results_show_values_as_text() {
     if browser::skipped() {

@@ -145,16 +145,24 @@ const SCREEN_ONLY: &[&str] = &[
     "Atom feed",
 ];
 
-/// What is wrong with the printed `pdf` of the page at `path`, whose running head should be
-/// `head`.
-fn problems(pdf: &Path, paper: &Paper, range: &RangeInclusive<usize>, head: &str) -> Vec<String> {
+/// What a page should print as.
+struct Expected<'a> {
+    pages: &'a RangeInclusive<usize>,
+    /// The running head from page two.
+    head: String,
+    /// The text of the page's headings, which no page may end with.
+    headings: Vec<String>,
+}
+
+/// What is wrong with the printed `pdf`.
+fn problems(pdf: &Path, paper: &Paper, expected: &Expected) -> Vec<String> {
     let mut found = Vec::new();
     let (count, size) = Pdf::info(pdf);
     if !size.contains(paper.info) {
         found.push(format!("printed on {size}"));
     }
-    if !range.contains(&count) {
-        found.push(format!("{count} pages, not {range:?}"));
+    if !expected.pages.contains(&count) {
+        found.push(format!("{count} pages, not {:?}", expected.pages));
     }
     let printed = Pdf::read(pdf);
     let total = printed.pages.len();
@@ -178,6 +186,16 @@ fn problems(pdf: &Path, paper: &Paper, range: &RangeInclusive<usize>, head: &str
             }
         }
         if number < total {
+            // The lowest line, if it starts at the text's left edge (or a box's, just inside
+            // it): a heading's line, not a label in a diagram.
+            let left = body.iter().map(|l| l.left).fold(f64::INFINITY, f64::min);
+            let last = body.iter().max_by(|a, b| a.bottom.total_cmp(&b.bottom));
+            let heading = |l: &&&common::pdf::Line| {
+                l.left < left + 15.0 && expected.headings.iter().any(|h| h.ends_with(&l.text))
+            };
+            if let Some(last) = last.filter(heading) {
+                on_page(format!("ends with a heading: {:?}", last.text));
+            }
             let lowest = page.lowest_ink(TOP, bottom).unwrap_or(TOP);
             let blank = (bottom - lowest) / (bottom - TOP);
             if blank > MOST_BLANK {
@@ -186,7 +204,7 @@ fn problems(pdf: &Path, paper: &Paper, range: &RangeInclusive<usize>, head: &str
         } else if body.len() < 3 {
             on_page(format!("the last page holds only {:?}", texts(&body)));
         }
-        for problem in margin_problems(page, number, total, head) {
+        for problem in margin_problems(page, number, total, &expected.head) {
             on_page(problem);
         }
     }
@@ -231,6 +249,16 @@ async fn expected_head(b: &Browser) -> String {
     centerview::filters::short_title(title, centerview::filters::SHORT_TITLE)
 }
 
+/// The text of the open page's headings in `main`, each on one line.
+async fn headings(b: &Browser) -> Vec<String> {
+    let script = "return [...document.querySelectorAll('main :is(h2, h3, h4, h5, h6, .box-title, .vff-label)')]\
+                  .map((h) => h.textContent.replace(/\\s+/g, ' ').trim())";
+    let value = b.client.execute(script, vec![]).await.unwrap();
+    (value.as_array().unwrap().iter())
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_type_prints_like_a_report_on_letter_and_a4() {
     if browser::skipped() {
@@ -246,9 +274,16 @@ async fn every_page_type_prints_like_a_report_on_letter_and_a4() {
     let mut failures = Vec::new();
     for (path, range) in PAGES {
         open(&b, &format!("{base}{path}")).await;
-        let head = expected_head(&b).await;
+        let expected = Expected {
+            pages: range,
+            head: expected_head(&b).await,
+            headings: headings(&b).await,
+        };
         if *path == "/reports/math-in-common/" {
-            assert_eq!(head, "Collaborative structures for changing the dynamics…");
+            assert_eq!(
+                expected.head,
+                "Collaborative structures for changing the dynamics…"
+            );
         }
         let shown = b.client.execute(SHOWN_IN_PRINT, vec![]).await.unwrap();
         for (key, what) in [("kept", "shown in print"), ("filled", "filled in print")] {
@@ -259,7 +294,7 @@ async fn every_page_type_prints_like_a_report_on_letter_and_a4() {
         let name = path.trim_matches('/').replace(['/', '?', '='], "_");
         for paper in &PAPERS {
             let pdf = print(&b, paper, dir.path(), &name).await;
-            for problem in problems(&pdf, paper, range, &head) {
+            for problem in problems(&pdf, paper, &expected) {
                 failures.push(format!("{path} on {}: {problem}", paper.name));
             }
         }
@@ -316,4 +351,77 @@ async fn running_heads_print_any_title_as_written() {
         first_body.iter().all(|t| !t.contains("--print")),
         "the print style spilled into the page: {first_body:?}"
     );
+}
+
+/// A brief of many short sections and a table of 90 rows: no page ends with a heading, and
+/// every page the table runs on to starts with its header row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headings_keep_with_their_text_and_a_long_table_repeats_its_header() {
+    if browser::skipped() {
+        return;
+    }
+    let site = common::Site::new();
+    let mut body = String::new();
+    for i in 1..=24 {
+        body.push_str(&format!("## Section {i} of the study\n\n"));
+        for p in 0..(i % 3 + 1) {
+            let sentence = "The district's coaches met the teachers every week. ";
+            body.push_str(&format!("{}\n\n", sentence.repeat(2 + (i + p) % 4)));
+        }
+    }
+    body.push_str(
+        "## The districts\n\n| District | Coaches | Teacher leaders |\n|---|---:|---:|\n",
+    );
+    for row in 1..=90 {
+        body.push_str(&format!(
+            "| District {row} | {} | {} |\n",
+            row % 7,
+            row % 11
+        ));
+    }
+    site.page(
+        "briefs/long.md",
+        &common::brief("Long tables and headings", "2018-01-01"),
+        &body,
+    );
+    site.build().assert_ok();
+    let base = browser::serve(&site.path("output")).await;
+    let b = Browser::start().await;
+    open(&b, &format!("{base}/briefs/long/")).await;
+    let expected = Expected {
+        pages: &(3..=30),
+        head: "Long tables and headings".to_string(),
+        headings: headings(&b).await,
+    };
+    let mut found = Vec::new();
+    for paper in &PAPERS {
+        let pdf = print(&b, paper, site.root(), "long").await;
+        for problem in problems(&pdf, paper, &expected) {
+            found.push(format!("{}: {problem}", paper.name));
+        }
+        let printed = Pdf::read(&pdf);
+        let with_rows: Vec<usize> = (printed.pages.iter().enumerate())
+            .filter(|(_, p)| p.lines.iter().any(|l| l.text.starts_with("District ")))
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert!(
+            with_rows.len() >= 2,
+            "the table runs over pages {with_rows:?}"
+        );
+        for number in with_rows {
+            let page = &printed.pages[number - 1];
+            let header = ["District", "Coaches", "Teacher leaders"];
+            if !header
+                .iter()
+                .all(|h| page.lines.iter().any(|l| l.text == *h))
+            {
+                found.push(format!(
+                    "{}: page {number} holds rows of the table without its header",
+                    paper.name
+                ));
+            }
+        }
+    }
+    b.close().await;
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }

@@ -152,6 +152,8 @@ struct Expected<'a> {
     head: String,
     /// The text of the page's headings, which no page may end with.
     headings: Vec<String>,
+    /// The text of each figure of an image: its caption and notes, printed on one page.
+    figures: Vec<Vec<String>>,
 }
 
 /// What is wrong with the printed `pdf`.
@@ -166,6 +168,14 @@ fn problems(pdf: &Path, paper: &Paper, expected: &Expected) -> Vec<String> {
     }
     let printed = Pdf::read(pdf);
     let total = printed.pages.len();
+    for parts in &expected.figures {
+        let pages: Vec<Option<usize>> = parts.iter().map(|t| page_of(&printed, t)).collect();
+        if pages.iter().any(Option::is_none) || pages.windows(2).any(|w| w[0] != w[1]) {
+            found.push(format!(
+                "a figure split or lost: {parts:?} on pages {pages:?}"
+            ));
+        }
+    }
     for (index, page) in printed.pages.iter().enumerate() {
         let number = index + 1;
         let mut on_page = |what: String| found.push(format!("page {number}: {what}"));
@@ -211,6 +221,20 @@ fn problems(pdf: &Path, paper: &Paper, expected: &Expected) -> Vec<String> {
     found
 }
 
+/// The page (from 1) whose text holds the start of `text`, in any case (the stylesheet sets
+/// some labels in capitals).
+fn page_of(printed: &Pdf, text: &str) -> Option<usize> {
+    let start: String = text.chars().take(30).collect::<String>().to_lowercase();
+    printed
+        .pages
+        .iter()
+        .position(|page| {
+            let lines: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
+            lines.join(" ").to_lowercase().contains(&start)
+        })
+        .map(|i| i + 1)
+}
+
 fn texts(lines: &[&common::pdf::Line]) -> Vec<String> {
     lines.iter().map(|l| l.text.clone()).collect()
 }
@@ -249,6 +273,16 @@ async fn expected_head(b: &Browser) -> String {
     centerview::filters::short_title(title, centerview::filters::SHORT_TITLE)
 }
 
+/// The caption and notes of each figure of an image on the open page, each on one line.
+async fn image_figures(b: &Browser) -> Vec<Vec<String>> {
+    let script = "return [...document.querySelectorAll('main figure')].filter((f) => f.querySelector('img'))\
+                  .map((f) => [...f.querySelectorAll('figcaption, .figure-notes p')]\
+                  .filter((e) => getComputedStyle(e).display !== 'none' && !e.closest('.figure-download'))\
+                  .map((e) => e.textContent.replace(/\\s+/g, ' ').trim()).filter((t) => t))";
+    let value = b.client.execute(script, vec![]).await.unwrap();
+    serde_json::from_value(value).unwrap()
+}
+
 /// The text of the open page's headings in `main`, each on one line.
 async fn headings(b: &Browser) -> Vec<String> {
     let script = "return [...document.querySelectorAll('main :is(h2, h3, h4, h5, h6, .box-title, .vff-label)')]\
@@ -278,6 +312,7 @@ async fn every_page_type_prints_like_a_report_on_letter_and_a4() {
             pages: range,
             head: expected_head(&b).await,
             headings: headings(&b).await,
+            figures: image_figures(&b).await,
         };
         if *path == "/reports/math-in-common/" {
             assert_eq!(
@@ -392,6 +427,7 @@ async fn headings_keep_with_their_text_and_a_long_table_repeats_its_header() {
         pages: &(3..=30),
         head: "Long tables and headings".to_string(),
         headings: headings(&b).await,
+        figures: Vec::new(),
     };
     let mut found = Vec::new();
     for paper in &PAPERS {

@@ -33,7 +33,7 @@ const PAGES: &[(&str, &str)] = &[
 /// The widths, in CSS pixels; the device pixels a CSS pixel is drawn with (a desktop page at
 /// half scale keeps the files small and still shows the layout); and the most of a page
 /// shown, in CSS pixels from the top (three screens or so).
-const SCREENS: &[(u32, f64, u32)] = &[(1280, 0.5, 2400), (390, 1.0, 1800)];
+const SCREENS: &[(u32, f64, u32)] = &[(1280, 0.5, 2400), (390, 1.0, 1600)];
 
 /// The page the printed pictures are of.
 const PRINTED: &str = "/reports/math-in-common/";

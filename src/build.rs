@@ -25,6 +25,9 @@ pub struct Options {
     pub write: bool,
     /// Whether to write the search index (benchmarks measure its cost by turning it off).
     pub search: bool,
+    /// Whether to make the PDF editions (`build --no-pdf` leaves them out, as
+    /// `pdf_edition: false` in `site.yaml` does).
+    pub pdf: bool,
     /// Who writes the output folder, for a second writer's message.
     pub writer: write::Writer,
     /// Publish pages dated after today too (`--future`).
@@ -46,6 +49,7 @@ impl Options {
             base_url: None,
             write: true,
             search: true,
+            pdf: true,
             writer: write::Writer::Build,
             future: false,
             today: None,
@@ -69,6 +73,8 @@ pub struct Report {
     pub held_back: (usize, Option<jiff::civil::Date>),
     /// What `check --external` asked for.
     pub external: Option<crate::external::Summary>,
+    /// The PDF editions, and which this build typeset.
+    pub editions: render::editions::Stats,
 }
 
 #[derive(Debug)]
@@ -163,6 +169,9 @@ pub struct Session {
     /// A session that builds once (`centerview build`): it writes each page as soon as it is
     /// rendered and keeps no rendered files for a next build.
     pub one_off: bool,
+    /// Whether [`Session::build_pages`] leaves the PDF editions not in a cache for
+    /// [`Session::finish_pdfs`]: `serve` and `watch` show the pages first.
+    pub defer_pdfs: bool,
 }
 
 impl Session {
@@ -214,6 +223,7 @@ impl Session {
             registry: Registry::builtin(),
             last: None,
             one_off: false,
+            defer_pdfs: false,
         })
     }
 
@@ -257,7 +267,7 @@ impl Session {
         let Some(theme) = &self.theme else {
             return Err(fail(diags));
         };
-        let bodies = render::render_bodies(
+        let mut bodies = render::render_bodies(
             &site,
             theme,
             &self.registry,
@@ -272,7 +282,7 @@ impl Session {
             laps.stage("external links");
             summary
         });
-        let (outputs, staging) = self.render_outputs(&site, &bodies, &mut diags)?;
+        let (outputs, staging) = self.render_outputs(&site, &mut bodies, &mut laps, &mut diags)?;
         laps.stage("render templates");
         if diags.iter().any(Diagnostic::is_error) {
             return Err(fail(diags));
@@ -307,6 +317,9 @@ impl Session {
         let config_source = Source::new(config_path.clone(), "site.yaml".into(), &config_text);
         let (mut config, errors) = Config::load_all(&config_source);
         diags.extend(errors);
+        if !self.options.pdf {
+            config.pdf_edition = false;
+        }
         if let Some(url) = &self.options.base_url {
             config
                 .set_base_url(url)
@@ -331,12 +344,14 @@ impl Session {
         Ok((config, content))
     }
 
-    /// Every output file but the search index. A one-off build without errors so far writes
-    /// each file into its staging folder as soon as it is rendered.
+    /// Every output file but the search index: the PDF editions first (pages link to them
+    /// with their size), then the templates' files. A one-off build without errors so far
+    /// writes each file into its staging folder as soon as it is made.
     fn render_outputs(
         &mut self,
         site: &resolve::Site,
-        bodies: &render::Bodies,
+        bodies: &mut render::Bodies,
+        laps: &mut Laps,
         diags: &mut Vec<Diagnostic>,
     ) -> Result<(Vec<Output>, Option<write::Staging>), Failure> {
         let theme = self.theme.as_ref().expect("a theme to render with");
@@ -347,15 +362,28 @@ impl Session {
             _ => None,
         };
         let written_under = self.folder.as_ref().map_or(&self.output, |f| &f.path);
+        let mut copied = statics::claims(site, theme);
+        copied.extend(render::editions::claims(site));
         let claims = crate::output::Claims {
-            copied: statics::claims(site, theme),
+            copied,
             prefix_len: write::work_prefix_len(written_under),
         };
-        let mut outputs = {
-            let put = put_into(staging.as_ref());
-            let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
-            render::render_outputs(site, theme, bodies, &mut self.render, sink, &claims, diags)
-        };
+        let put = put_into(staging.as_ref());
+        let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
+        let editions = render::editions::make(
+            site,
+            theme,
+            bodies,
+            &mut self.render.editions,
+            sink,
+            !self.defer_pdfs,
+            diags,
+        );
+        laps.stage("PDF editions");
+        bodies.editions = editions.editions;
+        let mut outputs =
+            render::render_outputs(site, theme, bodies, &mut self.render, sink, &claims, diags);
+        outputs.extend(editions.outputs);
         outputs.extend(statics::outputs(site, theme));
         if self.one_off {
             self.render.forget_rendered();
@@ -404,6 +432,23 @@ impl Session {
         Ok(())
     }
 
+    /// Typesets the PDF editions a deferred build left (see [`Session::defer_pdfs`]) and
+    /// builds again with them, which renders again only the pages whose download link
+    /// changed. `built` becomes that build, with the first one's count of rendered bodies.
+    pub fn finish_pdfs(&mut self, built: &mut Built) -> Result<(), Failure> {
+        if built.rendered.editions.pending == 0 {
+            return Ok(());
+        }
+        let defer = std::mem::replace(&mut self.defer_pdfs, false);
+        let again = self.build(Some(&Default::default()));
+        self.defer_pdfs = defer;
+        let mut again = again?;
+        again.rendered.bodies = built.rendered.bodies;
+        again.started = built.started;
+        *built = again;
+        Ok(())
+    }
+
     /// The page a save changed, rendered at once against the last build, when the save can
     /// only have changed that page's body (see [`render::preview`]).
     pub fn preview(&self, changed: &std::collections::HashSet<PathBuf>) -> Option<Output> {
@@ -445,6 +490,7 @@ impl Session {
             held_back: built.held_back,
             warnings: built.warnings,
             external: built.external,
+            editions: built.rendered.editions,
         })
     }
 }

@@ -67,6 +67,10 @@ pub enum Command {
         /// is not available).
         #[arg(long)]
         no_search: bool,
+        /// Leave the PDF editions out (a quicker build; pages then have no download link
+        /// but an editor's own `pdf`).
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// Check everything a build checks, without writing anything.
     #[command(after_help = CHECK_HELP)]
@@ -181,10 +185,12 @@ pub fn run(cli: Cli) -> i32 {
             output,
             base_url,
             no_search,
+            no_pdf,
         } => {
             let mut options = Options::new(site.root);
             options.output = output;
             options.search = !no_search;
+            options.pdf = !no_pdf;
             options.drafts = site.drafts;
             options.future = site.future;
             options.base_url = base_url;
@@ -204,8 +210,10 @@ pub fn run(cli: Cli) -> i32 {
             options.drafts = site.drafts;
             options.future = site.future;
             options.write = false;
-            // The index checks nothing, and check writes nothing.
+            // The index checks nothing, and check writes nothing; typesetting the PDF
+            // editions would take longest of all to find only what the build warns of.
             options.search = false;
+            options.pdf = false;
             run_build(&options, console)
         }
         Command::Serve {
@@ -267,6 +275,19 @@ fn external_note(summary: crate::external::Summary) -> String {
     }
 }
 
+/// What the summary line says of the PDF editions: "; 8 PDF editions (2 typeset)".
+fn editions_note(stats: &crate::render::editions::Stats, on: bool) -> String {
+    match (on, stats.editions) {
+        (false, _) => "; no PDF editions (--no-pdf)".into(),
+        (true, 0) => String::new(),
+        (true, n) => format!(
+            "; {} ({} typeset)",
+            crate::diagnostics::count(n, "PDF edition", "PDF editions"),
+            stats.typeset.len()
+        ),
+    }
+}
+
 fn run_build(options: &Options, console: Console) -> i32 {
     if options.write {
         // A build stopped by a signal removes its work folder; the output stays as it was.
@@ -288,9 +309,10 @@ fn run_build(options: &Options, console: Console) -> i32 {
                 true => "",
                 false => "; no search index (--no-search)",
             };
+            let pdf = editions_note(&report.editions, options.pdf);
             console.progress(&if options.write {
                 format!(
-                    "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}{held}{search}",
+                    "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}{held}{search}{pdf}",
                     report.pages,
                     report.files,
                     report.output.display()

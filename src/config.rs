@@ -20,6 +20,9 @@ const KEYS: &[&str] = &[
     "contact",
     "license",
     "license_url",
+    "pdf_edition",
+    "pdf_posts",
+    "pdf_paper",
 ];
 
 /// How many entries a listing page shows unless `page_size` says otherwise.
@@ -62,6 +65,22 @@ pub struct Config {
     /// The licence the publications are under (`CC BY 4.0`), and where it is written.
     pub license: Option<String>,
     pub license_url: Option<String>,
+    /// Whether publications have a PDF edition (`pdf_edition`, on unless `false`).
+    pub pdf_edition: bool,
+    /// Whether posts have one too (`pdf_posts`, off unless `true`).
+    pub pdf_posts: bool,
+    /// The PDF editions' paper (`pdf_paper`).
+    pub pdf_paper: Paper,
+}
+
+/// The paper a PDF edition is set on.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// US Letter, 8.5 × 11 in: the Center's readers are in California.
+    #[default]
+    Letter,
+    A4,
 }
 
 /// The organisation the Center belongs to (`organization: { name, url }`).
@@ -100,6 +119,9 @@ impl Default for Config {
             contact: None,
             license: None,
             license_url: None,
+            pdf_edition: true,
+            pdf_posts: false,
+            pdf_paper: Paper::Letter,
         }
     }
 }
@@ -259,6 +281,17 @@ impl Config {
                 )?)
             }
             "license_url" => self.license_url = Some(web_address(doc, &path, &text()?)?),
+            "pdf_edition" => {
+                self.pdf_edition = switch(doc, &path, value).map_err(|d| {
+                    d.help("write `pdf_edition: false` to leave every PDF edition out, or remove the line to make them")
+                })?
+            }
+            "pdf_posts" => {
+                self.pdf_posts = switch(doc, &path, value).map_err(|d| {
+                    d.help("write `pdf_posts: true` to make PDF editions of posts too")
+                })?
+            }
+            "pdf_paper" => self.pdf_paper = paper(doc, &path, &text()?)?,
             _ => return Err(doc.unknown_key(&[], key, KEYS, "site.yaml")),
         }
         Ok(())
@@ -402,6 +435,29 @@ fn page_size(
             .help(format!(
                 "how many entries a listing page shows; the default is `page_size: {PAGE_SIZE}`"
             ))),
+    }
+}
+
+/// A setting that is `true` or `false`.
+fn switch(doc: &YamlDoc, path: &[Step], value: &crate::yaml::Value) -> Result<bool, Diagnostic> {
+    match value {
+        crate::yaml::Value::Bool(b) => Ok(*b),
+        other => Err(doc.wrong_type(path, "`true` or `false`", other)),
+    }
+}
+
+/// `pdf_paper`: `letter` or `a4`, in any case.
+fn paper(doc: &YamlDoc, path: &[Step], text: &str) -> Result<Paper, Diagnostic> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "letter" => Ok(Paper::Letter),
+        "a4" => Ok(Paper::A4),
+        _ => Err(doc
+            .error(
+                path,
+                Target::Value,
+                format!("`pdf_paper` must be `letter` or `a4`, found `{text}`"),
+            )
+            .help("write `pdf_paper: letter` (8.5 × 11 in, the default) or `pdf_paper: a4`")),
     }
 }
 

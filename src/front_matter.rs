@@ -29,6 +29,7 @@ pub const KEYS: &[&str] = &[
     "image",
     "image_alt",
     "toc",
+    "pdf_edition",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -61,6 +62,8 @@ pub struct FrontMatter {
     /// Whether to show the "On this page" contents: unset, shown when there are three or
     /// more `##` headings.
     pub toc: Option<bool>,
+    /// `false` leaves out this page's PDF edition (`pdf` always takes precedence).
+    pub pdf_edition: Option<bool>,
     /// The YAML could not be parsed: every field is unknown, not absent.
     pub unreadable: bool,
 }
@@ -197,6 +200,14 @@ fn set_field(
         "toc" => match value {
             Value::Bool(b) => fm.toc = Some(*b),
             other => return Err(doc.wrong_type(&path, "`true` or `false`", other)),
+        },
+        "pdf_edition" => match value {
+            Value::Bool(b) => fm.pdf_edition = Some(*b),
+            other => {
+                return Err(doc
+                    .wrong_type(&path, "`true` or `false`", other)
+                    .help("write `pdf_edition: false` to leave this page's PDF edition out"));
+            }
         },
         _ => return Err(doc.unknown_key(&[], key, KEYS, "front matter")),
     }

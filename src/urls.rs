@@ -148,6 +148,15 @@ impl<'a> Urls<'a> {
         self.file(&format!("{path}cite.{extension}"))
     }
 
+    /// A publication's PDF edition (`/briefs/<slug>/<slug>.pdf`), beside its page and named
+    /// after it, so a reader who keeps the file keeps a name that says what it is.
+    pub fn pdf_edition(&self, page: &Address) -> Address {
+        let folder = page.output.trim_end_matches("index.html");
+        let name = folder.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let name = if name.is_empty() { "edition" } else { name };
+        self.file(&format!("{folder}{name}.pdf"))
+    }
+
     /// An old address kept as a redirect: `alias` is a path under the site, as
     /// `front_matter` makes it canonical (`/briefs/old/`, or a file such as `/old.html`).
     pub fn alias(&self, alias: &str) -> Address {

@@ -662,6 +662,39 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a PDF paper size that is not letter or a4",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: https://example.org/\npdf_paper: legal\n",
+        )],
+        expect: &[
+            "site.yaml:3:12: error: `pdf_paper` must be `letter` or `a4`, found `legal`",
+            "help: write `pdf_paper: letter` (8.5 × 11 in, the default) or `pdf_paper: a4`",
+        ],
+    },
+    Case {
+        name: "a PDF edition switch in site.yaml that is not true or false",
+        files: &[(
+            "site.yaml",
+            "title: CenterView\nbase_url: https://example.org/\npdf_posts: sometimes\n",
+        )],
+        expect: &[
+            "site.yaml:3:12: error: `pdf_posts` must be `true` or `false`, found text",
+            "help: write `pdf_posts: true` to make PDF editions of posts too",
+        ],
+    },
+    Case {
+        name: "a page's PDF edition switch that is not true or false",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-05-01\npdf_edition: none\n---\nBody\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:14: error: `pdf_edition` must be `true` or `false`, found text",
+            "help: write `pdf_edition: false` to leave this page's PDF edition out",
+        ],
+    },
+    Case {
         name: "site.yaml without base_url",
         files: &[("site.yaml", "title: CenterView\n")],
         expect: &["site.yaml:1:1: error: site.yaml has no `base_url`, which is required"],

@@ -23,6 +23,8 @@ pub struct Bodies {
     pub pages: Vec<Arc<Rendered>>,
     pub home_intro: Option<Rendered>,
     pub section_intros: BTreeMap<Kind, Rendered>,
+    /// Each page's PDF edition, by page id, once made (see [`super::editions`]).
+    pub editions: Vec<Option<super::editions::Edition>>,
 }
 
 /// The bodies of the last build, by page path under `content/`: (fingerprint, body, its

@@ -45,8 +45,10 @@ pub struct Apa {
 }
 
 /// The citation of the publication `page` (see [`is_publication`]), described by `summary`
-/// (the page's summary, from its front matter, summary box or first paragraph).
-pub fn citation(site: &Site, page: &Page, summary: &str) -> Citation {
+/// (the page's summary, from its front matter, summary box or first paragraph). `edition` is
+/// the root-relative URL of its generated PDF edition, when it has one; an editor's own `pdf`
+/// takes precedence.
+pub fn citation(site: &Site, page: &Page, summary: &str, edition: Option<&str>) -> Citation {
     let urls = site.urls();
     let address = crate::urls::Address {
         url: page.url.clone(),
@@ -58,10 +60,13 @@ pub fn citation(site: &Site, page: &Page, summary: &str) -> Citation {
         .doi
         .as_ref()
         .map(|doi| format!("https://doi.org/{doi}"));
-    let pdf_url = front.pdf.as_ref().map(|pdf| {
-        site.config
-            .absolute(&urls.static_file(pdf.trim_start_matches('/')))
-    });
+    let pdf_url = match &front.pdf {
+        Some(pdf) => Some(
+            site.config
+                .absolute(&urls.static_file(pdf.trim_start_matches('/'))),
+        ),
+        None => edition.map(|url| site.config.absolute(url)),
+    };
     Citation {
         apa: apa(site, page, doi_url.as_deref().unwrap_or(&permalink)),
         meta: highwire(site, page, pdf_url.as_deref()),
@@ -71,6 +76,21 @@ pub fn citation(site: &Site, page: &Page, summary: &str) -> Citation {
         doi_url,
         pdf_url,
     }
+}
+
+/// The APA reference of the publication `page` as plain text, linked to its DOI or else its
+/// address: what the PDF edition's "Cite this" says.
+pub fn apa_text(site: &Site, page: &Page) -> String {
+    let link = match &page.src.front.doi {
+        Some(doi) => format!("https://doi.org/{doi}"),
+        None => site.config.absolute(&page.url),
+    };
+    let a = apa(site, page, &link);
+    let publisher = a.publisher.map(|p| format!(" {p}.")).unwrap_or_default();
+    format!(
+        "{} ({}). {}{}{publisher} {}",
+        a.authors, a.date, a.title, a.title_stop, a.link
+    )
 }
 
 /// The people a publication credits: its `authors`, or none when it is the publisher's own

@@ -10,6 +10,7 @@
 pub mod bodies;
 pub mod cards;
 pub mod citation;
+pub mod editions;
 pub mod inputs;
 pub mod pagination;
 pub mod shared;
@@ -31,6 +32,8 @@ use std::sync::Arc;
 #[derive(Default)]
 pub struct RenderCache {
     pub bodies: BodyCache,
+    /// The PDF editions of the last build.
+    pub editions: editions::EditionCache,
     /// By output path: (fingerprint, bytes, dependencies).
     outputs: HashMap<String, CachedOutput>,
     /// Each page's card (what listings show of it), by page path under `content/`.
@@ -45,6 +48,7 @@ impl RenderCache {
     /// stage.
     pub fn forget_rendered(&mut self) {
         self.bodies = Default::default();
+        self.editions.forget_pdfs();
         self.outputs = Default::default();
         self.cards = Default::default();
     }
@@ -54,6 +58,7 @@ impl RenderCache {
         RenderStats {
             bodies: self.bodies.rendered,
             outputs: self.outputs_rendered,
+            editions: self.editions.stats.clone(),
         }
     }
 }
@@ -62,10 +67,12 @@ impl RenderCache {
 type CachedOutput = (u64, Arc<Vec<u8>>, Arc<Deps>);
 
 /// How many bodies and output files a build rendered (the rest came from the cache).
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct RenderStats {
     pub bodies: usize,
     pub outputs: usize,
+    /// The PDF editions, and which were typeset.
+    pub editions: editions::Stats,
 }
 
 /// Where a one-off build puts each file as soon as it is rendered: (path, bytes).

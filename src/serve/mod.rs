@@ -39,6 +39,7 @@ pub fn watch(options: Options, console: Console) -> i32 {
         Ok(s) => s,
         Err(f) => return report_failure(&f, console),
     };
+    session.defer_pdfs = true;
     console.progress(&format!(
         "Watching {} for changes (Ctrl-C to stop)",
         session.root.display()
@@ -146,10 +147,11 @@ pub fn serve(mut options: Options, address: (IpAddr, u16), open: bool, console: 
         );
     }
     options.base_url = Some(url.clone());
-    let session = match Session::new(&options) {
+    let mut session = match Session::new(&options) {
         Ok(s) => s,
         Err(f) => return report_failure(&f, console),
     };
+    session.defer_pdfs = true;
     let live = Live::new();
     runtime.spawn(serve_on(listener, live.clone(), IDLE_TIMEOUT));
     let root = session.root.display().to_string();

@@ -141,8 +141,15 @@ impl Rebuilder<'_> {
                 .map(|()| started.elapsed()),
         };
         self.session.finish_search(&mut built)?;
-        let all_shown =
+        let mut all_shown =
             pages_shown.and_then(|pages| self.show(&built.outputs, &|_| false).map(|()| pages));
+        // The PDF editions last: typesetting takes longest, and readers have the pages.
+        if all_shown.is_ok() && built.rendered.editions.pending > 0 {
+            self.session.finish_pdfs(&mut built)?;
+            all_shown = all_shown.and_then(|pages| {
+                self.show(&built.outputs, &|_| false).map(|()| pages)
+            });
+        }
         Ok((built, all_shown))
     }
 

@@ -77,14 +77,24 @@ impl Unit for PageUnit {
         }
         inputs.set("case_studies", Value::Cards(shown));
         inputs.set("toc", Value::Bool(shows_contents(page, body)));
+        let edition = cx.bodies.editions.get(id).and_then(Option::as_ref);
+        inputs.set(
+            "pdf_edition",
+            edition.map_or(Value::Null, |e| Value::data(e)),
+        );
         if crate::render::citation::is_publication(page.kind) {
             let cite = |cx: &Shared, id: PageId| {
                 let page = &cx.site.pages[id];
-                let citation = crate::render::citation::citation(cx.site, page, &cx.summary(id));
+                let edition = cx.bodies.editions.get(id).and_then(Option::as_ref);
+                let edition = edition.map(|e| e.url.as_str());
+                let citation =
+                    crate::render::citation::citation(cx.site, page, &cx.summary(id), edition);
                 tera::Value::from_serializable(&citation)
             };
-            // Everything a citation says is on the page's card, or in the settings.
-            inputs.set("citation", Value::Derived(cite, id, cx.card_fp(id)));
+            // Everything a citation says is on the page's card, or in the settings, but
+            // whether it has a PDF edition.
+            let fingerprint = cx.card_fp(id) ^ u64::from(edition.is_some());
+            inputs.set("citation", Value::Derived(cite, id, fingerprint));
         } else {
             inputs.set("citation", Value::Null);
         }

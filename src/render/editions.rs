@@ -130,7 +130,8 @@ pub fn make(
     let wanted: Vec<PageId> = (0..site.pages.len())
         .filter(|&id| has_edition(site, &site.pages[id]))
         .collect();
-    let template_hash = xxhash_rust::xxh3::xxh3_128(theme.pdf_template().as_bytes());
+    let design = theme.pdf_edition();
+    let template_hash = xxhash_rust::xxh3::xxh3_128(design.as_bytes());
     let assets: HashMap<String, &Path> = site
         .assets
         .iter()
@@ -193,7 +194,7 @@ pub fn make(
     };
     let mut warnings = Vec::new();
     for batch in missing.chunks(BATCH) {
-        for (job, made) in batch.iter().zip(typeset(site, batch, &assets)) {
+        for (job, made) in batch.iter().zip(typeset(site, batch, design, &assets)) {
             match made {
                 Ok(made) => {
                     warnings.extend(made.warnings);
@@ -446,6 +447,7 @@ fn engine() -> &'static crate::pdf::Engine {
 fn typeset(
     site: &Site,
     batch: &[&Job],
+    design: &str,
     assets: &HashMap<String, &Path>,
 ) -> Vec<Result<crate::pdf::Typeset, Diagnostic>> {
     let base_path = site.config.base_path();
@@ -455,13 +457,15 @@ fn typeset(
     };
     let publications: Vec<crate::pdf::Publication> = batch
         .iter()
-        .map(|job| publication(job, &find_asset))
+        .map(|job| publication(site, job, design, &find_asset))
         .collect();
     crate::pdf::typeset_all(engine(), &publications)
 }
 
 fn publication<'a>(
+    site: &'a Site,
     job: &'a Job,
+    design: &'a str,
     assets: &'a (dyn Fn(&str) -> Option<PathBuf> + Sync),
 ) -> crate::pdf::Publication<'a> {
     let t = &job.title_block;
@@ -492,7 +496,8 @@ fn publication<'a>(
         body_html: &job.body.html,
         raw_html: &job.body.raw_html,
         assets,
-        source_display: &t.source_display,
+        source: &site.pages[job.id].src.source,
+        edition: design,
     }
 }
 

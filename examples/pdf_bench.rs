@@ -5,8 +5,9 @@
 //! Insights), then
 //! 1. typesets them one by one, timing the translation and Typst apart (medians);
 //! 2. typesets them all with `typeset_all` (two worker threads): documents a second and the
-//!    CPU time per document;
-//! and prints the peak memory of the process (its high-water mark, VmHWM).
+//!    CPU time per document.
+//!
+//! Then it prints the peak memory of the process (its high-water mark, VmHWM).
 use centerview::kind::Kind;
 use centerview::pdf::{self, Engine, Publication};
 use std::time::Instant;
@@ -48,22 +49,35 @@ fn main() {
     let pages = args.get(1).copied().unwrap_or(400);
     let dir = tempfile::tempdir().unwrap();
     centerview_corpus::generate(dir.path(), pages, 7).unwrap();
-    let site = centerview::render::bodies::load_site(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
+    let site =
+        centerview::render::bodies::load_site(dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
     let rels: Vec<String> = site
         .site
         .pages
         .iter()
-        .filter(|p| matches!(p.kind, Kind::Brief | Kind::Report | Kind::CaseStudy | Kind::Insight))
+        .filter(|p| {
+            matches!(
+                p.kind,
+                Kind::Brief | Kind::Report | Kind::CaseStudy | Kind::Insight
+            )
+        })
         .map(|p| p.src.rel.clone())
         .take(documents)
         .collect();
-    let data: Vec<_> = rels.iter().map(|r| pdf_support::page_data(&site, r)).collect();
+    let data: Vec<_> = rels
+        .iter()
+        .map(|r| pdf_support::page_data(&site, r))
+        .collect();
     let assets = pdf_support::assets_of(&site.site.root, site.site.config.base_path());
     let pubs: Vec<Publication> = data
         .iter()
         .map(|d| pdf_support::publication(&site, d, &assets))
         .collect();
-    eprintln!("{} publications of a {pages}-page corpus; peak so far {:.0} MB", pubs.len(), peak_mb());
+    eprintln!(
+        "{} publications of a {pages}-page corpus; peak so far {:.0} MB",
+        pubs.len(),
+        peak_mb()
+    );
 
     let started = Instant::now();
     let engine = Engine::new();

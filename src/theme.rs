@@ -268,8 +268,13 @@ fn pdf_edition(site_theme: &Path) -> Result<String, Vec<Diagnostic>> {
     if !path.is_file() {
         return Ok(BUILTIN_PDF_EDITION.to_string());
     }
-    std::fs::read_to_string(&path)
-        .map_err(|e| vec![Diagnostic::io("cannot read the theme's PDF design", &path, &e)])
+    std::fs::read_to_string(&path).map_err(|e| {
+        vec![Diagnostic::io(
+            "cannot read the theme's PDF design",
+            &path,
+            &e,
+        )]
+    })
 }
 
 fn builtin_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {

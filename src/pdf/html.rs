@@ -164,7 +164,7 @@ mod tests {
         assert_eq!(&html[p.span.clone()], "<p>a <em>b</em></p>");
         let ul = element(&root.children[1]);
         // The second `li` opens inside the first, unclosed one; both end with the list.
-        assert_eq!(ul.text(), "c d");
+        assert_eq!(ul.text(), "cd");
     }
 
     #[test]

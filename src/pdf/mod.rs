@@ -230,7 +230,8 @@ fn compile(
 /// mistake in a site's own `edition.typ` names its line.
 fn failure(p: &Publication, document: &Document, errors: &[SourceDiagnostic]) -> Diagnostic {
     let Some(first) = errors.first() else {
-        return Diagnostic::error("the PDF edition could not be made").in_file(p.source.display.clone());
+        return Diagnostic::error("the PDF edition could not be made")
+            .in_file(p.source.display.clone());
     };
     let in_edition = first.span.id().is_some_and(Document::is_edition);
     if in_edition && p.edition != crate::theme::BUILTIN_PDF_EDITION {

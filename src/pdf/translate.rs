@@ -225,11 +225,11 @@ impl Translator<'_, '_> {
         field("summary", self.shown_literal(p.summary.trim()));
         field("topics", self.array(p.topics));
         field("lang", literal(&lang));
+        field("region", region.map_or("none".into(), |r| literal(&r)));
         field(
-            "region",
-            region.map_or("none".into(), |r| literal(&r)),
+            "url",
+            self.link_literal(p.url).unwrap_or_else(|| "none".into()),
         );
-        field("url", self.link_literal(p.url).unwrap_or_else(|| "none".into()));
         field("doi", self.optional(p.doi));
         field(
             "doi-url",
@@ -242,7 +242,6 @@ impl Translator<'_, '_> {
         field("site-title", self.shown_literal(p.site_title.trim()));
         field("license", self.optional(p.license));
         field("paper", literal(p.paper.typst_name()));
-        drop(field);
         m.push(')');
         m
     }
@@ -403,8 +402,8 @@ impl Translator<'_, '_> {
             }
             "iframe" | "video" | "audio" | "object" | "embed" | "canvas" | "map" | "math"
             | "form" | "button" | "select" | "textarea" | "dialog" => self.left_out(e),
-            "script" | "style" | "template" | "noscript" | "head" | "title" | "link"
-            | "meta" | "base" | "source" | "track" | "param" | "summary" => {}
+            "script" | "style" | "template" | "noscript" | "head" | "title" | "link" | "meta"
+            | "base" | "source" | "track" | "param" | "summary" => {}
             _ if context == Context::Block && is_block_name(&e.name) => {
                 self.children(e, Context::Block)
             }
@@ -511,7 +510,9 @@ impl Translator<'_, '_> {
     }
 
     fn checkbox(&mut self, e: &Element) {
-        if e.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("checkbox")) {
+        if e.attr("type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("checkbox"))
+        {
             let mark = if e.attr("checked").is_some() {
                 "[x] "
             } else {
@@ -655,11 +656,26 @@ impl Translator<'_, '_> {
         // Its text too must be in our fonts.
         let markup: String = markup
             .chars()
-            .map(|c| if self.engine.covers(c) || c.is_ascii() { c } else { '?' })
+            .map(|c| {
+                if self.engine.covers(c) || c.is_ascii() {
+                    c
+                } else {
+                    '?'
+                }
+            })
             .collect();
         self.images.push((path.clone(), markup.into_bytes()));
-        let alt = if alt.is_empty() { "Chart".to_string() } else { alt };
-        let _ = write!(self.out, "\n#cv.chart({}, {})\n", literal(&path), literal(&alt));
+        let alt = if alt.is_empty() {
+            "Chart".to_string()
+        } else {
+            alt
+        };
+        let _ = write!(
+            self.out,
+            "\n#cv.chart({}, {})\n",
+            literal(&path),
+            literal(&alt)
+        );
     }
 
     fn image(&mut self, e: &Element) {
@@ -856,7 +872,10 @@ mod tests {
     #[test]
     fn literals_escape_only_what_strings_need() {
         assert_eq!(literal(r#"a\b"c"#), r#""a\\b\"c""#);
-        assert_eq!(literal("#x $y$ @z <l> *b* _e_ ] #["), "\"#x $y$ @z <l> *b* _e_ ] #[\"");
+        assert_eq!(
+            literal("#x $y$ @z <l> *b* _e_ ] #["),
+            "\"#x $y$ @z <l> *b* _e_ ] #[\""
+        );
         assert_eq!(literal("tab\tbell\u{7}end"), "\"tabbellend\"");
     }
 
@@ -878,16 +897,28 @@ mod tests {
     #[test]
     fn links_are_absolute() {
         let page = "https://example.org/briefs/a/";
-        assert_eq!(absolute(page, "/reports/b/").as_deref(), Some("https://example.org/reports/b/"));
-        assert_eq!(absolute(page, "../c/").as_deref(), Some("https://example.org/c/"));
-        assert_eq!(absolute(page, "mailto:x@y.org").as_deref(), Some("mailto:x@y.org"));
+        assert_eq!(
+            absolute(page, "/reports/b/").as_deref(),
+            Some("https://example.org/reports/b/")
+        );
+        assert_eq!(
+            absolute(page, "../c/").as_deref(),
+            Some("https://example.org/briefs/c/")
+        );
+        assert_eq!(
+            absolute(page, "mailto:x@y.org").as_deref(),
+            Some("mailto:x@y.org")
+        );
         assert_eq!(absolute(page, ""), None);
     }
 
     #[test]
     fn image_formats_by_their_bytes() {
         assert_eq!(format_of(b"\x89PNG\r\n\x1a\nrest"), Some("png"));
-        assert_eq!(format_of(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), Some("svg"));
+        assert_eq!(
+            format_of(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            Some("svg")
+        );
         assert_eq!(format_of(b"BM a bitmap"), None);
         assert_eq!(format_of(b"<svg unclosed"), None);
     }

@@ -62,7 +62,11 @@ impl Engine {
     /// Whether some font has a glyph for `c`. A PDF/UA file may not show a missing glyph, so
     /// text is checked before Typst sees it.
     pub fn covers(&self, c: char) -> bool {
-        (' '..='~').contains(&c) || self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+        (' '..='~').contains(&c)
+            || self
+                .fonts
+                .iter()
+                .any(|f| f.info().coverage.contains(c as u32))
     }
 }
 

@@ -44,7 +44,9 @@ pub fn page_data(site: &LoadedSite, rel: &str) -> PageData {
     let apa = format!(
         "{} ({}). {}. {}. {}",
         front.authors.join(", "),
-        front.date.map_or("n.d.".to_string(), |d| d.year().to_string()),
+        front
+            .date
+            .map_or("n.d.".to_string(), |d| d.year().to_string()),
         title,
         s.config.publisher,
         s.config.absolute(&page.url)
@@ -60,7 +62,11 @@ pub fn page_data(site: &LoadedSite, rel: &str) -> PageData {
         subtitle: front.subtitle.clone(),
         authors: front.authors.clone(),
         date,
-        topics: page.topics.iter().map(|t| s.topics[*t].name.clone()).collect(),
+        topics: page
+            .topics
+            .iter()
+            .map(|t| s.topics[*t].name.clone())
+            .collect(),
         series,
         district: front.district.clone(),
         region: front.region.clone(),

@@ -92,6 +92,11 @@ fn example_brief_and_report() {
         "reports/collaborative-meeting-23.md",
     ] {
         let (data, made) = typeset_example(rel);
+        // To look at them: CENTERVIEW_PDF_DUMP=<folder>.
+        if let Some(dir) = std::env::var_os("CENTERVIEW_PDF_DUMP") {
+            let name = rel.replace('/', "-").replace(".md", ".pdf");
+            std::fs::write(Path::new(&dir).join(name), &made.pdf).unwrap();
+        }
         assert!(made.warnings.is_empty(), "{rel}: {:?}", made.warnings);
 
         let info = poppler("pdfinfo", &[], &made.pdf);

@@ -388,3 +388,24 @@ mod generated {
         }
     }
 }
+
+/// A character no font has (PDF/UA forbids showing a missing glyph) is replaced, with a
+/// warning naming it; the PDF is still made.
+#[test]
+fn characters_the_fonts_lack_are_a_warning() {
+    let site = example();
+    let data = page_data(site, "briefs/snapshot.md");
+    let assets = assets_of(&site.site.root, site.site.config.base_path());
+    let p = Publication {
+        body_html: "<p>Kanji 漢字 and a smile 😀, Greek αβγ.</p>",
+        raw_html: &[],
+        ..publication(site, &data, &assets)
+    };
+    let made = pdf::typeset(&ENGINE, &p).unwrap_or_else(|d| panic!("{}", d.render(false)));
+    assert_eq!(made.warnings.len(), 1, "{:?}", made.warnings);
+    let message = &made.warnings[0].message;
+    for c in ["U+6F22", "U+5B57", "U+1F600"] {
+        assert!(message.contains(c), "{message}");
+    }
+    assert!(text_of(&made.pdf).contains("Kanji ?? and a smile ?, Greek αβγ."));
+}

@@ -38,6 +38,7 @@ pub mod kind;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod pdf;
 pub mod placeholders;
 pub mod render;
 pub mod resolve;

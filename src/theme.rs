@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/centerview");
 
+/// The built-in design of the PDF edition (see [`crate::pdf`]).
+pub const BUILTIN_PDF_EDITION: &str = include_str!("../themes/centerview/pdf/edition.typ");
+
 /// Where a theme file comes from.
 #[derive(Debug, Clone)]
 pub enum Origin {
@@ -42,6 +45,9 @@ pub struct Theme {
     pub site_shortcodes: Vec<SiteShortcode>,
     /// Template name → its text, for placing a rendering error in it.
     sources: HashMap<String, Source>,
+    /// The PDF edition's design: the site's `themes/<name>/pdf/edition.typ`, or the
+    /// built-in one.
+    pdf_edition: String,
 }
 
 /// One of the site's shortcode templates, with its text for reading its declaration.
@@ -120,7 +126,9 @@ impl Theme {
             fingerprint.str(name).str(text);
         }
         let sources = shown;
+        let pdf_edition = pdf_edition(&site_theme)?;
         Ok(Theme {
+            pdf_edition,
             name: name.to_string(),
             generation: fingerprint.finish(),
             sources,
@@ -133,6 +141,12 @@ impl Theme {
             closures,
             site_shortcodes,
         })
+    }
+
+    /// The PDF edition's design (Typst): the site's `themes/<name>/pdf/edition.typ`, or
+    /// the built-in one.
+    pub fn pdf_edition(&self) -> &str {
+        &self.pdf_edition
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -246,6 +260,21 @@ impl TemplateError {
         ));
         self.placed(d).help("fix the template; every variable a template uses must exist (use `{% if x %}` for optional ones)")
     }
+}
+
+/// A site theme's `pdf/edition.typ`, or the built-in one when it has none.
+fn pdf_edition(site_theme: &Path) -> Result<String, Vec<Diagnostic>> {
+    let path = site_theme.join("pdf").join("edition.typ");
+    if !path.is_file() {
+        return Ok(BUILTIN_PDF_EDITION.to_string());
+    }
+    std::fs::read_to_string(&path).map_err(|e| {
+        vec![Diagnostic::io(
+            "cannot read the theme's PDF design",
+            &path,
+            &e,
+        )]
+    })
 }
 
 fn builtin_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {

@@ -58,7 +58,8 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
         range: Range<usize>,
     ) {
         let dest_url = self.link(link_type, dest_url, true, range.clone());
-        self.image = Some((String::new(), range));
+        self.image = Some((String::new(), range.clone()));
+        self.note_raw(&range);
         self.push(Event::Start(Tag::Image {
             link_type,
             dest_url,

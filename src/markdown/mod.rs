@@ -104,6 +104,18 @@ pub struct Rendered {
     pub records: Records,
     /// The body's text, block by block, for the search index.
     pub text: text::PageText,
+    /// Where the editor's own raw HTML, and the markdown's images, are in `html`: for the
+    /// PDF edition's warnings about what it cannot show, at their markdown line.
+    pub raw_html: Vec<RawHtml>,
+}
+
+/// A piece of the editor's raw HTML (or a markdown image) in a page's HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawHtml {
+    /// Where it is in the page's HTML (an image: from its `<img`).
+    pub html: Range<usize>,
+    /// Where it is in the page's source file.
+    pub span: Range<usize>,
 }
 
 /// What a page's shortcodes used, for its dependency record and cross-references.
@@ -189,6 +201,7 @@ pub fn render(
         summaries: &expanded.summaries,
         pending_same_page: Vec::new(),
         autolinks: Vec::new(),
+        raw: Vec::new(),
         rendered: Rendered {
             records,
             ..Rendered::default()
@@ -268,10 +281,73 @@ struct BodyRenderer<'a, 'd, 'e> {
     autolinks: Vec<bool>,
     /// Links to `#fragment` on this page, checked when all its ids are known.
     pending_same_page: Vec<(String, Range<usize>)>,
+    /// The editor's raw HTML and images among `out`: (index in `out`, span in the file).
+    raw: Vec<(usize, Range<usize>)>,
     rendered: Rendered,
 }
 
+/// Writes the events as HTML into `html`, returning where the events at `marked` (indices
+/// into `events`, in order, with their spans in the file) went: raw HTML is written as it
+/// is, and an image from its `<img`.
+fn write_html(
+    html: &mut String,
+    events: Vec<Event<'_>>,
+    marked: &[(usize, Range<usize>)],
+) -> Vec<RawHtml> {
+    use std::cell::Cell;
+    /// Counts what is written, for the iterator to see.
+    struct Counting<'h> {
+        html: &'h mut String,
+        written: &'h Cell<usize>,
+    }
+    impl std::fmt::Write for Counting<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.html.push_str(s);
+            self.written.set(self.written.get() + s.len());
+            Ok(())
+        }
+    }
+    let written = Cell::new(html.len());
+    let mut found = Vec::with_capacity(marked.len());
+    let mut next = marked.iter().peekable();
+    let events = events.into_iter().enumerate().map(|(i, event)| {
+        if let Some((_, span)) = next.next_if(|(at, _)| *at == i) {
+            let start = written.get();
+            let len = match &event {
+                Event::Html(h) | Event::InlineHtml(h) => h.len(),
+                _ => 0,
+            };
+            found.push(RawHtml {
+                html: start..start + len.max(1),
+                span: span.clone(),
+            });
+        }
+        event
+    });
+    let writer = Counting {
+        html,
+        written: &written,
+    };
+    let _ = pulldown_cmark::html::write_html_fmt(writer, events);
+    found
+}
+
 impl<'e> BodyRenderer<'_, '_, 'e> {
+    /// Notes where the editor's raw HTML (or image) about to be pushed came from, unless a
+    /// shortcode made it, or it is in an embedded file, or it goes into a heading or a
+    /// footnote (which are written elsewhere).
+    fn note_raw(&mut self, range: &Range<usize>) {
+        if self.heading.is_some()
+            || self.footnote.is_some()
+            || self.map.is_replaced(range.start)
+            || self.embed_at(range.start).is_some()
+        {
+            return;
+        }
+        let span = self.file_span(range.clone());
+        self.raw.push((self.out.len(), span));
+    }
+
     /// The innermost embedded file at a position of the expanded text, if any. Problems
     /// inside an embedded file are reported when that file's own page is rendered, so they
     /// are not reported again here.
@@ -330,6 +406,10 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
                 id,
             }) => self.start_image(link_type, dest_url, title, id, range),
             Event::End(TagEnd::Image) => self.end_image(),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                self.note_raw(&range);
+                self.push(event);
+            }
             Event::TaskListMarker(done) => {
                 let (checked, label) = if done {
                     (" checked", "done")
@@ -376,7 +456,7 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
             }
         }
         let mut html = String::with_capacity(self.input.body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
+        self.rendered.raw_html = write_html(&mut html, std::mem::take(&mut self.out), &self.raw);
 
         self.write_endnotes(&mut html, &mut text);
         if self.input.collect_text {

@@ -256,3 +256,69 @@ pub fn preview(
     bodies.pages[id] = Arc::new(rendered);
     super::render_page(site, theme, &bodies, id).ok()
 }
+
+/// A site loaded and resolved from its folder, with its theme: for rendering one page's body
+/// outside a build (tests, and tools such as the PDF edition's bench).
+pub struct LoadedSite {
+    pub site: Site,
+    pub theme: Theme,
+    pub registry: Registry,
+    /// What loading it found wrong.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads and resolves the site at `root` (drafts left out, dated today).
+pub fn load_site(root: &Path) -> Result<LoadedSite, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let config_path = root.join("site.yaml");
+    let text = std::fs::read_to_string(&config_path)
+        .map_err(|e| vec![Diagnostic::io("cannot read", &config_path, &e)])?;
+    let (config, errors) =
+        crate::config::Config::load_all(&Source::new(config_path, "site.yaml".into(), &text));
+    diagnostics.extend(errors);
+    let theme = Theme::load(root, &config.theme)?;
+    let registry = Registry::for_theme(&theme)?;
+    let content = crate::content::load(root, false, &mut diagnostics);
+    let tables = crate::data::load(&content.data, &mut diagnostics);
+    let schedule = crate::resolve::Schedule {
+        today: crate::clock::today(),
+        future: false,
+    };
+    let site = crate::resolve::resolve(
+        root.to_path_buf(),
+        config,
+        content,
+        tables,
+        schedule,
+        &mut diagnostics,
+    );
+    Ok(LoadedSite {
+        site,
+        theme,
+        registry,
+        diagnostics,
+    })
+}
+
+/// One page's body, by its path under `content/` (`briefs/x.md`), with what rendering it
+/// found wrong.
+pub fn render_page_body(loaded: &LoadedSite, rel: &str) -> Option<(Rendered, Vec<Diagnostic>)> {
+    let id = loaded.site.page_id(rel)?;
+    let page = &loaded.site.pages[id];
+    let mut diagnostics = Vec::new();
+    let input = Input {
+        source: &page.src.source,
+        body: page.src.split.body.clone(),
+        dir: rel.rsplit_once('/').map(|(d, _)| d).unwrap_or(""),
+        page: Some(id),
+        collect_text: false,
+    };
+    let rendered = markdown::render(
+        &input,
+        &loaded.site,
+        &loaded.theme,
+        &loaded.registry,
+        &mut diagnostics,
+    );
+    Some((rendered, diagnostics))
+}

@@ -42,6 +42,14 @@ impl OffsetMap {
         }
     }
 
+    /// Whether a position of the expanded text is in a shortcode's output.
+    pub fn is_replaced(&self, expanded: usize) -> bool {
+        let i = self
+            .replaced
+            .partition_point(|(exp, _)| exp.start <= expanded);
+        i > 0 && expanded < self.replaced[i - 1].0.end
+    }
+
     pub fn original_range(&self, expanded: Range<usize>) -> Range<usize> {
         let start = self.original(expanded.start);
         let end = self.original(expanded.end).max(start);

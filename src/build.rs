@@ -368,8 +368,26 @@ impl Session {
             copied,
             prefix_len: write::work_prefix_len(written_under),
         };
-        let put = put_into(staging.as_ref());
-        let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
+        let outputs = {
+            let put = put_into(staging.as_ref());
+            let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
+            self.pdfs_and_templates(site, bodies, sink, &claims, laps, diags)
+        };
+        Ok((outputs, staging))
+    }
+
+    /// The PDF editions, then every file the templates make, handed to `sink` as they come
+    /// when there is one.
+    fn pdfs_and_templates(
+        &mut self,
+        site: &resolve::Site,
+        bodies: &mut render::Bodies,
+        sink: Option<&render::Sink>,
+        claims: &crate::output::Claims,
+        laps: &mut Laps,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Output> {
+        let theme = self.theme.as_ref().expect("a theme to render with");
         let editions = render::editions::make(
             site,
             theme,
@@ -382,13 +400,13 @@ impl Session {
         laps.stage("PDF editions");
         bodies.editions = editions.editions;
         let mut outputs =
-            render::render_outputs(site, theme, bodies, &mut self.render, sink, &claims, diags);
+            render::render_outputs(site, theme, bodies, &mut self.render, sink, claims, diags);
         outputs.extend(editions.outputs);
         outputs.extend(statics::outputs(site, theme));
         if self.one_off {
             self.render.forget_rendered();
         }
-        Ok((outputs, staging))
+        outputs
     }
 
     /// Adds the search index to a build from [`Session::build_pages`]. A one-off build writes

@@ -152,7 +152,11 @@ impl<'a> Urls<'a> {
     /// after it, so a reader who keeps the file keeps a name that says what it is.
     pub fn pdf_edition(&self, page: &Address) -> Address {
         let folder = page.output.trim_end_matches("index.html");
-        let name = folder.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let name = folder
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
         let name = if name.is_empty() { "edition" } else { name };
         self.file(&format!("{folder}{name}.pdf"))
     }

@@ -111,9 +111,20 @@ fn the_brief_and_the_report_read_back_as_tagged_titled_pdfs_in_reading_order() {
         let pdf = out.join(folder).join(format!("{slug}.pdf"));
         let fields = info(&pdf);
         assert_eq!(fields["Tagged"], "yes", "{folder}");
-        assert!(fields["Title"].starts_with(title), "{folder}: {:?}", fields["Title"]);
-        assert!(fields["Author"].contains(author), "{folder}: {:?}", fields["Author"]);
-        assert!(fields["Page size"].contains("612 x 792"), "{folder}: letter by default");
+        assert!(
+            fields["Title"].starts_with(title),
+            "{folder}: {:?}",
+            fields["Title"]
+        );
+        assert!(
+            fields["Author"].contains(author),
+            "{folder}: {:?}",
+            fields["Author"]
+        );
+        assert!(
+            fields["Page size"].contains("612 x 792"),
+            "{folder}: letter by default"
+        );
         // Every font embedded, and only the CenterView families.
         let fonts = tool("pdffonts", &[pdf.as_os_str()]);
         let rows: Vec<&str> = fonts.lines().skip(2).collect();
@@ -131,7 +142,9 @@ fn the_brief_and_the_report_read_back_as_tagged_titled_pdfs_in_reading_order() {
         let text = tool("pdftotext", &[pdf.as_os_str(), std::ffi::OsStr::new("-")]);
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let html = std::fs::read_to_string(out.join(folder).join("index.html")).unwrap();
-        let mut at = flat.find(title).unwrap_or_else(|| panic!("{folder}: no title"));
+        let mut at = flat
+            .find(title)
+            .unwrap_or_else(|| panic!("{folder}: no title"));
         for heading in h2_texts(&html) {
             if ["On this page", "Cite this", "Endnotes"].contains(&heading.as_str())
                 || heading.starts_with("The View from the Field")
@@ -142,10 +155,14 @@ fn the_brief_and_the_report_read_back_as_tagged_titled_pdfs_in_reading_order() {
             }
             let words = heading.split_whitespace().collect::<Vec<_>>().join(" ");
             let found = flat[at..].find(&words).map(|i| i + at);
-            at = found.unwrap_or_else(|| panic!("{folder}: heading {words:?} missing or out of order"));
+            at = found
+                .unwrap_or_else(|| panic!("{folder}: heading {words:?} missing or out of order"));
         }
         for marker in ["<", "&amp;", "#\"", "\\u{"] {
-            assert!(!flat.contains(marker), "{folder}: markup {marker:?} left in the text");
+            assert!(
+                !flat.contains(marker),
+                "{folder}: markup {marker:?} left in the text"
+            );
         }
         assert!(flat.contains("Cite this"), "{folder}");
     }
@@ -170,13 +187,18 @@ fn a_rebuild_typesets_nothing_and_a_data_table_change_only_the_pdfs_that_show_it
     assert_ne!(text, changed);
     std::fs::write(&table, changed).unwrap();
     let after = build_at(site.path(), &site.path().join("three"));
-    assert_eq!(after.editions.typeset, vec!["content/briefs/partnership.md".to_string()]);
+    assert_eq!(
+        after.editions.typeset,
+        vec!["content/briefs/partnership.md".to_string()]
+    );
 }
 
 const BODY: &str = "## Findings\n\nDistricts that began with a partnership did better.\n";
 
 fn brief(front: &str) -> String {
-    format!("title: A brief\ndate: 2017-05-01\nsummary: What was found.\nauthors: [Jane Doe]\n{front}")
+    format!(
+        "title: A brief\ndate: 2017-05-01\nsummary: What was found.\nauthors: [Jane Doe]\n{front}"
+    )
 }
 
 #[test]
@@ -189,18 +211,39 @@ fn the_settings_and_the_front_matter_turn_editions_off_and_on() {
     .page("briefs/plain.md", &brief(""), BODY)
     .page("briefs/off.md", &brief("pdf_edition: false"), BODY)
     .page("briefs/own.md", &brief("pdf: /assets/own.pdf"), BODY)
-    .page("posts/news.md", "title: News\ndate: 2017-05-02\nsummary: S.", BODY)
+    .page(
+        "posts/news.md",
+        "title: News\ndate: 2017-05-02\nsummary: S.",
+        BODY,
+    )
     .page("about.md", "title: About", BODY)
     .write("content/assets/own.pdf", "%PDF-1.4 the editor's own\n");
     site.build().assert_ok();
     let pdf = site.path("output/briefs/plain/plain.pdf");
-    assert!(info(&pdf)["Page size"].contains("595"), "a4: {:?}", info(&pdf));
+    assert!(
+        info(&pdf)["Page size"].contains("595"),
+        "a4: {:?}",
+        info(&pdf)
+    );
     assert!(site.exists("output/posts/news/news.pdf"), "pdf_posts: true");
-    assert!(!site.exists("output/briefs/off/off.pdf"), "pdf_edition: false");
-    assert!(!site.read("output/briefs/off/index.html").contains("Download the PDF"));
-    assert!(!site.exists("output/briefs/own/own.pdf"), "the editor's pdf wins");
+    assert!(
+        !site.exists("output/briefs/off/off.pdf"),
+        "pdf_edition: false"
+    );
+    assert!(
+        !site
+            .read("output/briefs/off/index.html")
+            .contains("Download the PDF")
+    );
+    assert!(
+        !site.exists("output/briefs/own/own.pdf"),
+        "the editor's pdf wins"
+    );
     let own = site.read("output/briefs/own/index.html");
-    assert!(own.contains("<a href=\"/assets/own.pdf\">Download the PDF</a>"), "{own}");
+    assert!(
+        own.contains("<a href=\"/assets/own.pdf\">Download the PDF</a>"),
+        "{own}"
+    );
     assert!(own.contains("content=\"https://example.org/assets/own.pdf\""));
     assert!(!site.exists("output/about/about.pdf"));
 
@@ -214,12 +257,24 @@ fn the_settings_and_the_front_matter_turn_editions_off_and_on() {
     site.write("site.yaml", common::SITE_YAML);
     let run = site.run(&["build", "--no-pdf"]);
     run.assert_ok();
-    assert!(run.stderr.contains("no PDF editions (--no-pdf)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no PDF editions (--no-pdf)"),
+        "{}",
+        run.stderr
+    );
     assert!(!site.exists("output/briefs/plain/plain.pdf"));
-    assert!(!site.read("output/briefs/plain/index.html").contains("citation_pdf_url"));
+    assert!(
+        !site
+            .read("output/briefs/plain/index.html")
+            .contains("citation_pdf_url")
+    );
     let run = site.build();
     run.assert_ok();
-    assert!(run.stderr.contains("1 PDF edition (0 typeset)") || run.stderr.contains("2 PDF editions"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("1 PDF edition (0 typeset)") || run.stderr.contains("2 PDF editions"),
+        "{}",
+        run.stderr
+    );
     assert!(site.exists("output/briefs/plain/plain.pdf"));
 }
 
@@ -233,7 +288,11 @@ fn an_alias_onto_an_edition_is_an_error_naming_its_owner() {
     );
     let run = site.build();
     run.assert_error("the PDF edition of content/briefs/plain.md");
-    assert!(run.stderr.contains("content/briefs/other.md:5:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/briefs/other.md:5:"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -245,7 +304,12 @@ fn a_cache_entry_that_is_a_link_is_refused_and_the_pdf_made_anyway() {
     let entry: PathBuf = std::fs::read_dir(&cache)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("edition-"))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("edition-")
+        })
         .expect("an edition in the cache");
     let secret = site.path("secret.txt");
     std::fs::write(&secret, "not for publishing").unwrap();
@@ -256,7 +320,10 @@ fn a_cache_entry_that_is_a_link_is_refused_and_the_pdf_made_anyway() {
     assert!(run.stderr.contains("could not be kept"), "{}", run.stderr);
     let pdf = std::fs::read(site.path("output/briefs/plain/plain.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
-    assert_eq!(std::fs::read_to_string(&secret).unwrap(), "not for publishing");
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        "not for publishing"
+    );
 }
 
 #[test]
@@ -280,7 +347,10 @@ fn serve_and_watch_show_the_pages_first_and_the_pdf_right_after() {
             })
     };
     let page_of = |built: &centerview::build::Built| {
-        let page = built.outputs.iter().find(|o| o.path == "briefs/plain/index.html");
+        let page = built
+            .outputs
+            .iter()
+            .find(|o| o.path == "briefs/plain/index.html");
         match &page.unwrap().data {
             OutputData::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
             other => panic!("{other:?}"),
@@ -295,12 +365,23 @@ fn serve_and_watch_show_the_pages_first_and_the_pdf_right_after() {
     assert!(page_of(&built).contains("Download the PDF"));
 
     // An edit: the page at once, with the last PDF; then the new PDF.
-    site.page("briefs/plain.md", &brief(""), &format!("{BODY}\nA new paragraph.\n"));
+    site.page(
+        "briefs/plain.md",
+        &brief(""),
+        &format!("{BODY}\nA new paragraph.\n"),
+    );
     let changed = [site.path("content/briefs/plain.md")].into_iter().collect();
     let mut built = session.build(Some(&changed)).unwrap();
     assert_eq!(built.rendered.editions.pending, 1);
-    assert_eq!(pdf_of(&built).as_ref(), Some(&first), "the last PDF until the new one");
+    assert_eq!(
+        pdf_of(&built).as_ref(),
+        Some(&first),
+        "the last PDF until the new one"
+    );
     session.finish_pdfs(&mut built).unwrap();
     assert_ne!(pdf_of(&built).unwrap(), first);
-    assert_eq!(built.rendered.editions.typeset, vec!["content/briefs/plain.md".to_string()]);
+    assert_eq!(
+        built.rendered.editions.typeset,
+        vec!["content/briefs/plain.md".to_string()]
+    );
 }

@@ -95,7 +95,10 @@ pub fn claims(site: &Site) -> Vec<(String, String)> {
         .filter(|page| has_edition(site, page))
         .map(|page| {
             let path = urls.pdf_edition(&address(page)).output;
-            (path, format!("the PDF edition of {}", page.source().display))
+            (
+                path,
+                format!("the PDF edition of {}", page.source().display),
+            )
         })
         .collect()
 }
@@ -151,7 +154,11 @@ pub fn make(
     let mut kept = HashMap::with_capacity(jobs.len());
     let mut missing = Vec::new();
     // `fingerprint`: the job's own, or a stale PDF's, shown until the job's is typeset.
-    let mut placed = |job: &Job, fingerprint: u128, pages, pdf: Arc<Vec<u8>>, outputs: &mut _| {
+    let mut placed = |job: &Job,
+                      fingerprint: u128,
+                      pages: usize,
+                      pdf: Arc<Vec<u8>>,
+                      outputs: &mut Vec<Output>| {
         let page = &site.pages[job.id];
         let edition = job.edition(site, fingerprint, pages, pdf.len());
         match publish(job, &edition, &pdf, sink) {
@@ -265,7 +272,7 @@ impl<'a> Job<'a> {
             let rel = rel.trim_start_matches("content/");
             key.extend_from_slice(rel.as_bytes());
             if let Some(meta) = assets.get(rel).and_then(|p| std::fs::metadata(p).ok()) {
-                let modified = meta.modified().ok().and_then(|t| t.elapsed().ok());
+                let modified = meta.modified().ok();
                 key.extend_from_slice(&meta.len().to_le_bytes());
                 key.extend_from_slice(format!("{modified:?}").as_bytes());
             }
@@ -324,10 +331,7 @@ fn title_block(site: &Site, body: &Rendered, id: PageId) -> TitleBlock {
             .map(|(s, part)| (s.title.clone(), part, s.total)),
         district: front.district.clone(),
         region: front.region.clone(),
-        summary: crate::summary::summary(
-            front.summary.as_deref(),
-            body.summary_text.as_deref(),
-        ),
+        summary: crate::summary::summary(front.summary.as_deref(), body.summary_text.as_deref()),
         topics: page
             .topics
             .iter()
@@ -477,7 +481,10 @@ fn publication<'a>(
         authors: &t.authors,
         date: t.date.as_deref(),
         updated: t.updated.as_deref(),
-        series: t.series.as_ref().map(|(s, part, of)| (s.as_str(), *part, *of)),
+        series: t
+            .series
+            .as_ref()
+            .map(|(s, part, of)| (s.as_str(), *part, *of)),
         district: t.district.as_deref(),
         region: t.region.as_deref(),
         summary: &t.summary,

@@ -146,9 +146,8 @@ impl Rebuilder<'_> {
         // The PDF editions last: typesetting takes longest, and readers have the pages.
         if all_shown.is_ok() && built.rendered.editions.pending > 0 {
             self.session.finish_pdfs(&mut built)?;
-            all_shown = all_shown.and_then(|pages| {
-                self.show(&built.outputs, &|_| false).map(|()| pages)
-            });
+            all_shown =
+                all_shown.and_then(|pages| self.show(&built.outputs, &|_| false).map(|()| pages));
         }
         Ok((built, all_shown))
     }

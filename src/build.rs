@@ -388,16 +388,21 @@ impl Session {
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Output> {
         let theme = self.theme.as_ref().expect("a theme to render with");
-        let editions = render::editions::make(
-            site,
-            theme,
-            bodies,
-            &mut self.render.editions,
-            sink,
-            !self.defer_pdfs,
-            diags,
-        );
-        laps.stage("PDF editions");
+        // A build with errors writes nothing: typesetting would be wasted, and its warnings
+        // would differ from `check`'s, which never typesets.
+        let mut editions = render::editions::Made::default();
+        if !diags.iter().any(Diagnostic::is_error) {
+            editions = render::editions::make(
+                site,
+                theme,
+                bodies,
+                &mut self.render.editions,
+                sink,
+                !self.defer_pdfs,
+                diags,
+            );
+            laps.stage("PDF editions");
+        }
         bodies.editions = editions.editions;
         let mut outputs =
             render::render_outputs(site, theme, bodies, &mut self.render, sink, claims, diags);

@@ -218,6 +218,9 @@ impl Conflict<'_> {
     /// or a page and a listing, which resolving has reported.
     fn diagnostic(&self, rendered: &RenderedPaths) -> Option<Diagnostic> {
         let what = |other: &Owner| match (self.folder, other) {
+            // A made file's claim names what it is ("the PDF edition of …"); a copied
+            // file's, its source.
+            (None, Owner::Copied(made)) if made.starts_with("the ") => format!("is {made}"),
             (None, Owner::Copied(source)) => format!("is where {source} is copied"),
             (None, other) => format!("is {}", other.describe(rendered)),
             (Some(folder), other) => format!(

@@ -90,16 +90,17 @@ pub fn has_edition(site: &Site, page: &Page) -> bool {
 /// every path has one owner (made before anything is typeset).
 pub fn claims(site: &Site) -> Vec<(String, String)> {
     let urls = site.urls();
+    let mut claimed = std::collections::HashSet::new();
     site.pages
         .iter()
         .filter(|page| has_edition(site, page))
         .map(|page| {
             let path = urls.pdf_edition(&address(page)).output;
-            (
-                path,
-                format!("the PDF edition of {}", page.source().display),
-            )
+            let what = format!("the PDF edition of {}", page.source().display);
+            (path, what)
         })
+        // Two pages at one address are reported by resolving; their PDFs are not again.
+        .filter(|(path, _)| claimed.insert(path.clone()))
         .collect()
 }
 
@@ -111,6 +112,7 @@ fn address(page: &Page) -> crate::urls::Address {
 }
 
 /// The editions of a build: each page's (or `None`), and their files.
+#[derive(Default)]
 pub struct Made {
     pub editions: Vec<Option<Edition>>,
     pub outputs: Vec<Output>,

@@ -116,6 +116,8 @@ fn medians(costs: &[Cost]) -> Costs {
 fn incremental(root: &Path, page: &Path, edit: impl Fn(&str, usize) -> String) -> f64 {
     let mut options = Options::new(root);
     options.write = false;
+    // The PDF editions are measured on their own (docs/performance.md): Hugo makes none.
+    options.pdf = false;
     let mut session = Session::new(&options).unwrap();
     session
         .build(None)
@@ -173,7 +175,7 @@ fn main() {
             floors.push(floor(&page_files));
             let cost = measure(
                 Command::new(BIN)
-                    .args(["build", "--quiet", "--root"])
+                    .args(["build", "--quiet", "--no-pdf", "--root"])
                     .arg(&root)
                     .arg("--output")
                     .arg(&out),

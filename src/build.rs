@@ -25,9 +25,11 @@ pub struct Options {
     pub write: bool,
     /// Whether to write the search index (benchmarks measure its cost by turning it off).
     pub search: bool,
-    /// Whether to make the PDF editions (`build --no-pdf` leaves them out, as
+    /// Whether the site has its PDF editions (`build --no-pdf` leaves them out, as
     /// `pdf_edition: false` in `site.yaml` does).
     pub pdf: bool,
+    /// Whether to typeset them: `check` does not (their paths are still checked).
+    pub typeset: bool,
     /// Who writes the output folder, for a second writer's message.
     pub writer: write::Writer,
     /// Publish pages dated after today too (`--future`).
@@ -50,6 +52,7 @@ impl Options {
             write: true,
             search: true,
             pdf: true,
+            typeset: true,
             writer: write::Writer::Build,
             future: false,
             today: None,
@@ -362,10 +365,9 @@ impl Session {
             _ => None,
         };
         let written_under = self.folder.as_ref().map_or(&self.output, |f| &f.path);
-        let mut copied = statics::claims(site, theme);
-        copied.extend(render::editions::claims(site));
         let claims = crate::output::Claims {
-            copied,
+            copied: statics::claims(site, theme),
+            made: render::editions::claims(site),
             prefix_len: write::work_prefix_len(written_under),
         };
         let outputs = {
@@ -391,7 +393,7 @@ impl Session {
         // A build with errors writes nothing: typesetting would be wasted, and its warnings
         // would differ from `check`'s, which never typesets.
         let mut editions = render::editions::Made::default();
-        if !diags.iter().any(Diagnostic::is_error) {
+        if self.options.typeset && !diags.iter().any(Diagnostic::is_error) {
             editions = render::editions::make(
                 site,
                 theme,

@@ -213,7 +213,7 @@ pub fn run(cli: Cli) -> i32 {
             // The index checks nothing, and check writes nothing; typesetting the PDF
             // editions would take longest of all to find only what the build warns of.
             options.search = false;
-            options.pdf = false;
+            options.typeset = false;
             run_build(&options, console)
         }
         Command::Serve {

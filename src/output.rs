@@ -84,6 +84,12 @@ pub fn check_one_owner(
             copied
                 .iter()
                 .map(|(path, src)| (path.as_str(), Owner::Copied(src))),
+        )
+        .chain(
+            claims
+                .made
+                .iter()
+                .map(|(path, what)| (path.as_str(), Owner::Made(what))),
         );
     let mut conflicts = Vec::new();
     for (path, owner) in claimed {
@@ -144,6 +150,8 @@ pub fn check_one_owner(
 /// written.
 pub struct Claims {
     pub copied: Vec<(String, String)>,
+    /// Files the build makes outside the templates (the PDF editions): path and what it is.
+    pub made: Vec<(String, String)>,
     /// The length in bytes of the folder every file is first written under, with the `/`
     /// after it (see `write::work_prefix_len`).
     pub prefix_len: usize,
@@ -189,6 +197,8 @@ fn check_lengths(rendered: &RenderedPaths, claims: &Claims, diagnostics: &mut Ve
 enum Owner<'a> {
     Rendered(usize),
     Copied(&'a str),
+    /// A file the build makes outside the templates: what it is ("the PDF edition of …").
+    Made(&'a str),
     Marker,
     SearchIndex,
 }
@@ -197,7 +207,7 @@ impl Owner<'_> {
     fn describe(&self, rendered: &RenderedPaths) -> String {
         match *self {
             Owner::Rendered(i) => (rendered.owner)(i),
-            Owner::Copied(source) => source.to_string(),
+            Owner::Copied(source) | Owner::Made(source) => source.to_string(),
             Owner::Marker => "centerview's mark of the output folder".into(),
             Owner::SearchIndex => "the search index".into(),
         }
@@ -218,9 +228,6 @@ impl Conflict<'_> {
     /// or a page and a listing, which resolving has reported.
     fn diagnostic(&self, rendered: &RenderedPaths) -> Option<Diagnostic> {
         let what = |other: &Owner| match (self.folder, other) {
-            // A made file's claim names what it is ("the PDF edition of …"); a copied
-            // file's, its source.
-            (None, Owner::Copied(made)) if made.starts_with("the ") => format!("is {made}"),
             (None, Owner::Copied(source)) => format!("is where {source} is copied"),
             (None, other) => format!("is {}", other.describe(rendered)),
             (Some(folder), other) => format!(

@@ -245,6 +245,14 @@ fn tens_of_thousands_of_endnotes_build_in_linear_time() {
     );
     let run = build_within(&site, LIMIT);
     run.assert_ok();
+    // Typesetting grows with the text: so long a page gets a warning, not a PDF.
+    assert!(
+        run.stderr
+            .contains("content/briefs/notes.md: warning: this page is too long for a PDF edition"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.exists("output/briefs/notes/notes.pdf"));
     let html = site.read("output/briefs/notes/index.html");
     assert!(html.contains(&format!("<li id=\"fn_{n}\">")));
 }

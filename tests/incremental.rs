@@ -423,6 +423,8 @@ fn a_preview_of_a_body_edit_is_the_page_the_rebuild_writes() {
     let root = dir.path().join("site");
     example_site(&root);
     let mut session = Session::new(&options(&root)).unwrap();
+    // As `serve`: the rebuild keeps the last PDF editions until they are typeset after it.
+    session.defer_pdfs = true;
     session.build(None).unwrap();
     // A brief in a series with a figure, a report embedding case studies, a case study
     // featured elsewhere, the one-pager with pull quotes.

@@ -55,6 +55,16 @@ async fn serve_answers_200_clients_while_it_rebuilds() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     centerview_corpus::generate(root, 200, 3).unwrap();
+    // A site's PDF editions are typeset once and kept (.centerview-cache/); serve then
+    // typesets only the edited page's. A first build keeps them, as an editor's site has.
+    let built = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["build", "--quiet", "--no-search", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(dir.path().join("first-build"))
+        .status()
+        .unwrap();
+    assert!(built.success());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

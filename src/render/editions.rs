@@ -28,6 +28,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// fonts, the Typst version): every cached PDF is then made again.
 const ENGINE_VERSION: &str = concat!("centerview ", env!("CARGO_PKG_VERSION"), " pdf 1");
 
+/// The most HTML a body may have for its PDF edition to be typeset: about 300 pages of
+/// text, three times the longest report. Typesetting time grows with the text, so a larger
+/// (or hostile) page gets a warning instead of holding the build for minutes.
+pub const MAX_PDF_HTML: usize = 1024 * 1024;
+
 /// How many publications are typeset between writes: bounds how many finished PDFs are held
 /// in memory at once on a cold build of a large site.
 const BATCH: usize = 32;
@@ -134,6 +139,7 @@ pub fn make(
 ) -> Made {
     let wanted: Vec<PageId> = (0..site.pages.len())
         .filter(|&id| has_edition(site, &site.pages[id]))
+        .filter(|&id| small_enough(site, &bodies.pages[id], id, diagnostics))
         .collect();
     let design = theme.pdf_edition();
     let template_hash = xxhash_rust::xxh3::xxh3_128(design.as_bytes());
@@ -147,31 +153,37 @@ pub fn make(
         .map(|&id| Job::new(site, &bodies.pages[id], id, template_hash, &assets))
         .collect();
     let cache_problem: Mutex<Option<Diagnostic>> = Mutex::new(None);
-    let found: Vec<Option<(usize, Arc<Vec<u8>>)>> = jobs
+    // With a sink, each PDF found is written at once: a large site's PDFs are never all in
+    // memory.
+    let found: Vec<Option<(usize, Pdf)>> = jobs
         .par_iter()
-        .map(|job| lookup(site, cache, job, &cache_problem))
+        .map(|job| {
+            let (pages, pdf) = lookup(site, cache, job, &cache_problem)?;
+            Some((pages, Pdf::new(pdf, job, sink)))
+        })
         .collect();
     let mut editions: Vec<Option<Edition>> = vec![None; site.pages.len()];
     let mut outputs = Vec::with_capacity(jobs.len());
     let mut kept = HashMap::with_capacity(jobs.len());
     let mut missing = Vec::new();
     // `fingerprint`: the job's own, or a stale PDF's, shown until the job's is typeset.
-    let mut placed = |job: &Job,
-                      fingerprint: u128,
-                      pages: usize,
-                      pdf: Arc<Vec<u8>>,
-                      outputs: &mut Vec<Output>| {
-        let page = &site.pages[job.id];
-        let edition = job.edition(site, fingerprint, pages, pdf.len());
-        match publish(job, &edition, &pdf, sink) {
-            Ok(output) => outputs.push(output),
-            Err(d) => diagnostics.push(d),
-        }
-        if sink.is_none() {
-            kept.insert(page.src.rel.clone(), (edition.clone(), pdf));
-        }
-        editions[job.id] = Some(edition);
-    };
+    let mut placed =
+        |job: &Job, fingerprint: u128, pages: usize, pdf: Pdf, outputs: &mut Vec<_>| {
+            let page = &site.pages[job.id];
+            let edition = job.edition(site, fingerprint, pages, pdf.len());
+            let data = match pdf {
+                Pdf::Kept(pdf) => {
+                    kept.insert(page.src.rel.clone(), (edition.clone(), pdf.clone()));
+                    OutputData::Bytes(pdf)
+                }
+                Pdf::Written { result, .. } => {
+                    diagnostics.extend(result.err());
+                    OutputData::Written
+                }
+            };
+            outputs.push(output(job, data));
+            editions[job.id] = Some(edition);
+        };
     for (job, found) in jobs.iter().zip(found) {
         match found {
             Some((pages, pdf)) => placed(job, job.fingerprint, pages, pdf, &mut outputs),
@@ -181,7 +193,8 @@ pub fn make(
     if !typeset_missing {
         for job in &missing {
             if let Some((old, pdf)) = cache.last.get(&site.pages[job.id].src.rel) {
-                placed(job, old.fingerprint, old.pages, pdf.clone(), &mut outputs);
+                let pdf = Pdf::Kept(pdf.clone());
+                placed(job, old.fingerprint, old.pages, pdf, &mut outputs);
             }
         }
         cache.stats = Stats {
@@ -208,7 +221,7 @@ pub fn make(
                 Ok(made) => {
                     warnings.extend(made.warnings);
                     store(site, job, made.pages, &made.pdf, &cache_problem);
-                    let pdf = Arc::new(made.pdf);
+                    let pdf = Pdf::new(Arc::new(made.pdf), job, sink);
                     placed(job, job.fingerprint, made.pages, pdf, &mut outputs);
                 }
                 Err(d) => warnings.push(d),
@@ -221,9 +234,29 @@ pub fn make(
     Made { editions, outputs }
 }
 
+/// Whether a body is small enough to typeset (see [`MAX_PDF_HTML`]); if not, a warning.
+fn small_enough(site: &Site, body: &Rendered, id: PageId, diags: &mut Vec<Diagnostic>) -> bool {
+    if body.html.len() <= MAX_PDF_HTML {
+        return true;
+    }
+    let mb = |bytes: usize| bytes as f64 / crate::config::MB;
+    diags.push(
+        Diagnostic::warning(format!(
+            "this page is too long for a PDF edition ({:.1} MB of HTML; at most {:.0} MB is typeset): it has none",
+            mb(body.html.len()),
+            mb(MAX_PDF_HTML)
+        ))
+        .in_file(site.pages[id].source().display.clone())
+        .help("split it into parts of a series, or write `pdf_edition: false` in its front matter to say it has none"),
+    );
+    false
+}
+
 /// What one publication's PDF is made from, and its fingerprint.
 struct Job<'a> {
     id: PageId,
+    /// The PDF's path under the output folder.
+    path: String,
     body: &'a Rendered,
     title_block: TitleBlock,
     fingerprint: u128,
@@ -281,6 +314,7 @@ impl<'a> Job<'a> {
         }
         Job {
             id,
+            path: site.urls().pdf_edition(&address(&site.pages[id])).output,
             body,
             title_block,
             fingerprint: xxhash_rust::xxh3::xxh3_128(&key),
@@ -415,12 +449,36 @@ fn note_cache_problem(problem: &Mutex<Option<Diagnostic>>, error: cache_dir::Err
 }
 
 /// The output file of an edition: handed to the `sink` at once when there is one.
-fn publish(
-    job: &Job,
-    edition: &Edition,
-    pdf: &Arc<Vec<u8>>,
-    sink: Option<&Sink<'_>>,
-) -> Result<Output, Diagnostic> {
+/// A PDF found or made: kept in memory (a session), or already handed to the sink.
+enum Pdf {
+    Kept(Arc<Vec<u8>>),
+    Written {
+        len: usize,
+        result: Result<(), Diagnostic>,
+    },
+}
+
+impl Pdf {
+    fn new(pdf: Arc<Vec<u8>>, job: &Job, sink: Option<&Sink<'_>>) -> Pdf {
+        match sink {
+            Some(sink) => Pdf::Written {
+                len: pdf.len(),
+                result: sink(&job.path, &pdf),
+            },
+            None => Pdf::Kept(pdf),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Pdf::Kept(pdf) => pdf.len(),
+            Pdf::Written { len, .. } => *len,
+        }
+    }
+}
+
+/// The output file of an edition, with what it was made from.
+fn output(job: &Job, data: OutputData) -> Output {
     let deps = Arc::new(Deps {
         files: std::iter::once(job.title_block.source_display.clone())
             .chain(job.body.records.files.iter().cloned())
@@ -428,18 +486,11 @@ fn publish(
             .collect(),
         templates: ["pdf/edition.typ".to_string()].into(),
     });
-    let data = match sink {
-        Some(sink) => {
-            sink(&edition.path, pdf)?;
-            OutputData::Written
-        }
-        None => OutputData::Bytes(pdf.clone()),
-    };
-    Ok(Output {
-        path: edition.path.clone(),
+    Output {
+        path: job.path.clone(),
         data,
         deps,
-    })
+    }
 }
 
 /// The engine, made once per process when the first PDF is typeset (a build whose PDFs all

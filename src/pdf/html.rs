@@ -6,8 +6,10 @@
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 use std::ops::Range;
 
-/// How deep the tree goes, so that translating it cannot exhaust the stack.
-pub const MAX_DEPTH: usize = 64;
+/// How deep the tree goes, so that translating it cannot exhaust the stack, and Typst's
+/// layout (which has a depth limit of its own, each element being a few of its levels) never
+/// meets its limit: 24 is twelve nested lists, or 24 nested quotations.
+pub const MAX_DEPTH: usize = 24;
 
 #[derive(Debug)]
 pub enum Node {

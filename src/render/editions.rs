@@ -224,7 +224,11 @@ pub fn make(
                     let pdf = Pdf::new(Arc::new(made.pdf), job, sink);
                     placed(job, job.fingerprint, made.pages, pdf, &mut outputs);
                 }
-                Err(d) => warnings.push(d),
+                // A PDF that cannot be made is left out, and the site still built.
+                Err(mut d) => {
+                    d.severity = crate::diagnostics::Severity::Warning;
+                    warnings.push(d);
+                }
             }
         }
     }

@@ -55,21 +55,24 @@ async fn serve_answers_200_clients_while_it_rebuilds() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     centerview_corpus::generate(root, 200, 3).unwrap();
-    // A site's PDF editions are typeset once and kept (.centerview-cache/); serve then
-    // typesets only the edited page's. A first build keeps them, as an editor's site has.
-    let built = Command::new(env!("CARGO_BIN_EXE_centerview"))
-        .args(["build", "--quiet", "--no-search", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(dir.path().join("first-build"))
-        .status()
-        .unwrap();
-    assert!(built.success());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
+    // A site's PDF editions are typeset once and kept (.centerview-cache/); serve then
+    // typesets only the edited page's. A first build at serve's address (which the PDFs
+    // print) keeps them, as an editor's site has.
+    let built = Command::new(env!("CARGO_BIN_EXE_centerview"))
+        .args(["build", "--quiet", "--no-search", "--root"])
+        .arg(root)
+        .arg("--base-url")
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .arg("--output")
+        .arg(dir.path().join("first-build"))
+        .status()
+        .unwrap();
+    assert!(built.success());
     let child = Command::new(env!("CARGO_BIN_EXE_centerview"))
         .args(["serve", "--port", &port.to_string(), "--root"])
         .arg(root)

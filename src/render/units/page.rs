@@ -78,10 +78,7 @@ impl Unit for PageUnit {
         inputs.set("case_studies", Value::Cards(shown));
         inputs.set("toc", Value::Bool(shows_contents(page, body)));
         let edition = cx.bodies.editions.get(id).and_then(Option::as_ref);
-        inputs.set(
-            "pdf_edition",
-            edition.map_or(Value::Null, |e| Value::data(e)),
-        );
+        inputs.set("pdf_edition", edition.map_or(Value::Null, Value::data));
         if crate::render::citation::is_publication(page.kind) {
             let cite = |cx: &Shared, id: PageId| {
                 let page = &cx.site.pages[id];

@@ -373,7 +373,9 @@ impl Session {
         let outputs = {
             let put = put_into(staging.as_ref());
             let sink: Option<&render::Sink> = staging.is_some().then_some(&put);
-            self.pdfs_and_templates(site, bodies, sink, &claims, laps, diags)
+            let path_for = |rel: &str| staging.as_ref().expect("staging").path_for(rel);
+            let place: Option<&render::editions::Place> = staging.is_some().then_some(&path_for);
+            self.pdfs_and_templates(site, bodies, (sink, place), &claims, laps, diags)
         };
         Ok((outputs, staging))
     }
@@ -384,7 +386,7 @@ impl Session {
         &mut self,
         site: &resolve::Site,
         bodies: &mut render::Bodies,
-        sink: Option<&render::Sink>,
+        (sink, place): (Option<&render::Sink>, Option<&render::editions::Place>),
         claims: &crate::output::Claims,
         laps: &mut Laps,
         diags: &mut Vec<Diagnostic>,
@@ -400,6 +402,7 @@ impl Session {
                 bodies,
                 &mut self.render.editions,
                 sink,
+                place,
                 !self.defer_pdfs,
                 diags,
             );

@@ -113,6 +113,57 @@ pub fn write(root: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
     })
 }
 
+/// The regular files of the cache whose names start with `prefix`: name and size. A
+/// link or anything else in their place is left out (and never read).
+pub fn list(root: &Path, prefix: &str) -> Result<Vec<(String, u64)>, Error> {
+    let Some(folder) = open_folder(root, false)? else {
+        return Ok(Vec::new());
+    };
+    let path = Path::new(FOLDER);
+    let dir = rustix::fs::Dir::read_from(&folder).map_err(|e| io_error(path, e))?;
+    let mut files = Vec::new();
+    for entry in dir {
+        let entry = entry.map_err(|e| io_error(path, e))?;
+        let Ok(name) = entry.file_name().to_str() else {
+            continue;
+        };
+        if !name.starts_with(prefix) {
+            continue;
+        }
+        if let Ok(stat) = statat(&folder, name, AtFlags::SYMLINK_NOFOLLOW)
+            && FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
+        {
+            files.push((name.to_string(), stat.st_size as u64));
+        }
+    }
+    Ok(files)
+}
+
+/// Puts the cache file `name` at `dest` (a path that does not exist yet) as a second name of
+/// the same file, which costs no copy; where the two cannot share a file (another file
+/// system), a copy. Only a regular file is ever linked: never a link put in the cache.
+pub fn link_to(root: &Path, name: &str, dest: &Path) -> Result<(), Error> {
+    let path = Path::new(FOLDER).join(name);
+    let Some(folder) = open_folder(root, false)? else {
+        return Err(io_error(&path, Errno::NOENT));
+    };
+    let stat = statat(&folder, name, AtFlags::SYMLINK_NOFOLLOW).map_err(|e| io_error(&path, e))?;
+    if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+        return Err(not_ours(path, describe(stat.st_mode)));
+    }
+    match rustix::fs::linkat(&folder, name, rustix::fs::CWD, dest, AtFlags::empty()) {
+        Ok(()) => Ok(()),
+        Err(Errno::XDEV | Errno::PERM | Errno::MLINK | Errno::NOSYS) => {
+            let bytes = read(root, name)?.ok_or_else(|| io_error(&path, Errno::NOENT))?;
+            std::fs::write(dest, bytes).map_err(|error| Error::Io {
+                path: dest.to_path_buf(),
+                error,
+            })
+        }
+        Err(e) => Err(io_error(dest, e)),
+    }
+}
+
 /// The cache folder, opened without following a link; made first when `create` is set.
 /// `None` when it does not exist and is not to be made.
 fn open_folder(root: &Path, create: bool) -> Result<Option<OwnedFd>, Error> {

@@ -54,6 +54,10 @@ pub struct Edition {
     pub fingerprint: u128,
 }
 
+/// Where a one-off build puts a file it does not write itself: its path in the new output,
+/// its folder made.
+pub type Place<'a> = dyn Fn(&str) -> Result<PathBuf, Diagnostic> + Sync + 'a;
+
 /// The PDFs of the last build of a session, by page path under `content/`.
 #[derive(Default)]
 pub struct EditionCache {
@@ -134,6 +138,7 @@ pub fn make(
     bodies: &Bodies,
     cache: &mut EditionCache,
     sink: Option<&Sink<'_>>,
+    place: Option<&Place<'_>>,
     typeset_missing: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Made {
@@ -155,12 +160,10 @@ pub fn make(
     let cache_problem: Mutex<Option<Diagnostic>> = Mutex::new(None);
     // With a sink, each PDF found is written at once: a large site's PDFs are never all in
     // memory.
+    let listed = listed(site, &cache_problem);
     let found: Vec<Option<(usize, Pdf)>> = jobs
         .par_iter()
-        .map(|job| {
-            let (pages, pdf) = lookup(site, cache, job, &cache_problem)?;
-            Some((pages, Pdf::new(pdf, job, sink)))
-        })
+        .map(|job| lookup(site, cache, job, &listed, (sink, place), &cache_problem))
         .collect();
     let mut editions: Vec<Option<Edition>> = vec![None; site.pages.len()];
     let mut outputs = Vec::with_capacity(jobs.len());
@@ -325,11 +328,6 @@ impl<'a> Job<'a> {
         }
     }
 
-    /// The cache file of this PDF.
-    fn cache_name(&self) -> String {
-        format!("edition-{:032x}.pdf", self.fingerprint)
-    }
-
     fn edition(&self, site: &Site, fingerprint: u128, pages: usize, bytes: usize) -> Edition {
         let address = site.urls().pdf_edition(&address(&site.pages[self.id]));
         Edition {
@@ -389,25 +387,83 @@ fn title_block(site: &Site, body: &Rendered, id: PageId) -> TitleBlock {
     }
 }
 
-/// A PDF of the last build, or from `.centerview-cache/`: its pages and bytes.
+/// The PDFs in `.centerview-cache/`, by fingerprint: (entry name, pages, bytes). An entry
+/// is the PDF itself, named `edition-<fingerprint>-<pages>.pdf`, so that a one-off build can
+/// link it into the new output without reading it.
+type Listed = HashMap<u128, (String, usize, u64)>;
+
+fn listed(site: &Site, problem: &Mutex<Option<Diagnostic>>) -> Listed {
+    let names = cache_dir::list(&site.root, "edition-").unwrap_or_else(|e| {
+        note_cache_problem(problem, e);
+        Vec::new()
+    });
+    names
+        .into_iter()
+        .filter_map(|(name, size)| {
+            let (fingerprint, pages) = parse_name(&name)?;
+            Some((fingerprint, (name, pages, size)))
+        })
+        .collect()
+}
+
+fn entry_name(fingerprint: u128, pages: usize) -> String {
+    format!("edition-{fingerprint:032x}-{pages}.pdf")
+}
+
+/// The fingerprint and pages an entry's name gives; `None` for any other name.
+fn parse_name(name: &str) -> Option<(u128, usize)> {
+    let rest = name.strip_prefix("edition-")?.strip_suffix(".pdf")?;
+    let (fingerprint, pages) = rest.split_once('-')?;
+    let fingerprint = u128::from_str_radix(fingerprint, 16).ok()?;
+    let pages = pages.parse().ok().filter(|&p| p > 0)?;
+    (name == entry_name(fingerprint, pages)).then_some((fingerprint, pages))
+}
+
+/// A PDF of the last build, or from `.centerview-cache/`: its pages, and the PDF handed to
+/// the sink (linked into the new output where it can be) or kept.
 fn lookup(
     site: &Site,
     cache: &EditionCache,
     job: &Job,
+    listed: &Listed,
+    to: (Option<&Sink<'_>>, Option<&Place<'_>>),
     problem: &Mutex<Option<Diagnostic>>,
-) -> Option<(usize, Arc<Vec<u8>>)> {
+) -> Option<(usize, Pdf)> {
     let rel = &site.pages[job.id].src.rel;
     if let Some((edition, pdf)) = cache.last.get(rel)
         && edition.fingerprint == job.fingerprint
     {
-        return Some((edition.pages, pdf.clone()));
+        return Some((edition.pages, Pdf::new(pdf.clone(), job, to.0)));
     }
-    match cache_dir::read(&site.root, &job.cache_name()) {
-        Ok(Some(entry)) => {
-            let (pages, pdf) = parse_entry(entry)?;
-            Some((pages, Arc::new(pdf)))
+    let (name, pages, size) = listed.get(&job.fingerprint)?;
+    if let Some(place) = to.1 {
+        let linked = place(&job.path).map(|dest| cache_dir::link_to(&site.root, name, &dest));
+        return match linked {
+            Ok(Ok(())) => Some((
+                *pages,
+                Pdf::Written {
+                    len: *size as usize,
+                    result: Ok(()),
+                },
+            )),
+            Ok(Err(e)) => {
+                note_cache_problem(problem, e);
+                None
+            }
+            Err(d) => Some((
+                *pages,
+                Pdf::Written {
+                    len: 0,
+                    result: Err(d),
+                },
+            )),
+        };
+    }
+    match cache_dir::read(&site.root, name) {
+        Ok(Some(pdf)) if pdf.starts_with(b"%PDF-") => {
+            Some((*pages, Pdf::new(Arc::new(pdf), job, to.0)))
         }
-        Ok(None) => None,
+        Ok(_) => None,
         Err(e) => {
             note_cache_problem(problem, e);
             None
@@ -415,26 +471,8 @@ fn lookup(
     }
 }
 
-/// A cache entry is a line `centerview-pdf <pages>` and the PDF's bytes.
-const ENTRY_HEADER: &str = "centerview-pdf ";
-
-fn entry(pages: usize, pdf: &[u8]) -> Vec<u8> {
-    let mut entry = format!("{ENTRY_HEADER}{pages}\n").into_bytes();
-    entry.extend_from_slice(pdf);
-    entry
-}
-
-/// The pages and PDF of a cache entry; `None` for anything else (made again).
-fn parse_entry(mut entry: Vec<u8>) -> Option<(usize, Vec<u8>)> {
-    let line_end = entry.iter().take(64).position(|&b| b == b'\n')?;
-    let line = std::str::from_utf8(&entry[..line_end]).ok()?;
-    let pages: usize = line.strip_prefix(ENTRY_HEADER)?.parse().ok()?;
-    let pdf = entry.split_off(line_end + 1);
-    (pages > 0 && pdf.starts_with(b"%PDF-")).then_some((pages, pdf))
-}
-
 fn store(site: &Site, job: &Job, pages: usize, pdf: &[u8], problem: &Mutex<Option<Diagnostic>>) {
-    if let Err(e) = cache_dir::write(&site.root, &job.cache_name(), &entry(pages, pdf)) {
+    if let Err(e) = cache_dir::write(&site.root, &entry_name(job.fingerprint, pages), pdf) {
         note_cache_problem(problem, e);
     }
 }
@@ -577,11 +615,12 @@ mod tests {
     }
 
     #[test]
-    fn cache_entries_round_trip_and_anything_else_is_made_again() {
-        let pdf = b"%PDF-1.7 rest".to_vec();
-        assert_eq!(parse_entry(entry(3, &pdf)), Some((3, pdf.clone())));
-        assert_eq!(parse_entry(b"centerview-pdf x\n%PDF-".to_vec()), None);
-        assert_eq!(parse_entry(b"centerview-pdf 2\nnot a pdf".to_vec()), None);
-        assert_eq!(parse_entry(pdf), None);
+    fn cache_entries_are_named_by_fingerprint_and_pages() {
+        let name = entry_name(0xabc, 3);
+        assert_eq!(name, "edition-00000000000000000000000000000abc-3.pdf");
+        assert_eq!(parse_name(&name), Some((0xabc, 3)));
+        assert_eq!(parse_name("edition-abc-3.pdf"), None);
+        assert_eq!(parse_name(&entry_name(1, 0)), None);
+        assert_eq!(parse_name(".edition-x.tmp"), None);
     }
 }

@@ -206,6 +206,13 @@ impl Staging {
 
     /// Writes one file (`rel` under the output folder), making its folder if need be.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.path_for(rel)?;
+        std::fs::write(&path, bytes).map_err(|e| io_error("cannot write", &path, &e))
+    }
+
+    /// Where the file `rel` goes in the folder being made, its folder made if need be: for a
+    /// file put there otherwise than by [`Staging::put`] (a PDF linked from the cache).
+    pub fn path_for(&self, rel: &str) -> Result<std::path::PathBuf, Diagnostic> {
         let site = &self.work.site;
         if let Some((parent, _)) = rel.rsplit_once('/') {
             let new = !self.folders.lock().expect("folders lock").contains(parent);
@@ -219,8 +226,7 @@ impl Staging {
                     .insert(parent.to_string());
             }
         }
-        let path = site.join(rel);
-        std::fs::write(&path, bytes).map_err(|e| io_error("cannot write", &path, &e))
+        Ok(site.join(rel))
     }
 
     /// Writes the outputs not written yet, and swaps the folder in.

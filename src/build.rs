@@ -401,8 +401,7 @@ impl Session {
                 theme,
                 bodies,
                 &mut self.render.editions,
-                sink,
-                place,
+                (sink, place),
                 !self.defer_pdfs,
                 diags,
             );

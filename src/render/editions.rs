@@ -128,8 +128,8 @@ pub struct Made {
 }
 
 /// Makes the PDF edition of every publication that has one, from the cache where it can.
-/// With a `sink` (a one-off build), each PDF is handed to it as soon as it is made and not
-/// kept in memory. Without `typeset_missing` (`serve` and `watch`, which show the pages
+/// With a `sink` and a `place` (a one-off build), each PDF is handed to the sink as soon as
+/// it is made, or linked at its place from the cache, and not kept in memory. Without `typeset_missing` (`serve` and `watch`, which show the pages
 /// first), nothing is typeset: a publication not in a cache keeps its last PDF, or has none
 /// yet, and is counted as pending.
 pub fn make(
@@ -137,8 +137,7 @@ pub fn make(
     theme: &Theme,
     bodies: &Bodies,
     cache: &mut EditionCache,
-    sink: Option<&Sink<'_>>,
-    place: Option<&Place<'_>>,
+    (sink, place): (Option<&Sink<'_>>, Option<&Place<'_>>),
     typeset_missing: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Made {

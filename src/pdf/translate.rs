@@ -143,12 +143,17 @@ struct Translator<'p, 'a> {
 impl Translator<'_, '_> {
     /// A string literal of text to show: a character no font has becomes `?`.
     fn shown_literal(&mut self, text: &str) -> String {
-        if text.chars().all(|c| self.engine.covers(c)) {
+        use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+        // A combining mark left after composing may not combine with its base in any one
+        // font (and never with a `?` put for a missing base): it is left out, as missing.
+        let shown = |c: char| self.engine.covers(c) && !is_combining_mark(c);
+        if text.chars().all(shown) {
             return literal(text);
         }
+        let text: String = text.nfc().collect();
         let mut kept = String::with_capacity(text.len());
         for c in text.chars() {
-            if self.engine.covers(c) {
+            if self.engine.covers(c) && !is_combining_mark(c) {
                 kept.push(c);
             } else if c.is_whitespace() {
                 kept.push(' ');

@@ -92,10 +92,15 @@ pub struct DateCtx {
     rfc3339: String,
 }
 
+/// A date as pages show it: "May 1, 2017".
+pub fn display_date(date: Date) -> String {
+    date.strftime("%B %-d, %Y").to_string()
+}
+
 fn date_ctx(date: Date) -> DateCtx {
     DateCtx {
         iso: date.to_string(),
-        display: date.strftime("%B %-d, %Y").to_string(),
+        display: display_date(date),
         year: date.year(),
         rfc3339: format!("{date}T00:00:00Z"),
     }

@@ -354,7 +354,7 @@ fn title_block(site: &Site, body: &Rendered, id: PageId) -> TitleBlock {
     let page = &site.pages[id];
     let front = &page.src.front;
     let config = &site.config;
-    let display = |d: jiff::civil::Date| d.strftime("%B %-d, %Y").to_string();
+    let display = crate::render::cards::display_date;
     TitleBlock {
         kind_label: page.kind.label(),
         title: front.title.clone(),

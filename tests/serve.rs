@@ -398,16 +398,16 @@ fn serve_shows_the_first_builds_errors_until_they_are_fixed() {
 
 /// Starts `centerview watch` on a site; returns it and the lines it prints, as they come.
 fn start_watch(site: &Site) -> (Running, std::sync::mpsc::Receiver<String>) {
-    start_printing(site, &["watch"])
+    start_printing(site.root(), &["watch"])
 }
 
 /// Starts `centerview <args> --root <site>`; returns it and the lines it prints on stderr,
 /// as they come.
-fn start_printing(site: &Site, args: &[&str]) -> (Running, std::sync::mpsc::Receiver<String>) {
+fn start_printing(root: &Path, args: &[&str]) -> (Running, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_centerview"))
         .args(args)
         .arg("--root")
-        .arg(site.root())
+        .arg(root)
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -705,7 +705,17 @@ async fn serve_on_the_example_site_shows_an_edit_then_errors_then_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     common::example_site(&root);
-    let (_running, port) = start_serve(&root);
+    // The lines serve prints tell when a rebuild is whole: its PDF editions, typeset after
+    // the pages are shown, reload the page once more.
+    let (_running, lines) = start_printing(&root, &["serve", "--port", "0"]);
+    let (_, serving) = until_serving(&lines);
+    let port: u16 = url_in(&serving)
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let b = Browser::start().await;
     let screenshot = async |name: &str| {
         if let Some(folder) = std::env::var_os("CENTERVIEW_SCREENSHOTS") {
@@ -735,8 +745,12 @@ async fn serve_on_the_example_site_shows_an_edit_then_errors_then_the_fix() {
     );
     assert_ne!(edited, original);
     edit(&brief, &edited);
+    wait_line(&lines, "partnership.md changed:");
+    let served = served_download_link(port);
     b.wait_for(
-        "return window.__loaded !== 'first' && document.querySelector('main').textContent.includes('EDITED: California')",
+        &format!(
+            "return window.__loaded !== 'first' && document.querySelector('main').textContent.includes('EDITED: California') && document.querySelector('a[download]').textContent === {served:?}"
+        ),
         15,
     )
     .await;
@@ -782,6 +796,16 @@ async fn serve_on_the_example_site_shows_an_edit_then_errors_then_the_fix() {
     .await;
     screenshot("3-fixed.png").await;
     b.close().await;
+}
+
+/// The text of the example brief's PDF download link, as the server has it now.
+fn served_download_link(port: u16) -> String {
+    let (_, _, page) = get(port, "/briefs/partnership/", "");
+    let page = String::from_utf8(page).unwrap();
+    let link = &page[page.find(" download>").expect("a download link") + " download>".len()..];
+    let html = &link[..link.find("</a>").unwrap()];
+    html.replace("<span class=\"pdf-size\">", "")
+        .replace("</span>", "")
 }
 
 /// Saves a file the way many editors do: write a temporary file, then rename it over.
@@ -987,7 +1011,7 @@ fn start_serve_printing(
     let args: Vec<&str> = std::iter::once("serve")
         .chain(args.iter().copied())
         .collect();
-    start_printing(site, &args)
+    start_printing(site.root(), &args)
 }
 
 /// A first build that fails still says where the preview is (with `--port 0`, nothing else

@@ -1,7 +1,7 @@
 //! The CenterView design system, measured in a real browser on every page type of the example
 //! site, at 1280 and 390 px: one grid (the brand, the title block, the text, listings and the
 //! footer share a left edge; the contents are a rail beside the text, below the title block),
-//! the footer at the bottom of short pages, a phone masthead of at most 64 px whose Menu works
+//! the footer at the bottom of short pages, breadcrumbs on one line above the title, a phone masthead of at most 64 px whose Menu works
 //! without JavaScript and by keyboard, one family of at most three boxes with no doubled
 //! rules, and the small things (navigation aligned with the brand, a focus ring that shows on
 //! the masthead, table headers at the bottom, the contents' apparatus entries, one search box
@@ -50,6 +50,7 @@ const edges = {
   brand: contentLeft(q('.brand')),
   title: contentLeft(q('main h1')),
   kicker: contentLeft(q('.kind-label')),
+  breadcrumbs: contentLeft(q('.breadcrumbs')),
   deck: contentLeft(q('.pub-header .subtitle')),
   meta: contentLeft(q('.pub-meta')),
   text: contentLeft(firstOf('.prose > p', '.card', '.home-intro', '.topic-index', '.search-form', '.listing-lede')),
@@ -61,6 +62,12 @@ if (innerWidth > 700) {
   range.selectNodeContents(link);
   edges.nav = range.getClientRects()[0].left;
 }
+const trail = q('.breadcrumbs');
+const crumbs = trail && {
+  lines: new Set([...trail.querySelectorAll('li')].map((li) => Math.round(li.getBoundingClientRect().top))).size,
+  overflows: trail.scrollWidth > trail.clientWidth + 1 || document.documentElement.scrollWidth > innerWidth,
+  aboveTitle: box(trail).bottom <= box(q('main h1')).top,
+};
 const footer = box(q('.site-footer'));
 const doc = document.documentElement.scrollHeight;
 const toc = box(q('.pub-body.with-toc > .toc'));
@@ -73,6 +80,7 @@ return {
   docHeight: doc,
   viewHeight: innerHeight,
   masthead: box(q('.masthead')).height,
+  crumbs,
   titleTop: box(q('main h1')).top + scrollY,
   rail: toc && main && innerWidth > 1000 ? { tocLeft: toc.left, tocTop: toc.top + scrollY, textRight: main.right, headerBottom: header.bottom + scrollY } : null,
   searchBoxes: document.querySelectorAll('input[type=search]').length,
@@ -138,6 +146,7 @@ async fn every_page_type_is_on_one_grid_with_its_footer_at_the_bottom() {
             let at = format!("{what} ({path}) at {width} px");
             check_edges(&m, &at, &mut problems);
             check_footer(&m, &at, &mut problems);
+            check_breadcrumbs(&m, what, &at, &mut problems);
             if let Some(rail) = m["rail"].as_object() {
                 let f = |k: &str| rail[k].as_f64().unwrap();
                 if f("tocLeft") < f("textRight") + 16.0 || f("tocTop") < f("headerBottom") {
@@ -165,6 +174,33 @@ async fn every_page_type_is_on_one_grid_with_its_footer_at_the_bottom() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     b.close().await;
+}
+
+/// Publications, topics and series show breadcrumbs on one line, above the title, without
+/// widening the page (a long title gives way to an ellipsis); other pages show none.
+fn check_breadcrumbs(m: &Value, what: &str, at: &str, problems: &mut Vec<String>) {
+    let wanted = [
+        "brief",
+        "report",
+        "case study",
+        "insight",
+        "post",
+        "topic",
+        "series",
+    ];
+    let crumbs = &m["crumbs"];
+    match (wanted.contains(&what), crumbs.is_null()) {
+        (true, true) => problems.push(format!("{at}: no breadcrumbs")),
+        (false, false) => problems.push(format!("{at}: breadcrumbs where none belong")),
+        (true, false) => {
+            if crumbs["lines"] != 1 || crumbs["overflows"] == true || crumbs["aboveTitle"] != true {
+                problems.push(format!(
+                    "{at}: breadcrumbs not one line above the title: {crumbs}"
+                ));
+            }
+        }
+        (false, true) => {}
+    }
 }
 
 /// Whether the page at `path` is a publication (`/briefs/x/`).

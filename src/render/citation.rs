@@ -334,7 +334,7 @@ struct Identifier<'a> {
 
 /// JSON made safe inside a `<script>` element: `<`, `>` and `&` (which can only be in its
 /// strings) as `\u` escapes, so no text can close the element or start a comment.
-fn script_safe(json: &str) -> String {
+pub(crate) fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
         match c {

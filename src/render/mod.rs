@@ -8,6 +8,7 @@
 //! Static files are not rendered: see [`crate::statics`].
 
 pub mod bodies;
+pub mod breadcrumbs;
 pub mod cards;
 pub mod citation;
 pub mod editions;

@@ -77,6 +77,10 @@ impl Unit for PageUnit {
         }
         inputs.set("case_studies", Value::Cards(shown));
         inputs.set("toc", Value::Bool(shows_contents(page, body)));
+        inputs.set(
+            "breadcrumbs",
+            Value::Derived(breadcrumbs, id, cx.card_fp(id)),
+        );
         let edition = cx.bodies.editions.get(id).and_then(Option::as_ref);
         inputs.set("pdf_edition", edition.map_or(Value::Null, Value::data));
         if crate::render::citation::is_publication(page.kind) {
@@ -98,6 +102,12 @@ impl Unit for PageUnit {
         inputs.more_deps = Some((deps, id));
         inputs
     }
+}
+
+/// The trail to the page, from its card's title and URL (so the card's hash stands for it).
+fn breadcrumbs(cx: &Shared, id: PageId) -> tera::Value {
+    let trail = crate::render::breadcrumbs::of_page(cx.site, id);
+    tera::Value::from_serializable(&trail)
 }
 
 /// How many `##` headings make a page long enough for its "On this page" contents.

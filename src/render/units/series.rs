@@ -37,8 +37,15 @@ impl Unit for SeriesUnit {
             url: &series.url,
             total: series.total,
         };
+        let site = cx.site;
+        let trail = crate::render::breadcrumbs::trail(
+            site,
+            ("Series", &site.urls().series_list().url),
+            (&series.title, &series.url),
+        );
         Inputs::html_page(cx, "series.html", &series.title, "", &series.url)
             .with("series", Value::data(&context))
+            .with("breadcrumbs", Value::data(&trail))
             .with("pages", Value::Cards(series.parts.clone()))
     }
 }

@@ -62,8 +62,14 @@ impl Unit for TopicUnit {
         let title = pagination::title(&format!("Topic: {}", topic.name), number, total);
         let url = urls.listing_page(&first, number).url;
         let shown = slice(&topic.pages, number, site.config.page_size);
+        let trail = crate::render::breadcrumbs::trail(
+            site,
+            ("Topics", &urls.topics().url),
+            (&topic.name, &topic.url),
+        );
         Inputs::html_page(cx, "topic.html", &title, "", &url)
             .with("topic", Value::data(&context))
+            .with("breadcrumbs", Value::data(&trail))
             .with("pages", Value::Cards(shown.to_vec()))
             .with(
                 "pagination",

@@ -21,6 +21,9 @@ pub struct SourcePage {
     pub folder: Option<String>,
     pub front: FrontMatter,
     pub split: Split,
+    /// A person's profile, for a file in `content/authors/` (its `front` then holds only
+    /// the person's name, as its title).
+    pub profile: Option<Arc<crate::profile::Profile>>,
 }
 
 /// An `_index.md`: the intro text of the home page (`content/_index.md`) or of a section.
@@ -322,12 +325,15 @@ fn load_entry(entry: Entry, drafts: bool, diags: &mut Vec<Diagnostic>) -> Option
             let Some((source, split)) = read_with_front_matter(&path, &rel, diags) else {
                 return Some(Loaded::Unreadable(rel));
             };
-            let default_kind = folder
-                .as_deref()
-                .and_then(Kind::from_section)
-                .unwrap_or(Kind::Page);
+            let default_kind = Kind::of_folder(folder.as_deref());
             let mut page_diags = Vec::new();
-            let front = front_matter::parse(&source, &split, default_kind, &mut page_diags);
+            let (front, profile) = match default_kind {
+                Kind::Author => read_profile(&source, &split, &mut page_diags),
+                _ => {
+                    let front = front_matter::parse(&source, &split, default_kind, &mut page_diags);
+                    (front, None)
+                }
+            };
             // A draft's problems do not fail a build that leaves it out.
             if front.draft && !drafts && !page_diags.iter().any(|d| d.message.contains("`draft`")) {
                 return Some(Loaded::SkippedDraft(rel));
@@ -339,7 +345,35 @@ fn load_entry(entry: Entry, drafts: bool, diags: &mut Vec<Diagnostic>) -> Option
                 folder,
                 front,
                 split,
+                profile,
             })))
+        }
+    }
+}
+
+/// A profile's front matter, and the page's as the rest of the build reads it: the person's
+/// name is its title.
+fn read_profile(
+    source: &Source,
+    split: &Split,
+    diags: &mut Vec<Diagnostic>,
+) -> (FrontMatter, Option<Arc<crate::profile::Profile>>) {
+    match crate::profile::parse(source, split, diags) {
+        Some(profile) => {
+            let front = FrontMatter {
+                title: profile.name.clone(),
+                kind: Some(Kind::Author),
+                ..FrontMatter::default()
+            };
+            (front, Some(Arc::new(profile)))
+        }
+        None => {
+            let front = FrontMatter {
+                unreadable: true,
+                kind: Some(Kind::Author),
+                ..FrontMatter::default()
+            };
+            (front, None)
         }
     }
 }

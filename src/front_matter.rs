@@ -469,7 +469,7 @@ fn is_doi_char(c: char) -> bool {
 fn kind(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<Kind, Diagnostic> {
     let name = doc.text(path, value)?;
     Kind::from_name(&name).ok_or_else(|| {
-        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        let names: Vec<&str> = Kind::WRITTEN.iter().map(|k| k.name()).collect();
         let d = doc
             .error(path, Target::Value, format!("unknown kind `{name}`"))
             .label("not a kind");

@@ -1,6 +1,8 @@
 //! The publication kinds (brief, case study, report, CA Insight, post, page): their names in
 //! front matter, their section folders and how the site labels them. Loading, resolving,
 //! rendering, search and `centerview new` all speak of kinds, so they live beneath all of them.
+//! A person's profile (`content/authors/<slug>.md`) is a kind too, `author`, though no front
+//! matter names it: it is where the file is that makes it one.
 
 use serde::Serialize;
 
@@ -14,10 +16,22 @@ pub enum Kind {
     Insight,
     Post,
     Page,
+    Author,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
+        Kind::Brief,
+        Kind::CaseStudy,
+        Kind::Report,
+        Kind::Insight,
+        Kind::Post,
+        Kind::Page,
+        Kind::Author,
+    ];
+    /// The kinds a page's `kind` may name and `centerview new` makes: every one but
+    /// `author`, which only a file in `content/authors/` is.
+    pub const WRITTEN: [Kind; 6] = [
         Kind::Brief,
         Kind::CaseStudy,
         Kind::Report,
@@ -25,6 +39,8 @@ impl Kind {
         Kind::Post,
         Kind::Page,
     ];
+    /// The folder under `content/` whose files are people's profiles.
+    pub const AUTHORS_FOLDER: &'static str = "authors";
     /// The kinds that have a section (a folder, a listing, a date).
     pub const SECTIONS: [Kind; 5] = [
         Kind::Brief,
@@ -43,11 +59,23 @@ impl Kind {
             Kind::Insight => "insight",
             Kind::Post => "post",
             Kind::Page => "page",
+            Kind::Author => "author",
         }
     }
 
+    /// The kind a page's `kind` names (see [`Kind::WRITTEN`]).
     pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
+        Kind::WRITTEN.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The kind of a file in the folder `folder` under `content/` (`None` for a file directly
+    /// in it), unless its front matter names another.
+    pub fn of_folder(folder: Option<&str>) -> Kind {
+        match folder {
+            Some(Kind::AUTHORS_FOLDER) => Kind::Author,
+            Some(folder) => Kind::from_section(folder).unwrap_or(Kind::Page),
+            None => Kind::Page,
+        }
     }
 
     /// The section folder and URL segment; plain pages have none.
@@ -58,7 +86,7 @@ impl Kind {
             Kind::Report => Some("reports"),
             Kind::Insight => Some("insights"),
             Kind::Post => Some("posts"),
-            Kind::Page => None,
+            Kind::Page | Kind::Author => None,
         }
     }
 
@@ -77,6 +105,7 @@ impl Kind {
             Kind::Insight => "CA Insights",
             Kind::Post => "Blog post",
             Kind::Page => "Page",
+            Kind::Author => "Author",
         }
     }
 
@@ -89,6 +118,7 @@ impl Kind {
             Kind::Insight => "CA Insights",
             Kind::Post => "Blog",
             Kind::Page => "Pages",
+            Kind::Author => "Authors",
         }
     }
 
@@ -101,6 +131,7 @@ impl Kind {
             Kind::Insight => "CA Insights",
             Kind::Post => "Blog",
             Kind::Page => "Pages",
+            Kind::Author => "Authors",
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! A build is a pipeline of five stages, each a module that owns its data:
 //!
-//! 1. **load** ([`content`], [`config`], [`front_matter`], [`data`]): read `site.yaml` and
+//! 1. **load** ([`content`], [`config`], [`front_matter`], [`profile`], [`data`]): read `site.yaml` and
 //!    every file under `content/`, validating front matter and data tables;
 //! 2. **resolve** ([`resolve`], with addresses from [`urls`]): give pages kinds, slugs and
 //!    URLs; form sections, topics and series; catch site-wide conflicts;
@@ -40,6 +40,7 @@ pub mod new;
 pub mod output;
 pub mod pdf;
 pub mod placeholders;
+pub mod profile;
 pub mod render;
 pub mod resolve;
 pub mod search;

@@ -14,7 +14,7 @@ pub fn new_page(
     title: &str,
     today: jiff::civil::Date,
 ) -> Result<PathBuf, String> {
-    let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+    let names: Vec<&str> = Kind::WRITTEN.iter().map(|k| k.name()).collect();
     let kind =
         Kind::from_name(kind).ok_or_else(|| match did_you_mean(kind, names.iter().copied()) {
             Some(close) => format!(

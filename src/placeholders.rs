@@ -33,6 +33,7 @@ pub fn fields(kind: Kind) -> &'static [Field] {
 pub fn body(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Page => &["Write the page here."],
+        Kind::Author => &[],
         _ => &[
             "Write the opening paragraph here. Remove `draft: true` above to publish.",
             "## A first section",

@@ -114,6 +114,7 @@ impl<'a> Urls<'a> {
     /// (`is_index`) is its folder's page (`/about/`).
     pub fn page(&self, kind: Kind, folder: Option<&str>, slug: &str, is_index: bool) -> Address {
         let path = match (kind.section(), folder) {
+            _ if kind == Kind::Author => format!("{}/{slug}/", Kind::AUTHORS_FOLDER),
             (Some(section), _) => format!("{section}/{slug}/"),
             (None, Some(folder)) if is_index => format!("{folder}/"),
             (None, Some(folder)) => format!("{folder}/{slug}/"),
@@ -199,6 +200,16 @@ impl<'a> Urls<'a> {
     /// One series' page.
     pub fn series(&self, slug: &str) -> Address {
         self.folder(&format!("series/{slug}/"))
+    }
+
+    /// The list of everyone with a profile (`/authors/`).
+    pub fn authors(&self) -> Address {
+        self.folder(&format!("{}/", Kind::AUTHORS_FOLDER))
+    }
+
+    /// A person's profile and publications (`/authors/<slug>/`): a profile's own address.
+    pub fn author(&self, slug: &str) -> Address {
+        self.page(Kind::Author, Some(Kind::AUTHORS_FOLDER), slug, false)
     }
 
     /// The list of data tables.

@@ -36,6 +36,16 @@ fn card_key(site: &Site, bodies: &Bodies, global: u64, id: PageId) -> u64 {
     for &t in &page.topics {
         f.str(&site.topics[t].name).str(&site.topics[t].url);
     }
+    // Its authors' profiles: one added, renamed or given an ORCID iD changes the byline.
+    for name in &page.src.front.authors {
+        let person = person(site, name);
+        f.str(person.url.as_deref().unwrap_or("\u{0}"))
+            .str(person.orcid.as_deref().unwrap_or("\u{0}"));
+    }
+    // A profile's card counts the person's publications.
+    if let Some(i) = site.author_of_page(id) {
+        f.u64(site.authors[i].pages.len() as u64);
+    }
     if let Some((series, part)) = site.series_of(id) {
         f.str(&series.title)
             .str(&series.url)
@@ -136,6 +146,10 @@ pub struct PageRef<'a> {
     authors: &'a [String],
     /// "By A, B and C", or none.
     byline: Option<String>,
+    /// The authors, each linked to their profile if they have one.
+    pub people: Vec<PersonRef>,
+    /// What a profile says of its person (a profile's card only).
+    profile: Option<ProfileCtx<'a>>,
     topics: Vec<LinkCtx>,
     series: Option<SeriesRef>,
     district: Option<&'a str>,
@@ -149,6 +163,56 @@ pub struct PageRef<'a> {
     image: Option<ImageCtx>,
     /// Whether it is a publication (cited, with structured data), not a plain page.
     publication: bool,
+}
+
+/// An author as a byline shows them: linked to their profile (`url`) when they have one,
+/// with the ORCID record that profile names.
+#[derive(Serialize, Clone)]
+pub struct PersonRef {
+    pub name: String,
+    pub url: Option<String>,
+    /// `https://orcid.org/…`
+    pub orcid: Option<String>,
+}
+
+/// The author named `name` in a publication's `authors`.
+pub fn person(site: &Site, name: &str) -> PersonRef {
+    let author = site.author_named(name);
+    PersonRef {
+        name: name.to_string(),
+        url: author.map(|a| site.pages[a.page].url.clone()),
+        orcid: author.and_then(|a| a.profile.orcid_url()),
+    }
+}
+
+/// A profile as its page and the list of people show it.
+#[derive(Serialize, Clone)]
+struct ProfileCtx<'a> {
+    name: &'a str,
+    role: Option<&'a str>,
+    affiliation: Option<&'a str>,
+    photo: Option<ImageCtx>,
+    orcid: Option<&'a str>,
+    orcid_url: Option<String>,
+    email: Option<&'a str>,
+    /// How many publications the person wrote.
+    count: usize,
+}
+
+fn profile_ctx(site: &Site, id: PageId) -> Option<ProfileCtx<'_>> {
+    let profile = site.pages[id].src.profile.as_deref()?;
+    let count = (site.author_of_page(id)).map_or(0, |i| site.authors[i].pages.len());
+    Some(ProfileCtx {
+        name: &profile.name,
+        role: profile.role.as_deref(),
+        affiliation: profile.affiliation.as_deref(),
+        photo: (profile.photo.as_ref())
+            .map(|p| image_ctx(site, p, profile.photo_alt.as_deref().unwrap_or_default())),
+        orcid: profile.orcid.as_deref(),
+        orcid_url: profile.orcid_url(),
+        email: profile.email.as_deref(),
+        count,
+    })
 }
 
 /// An image as sharing tags name it.
@@ -187,6 +251,8 @@ pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> 
         ),
         authors: &front.authors,
         byline: byline(&front.authors),
+        people: front.authors.iter().map(|n| person(site, n)).collect(),
+        profile: profile_ctx(site, id),
         topics: page
             .topics
             .iter()

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 /// Whether pages of this kind are publications (cited, with structured data).
 pub fn is_publication(kind: Kind) -> bool {
-    kind != Kind::Page
+    !matches!(kind, Kind::Page | Kind::Author)
 }
 
 /// What a publication's page shows and its `<head>` says about citing it.
@@ -231,6 +231,7 @@ pub fn schema_type(kind: Kind) -> &'static str {
         Kind::CaseStudy => "Article",
         Kind::Post => "BlogPosting",
         Kind::Page => "WebPage",
+        Kind::Author => "ProfilePage",
     }
 }
 

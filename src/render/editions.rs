@@ -88,7 +88,7 @@ pub fn has_edition(site: &Site, page: &Page) -> bool {
     let config = &site.config;
     let front = &page.src.front;
     let kind_wanted = match page.kind {
-        Kind::Page => false,
+        Kind::Page | Kind::Author => false,
         Kind::Post => config.pdf_posts,
         _ => true,
     };

@@ -2,7 +2,7 @@
 //! the build generates itself taken by a page, files a page names that do not exist, and names
 //! in addresses too long for a file system.
 
-use super::{Alias, Page, PageId, Section, Series, Topic};
+use super::{Alias, Author, Page, PageId, Section, Series, Topic};
 use crate::diagnostics::{Diagnostic, count, did_you_mean};
 use crate::front_matter::slugify;
 use crate::urls::{NAME_MAX, Urls, overlong_name};
@@ -23,7 +23,7 @@ pub(super) fn check_urls(
         if page.src.front.slug.is_some() {
             page.front_span("slug", Target::Value)
         } else {
-            page.front_span("title", Target::Key)
+            page.front_span(page.title_key(), Target::Key)
         }
     };
     for (url, ids) in &by_url {
@@ -76,15 +76,29 @@ pub(super) fn check_urls(
     }
 }
 
-/// The addresses the build generates (the lists, sections, topics and series, with their
-/// further pages of `page_size` entries each, and the topics' feeds), and what each is.
+/// The generated listings of the site, whose addresses no page may take.
+pub(super) struct Listings<'a> {
+    pub sections: &'a [Section],
+    pub topics: &'a [Topic],
+    pub series: &'a [Series],
+    pub authors: &'a [Author],
+}
+
+/// The addresses the build generates (the lists, sections, topics, series and people's
+/// pages, with their further pages of `page_size` entries each, and the topics' feeds), and
+/// what each is.
 pub(super) fn generated_addresses(
     urls: Urls,
-    sections: &[Section],
-    topics: &[Topic],
-    series: &[Series],
+    listings: &Listings,
+    pages: &[Page],
     page_size: usize,
 ) -> HashMap<String, String> {
+    let Listings {
+        sections,
+        topics,
+        series,
+        authors,
+    } = *listings;
     let mut generated: HashMap<String, String> = urls
         .generated()
         .into_iter()
@@ -116,6 +130,16 @@ pub(super) fn generated_addresses(
     for n in 2..=pages_of(series.len()) {
         let what = format!("the list of series (page {n})");
         generated.insert(urls.listing_page(&first, n).url, what);
+    }
+    if !authors.is_empty() {
+        generated.insert(urls.authors().url, "the list of authors".into());
+    }
+    for a in authors {
+        let first = urls.author(&pages[a.page].slug);
+        for n in 2..=pages_of(a.pages.len()) {
+            let what = format!("page {n} of the publications of {}", a.profile.name);
+            generated.insert(urls.listing_page(&first, n).url, what);
+        }
     }
     generated.insert(urls.feed().url, "the feed".into());
     generated.insert(urls.sitemap().url, "the sitemap".into());
@@ -181,7 +205,7 @@ pub(super) fn check_aliases(
     kept
 }
 
-/// The files a page's `pdf` and `image` name exist under `content/assets/`.
+/// The files a page's `pdf` and `image` (a profile's `photo`) name exist under `content/assets/`.
 pub(super) fn check_files(
     pages: &[Page],
     assets: &HashSet<String>,
@@ -189,13 +213,18 @@ pub(super) fn check_files(
 ) {
     for page in pages {
         let front = &page.src.front;
-        for (key, value) in [("pdf", &front.pdf), ("image", &front.image)] {
+        let photo = page.src.profile.as_ref().and_then(|p| p.photo.as_ref());
+        for (key, value) in [("pdf", front.pdf.as_ref()), ("image", front.image.as_ref()), ("photo", photo)] {
             let Some(path) = value else { continue };
             let rel = path.trim_start_matches('/');
             if assets.contains(rel) {
                 continue;
             }
-            let what = if key == "pdf" { "the PDF" } else { "the image" };
+            let what = match key {
+                "pdf" => "the PDF",
+                "photo" => "the photo",
+                _ => "the image",
+            };
             let close = did_you_mean(rel, assets.iter().map(String::as_str));
             let help = match close {
                 Some(close) => format!("did you mean `{key}: /{close}`?"),
@@ -279,7 +308,7 @@ fn overlong_slug(page: &Page, name: &str) -> Diagnostic {
             "this page's slug, made from its file name, is {} bytes long, more than the {NAME_MAX} bytes a folder name may have",
             name.len()
         ))
-        .at(page.source(), page.front_span("title", Target::Key))
+        .at(page.source(), page.front_span(page.title_key(), Target::Key))
         .help(format!("give the page a shorter `slug`, {suggestion}, or a shorter file name")),
     };
     d.label("too long for a folder name")

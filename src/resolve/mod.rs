@@ -13,8 +13,10 @@ use crate::front_matter::{slugify, smarten};
 use crate::kind::Kind;
 use crate::urls::Urls;
 
+mod authors;
 mod checks;
 pub mod links;
+pub use authors::{Author, near as names_near};
 use crate::yaml::{Step, Target};
 use crate::yaml_doc::YamlDoc;
 use jiff::civil::Date;
@@ -61,6 +63,14 @@ impl Page {
     pub fn in_feeds(&self) -> bool {
         let front = &self.src.front;
         front.date.is_some() && !front.draft
+    }
+
+    /// The key that names the page in its front matter: `title`, or a profile's `name`.
+    pub fn title_key(&self) -> &'static str {
+        match self.src.profile {
+            Some(_) => "name",
+            None => "title",
+        }
     }
 
     /// The span of a front matter key (or its value) in the page's file, for diagnostics.
@@ -136,6 +146,10 @@ pub struct Site {
     scheduled: rustc_hash::FxHashMap<String, Page>,
     /// Every page's old addresses, which redirect to it.
     pub aliases: Vec<Alias>,
+    /// The people with a profile, by family name.
+    pub authors: Vec<Author>,
+    /// Indexes into `authors`, by the name publications write.
+    author_by_name: rustc_hash::FxHashMap<String, usize>,
 }
 
 /// An old address of a page, which redirects to it.
@@ -275,6 +289,20 @@ impl Site {
         self.base_path()
     }
 
+    /// The person with a profile of this name, as a publication's `authors` writes it.
+    pub fn author_named(&self, name: &str) -> Option<&Author> {
+        self.author_by_name.get(name).map(|&i| &self.authors[i])
+    }
+
+    /// The index in `authors` of the profile that is page `id`.
+    pub fn author_of_page(&self, id: PageId) -> Option<usize> {
+        let name = &self.pages[id].src.profile.as_ref()?.name;
+        self.author_by_name
+            .get(name)
+            .copied()
+            .filter(|&i| self.authors[i].page == id)
+    }
+
     /// The series a page belongs to, with its position.
     pub fn series_of(&self, id: PageId) -> Option<(&Series, u32)> {
         self.pages[id]
@@ -308,7 +336,15 @@ pub fn resolve(
     let unreadable = !content.unreadable.is_empty();
     let series = series(urls, &mut pages, unreadable, diagnostics);
     let page_size = config.page_size;
-    let generated = checks::generated_addresses(urls, &sections, &topics, &series, page_size);
+    let (authors, author_by_name) = authors::authors(&pages, diagnostics);
+    authors::check_names(&pages, &authors, &author_by_name, diagnostics);
+    let listings = checks::Listings {
+        sections: &sections,
+        topics: &topics,
+        series: &series,
+        authors: &authors,
+    };
+    let generated = checks::generated_addresses(urls, &listings, &pages, page_size);
     checks::check_urls(&generated, &pages, diagnostics);
     let aliases = checks::check_aliases(aliases(urls, &pages), &pages, &generated, diagnostics);
     checks::check_name_lengths(&pages, &topics, &series, &aliases, diagnostics);
@@ -345,6 +381,8 @@ pub fn resolve(
         skipped_drafts: content.skipped_drafts.into_iter().collect(),
         scheduled,
         aliases,
+        authors,
+        author_by_name,
     }
 }
 
@@ -588,11 +626,7 @@ fn series(
 }
 
 fn page_from(src: std::sync::Arc<SourcePage>, urls: Urls) -> Page {
-    let default_kind = src
-        .folder
-        .as_deref()
-        .and_then(Kind::from_section)
-        .unwrap_or(Kind::Page);
+    let default_kind = Kind::of_folder(src.folder.as_deref());
     let kind = src.front.kind.unwrap_or(default_kind);
     let stem = src
         .rel

@@ -29,7 +29,7 @@ impl Unit for PageUnit {
         let page = &cx.site.pages[self.0];
         let span = match page.src.front.slug {
             Some(_) => page.front_span("slug", crate::yaml::Target::Value),
-            None => page.front_span("title", crate::yaml::Target::Key),
+            None => page.front_span(page.title_key(), crate::yaml::Target::Key),
         };
         let error = crate::diagnostics::Diagnostic::error(format!(
             "this page's address {} {what}",

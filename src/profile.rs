@@ -35,7 +35,9 @@ pub struct Profile {
 impl Profile {
     /// The ORCID record's address, which names the person to the world.
     pub fn orcid_url(&self) -> Option<String> {
-        self.orcid.as_ref().map(|id| format!("https://orcid.org/{id}"))
+        self.orcid
+            .as_ref()
+            .map(|id| format!("https://orcid.org/{id}"))
     }
 }
 
@@ -57,7 +59,12 @@ pub fn parse(source: &Source, split: &Split, diagnostics: &mut Vec<Diagnostic>) 
     Some(profile)
 }
 
-fn set_field(profile: &mut Profile, doc: &YamlDoc, key: &str, value: &Value) -> Result<(), Diagnostic> {
+fn set_field(
+    profile: &mut Profile,
+    doc: &YamlDoc,
+    key: &str,
+    value: &Value,
+) -> Result<(), Diagnostic> {
     let path = [Step::Key(key.to_string())];
     match key {
         "name" => profile.name = text(doc, &path, value)?,
@@ -143,7 +150,11 @@ fn photo(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnost
         return Ok(photo);
     }
     Err(doc
-        .error(path, Target::Value, format!("`photo` must be a PNG, JPEG, WebP, GIF, AVIF or SVG picture, found `{photo}`"))
+        .error(
+            path,
+            Target::Value,
+            format!("`photo` must be a PNG, JPEG, WebP, GIF, AVIF or SVG picture, found `{photo}`"),
+        )
         .label("not a picture")
         .help("give a .png, .jpg, .jpeg, .webp, .gif, .avif or .svg file"))
 }
@@ -152,8 +163,10 @@ fn photo(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnost
 /// digit or `X`, which is the check digit of the fifteen before it (ISO 7064 MOD 11-2).
 fn orcid(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic> {
     let written = text(doc, path, value)?;
-    let bare = (written.trim_start_matches("https://").trim_start_matches("http://"))
-        .trim_start_matches("orcid.org/");
+    let bare = (written
+        .trim_start_matches("https://")
+        .trim_start_matches("http://"))
+    .trim_start_matches("orcid.org/");
     let Some(digits) = orcid_digits(bare) else {
         return Err(doc
             .error(path, Target::Value, format!("`orcid` must be an ORCID iD, four groups of four digits, found `{written}`"))
@@ -162,9 +175,15 @@ fn orcid(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnost
     };
     if bare != written {
         return Err(doc
-            .error(path, Target::Value, format!("`orcid` is the iD alone, found the address `{written}`"))
+            .error(
+                path,
+                Target::Value,
+                format!("`orcid` is the iD alone, found the address `{written}`"),
+            )
             .label("an address, not an iD")
-            .help(format!("write `orcid: {bare}`: the link to the ORCID record is made from it")));
+            .help(format!(
+                "write `orcid: {bare}`: the link to the ORCID record is made from it"
+            )));
     }
     let expected = check_digit(&digits[..15]);
     let last = digits[15];
@@ -214,7 +233,9 @@ fn email(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnost
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !address.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"(),;:".contains(c))
+                && !address
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || "<>\"(),;:".contains(c))
         }
         None => false,
     };
@@ -222,7 +243,11 @@ fn email(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnost
         return Ok(email);
     }
     Err(doc
-        .error(path, Target::Value, format!("`email` must be an email address, found `{email}`"))
+        .error(
+            path,
+            Target::Value,
+            format!("`email` must be an email address, found `{email}`"),
+        )
         .label("not an email address")
         .help("write the address alone, for example `email: pfong@example.org`"))
 }
@@ -237,13 +262,20 @@ mod tests {
         let split = crate::front_matter::split(&source).expect("front matter");
         let mut diagnostics = Vec::new();
         let profile = parse(&source, &split, &mut diagnostics);
-        (profile, diagnostics.iter().map(|d| d.render(false)).collect())
+        (
+            profile,
+            diagnostics.iter().map(|d| d.render(false)).collect(),
+        )
     }
 
     #[test]
     fn check_digits_of_known_ids() {
         // The ORCID documentation's examples.
-        for id in ["0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0002-1694-233X"] {
+        for id in [
+            "0000-0002-1825-0097",
+            "0000-0001-5109-3700",
+            "0000-0002-1694-233X",
+        ] {
             let digits = orcid_digits(id).unwrap();
             assert_eq!(check_digit(&digits[..15]), digits[15], "{id}");
         }
@@ -257,7 +289,10 @@ mod tests {
         assert!(errors.is_empty(), "{errors:#?}");
         let p = p.unwrap();
         assert_eq!(p.name, "Ann Lee");
-        assert_eq!(p.orcid_url().unwrap(), "https://orcid.org/0000-0002-1825-0097");
+        assert_eq!(
+            p.orcid_url().unwrap(),
+            "https://orcid.org/0000-0002-1825-0097"
+        );
     }
 
     #[test]
@@ -266,21 +301,42 @@ mod tests {
             "title: Ann Lee\norcid: 0000-0002-1825-0096\nemail: alee at example.org\nphoto: /assets/ann.pdf\n",
         );
         let joined = errors.join("\n");
-        assert!(joined.contains("a.md:2:1: error: unknown field `title`"), "{joined}");
+        assert!(
+            joined.contains("a.md:2:1: error: unknown field `title`"),
+            "{joined}"
+        );
         assert!(joined.contains("a.md:3:8: error: the ORCID iD `0000-0002-1825-0096` ends in `6`, but its check digit is `7`"), "{joined}");
-        assert!(joined.contains("it would be `0000-0002-1825-0097`"), "{joined}");
-        assert!(joined.contains("a.md:4:8: error: `email` must be an email address"), "{joined}");
-        assert!(joined.contains("a.md:5:8: error: `photo` must be a PNG"), "{joined}");
+        assert!(
+            joined.contains("it would be `0000-0002-1825-0097`"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("a.md:4:8: error: `email` must be an email address"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("a.md:5:8: error: `photo` must be a PNG"),
+            "{joined}"
+        );
         assert!(joined.contains("no `name`"), "{joined}");
-        assert!(joined.contains("`photo` and `photo_alt` go together"), "{joined}");
+        assert!(
+            joined.contains("`photo` and `photo_alt` go together"),
+            "{joined}"
+        );
     }
 
     #[test]
     fn orcid_forms() {
         let (_, errors) = profile("name: A\norcid: https://orcid.org/0000-0002-1825-0097\n");
-        assert!(errors[0].contains("write `orcid: 0000-0002-1825-0097`"), "{errors:?}");
+        assert!(
+            errors[0].contains("write `orcid: 0000-0002-1825-0097`"),
+            "{errors:?}"
+        );
         let (_, errors) = profile("name: A\norcid: 0000-0002-1825-009\n");
-        assert!(errors[0].contains("four groups of four digits"), "{errors:?}");
+        assert!(
+            errors[0].contains("four groups of four digits"),
+            "{errors:?}"
+        );
         let (p, errors) = profile("name: A\norcid: 0000-0002-1694-233X\n");
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(p.unwrap().orcid.unwrap(), "0000-0002-1694-233X");

@@ -192,6 +192,8 @@ struct ProfileCtx<'a> {
     role: Option<&'a str>,
     affiliation: Option<&'a str>,
     photo: Option<ImageCtx>,
+    /// The photo's root-relative address, for the page's `<img>`.
+    photo_src: Option<String>,
     orcid: Option<&'a str>,
     orcid_url: Option<String>,
     email: Option<&'a str>,
@@ -208,6 +210,8 @@ fn profile_ctx(site: &Site, id: PageId) -> Option<ProfileCtx<'_>> {
         affiliation: profile.affiliation.as_deref(),
         photo: (profile.photo.as_ref())
             .map(|p| image_ctx(site, p, profile.photo_alt.as_deref().unwrap_or_default())),
+        photo_src: (profile.photo.as_ref())
+            .map(|p| site.urls().static_file(p.trim_start_matches('/'))),
         orcid: profile.orcid.as_deref(),
         orcid_url: profile.orcid_url(),
         email: profile.email.as_deref(),

@@ -35,6 +35,9 @@ pub struct Citation {
 #[derive(Serialize)]
 pub struct Apa {
     pub authors: String,
+    /// The same authors one by one, each linked to their profile if they have one; empty
+    /// when the publisher is the author.
+    pub people: Vec<ApaPerson>,
     pub date: String,
     pub title: String,
     /// `.` after the title, unless it ends with its own `?` or `!`.
@@ -42,6 +45,15 @@ pub struct Apa {
     /// None when the publisher is the author.
     pub publisher: Option<String>,
     pub link: String,
+}
+
+/// One author of an APA reference: `Fong, P. M.`, the profile it links to, and what follows
+/// it (`, `, `, & ` or the final full stop).
+#[derive(Serialize)]
+pub struct ApaPerson {
+    pub name: String,
+    pub url: Option<String>,
+    pub after: &'static str,
 }
 
 /// The citation of the publication `page` (see [`is_publication`]), described by `summary`
@@ -126,6 +138,7 @@ fn apa(site: &Site, page: &Page, link: &str) -> Apa {
     };
     Apa {
         authors,
+        people: apa_people(site, people),
         date,
         title_stop,
         title,
@@ -156,6 +169,29 @@ fn apa_names(names: &[String]) -> String {
         [rest @ .., last] => format!("{}, & {last}", rest.join(", ")),
         [] => String::new(),
     }
+}
+
+/// Each author as [`apa_names`] lists them, with what follows each and the profile it links to.
+fn apa_people(site: &Site, names: &[String]) -> Vec<ApaPerson> {
+    let count = names.len();
+    (names.iter().enumerate())
+        .map(|(i, name)| {
+            let written = apa_name(name);
+            let after = match count - i {
+                1 if written.ends_with('.') => "",
+                1 => ".",
+                2 => ", & ",
+                _ => ", ",
+            };
+            ApaPerson {
+                url: site
+                    .author_named(name)
+                    .map(|a| site.pages[a.page].url.clone()),
+                name: written,
+                after,
+            }
+        })
+        .collect()
 }
 
 /// `Pamela M. Fong` → `Fong, P. M.`; a single name stays as it is (an organisation).
@@ -249,16 +285,13 @@ fn json_ld(site: &Site, page: &Page, permalink: &str, summary: &str) -> String {
     let publisher = Agent {
         kind: "Organization",
         name: &site.config.publisher,
+        url: None,
+        same_as: None,
     };
     let people = people(site, page);
     let author = match people.is_empty() {
         true => vec![publisher.clone()],
-        false => (people.iter())
-            .map(|name| Agent {
-                kind: "Person",
-                name,
-            })
-            .collect(),
+        false => (people.iter()).map(|name| person(site, name)).collect(),
     };
     let object = JsonLd {
         context: "https://schema.org",
@@ -316,10 +349,28 @@ struct JsonLd<'a> {
 
 /// A person or an organization.
 #[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
 struct Agent<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     name: &'a str,
+    /// A person's profile on this site, absolute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    /// Their ORCID record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    same_as: Option<String>,
+}
+
+/// An author as JSON-LD names them: with their profile and ORCID record, if they have them.
+fn person<'a>(site: &Site, name: &'a str) -> Agent<'a> {
+    let author = site.author_named(name);
+    Agent {
+        kind: "Person",
+        name,
+        url: author.map(|a| site.config.absolute(&site.pages[a.page].url)),
+        same_as: author.and_then(|a| a.profile.orcid_url()),
+    }
 }
 
 #[derive(Serialize)]
@@ -335,7 +386,7 @@ struct Identifier<'a> {
 
 /// JSON made safe inside a `<script>` element: `<`, `>` and `&` (which can only be in its
 /// strings) as `\u` escapes, so no text can close the element or start a comment.
-pub(crate) fn script_safe(json: &str) -> String {
+pub fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
         match c {

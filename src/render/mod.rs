@@ -216,7 +216,7 @@ pub fn render_page(
     id: PageId,
 ) -> Result<Output, Diagnostic> {
     let cx = Shared::new(site, theme, bodies, None);
-    let unit = units::page(id);
+    let unit = units::page(site, id);
     let path = unit.path(&cx);
     let inputs = unit.inputs(&cx);
     let bytes = inputs

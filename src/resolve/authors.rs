@@ -165,16 +165,18 @@ pub fn near(a: &str, b: &str) -> bool {
 /// `p m fong` against `pamela m fong`: the same family name, and each given name of `short`
 /// the initial of the given name at its place in `long` (or that name itself).
 fn initials_match(short: &str, long: &str) -> bool {
-    let (short, long): (Vec<&str>, Vec<&str>) = (short.split(' ').collect(), long.split(' ').collect());
-    let (Some((family_s, given_s)), Some((family_l, given_l))) = (short.split_last(), long.split_last()) else {
+    let (short, long): (Vec<&str>, Vec<&str>) =
+        (short.split(' ').collect(), long.split(' ').collect());
+    let (Some((family_s, given_s)), Some((family_l, given_l))) =
+        (short.split_last(), long.split_last())
+    else {
         return false;
     };
     family_s == family_l
         && !given_s.is_empty()
         && given_s.len() == given_l.len()
         && given_s.iter().any(|g| g.len() == 1)
-        && (given_s.iter().zip(given_l))
-            .all(|(s, l)| s == l || (s.len() == 1 && l.starts_with(s)))
+        && (given_s.iter().zip(given_l)).all(|(s, l)| s == l || (s.len() == 1 && l.starts_with(s)))
 }
 
 #[cfg(test)]

@@ -214,7 +214,11 @@ pub(super) fn check_files(
     for page in pages {
         let front = &page.src.front;
         let photo = page.src.profile.as_ref().and_then(|p| p.photo.as_ref());
-        for (key, value) in [("pdf", front.pdf.as_ref()), ("image", front.image.as_ref()), ("photo", photo)] {
+        for (key, value) in [
+            ("pdf", front.pdf.as_ref()),
+            ("image", front.image.as_ref()),
+            ("photo", photo),
+        ] {
             let Some(path) = value else { continue };
             let rel = path.trim_start_matches('/');
             if assets.contains(rel) {

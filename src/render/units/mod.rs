@@ -4,6 +4,8 @@
 //! record. Adding a kind is a new file here and one line in `KINDS`.
 
 mod alias;
+mod author;
+mod authors;
 mod cite;
 mod csv;
 mod data_index;
@@ -67,6 +69,8 @@ const KINDS: &[Kind] = &[
     cite::units,
     alias::units,
     redirects::units,
+    author::units,
+    authors::units,
 ];
 
 /// Every output file the site has, but static files and the search index.
@@ -74,7 +78,8 @@ pub fn all(site: &Site) -> Vec<Box<dyn Unit>> {
     KINDS.iter().flat_map(|kind| kind(site)).collect()
 }
 
-/// The page with this id alone (what `serve` shows first after a save).
-pub fn page(id: crate::resolve::PageId) -> Box<dyn Unit> {
-    Box::new(page::PageUnit(id))
+/// The page with this id alone (what `serve` shows first after a save): a profile's is the
+/// first page of its person's.
+pub fn page(site: &Site, id: crate::resolve::PageId) -> Box<dyn Unit> {
+    author::profile_page(site, id).unwrap_or_else(|| Box::new(page::PageUnit(id)))
 }

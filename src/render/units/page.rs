@@ -8,8 +8,10 @@ use crate::render::shared::Shared;
 use crate::resolve::{PageId, Site};
 use serde::Serialize;
 
+/// Every page's, but profiles' (see [`super::author`]).
 pub fn units(site: &Site) -> Vec<Box<dyn Unit>> {
     (0..site.pages.len())
+        .filter(|&id| site.pages[id].kind != crate::kind::Kind::Author)
         .map(|id| Box::new(PageUnit(id)) as Box<dyn Unit>)
         .collect()
 }
@@ -142,7 +144,7 @@ fn series_value<'a>(cx: &Shared, id: PageId) -> Value<'a> {
 
 /// What a page is made from beyond the cards it shows: its series' parts, the files and
 /// templates its body used, and the pages it links to.
-fn deps(cx: &Shared, id: PageId, deps: &mut Deps) {
+pub(super) fn deps(cx: &Shared, id: PageId, deps: &mut Deps) {
     let site = cx.site;
     let body = &cx.bodies.pages[id];
     if let Some((series, _)) = site.series_of(id) {

@@ -55,6 +55,16 @@ fn urls(cx: &Shared, _: usize) -> tera::Value {
         listing(&addresses.topic(&t.slug), t.pages.len());
     }
     listing(&addresses.series_list(), site.series.len());
+    if !site.authors.is_empty() {
+        add(&addresses.authors().url, None);
+    }
+    // A profile's own page is among the pages; its further pages are listed here.
+    for a in &site.authors {
+        let first = addresses.author(&site.pages[a.page].slug);
+        for n in 2..=pages_of(a.pages.len(), page_size) {
+            add(&addresses.listing_page(&first, n).url, None);
+        }
+    }
     for page in site.pages.iter().filter(|p| !p.src.front.draft) {
         add(&page.url, page.src.front.updated.or(page.src.front.date));
     }
@@ -92,6 +102,9 @@ impl Unit for Sitemap {
         }
         for t in &site.topics {
             f.str(&t.url).u64(t.pages.len() as u64);
+        }
+        for a in &site.authors {
+            f.str(&site.pages[a.page].url).u64(a.pages.len() as u64);
         }
         f.u64(site.series.len() as u64);
         for url in site.series.iter().map(|s| &s.url) {

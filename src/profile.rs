@@ -46,7 +46,7 @@ impl Profile {
 pub fn parse(source: &Source, split: &Split, diagnostics: &mut Vec<Diagnostic>) -> Option<Profile> {
     let doc = YamlDoc::new(source, split.yaml.clone());
     let value = doc.parse().map_err(|d| diagnostics.push(d)).ok()?;
-    let entries = (doc.root_map(&value, "profile's front matter"))
+    let entries = (doc.root_map(&value, "a profile's front matter"))
         .map_err(|d| diagnostics.push(d))
         .ok()?;
     let mut profile = Profile::default();
@@ -74,7 +74,7 @@ fn set_field(
         "photo_alt" => profile.photo_alt = Some(text(doc, &path, value)?),
         "orcid" => profile.orcid = Some(orcid(doc, &path, value)?),
         "email" => profile.email = Some(email(doc, &path, value)?),
-        _ => return Err(doc.unknown_key(&[], key, KEYS, "profile's front matter")),
+        _ => return Err(doc.unknown_key(&[], key, KEYS, "a profile's front matter")),
     }
     Ok(())
 }

@@ -1207,6 +1207,68 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a profile's ORCID iD with a wrong check digit",
+        files: &[(
+            "content/authors/ann-lee.md",
+            "---\nname: Ann Lee\norcid: 0000-0002-1825-0096\n---\nA biography.\n",
+        )],
+        expect: &[
+            "content/authors/ann-lee.md:3:8: error: the ORCID iD `0000-0002-1825-0096` ends in `6`, but its check digit is `7`",
+            "help: copy the iD from the person's ORCID record: with these first fifteen digits it would be `0000-0002-1825-0097`",
+        ],
+    },
+    Case {
+        name: "a profile's ORCID iD written as its address",
+        files: &[(
+            "content/authors/ann-lee.md",
+            "---\nname: Ann Lee\norcid: https://orcid.org/0000-0002-1825-0097\n---\nA biography.\n",
+        )],
+        expect: &[
+            "content/authors/ann-lee.md:3:8: error: `orcid` is the iD alone, found the address `https://orcid.org/0000-0002-1825-0097`",
+            "help: write `orcid: 0000-0002-1825-0097`: the link to the ORCID record is made from it",
+        ],
+    },
+    Case {
+        name: "a profile's photo without its text alternative, and not there",
+        files: &[(
+            "content/authors/ann-lee.md",
+            "---\nname: Ann Lee\nphoto: /assets/ann.png\n---\nA biography.\n",
+        )],
+        expect: &[
+            "content/authors/ann-lee.md:3:1: error: `photo` and `photo_alt` go together",
+            "help: a photo needs a text alternative for readers who cannot see it: give both, for example `photo: /assets/people/portrait.jpg` and `photo_alt: Portrait of Ann Lee`",
+            "content/authors/ann-lee.md:3:8: error: the photo `/assets/ann.png` is not a file in content/assets/",
+        ],
+    },
+    Case {
+        name: "a profile without a name, and with a page's key",
+        files: &[(
+            "content/authors/ann-lee.md",
+            "---\ntitle: Ann Lee\nrole: Researcher\n---\nA biography.\n",
+        )],
+        expect: &[
+            "content/authors/ann-lee.md:1:1: error: the profile has no `name`, which is required",
+            "help: add the person's name as publications' `authors` write it, for example `name: Pamela Fong`",
+            "content/authors/ann-lee.md:2:1: error: unknown field `title` in a profile's front matter",
+        ],
+    },
+    Case {
+        name: "two profiles of one name",
+        files: &[
+            (
+                "content/authors/ann-lee.md",
+                "---\nname: Ann Lee\n---\nOne.\n",
+            ),
+            (
+                "content/authors/ann-lee-2.md",
+                "---\nname: Ann Lee\n---\nTwo.\n",
+            ),
+        ],
+        expect: &[
+            "content/authors/ann-lee.md:2:7: error: two profiles have the name `Ann Lee`: this one and content/authors/ann-lee-2.md",
+        ],
+    },
+    Case {
         name: "a theme file where a page needs a folder",
         files: &[("themes/centerview/static/briefs/good", "mine")],
         expect: &[
@@ -1433,6 +1495,38 @@ fn warnings_do_not_fail_the_build() {
         run.stderr
     );
     assert!(run.stderr.contains("3 warnings"));
+}
+
+/// An author entry close to a profile's name (a typo, another case, initials) is a warning
+/// at that entry with the name it probably meant; a different name is left alone.
+#[test]
+fn an_author_near_a_profile_name_is_a_warning_with_did_you_mean() {
+    let site = good_site();
+    site.page(
+        "authors/pamela-fong.md",
+        "name: Pamela Fong",
+        "A biography.\n",
+    );
+    site.page(
+        "briefs/w.md",
+        "title: W\ndate: 2017-03-01\nauthors:\n  - Sam Lee\n  - Pamela Fnog\n  - P. Fong",
+        "Text.\n",
+    );
+    let run = site.build();
+    run.assert_ok();
+    let lines = diagnostic_lines(&run.stderr);
+    for needle in [
+        "content/briefs/w.md:6:5: warning: the author `Pamela Fnog` has no profile, but `Pamela Fong` (content/authors/pamela-fong.md) does",
+        "content/briefs/w.md:7:5: warning: the author `P. Fong` has no profile, but `Pamela Fong` (content/authors/pamela-fong.md) does",
+        "help: did you mean \"Pamela Fong\"? An author links to a profile only when written exactly as its `name`",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.contains(needle)),
+            "missing {needle:?} in {}",
+            run.stderr
+        );
+    }
+    assert!(!run.stderr.contains("`Sam Lee`"), "{}", run.stderr);
 }
 
 /// The sample text `centerview new` writes is a warning at its line, recognised exactly:

@@ -119,6 +119,8 @@ const PAGES: &[&str] = &[
     "/series/",
     "/series/increasing-district-capacity-to-implement-the-common-core/",
     "/data/",
+    "/authors/",
+    "/authors/pamela-fong/",
     "/search/?q=coaching",
     "/404.html",
 ];

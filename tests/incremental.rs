@@ -577,3 +577,108 @@ fn failure_messages<T>(result: Result<T, centerview::build::Failure>) -> Vec<Str
         .map(|d| d.render(false))
         .collect()
 }
+
+/// People's profiles through one session: a profile added, edited, renamed (file and name)
+/// and deleted, and a publication's authors changed, each rebuild equal to a clean build.
+#[test]
+fn profile_and_author_edits_match_a_clean_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let brief = |name: &str, date: &str, authors: &str| {
+        write(
+            root.join(format!("content/briefs/{name}.md")),
+            &format!("---\ntitle: Brief {name}\ndate: {date}\nauthors: [{authors}]\n---\nText.\n"),
+        )
+    };
+    write(
+        root.join("site.yaml"),
+        &format!("{}page_size: 2\n", common::SITE_YAML),
+    );
+    brief("a", "2017-01-01", "Ann Lee");
+    brief("b", "2018-01-01", "Ann Lee, Sam Other");
+    brief("c", "2019-01-01", "Sam Other");
+    let profile =
+        |file: &str, text: &str| write(root.join(format!("content/authors/{file}.md")), text);
+    let mut session = Session::new(&options(&root)).unwrap();
+    assert_eq!(bytes(&session.build(None).unwrap()), clean(&root));
+
+    let steps: Vec<(&str, Box<dyn Fn() -> Vec<PathBuf>>)> = vec![
+        (
+            "profile added",
+            Box::new(|| vec![profile("ann-lee", "---\nname: Ann Lee\n---\nAnn writes.\n")]),
+        ),
+        (
+            "profile edited",
+            Box::new(|| {
+                vec![profile(
+                    "ann-lee",
+                    "---\nname: Ann Lee\nrole: Researcher\norcid: 0000-0002-1825-0097\n---\nAnn writes briefs.\n",
+                )]
+            }),
+        ),
+        (
+            "a publication's authors change",
+            Box::new(|| vec![brief("c", "2019-01-01", "Sam Other, Ann Lee")]),
+        ),
+        (
+            "profile file renamed",
+            Box::new(|| {
+                let (from, to) = (
+                    root.join("content/authors/ann-lee.md"),
+                    root.join("content/authors/ann.md"),
+                );
+                std::fs::rename(&from, &to).unwrap();
+                vec![from, to]
+            }),
+        ),
+        (
+            "profile's name changed",
+            Box::new(|| vec![profile("ann", "---\nname: Ann B. Lee\n---\nAnn writes.\n")]),
+        ),
+        (
+            "publications follow the new name",
+            Box::new(|| vec![brief("a", "2017-01-01", "Ann B. Lee")]),
+        ),
+        (
+            "profile deleted",
+            Box::new(|| {
+                let path = root.join("content/authors/ann.md");
+                std::fs::remove_file(&path).unwrap();
+                vec![path]
+            }),
+        ),
+    ];
+    for (name, edit) in &steps {
+        let changed: HashSet<PathBuf> = edit().into_iter().collect();
+        let built = session.build(Some(&changed)).unwrap_or_else(|f| {
+            panic!(
+                "{name}: {:?}",
+                f.diagnostics
+                    .iter()
+                    .map(|d| d.render(false))
+                    .collect::<Vec<_>>()
+            )
+        });
+        let incremental = bytes(&built);
+        let full = clean(&root);
+        let differing: Vec<&String> = (full.keys().chain(incremental.keys()))
+            .filter(|k| full.get(*k) != incremental.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "{name}: {differing:?} differ from a clean build"
+        );
+        let has = |path: &str| incremental.contains_key(path);
+        match *name {
+            "profile added" => {
+                assert!(has("authors/ann-lee/index.html") && has("authors/index.html"))
+            }
+            "a publication's authors change" => assert!(has("authors/ann-lee/page/2/index.html")),
+            "profile file renamed" => {
+                assert!(has("authors/ann/index.html") && !has("authors/ann-lee/index.html"))
+            }
+            "profile deleted" => assert!(!has("authors/index.html")),
+            _ => {}
+        }
+    }
+}

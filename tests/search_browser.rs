@@ -720,6 +720,44 @@ async fn close_words_and_tags_rank_first() {
     );
 }
 
+/// A search for a person's name shows their profile first, before the publications that
+/// name them as an author (and a page that only mentions them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persons_name_finds_their_profile_first() {
+    if browser::skipped() {
+        return;
+    }
+    let site = common::Site::new();
+    site.page(
+        "authors/zora-quill.md",
+        "name: Zora Quill\nrole: Researcher",
+        "Zora studies school budgets.\n",
+    );
+    for (slug, date) in [("first", "2019-01-01"), ("second", "2019-02-01")] {
+        site.page(
+            &format!("briefs/{slug}.md"),
+            &format!(
+                "{}\nauthors: [Zora Quill]",
+                common::brief(&format!("Budgets, {slug} look"), date)
+            ),
+            "Budgets were planned for the year.\n",
+        );
+    }
+    site.page(
+        "briefs/mention.md",
+        &common::brief("Notes from a meeting", "2019-03-01"),
+        "Zora Quill spoke about the budget. Zora Quill listened.\n",
+    );
+    let b = search_built_site(&site, "zora+quill").await;
+    let urls = result_urls(&b).await;
+    assert_eq!(
+        urls.first().map(String::as_str),
+        Some("/authors/zora-quill/"),
+        "{urls:?}"
+    );
+    assert_eq!(urls.len(), 4, "{urls:?}");
+}
+
 /// A query with no results offers the nearest word the site uses; following it searches again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_misspelled_query_suggests_the_nearest_word() {

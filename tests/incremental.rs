@@ -602,7 +602,8 @@ fn profile_and_author_edits_match_a_clean_build() {
     let mut session = Session::new(&options(&root)).unwrap();
     assert_eq!(bytes(&session.build(None).unwrap()), clean(&root));
 
-    let steps: Vec<(&str, Box<dyn Fn() -> Vec<PathBuf>>)> = vec![
+    type ProfileEdit<'a> = Box<dyn Fn() -> Vec<PathBuf> + 'a>;
+    let steps: Vec<(&str, ProfileEdit)> = vec![
         (
             "profile added",
             Box::new(|| vec![profile("ann-lee", "---\nname: Ann Lee\n---\nAnn writes.\n")]),

@@ -613,7 +613,7 @@ fn profile_and_author_edits_match_a_clean_build() {
             Box::new(|| {
                 vec![profile(
                     "ann-lee",
-                    "---\nname: Ann Lee\nrole: Researcher\norcid: 0000-0002-1825-0097\n---\nAnn writes briefs.\n",
+                    "---\nname: Ann Lee\nrole: Researcher\norcid: 0000-0002-1825-0097\n---\nAnn writes.\n",
                 )]
             }),
         ),

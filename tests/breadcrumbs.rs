@@ -123,6 +123,21 @@ fn a_publication_shows_home_its_section_and_itself() {
         breadcrumb_list(&topic)["itemListElement"][2]["name"],
         "Common Core"
     );
+    // A profile: Home › Authors › the person.
+    site.write(
+        "content/authors/pamela-fong.md",
+        "---\nname: Pamela Fong\n---\nA researcher.\n",
+    );
+    site.build().assert_ok();
+    let author = site.read("output/authors/pamela-fong/index.html");
+    assert_eq!(
+        crumbs(&author),
+        owned(&[
+            ("Home", "/center/", false),
+            ("Authors", "/center/authors/", false),
+            ("Pamela Fong", "/center/authors/pamela-fong/", true),
+        ])
+    );
     let series = site.read("output/series/district-capacity/index.html");
     assert_eq!(
         crumbs(&series),

@@ -24,6 +24,8 @@ const PAGES: &[(&str, &str)] = &[
     ("post", "/posts/partnership-announcement/"),
     ("plain page", "/about/"),
     ("topic", "/topics/teacher-leaders/"),
+    ("author", "/authors/pamela-fong/"),
+    ("authors", "/authors/"),
     ("topics", "/topics/"),
     (
         "series",
@@ -48,8 +50,9 @@ const contentLeft = (el) => {
 const firstOf = (...sel) => sel.map(q).find(Boolean);
 const edges = {
   brand: contentLeft(q('.brand')),
-  title: contentLeft(q('main h1')),
-  kicker: contentLeft(q('.kind-label')),
+  // A profile's portrait starts its title block on the grid; its name stands beside it.
+  title: q('.profile-photo') ? box(q('.profile-photo')).left : contentLeft(q('main h1')),
+  kicker: q('.profile-photo') ? null : contentLeft(q('.kind-label')),
   breadcrumbs: contentLeft(q('.breadcrumbs')),
   deck: contentLeft(q('.pub-header .subtitle')),
   meta: contentLeft(q('.pub-meta')),
@@ -187,6 +190,7 @@ fn check_breadcrumbs(m: &Value, what: &str, at: &str, problems: &mut Vec<String>
         "post",
         "topic",
         "series",
+        "author",
     ];
     let crumbs = &m["crumbs"];
     match (wanted.contains(&what), crumbs.is_null()) {

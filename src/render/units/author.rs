@@ -147,6 +147,14 @@ impl Unit for AuthorUnit {
             .with("count", Value::Int(author.pages.len() as i64))
             .with("pages", Value::Cards(shown.to_vec()))
             .with("authors_url", Value::Str(urls.authors().url.into()))
+            .with(
+                "breadcrumbs",
+                Value::data(&crate::render::breadcrumbs::trail(
+                    site,
+                    ("Authors", &urls.authors().url),
+                    (page.title(), &first.url),
+                )),
+            )
             .with("json_ld", Value::Str(person_ld(site, id).into()))
             .with(
                 "pagination",

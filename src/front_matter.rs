@@ -30,6 +30,7 @@ pub const KEYS: &[&str] = &[
     "image_alt",
     "toc",
     "pdf_edition",
+    "related",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -64,6 +65,10 @@ pub struct FrontMatter {
     pub toc: Option<bool>,
     /// `false` leaves out this page's PDF edition (`pdf` always takes precedence).
     pub pdf_edition: Option<bool>,
+    /// The related publications the editor chose, instead of the chosen ones: content
+    /// paths written like links (`../briefs/partnership.md`), checked when the site is
+    /// resolved. An empty list shows none.
+    pub related: Option<Vec<RelatedEntry>>,
     /// The YAML could not be parsed: every field is unknown, not absent.
     pub unreadable: bool,
 }
@@ -209,6 +214,7 @@ fn set_field(
                     .help("write `pdf_edition: false` to leave this page's PDF edition out"));
             }
         },
+        "related" => fm.related = Some(related(doc, &path, value, diagnostics)?),
         _ => return Err(doc.unknown_key(&[], key, KEYS, "front matter")),
     }
     Ok(())
@@ -245,6 +251,58 @@ fn aliases(
                 );
             }
         }
+    }
+    Ok(out)
+}
+
+/// The most related publications a page shows, and so the most `related` may name.
+pub const MOST_RELATED: usize = 3;
+
+/// One of a page's `related` publications, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedEntry {
+    /// As written (`../briefs/partnership.md`), relative to the page's folder.
+    pub written: String,
+    /// Its place in the list.
+    pub index: usize,
+}
+
+/// `related`: at most [`MOST_RELATED`] paths of pages under `content/`, written as links
+/// to them are. Whether each is a publication is checked when the site is resolved; here,
+/// only its form. Each bad one is its own error, in `diagnostics`; the good ones are kept.
+fn related(
+    doc: &YamlDoc,
+    path: &[Step],
+    value: &Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<RelatedEntry>, Diagnostic> {
+    let items = non_empty_list(doc, path, value)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (index, written) in items.into_iter().enumerate() {
+        let mut item_path = path.to_vec();
+        item_path.push(Step::Index(index));
+        let error = |message: String| doc.error(&item_path, Target::Value, message);
+        if index == MOST_RELATED {
+            diagnostics.push(
+                error(format!(
+                    "a page shows at most {MOST_RELATED} related publications; `related` names more"
+                ))
+                .label("one too many")
+                .help("keep the three that readers should see next, and remove the rest"),
+            );
+            break;
+        }
+        // Relative, without a scheme, a fragment or a query: a page's file, as links name it.
+        let is_path = !written.starts_with('/') && !written.contains([':', '#', '?']);
+        if !is_path || !written.ends_with(".md") {
+            diagnostics.push(
+                error(format!("`{written}` is not the file of a page"))
+                    .label("not a path to a .md file")
+                    .help("name a publication by its file, relative to this one, as a link does: for example `../briefs/partnership.md`"),
+            );
+            continue;
+        }
+        out.push(RelatedEntry { written, index });
     }
     Ok(out)
 }

@@ -48,6 +48,7 @@ pub mod serve;
 pub mod shortcodes;
 pub mod statics;
 pub mod summary;
+pub mod terms;
 pub mod theme;
 pub mod urls;
 pub mod write;

@@ -104,6 +104,9 @@ pub struct Rendered {
     pub records: Records,
     /// The body's text, block by block, for the search index.
     pub text: text::PageText,
+    /// The page's most frequent terms, for choosing its related publications: made from
+    /// `text` by `render::bodies`, which keeps the text itself only for the search index.
+    pub terms: crate::terms::Profile,
     /// Where the editor's own raw HTML, and the markdown's images, are in `html`: for the
     /// PDF edition's warnings about what it cannot show, at their markdown line.
     pub raw_html: Vec<RawHtml>,

@@ -70,6 +70,40 @@ fn body_fingerprint(
     f.finish()
 }
 
+/// How much a word counts in a page's profile, by where it is: the title and subtitle say
+/// most of what a page is about, then its summary and headings, then its running text.
+/// Table cells and code are left out (numbers and names of columns, not the subject).
+const TITLE_WEIGHT: u32 = 4;
+const SUMMARY_WEIGHT: u32 = 3;
+const HEADING_WEIGHT: u32 = 2;
+const PROSE_WEIGHT: u32 = 1;
+
+/// A page's profile (see [`crate::terms::profile`]), from its title block and its text.
+fn profile(page: &crate::resolve::Page, text: &markdown::text::PageText) -> crate::terms::Profile {
+    use markdown::text::BlockKind;
+    let front = &page.src.front;
+    let title_block = [
+        (front.title.as_str(), TITLE_WEIGHT),
+        (front.subtitle.as_deref().unwrap_or(""), TITLE_WEIGHT),
+        (front.summary.as_deref().unwrap_or(""), SUMMARY_WEIGHT),
+    ];
+    let ends = text
+        .blocks
+        .iter()
+        .skip(1)
+        .map(|b| b.start)
+        .chain([text.text.len()]);
+    let blocks = text.blocks.iter().zip(ends).filter_map(|(block, end)| {
+        let weight = match block.kind {
+            BlockKind::Prose => PROSE_WEIGHT,
+            BlockKind::Heading => HEADING_WEIGHT,
+            BlockKind::Data | BlockKind::Code => return None,
+        };
+        Some((&text.text[block.start..end], weight))
+    });
+    crate::terms::profile(title_block.into_iter().chain(blocks))
+}
+
 /// Renders every page's and intro's markdown, in parallel, reusing from `cache` each body
 /// whose fingerprint has not changed.
 pub fn render_bodies(
@@ -102,14 +136,19 @@ pub fn render_bodies(
             }
             let mut diags = Vec::new();
             let dir = page.src.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            // The text is always read: related publications are chosen from its terms.
             let input = Input {
                 source: &page.src.source,
                 body: page.src.split.body.clone(),
                 dir,
                 page: Some(id),
-                collect_text,
+                collect_text: true,
             };
-            let rendered = markdown::render(&input, site, theme, registry, &mut diags);
+            let mut rendered = markdown::render(&input, site, theme, registry, &mut diags);
+            rendered.terms = profile(page, &rendered.text);
+            if !collect_text {
+                rendered.text = Default::default();
+            }
             let fingerprint =
                 body_fingerprint(site, global, page.source().hash, &rendered, &file_hashes);
             (fingerprint, Arc::new(rendered), diags, true)

@@ -14,6 +14,7 @@ pub mod citation;
 pub mod editions;
 pub mod inputs;
 pub mod pagination;
+pub mod related;
 pub mod shared;
 pub mod units;
 

@@ -26,6 +26,8 @@ pub struct Shared<'a> {
     pub featured_in: BTreeMap<PageId, Vec<PageId>>,
     /// For each data table, the pages that use it, newest first.
     pub table_users: BTreeMap<String, Vec<PageId>>,
+    /// Each page's related publications (see [`super::related`]), by page id.
+    pub related: Vec<Vec<PageId>>,
     /// Each page's card as templates see it, made when a rendered output first needs it
     /// (an incremental build renders few outputs, and most cards are never looked at).
     cards: Vec<Arc<OnceLock<tera::Value>>>,
@@ -149,6 +151,8 @@ impl<'a> Shared<'a> {
             None => (0..site.pages.len()).map(|_| Default::default()).unzip(),
         };
         let (featured_in, table_users) = users(site, bodies);
+        let profiles: Vec<&crate::terms::Profile> = bodies.pages.iter().map(|b| &b.terms).collect();
+        let related = super::related::related_lists(site, &profiles, &featured_in);
         let urls = site.urls();
         let data_ctx: BTreeMap<&str, TableCtx> = site
             .tables
@@ -185,6 +189,7 @@ impl<'a> Shared<'a> {
             data_ctx: tera::Value::from_serializable(&data_ctx),
             featured_in,
             table_users,
+            related,
             cards,
             card_fps,
             site_fp: site_fp.finish(),

@@ -61,6 +61,28 @@ pub fn unsafe_scheme(dest: &str) -> Option<&'static str> {
 /// What a link's destination `dest`, written in a file in folder `dir` under `content/`,
 /// goes to; or why it cannot be (see the module's documentation).
 pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<Link, LinkFailure> {
+    let what = if image { "image" } else { "link" };
+    resolve_named(site, dir, dest, image, what)
+}
+
+/// Where a page named in front matter goes (a `related` publication), checked as a link is;
+/// messages call it `what`.
+pub fn resolve_page_path(
+    site: &Site,
+    dir: &str,
+    dest: &str,
+    what: &str,
+) -> Result<Link, LinkFailure> {
+    resolve_named(site, dir, dest, false, what)
+}
+
+fn resolve_named(
+    site: &Site,
+    dir: &str,
+    dest: &str,
+    image: bool,
+    what: &str,
+) -> Result<Link, LinkFailure> {
     if dest.is_empty() {
         return failure(
             "this link has no target".into(),
@@ -91,7 +113,6 @@ pub fn resolve_link(site: &Site, dir: &str, dest: &str, image: bool) -> Result<L
             "link to a file inside content/, relative to this file",
         );
     };
-    let what = if image { "image" } else { "link" };
     let with_fragment = |url: String| match &fragment {
         Some(f) => format!("{url}#{f}"),
         None => url,

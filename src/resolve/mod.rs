@@ -16,6 +16,7 @@ use crate::urls::Urls;
 mod authors;
 mod checks;
 pub mod links;
+mod related;
 use crate::yaml::{Step, Target};
 use crate::yaml_doc::YamlDoc;
 pub use authors::{Author, near as names_near};
@@ -39,6 +40,9 @@ pub struct Page {
     pub topics: Vec<usize>,
     /// Index into [`Site::series`] and this page's part number.
     pub series: Option<(usize, u32)>,
+    /// The related publications its front matter names (`related`), in its order; `None`
+    /// when it names none, and they are chosen (see `render::related`).
+    pub related: Option<Vec<PageId>>,
 }
 
 impl Page {
@@ -356,7 +360,7 @@ pub fn resolve(
         .collect();
     let asset_rels = content.assets.iter().map(|a| a.rel.clone()).collect();
     checks::check_files(&pages, &asset_rels, diagnostics);
-    Site {
+    let mut site = Site {
         root,
         config,
         pages,
@@ -383,7 +387,9 @@ pub fn resolve(
         aliases,
         authors,
         author_by_name,
-    }
+    };
+    related::chosen_by_editors(&mut site, diagnostics);
+    site
 }
 
 /// The sections, each with its intro and its pages newest first; and the home page's intro.
@@ -645,5 +651,6 @@ fn page_from(src: std::sync::Arc<SourcePage>, urls: Urls) -> Page {
         slug,
         topics: Vec::new(),
         series: None,
+        related: None,
     }
 }

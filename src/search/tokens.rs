@@ -10,62 +10,9 @@
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// Words too common to be worth indexing. Queries skip them too; phrase positions still count
-/// them, so `"district of columbia"` matches only those words in that order.
-pub const STOPWORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
-    "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he",
-    "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "more", "most", "not", "of",
-    "on", "one", "or", "other", "our", "out", "over", "she", "so", "some", "such", "than", "that",
-    "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "up", "was",
-    "we", "were", "what", "when", "which", "while", "who", "will", "with", "would", "you", "your",
-];
-
-/// Lower case, accents removed, apostrophes dropped.
-pub fn fold(text: &str) -> String {
-    if text.is_ascii() {
-        return (text.bytes())
-            .filter(|&b| b != b'\'')
-            .map(|b| char::from(b.to_ascii_lowercase()))
-            .collect();
-    }
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c) && !matches!(c, '\'' | '’' | '‘'))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Splits folded text into tokens with their byte ranges in `folded`.
-pub fn split(folded: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut rest = folded;
-    let mut offset = 0;
-    std::iter::from_fn(move || {
-        let start = rest.find(|c: char| c.is_alphanumeric())?;
-        let after = &rest[start..];
-        let len = after
-            .find(|c: char| !c.is_alphanumeric())
-            .unwrap_or(after.len());
-        let token = &after[..len];
-        let at = offset + start;
-        offset += start + len;
-        rest = &after[len..];
-        Some((at, token))
-    })
-}
-
-/// Whether a token is indexed at all (not a stopword, not a single letter).
-pub fn is_indexed(token: &str) -> bool {
-    let mut chars = token.chars();
-    let first = chars.next();
-    let single = chars.next().is_none();
-    if single && !first.is_some_and(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    STOPWORDS.binary_search(&token).is_err()
-}
+pub use crate::terms::{STOPWORDS, fold, is_indexed, split};
 
 /// Every term the index has seen, each with a small id. It is shared by every thread that
 /// analyses documents and kept between builds by `serve` and `watch`, so a document analysed

@@ -78,6 +78,7 @@ impl Unit for PageUnit {
             }
         }
         inputs.set("case_studies", Value::Cards(shown));
+        inputs.set("related", Value::Cards(cx.related[id].clone()));
         inputs.set("toc", Value::Bool(shows_contents(page, body)));
         inputs.set(
             "breadcrumbs",

@@ -1,0 +1,158 @@
+//! Words as the search index and related publications see them: folded, split, filtered and
+//! stemmed; and a page's profile, its most frequent terms, from which the render stage
+//! chooses related publications (the search index, made after rendering, analyses every
+//! word again with positions of its own).
+//!
+//! The browser does exactly the same to a query (static/js/search.js), so these rules are a
+//! contract between the two: lower case; accents removed (Unicode NFD, combining marks
+//! dropped); apostrophes removed inside words (`district's` → `districts`); a token is a run
+//! of letters and digits; one-letter tokens other than digits and the stopwords (sent to the
+//! browser in the index manifest) are not indexed; what remains is stemmed with the Snowball
+//! English stemmer, so `coaches` and `coaching` are both `coach`.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Words too common to be worth indexing. Queries skip them too; phrase positions still count
+/// them, so `"district of columbia"` matches only those words in that order.
+pub const STOPWORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+    "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he",
+    "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "more", "most", "not", "of",
+    "on", "one", "or", "other", "our", "out", "over", "she", "so", "some", "such", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "up", "was",
+    "we", "were", "what", "when", "which", "while", "who", "will", "with", "would", "you", "your",
+];
+
+/// Lower case, accents removed, apostrophes dropped.
+pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return (text.bytes())
+            .filter(|&b| b != b'\'')
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c) && !matches!(c, '\'' | '’' | '‘'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Splits folded text into tokens with their byte ranges in `folded`.
+pub fn split(folded: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = folded;
+    let mut offset = 0;
+    std::iter::from_fn(move || {
+        let start = rest.find(|c: char| c.is_alphanumeric())?;
+        let after = &rest[start..];
+        let len = after
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(after.len());
+        let token = &after[..len];
+        let at = offset + start;
+        offset += start + len;
+        rest = &after[len..];
+        Some((at, token))
+    })
+}
+
+/// Whether a token is indexed at all (not a stopword, not a single letter).
+pub fn is_indexed(token: &str) -> bool {
+    let mut chars = token.chars();
+    let first = chars.next();
+    let single = chars.next().is_none();
+    if single && !first.is_some_and(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    STOPWORDS.binary_search(&token).is_err()
+}
+
+/// How many of its most frequent terms a page's [`Profile`] keeps: enough to find what a page
+/// is about, few enough that 10,000 pages' profiles take a few megabytes.
+pub const PROFILE_TERMS: usize = 32;
+
+/// A term of a profile: its stem's hash and its weighted count in the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term {
+    pub id: u32,
+    pub count: u32,
+}
+
+/// A page's most frequent terms (at most [`PROFILE_TERMS`]), by term id. Numbers are left
+/// out: a year or a percentage says nothing of what two pages share.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile(pub Box<[Term]>);
+
+/// A term's id: the hash of its stem. Two stems with one hash are one term; among the tens
+/// of thousands of terms a site has that is rare, and costs no more than a weak match.
+fn term_id(stem: &str) -> u32 {
+    crate::fingerprint::hash_bytes(stem.as_bytes()) as u32
+}
+
+thread_local! {
+    /// Each thread's stemmer and the term id of every folded word it has seen (`None`: not
+    /// indexed), so a word costs one stemming per thread.
+    static STEMS: RefCell<(Stemmer, FxHashMap<Box<str>, Option<u32>>)> =
+        RefCell::new((Stemmer::create(Algorithm::English), FxHashMap::default()));
+}
+
+/// The profile of a page's text: each part with its weight (a title counts more than a
+/// paragraph).
+pub fn profile<'a>(parts: impl IntoIterator<Item = (&'a str, u32)>) -> Profile {
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+    STEMS.with_borrow_mut(|(stemmer, seen)| {
+        for (text, weight) in parts {
+            let folded = fold(text);
+            for (_, token) in split(&folded) {
+                let id = match seen.get(token) {
+                    Some(&id) => id,
+                    None => {
+                        let wanted =
+                            is_indexed(token) && !token.bytes().all(|b| b.is_ascii_digit());
+                        let id = wanted.then(|| term_id(&stemmer.stem(token)));
+                        seen.insert(token.into(), id);
+                        id
+                    }
+                };
+                if let Some(id) = id {
+                    *counts.entry(id).or_default() += weight;
+                }
+            }
+        }
+    });
+    let mut terms: Vec<Term> = counts
+        .into_iter()
+        .map(|(id, count)| Term { id, count })
+        .collect();
+    terms.sort_unstable_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
+    terms.truncate(PROFILE_TERMS);
+    terms.sort_unstable_by_key(|t| t.id);
+    Profile(terms.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_keeps_the_most_frequent_stems_weighted() {
+        let p = profile([
+            ("Coaching coaches", 3),
+            ("The coach met 12 teachers in 2019; a teacher", 1),
+        ]);
+        let count = |word: &str| {
+            let id = term_id(word);
+            p.0.iter().find(|t| t.id == id).map(|t| t.count)
+        };
+        assert_eq!(count("coach"), Some(7));
+        assert_eq!(count("teacher"), Some(2));
+        assert_eq!(count("met"), Some(1));
+        assert_eq!(count("12"), None, "numbers are left out");
+        assert_eq!(count("the"), None, "stopwords are left out");
+        let long: String = (0..100).map(|i| format!("word{i}x ")).collect();
+        assert_eq!(profile([(long.as_str(), 1)]).0.len(), PROFILE_TERMS);
+    }
+}

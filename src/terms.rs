@@ -70,6 +70,54 @@ pub fn is_indexed(token: &str) -> bool {
     STOPWORDS.binary_search(&token).is_err()
 }
 
+/// Whether a character belongs to a word of running text, before folding: letters, digits,
+/// combining marks and apostrophes. Folding such a word, then splitting it, gives exactly the
+/// tokens that folding and splitting the whole text would.
+pub fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '\'' | '’' | '‘') || is_combining_mark(c)
+}
+
+/// Whether each ASCII byte is a word character; other characters are decoded and tested.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'\'' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// The byte index of the first word character at or after `from`.
+pub fn next_word(text: &str, from: usize) -> Option<usize> {
+    scan(text, from, true)
+}
+
+/// The byte index just after the word starting at `from`.
+pub fn word_end(text: &str, from: usize) -> usize {
+    scan(text, from, false).unwrap_or(text.len())
+}
+
+/// The first index at or after `from` whose character is (or is not) a word character.
+fn scan(text: &str, from: usize, wanted: bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (is_word, len) = if b < 128 {
+            (ASCII_WORD[b as usize], 1)
+        } else {
+            let c = text[i..].chars().next().expect("a char boundary");
+            (word_char(c), c.len_utf8())
+        };
+        if is_word == wanted {
+            return Some(i);
+        }
+        i += len;
+    }
+    None
+}
+
 /// How many of its most frequent terms a page's [`Profile`] keeps: enough to find what a page
 /// is about, few enough that 10,000 pages' profiles take a few megabytes.
 pub const PROFILE_TERMS: usize = 32;
@@ -92,33 +140,90 @@ fn term_id(stem: &str) -> u32 {
     crate::fingerprint::hash_bytes(stem.as_bytes()) as u32
 }
 
+/// How many of a page's most frequent words are stemmed for its profile: more than
+/// [`PROFILE_TERMS`], as words with one stem (`coach`, `coaches`) are counted together, and
+/// the stopwords among them are left out.
+const STEMMED_WORDS: usize = 4 * PROFILE_TERMS;
+
+/// A word of a page, once folded: where it was read, or its folded form where folding
+/// changed more than case and apostrophes.
+enum Word<'a> {
+    Ascii(&'a str),
+    Folded(Box<str>),
+}
+
+impl Word<'_> {
+    fn folded(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Word::Ascii(raw) => fold(raw).into(),
+            Word::Folded(token) => (&**token).into(),
+        }
+    }
+}
+
+/// The hash of an ASCII word folded (lower case, apostrophes dropped), made without a copy
+/// of it; `None` for a longer word than it reads.
+fn ascii_key(raw: &str) -> Option<u64> {
+    let mut buffer = [0u8; 48];
+    let mut len = 0;
+    for &b in raw.as_bytes().iter().filter(|&&b| b != b'\'') {
+        *buffer.get_mut(len)? = b.to_ascii_lowercase();
+        len += 1;
+    }
+    Some(crate::fingerprint::hash_bytes(&buffer[..len]))
+}
+
 thread_local! {
-    /// Each thread's stemmer and the term id of every folded word it has seen (`None`: not
-    /// indexed), so a word costs one stemming per thread.
-    static STEMS: RefCell<(Stemmer, FxHashMap<Box<str>, Option<u32>>)> =
+    /// Each thread's stemmer, and the term id of every folded word it has stemmed (`None`:
+    /// not indexed), by the word's hash: a word is stemmed once per thread.
+    static STEMS: RefCell<(Stemmer, FxHashMap<u64, Option<u32>>)> =
         RefCell::new((Stemmer::create(Algorithm::English), FxHashMap::default()));
 }
 
 /// The profile of a page's text: each part with its weight (a title counts more than a
-/// paragraph).
+/// paragraph). Words are counted first, by a hash of their folded form, in a table of the
+/// page's own; only the most frequent are stemmed, through the thread's table (looking every
+/// word up there cost more than rendering the page).
 pub fn profile<'a>(parts: impl IntoIterator<Item = (&'a str, u32)>) -> Profile {
-    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-    STEMS.with_borrow_mut(|(stemmer, seen)| {
-        for (text, weight) in parts {
-            let folded = fold(text);
-            for (_, token) in split(&folded) {
-                let id = match seen.get(token) {
-                    Some(&id) => id,
-                    None => {
-                        let wanted =
-                            is_indexed(token) && !token.bytes().all(|b| b.is_ascii_digit());
-                        let id = wanted.then(|| term_id(&stemmer.stem(token)));
-                        seen.insert(token.into(), id);
-                        id
+    let mut words: FxHashMap<u64, (u32, Word<'a>)> = FxHashMap::default();
+    let mut add = |key: u64, weight: u32, word: &dyn Fn() -> Word<'a>| {
+        words.entry(key).or_insert_with(|| (0, word())).0 += weight;
+    };
+    for (text, weight) in parts {
+        let mut at = 0;
+        while let Some(start) = next_word(text, at) {
+            at = word_end(text, start);
+            let raw = &text[start..at];
+            match raw.is_ascii().then(|| ascii_key(raw)).flatten() {
+                Some(key) => add(key, weight, &|| Word::Ascii(raw)),
+                None => {
+                    for (_, token) in split(&fold(raw)) {
+                        let key = crate::fingerprint::hash_bytes(token.as_bytes());
+                        add(key, weight, &|| Word::Folded(token.into()));
                     }
-                };
-                if let Some(id) = id {
-                    *counts.entry(id).or_default() += weight;
+                }
+            }
+        }
+    }
+    let mut frequent: Vec<(u64, u32, Word)> = words
+        .into_iter()
+        .map(|(key, (count, word))| (key, count, word))
+        .collect();
+    frequent.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+    STEMS.with_borrow_mut(|(stemmer, stems)| {
+        let mut stemmed = 0;
+        for (key, count, word) in &frequent {
+            let id = *stems.entry(*key).or_insert_with(|| {
+                let folded = word.folded();
+                let wanted = is_indexed(&folded) && !folded.bytes().all(|b| b.is_ascii_digit());
+                wanted.then(|| term_id(&stemmer.stem(&folded)))
+            });
+            if let Some(id) = id {
+                *counts.entry(id).or_default() += count;
+                stemmed += 1;
+                if stemmed == STEMMED_WORDS {
+                    break;
                 }
             }
         }

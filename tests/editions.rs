@@ -193,6 +193,38 @@ fn a_rebuild_typesets_nothing_and_a_data_table_change_only_the_pdfs_that_show_it
     );
 }
 
+/// The related publications a page shows are on its web page only: when they change, its
+/// PDF edition is not typeset again.
+#[test]
+fn related_publications_changing_typeset_no_pdf() {
+    let site = example();
+    build_at(site.path(), &site.path().join("one"));
+    // A post (posts have no edition) takes the topics of the Long Beach case study.
+    let post = site
+        .path()
+        .join("content/posts/partnership-announcement.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    let changed = text.replacen(
+        "topics: [Technical assistance, Common Core]",
+        "topics: [Mathematics, Coaching, Equity]",
+        1,
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&post, changed).unwrap();
+    let after = build_at(site.path(), &site.path().join("two"));
+    assert_eq!(after.editions.typeset, Vec::<String>::new());
+    let related = |out: &str| {
+        let page = site
+            .path()
+            .join(out)
+            .join("case-studies/long-beach-coaching/index.html");
+        let html = std::fs::read_to_string(page).unwrap();
+        html[html.find("related-pubs").unwrap()..].to_string()
+    };
+    assert!(!related("one").contains("/posts/partnership-announcement/"));
+    assert!(related("two").contains("/posts/partnership-announcement/"));
+}
+
 const BODY: &str = "## Findings\n\nDistricts that began with a partnership did better.\n";
 
 fn brief(front: &str) -> String {

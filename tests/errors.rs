@@ -1266,6 +1266,65 @@ const CASES: &[Case] = &[
         ],
         expect: &[
             "content/authors/ann-lee.md:2:7: error: two profiles have the name `Ann Lee`: this one and content/authors/ann-lee-2.md",
+        name: "a related publication that does not exist",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nrelated: [othr.md]\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:11: error: the related publication `othr.md` goes to content/briefs/othr.md, which does not exist",
+            "help: did you mean `other.md`?",
+        ],
+    },
+    Case {
+        name: "more related publications than a page shows",
+        files: &[
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\nrelated:\n  - good.md\n  - other.md\n  - y.md\n  - z.md\n---\nBody.\n",
+            ),
+            (
+                "content/briefs/y.md",
+                "---\ntitle: Y\ndate: 2017-01-01\n---\nY.\n",
+            ),
+            (
+                "content/briefs/z.md",
+                "---\ntitle: Z\ndate: 2017-01-01\n---\nZ.\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:8:5: error: a page shows at most 3 related publications; `related` names more",
+            "help: keep the three that readers should see next, and remove the rest",
+        ],
+    },
+    Case {
+        name: "a related publication written as an address",
+        files: &[(
+            "content/briefs/x.md",
+            "---\ntitle: X\ndate: 2017-01-01\nrelated: [/briefs/good/]\n---\nBody.\n",
+        )],
+        expect: &[
+            "content/briefs/x.md:4:11: error: `/briefs/good/` is not the file of a page",
+            "help: name a publication by its file, relative to this one, as a link does: for example `../briefs/partnership.md`",
+        ],
+    },
+    Case {
+        name: "related publications that are not others' publications",
+        files: &[
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\nrelated: [x.md, ../about.md, d.md]\n---\nBody.\n",
+            ),
+            ("content/about.md", "---\ntitle: About\n---\nUs.\n"),
+            (
+                "content/briefs/d.md",
+                "---\ntitle: D\ndate: 2017-01-01\ndraft: true\n---\nD.\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:4:11: error: `x.md` is this page itself",
+            "content/briefs/x.md:4:17: error: the related publication `../about.md` is a page, not a publication",
+            "content/briefs/x.md:4:31: error: the related publication `d.md` goes to a draft, which this build leaves out",
         ],
     },
     Case {

@@ -150,6 +150,24 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
             fails: false,
         },
         Step {
+            // Other pages' related publications follow its new topics.
+            name: "topics change",
+            edit: Box::new(|root| {
+                let path = first(root, "reports");
+                let text = std::fs::read_to_string(&path).unwrap();
+                let (front, body) = text.split_once("\n---\n").unwrap();
+                let front: Vec<&str> = front
+                    .lines()
+                    .map(|l| match l.starts_with("topics:") {
+                        true => "topics: [Science, Early learning, Policy]",
+                        false => l,
+                    })
+                    .collect();
+                vec![write(path, &format!("{}\n---\n{body}", front.join("\n")))]
+            }),
+            fails: false,
+        },
+        Step {
             name: "new page",
             edit: Box::new(|root| {
                 let brief = first(root, "briefs");
@@ -327,6 +345,7 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
         },
     ];
 
+    let mut last = bytes(&first_build);
     for step in &steps {
         let mut changed: Vec<PathBuf> = (step.edit)(&root);
         if step.name == "template edit" {
@@ -386,6 +405,14 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
                 built.rendered.outputs
             );
         }
+        if step.name == "topics change" {
+            let edited = first(&root, "reports");
+            let slug = edited.file_stem().unwrap().to_string_lossy().into_owned();
+            let own = format!("reports/{slug}/index.html");
+            let others = related_sections_changed(&last, &incremental, &own);
+            assert!(others > 0, "no other page's related publications changed");
+        }
+        last = incremental.clone();
         let has = |path: &str| incremental.contains_key(path);
         match step.name {
             "alias added" => assert!(has("briefs/an-old-address/index.html")),
@@ -415,6 +442,24 @@ fn every_edit_through_the_incremental_path_matches_a_clean_build() {
             );
         }
     }
+}
+
+/// How many pages but `own` show other related publications in `after` than in `before`.
+fn related_sections_changed(
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &BTreeMap<String, Vec<u8>>,
+    own: &str,
+) -> usize {
+    let related = |bytes: &[u8]| {
+        let html = String::from_utf8_lossy(bytes).into_owned();
+        html.find("<section class=\"related-pubs\"")
+            .map(|at| html[at..].split("</section>").next().unwrap().to_string())
+    };
+    after
+        .iter()
+        .filter(|(path, _)| path.ends_with("index.html") && path.as_str() != own)
+        .filter(|(path, bytes)| before.get(*path).map(|b| related(b)) != Some(related(bytes)))
+        .count()
 }
 
 #[test]

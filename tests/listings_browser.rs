@@ -157,6 +157,22 @@ return {
 };
 "#;
 
+/// A publication's related publications: the number of cards at each top, in order, and the
+/// rightmost edge of any card and the page's width.
+const RELATED_GRID: &str = r#"
+const cards = [...document.querySelectorAll('.related-pubs .card-grid > .card')];
+const counts = new Map();
+for (const card of cards) {
+  const top = Math.round(card.getBoundingClientRect().top);
+  counts.set(top, (counts.get(top) || 0) + 1);
+}
+return {
+  rows: [...counts.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]),
+  right: Math.max(0, ...cards.map((c) => c.getBoundingClientRect().right)),
+  width: document.documentElement.clientWidth,
+};
+"#;
+
 /// Decks and kickers: [class, text, computed text-transform, font-variant-caps].
 const DECKS: &str = r#"
 return [...document.querySelectorAll('.subtitle, .card-subtitle, .vff-subtitle, .card-kind, .kind-label')]
@@ -340,6 +356,28 @@ async fn check_related(b: &Browser, page: &str, width: u32, problems: &mut Vec<S
     }
 }
 
+/// What is wrong with a publication's related publications at this width: side by side on
+/// a wide screen, one under another on a phone, never past the page's edge.
+async fn check_related_grid(b: &Browser, page: &str, width: u32, problems: &mut Vec<String>) {
+    let grid = run(b, RELATED_GRID).await;
+    let rows: Vec<u64> = (grid["rows"].as_array().unwrap().iter())
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    let cards: u64 = rows.iter().sum();
+    let wanted_rows = if width >= 1000 { 1 } else { cards as usize };
+    if cards > 0 && rows.len() != wanted_rows {
+        problems.push(format!(
+            "{page} at {width}: its related publications sit in rows of {rows:?}"
+        ));
+    }
+    if f(&grid["right"]) > f(&grid["width"]) + 0.5 {
+        problems.push(format!(
+            "{page} at {width}: a related publication reaches {}, past the page's {}",
+            grid["right"], grid["width"]
+        ));
+    }
+}
+
 async fn check_dates(b: &Browser, page: &str, width: u32, problems: &mut Vec<String>) {
     for problem in run(b, LONELY_DATES).await.as_array().unwrap() {
         problems.push(format!("{page} at {width}: {}", problem.as_str().unwrap()));
@@ -436,11 +474,13 @@ async fn listings_cards_and_the_home_page_at_1280_and_390() {
                     publications.insert(link.as_str().unwrap().to_string());
                 }
             }
-            // Publications: their headers and their lists of related items.
+            // Publications: their headers, their lists of related items and their related
+            // publications.
             for page in &publications {
                 open(&b, &format!("{base}{page}")).await;
                 check_decks(&b, page, width, &mut problems).await;
                 check_related(&b, page, width, &mut problems).await;
+                check_related_grid(&b, page, width, &mut problems).await;
                 if width < 1000 {
                     check_dates(&b, page, width, &mut problems).await;
                 }

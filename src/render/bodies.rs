@@ -72,11 +72,16 @@ fn body_fingerprint(
 
 /// How much a word counts in a page's profile, by where it is: the title and subtitle say
 /// most of what a page is about, then its summary and headings, then its running text.
-/// Table cells and code are left out (numbers and names of columns, not the subject).
+/// Table cells and code are left out (numbers and names of columns, not the subject), and
+/// running text after [`PROFILE_PROSE`].
 const TITLE_WEIGHT: u32 = 4;
 const SUMMARY_WEIGHT: u32 = 3;
 const HEADING_WEIGHT: u32 = 2;
 const PROSE_WEIGHT: u32 = 1;
+/// How much running text a profile reads, in bytes: the opening (about 500 words) says what
+/// a page is about, and reading every word of every page again, before the search index
+/// does, cost a tenth of a large site's build.
+const PROFILE_PROSE: usize = 3000;
 
 /// A page's profile (see [`crate::terms::profile`]), from its title block and its text.
 fn profile(page: &crate::resolve::Page, text: &markdown::text::PageText) -> crate::terms::Profile {
@@ -93,14 +98,23 @@ fn profile(page: &crate::resolve::Page, text: &markdown::text::PageText) -> crat
         .skip(1)
         .map(|b| b.start)
         .chain([text.text.len()]);
-    let blocks = text.blocks.iter().zip(ends).filter_map(|(block, end)| {
-        let weight = match block.kind {
-            BlockKind::Prose => PROSE_WEIGHT,
-            BlockKind::Heading => HEADING_WEIGHT,
-            BlockKind::Data | BlockKind::Code => return None,
-        };
-        Some((&text.text[block.start..end], weight))
-    });
+    let mut prose_left = PROFILE_PROSE;
+    let blocks = text
+        .blocks
+        .iter()
+        .zip(ends)
+        .filter_map(move |(block, end)| {
+            let block_text = &text.text[block.start..end];
+            match block.kind {
+                BlockKind::Heading => Some((block_text, HEADING_WEIGHT)),
+                BlockKind::Prose if prose_left > 0 => {
+                    let cut = block_text.floor_char_boundary(prose_left.min(block_text.len()));
+                    prose_left -= cut;
+                    Some((&block_text[..cut], PROSE_WEIGHT))
+                }
+                _ => None,
+            }
+        });
     crate::terms::profile(title_block.into_iter().chain(blocks))
 }
 
@@ -274,7 +288,8 @@ pub fn preview(
         page: Some(id),
         collect_text: true,
     };
-    let rendered = markdown::render(&input, site, theme, registry, &mut diags);
+    let mut rendered = markdown::render(&input, site, theme, registry, &mut diags);
+    rendered.terms = profile(&site.pages[id], &rendered.text);
     if diags.iter().any(Diagnostic::is_error) || rendered.ids != bodies.pages[id].ids {
         return None;
     }

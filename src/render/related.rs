@@ -14,10 +14,10 @@
 //!   `tf-idf`), compared as vectors (cosine), times [`TEXT`].
 //!
 //! The best [`SHOWN`] are kept; ties go to the newer page, then to the URL first in order.
-//! Each page's candidates are found through inverted lists (topic → pages, term → pages),
-//! never by comparing every pair, so the cost grows with the pages that share something.
+//! Each page's candidates are found through inverted lists (topic → pages, newest first and
+//! at most [`TOPIC_FANOUT`] of them; keyword → pages), never by comparing every pair.
 
-use crate::resolve::{PageId, Site};
+use crate::resolve::{Page, PageId, Site};
 use crate::terms::Profile;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -34,6 +34,11 @@ const CASE_STUDY: f32 = 2.0;
 const TEXT: f32 = 3.0;
 /// How many distinctive terms a page is compared by.
 const KEYWORDS: usize = 12;
+/// How many of a topic's publications, newest first, are candidates through it: all of
+/// them on a site of a few hundred, while a topic of thousands (on a site of ten thousand)
+/// costs no more than this. Pages that share text or case studies are candidates however
+/// old.
+const TOPIC_FANOUT: usize = 200;
 /// The least score a related publication has: a shared topic has at least `ln 2`, while
 /// a few common words in passing stay below it.
 const LEAST: f32 = 0.2;
@@ -101,6 +106,7 @@ impl Evidence {
         for (pages, idf) in &mut topic_pages {
             let own = pages.iter().filter(|(_, w)| *w == 1.0).count().max(1) as f32;
             *idf = (1.0 + publications / own).ln();
+            pages.sort_by(|a, b| Page::newest_first(&site.pages[a.0], &site.pages[b.0]));
         }
         let keywords = keywords(site, profiles);
         let mut keyword_pages: FxHashMap<u32, Vec<(PageId, f32)>> = FxHashMap::default();
@@ -123,7 +129,7 @@ impl Evidence {
     fn choose(&self, site: &Site, id: PageId, scores: &mut Scores) -> Vec<PageId> {
         for &(t, weight) in &self.topics[id] {
             let (pages, idf) = &self.topic_pages[t];
-            for &(other, w) in pages {
+            for &(other, w) in pages.iter().take(TOPIC_FANOUT) {
                 scores.add(other, idf * weight * w);
             }
         }
@@ -143,7 +149,12 @@ impl Evidence {
         };
         let mut best: Vec<(f32, PageId)> = Vec::with_capacity(SHOWN + 1);
         for (other, score) in scores.drain() {
-            if score < LEAST || !allowed(other) {
+            // Most candidates score below the third best so far: they are passed over first.
+            let worst = match best.len() {
+                SHOWN => best[SHOWN - 1].0,
+                _ => LEAST,
+            };
+            if score < worst || !allowed(other) {
                 continue;
             }
             let at = best.partition_point(|&(s, p)| before(site, (s, p), (score, other)));

@@ -10,9 +10,9 @@
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
-use unicode_normalization::char::is_combining_mark;
 
 pub use crate::terms::{STOPWORDS, fold, is_indexed, split};
+use crate::terms::{next_word, word_end};
 
 /// Every term the index has seen, each with a small id. It is shared by every thread that
 /// analyses documents and kept between builds by `serve` and `watch`, so a document analysed
@@ -204,13 +204,6 @@ impl InlineWord {
     }
 }
 
-/// Whether a character belongs to a word of running text, before folding: letters, digits,
-/// combining marks and apostrophes. Folding such a word, then splitting it, gives exactly the
-/// tokens that folding and splitting the whole text would.
-fn word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '\'' | '’' | '‘') || is_combining_mark(c)
-}
-
 /// The indexed terms of `text` (as term ids) with their token positions, counting
 /// every token (stopwords included) so phrases can be checked exactly. Returns the position
 /// after the last token.
@@ -234,47 +227,6 @@ pub fn terms(
         i = end;
     }
     position
-}
-
-/// Whether each ASCII byte is a word character; other characters are decoded and tested.
-const ASCII_WORD: [bool; 128] = {
-    let mut table = [false; 128];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'\'' as usize;
-        b += 1;
-    }
-    table
-};
-
-/// The byte index of the first word character at or after `from`.
-fn next_word(text: &str, from: usize) -> Option<usize> {
-    scan(text, from, true)
-}
-
-/// The byte index just after the word starting at `from`.
-fn word_end(text: &str, from: usize) -> usize {
-    scan(text, from, false).unwrap_or(text.len())
-}
-
-/// The first index at or after `from` whose character is (or is not) a word character.
-fn scan(text: &str, from: usize, wanted: bool) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut i = from;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (is_word, len) = if b < 128 {
-            (ASCII_WORD[b as usize], 1)
-        } else {
-            let c = text[i..].chars().next().expect("a char boundary");
-            (word_char(c), c.len_utf8())
-        };
-        if is_word == wanted {
-            return Some(i);
-        }
-        i += len;
-    }
-    None
 }
 
 #[cfg(test)]

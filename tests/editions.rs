@@ -146,7 +146,14 @@ fn the_brief_and_the_report_read_back_as_tagged_titled_pdfs_in_reading_order() {
             .find(title)
             .unwrap_or_else(|| panic!("{folder}: no title"));
         for heading in h2_texts(&html) {
-            if ["On this page", "Cite this", "Endnotes"].contains(&heading.as_str())
+            // Related publications are for the web page's readers: no PDF shows them.
+            if [
+                "On this page",
+                "Cite this",
+                "Endnotes",
+                "Related publications",
+            ]
+            .contains(&heading.as_str())
                 || heading.starts_with("The View from the Field")
                 || heading.starts_with("More ")
                 || heading.starts_with("Featured")

@@ -1324,7 +1324,7 @@ const CASES: &[Case] = &[
         expect: &[
             "content/briefs/x.md:4:11: error: `x.md` is this page itself",
             "content/briefs/x.md:4:17: error: the related publication `../about.md` is a page, not a publication",
-            "content/briefs/x.md:4:31: error: the related publication `d.md` goes to a draft, which this build leaves out",
+            "content/briefs/x.md:4:30: error: the related publication `d.md` goes to a draft, which this build leaves out",
         ],
     },
     Case {

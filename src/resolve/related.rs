@@ -46,7 +46,8 @@ fn resolve(site: &Site, id: PageId, diagnostics: &mut Vec<Diagnostic>) -> Option
             }
             Err(failure) => {
                 let help = failure.help.unwrap_or_default();
-                diagnostics.push(error(failure.message, &help).label("no such publication"));
+                diagnostics
+                    .push(error(failure.message, &help).label("not a publication of this build"));
                 continue;
             }
         };

@@ -1266,6 +1266,9 @@ const CASES: &[Case] = &[
         ],
         expect: &[
             "content/authors/ann-lee.md:2:7: error: two profiles have the name `Ann Lee`: this one and content/authors/ann-lee-2.md",
+        ],
+    },
+    Case {
         name: "a related publication that does not exist",
         files: &[(
             "content/briefs/x.md",

@@ -78,10 +78,10 @@ const TITLE_WEIGHT: u32 = 4;
 const SUMMARY_WEIGHT: u32 = 3;
 const HEADING_WEIGHT: u32 = 2;
 const PROSE_WEIGHT: u32 = 1;
-/// How much running text a profile reads, in bytes: the opening (about 500 words) says what
-/// a page is about, and reading every word of every page again, before the search index
-/// does, cost a tenth of a large site's build.
-const PROFILE_PROSE: usize = 3000;
+/// How much running text a profile reads, in bytes: the opening (about 170 words, with the
+/// title, deck, summary and headings) says what a page is about, and reading every word of
+/// every page again, before the search index does, cost a tenth of a large site's build.
+const PROFILE_PROSE: usize = 1000;
 
 /// A page's profile (see [`crate::terms::profile`]), from its title block and its text.
 fn profile(page: &crate::resolve::Page, text: &markdown::text::PageText) -> crate::terms::Profile {

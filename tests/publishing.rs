@@ -54,12 +54,25 @@ fn property(html: &str, name: &str) -> Vec<String> {
     meta(&html.replace("<meta property=", "<meta name="), name)
 }
 
+/// The publication's JSON-LD block: a page has one, besides its `BreadcrumbList`.
 fn json_ld(html: &str) -> serde_json::Value {
     let open = "<script type=\"application/ld+json\">";
-    let start = html.find(open).expect("a JSON-LD block") + open.len();
-    let end = start + html[start..].find("</script>").unwrap();
-    assert_eq!(html.matches(open).count(), 1, "one JSON-LD block");
-    serde_json::from_str(&html[start..end]).expect("the JSON-LD parses")
+    let blocks: Vec<serde_json::Value> = html
+        .split(open)
+        .skip(1)
+        .map(|b| b.split("</script>").next().unwrap())
+        .map(|b| serde_json::from_str(b).expect("the JSON-LD parses"))
+        .collect();
+    let (trails, publications): (Vec<_>, Vec<_>) = blocks
+        .into_iter()
+        .partition(|b| b["@type"] == "BreadcrumbList");
+    assert_eq!(trails.len(), 1, "one BreadcrumbList");
+    assert_eq!(
+        publications.len(),
+        1,
+        "one JSON-LD block of the publication"
+    );
+    publications.into_iter().next().unwrap()
 }
 
 #[test]

@@ -26,6 +26,8 @@ const PAGES: &[(&str, &str)] = &[
     ("post", "/posts/partnership-announcement/"),
     ("listing", "/briefs/"),
     ("topic", "/topics/teacher-leaders/"),
+    ("author", "/authors/pamela-fong/"),
+    ("authors", "/authors/"),
     ("search", "/search/?q=coaching"),
     ("404", "/404.html"),
 ];

@@ -431,7 +431,7 @@ fn asset_path(
 
 /// The picture formats a sharing image can be in (what sharing sites and browsers show), by
 /// the file's extension.
-const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "gif", "avif", "svg"];
+pub(crate) const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "gif", "avif", "svg"];
 
 /// `image` (in front matter or `site.yaml`) names a picture, by its extension, which is what
 /// the file is served as (`image/png`…): a PDF there would be offered to sharing sites as the
@@ -649,7 +649,7 @@ fn check_together(
     }
 }
 
-fn non_empty(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic> {
+pub(crate) fn non_empty(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic> {
     let text = doc.text(path, value)?;
     let trimmed = text.trim();
     if trimmed.is_empty() {

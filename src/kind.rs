@@ -78,6 +78,12 @@ impl Kind {
         }
     }
 
+    /// Whether pages of this kind are publications: in a section, dated, cited, related
+    /// (plain pages and author profiles are not).
+    pub fn is_publication(self) -> bool {
+        self.section().is_some()
+    }
+
     /// The section folder and URL segment; plain pages have none.
     pub fn section(self) -> Option<&'static str> {
         match self {

@@ -3,7 +3,7 @@
 //! page's. The body is a short biography, rendered like any page's.
 
 use crate::diagnostics::{Diagnostic, Source};
-use crate::front_matter::{Split, smarten};
+use crate::front_matter::{IMAGE_EXTENSIONS, Split, non_empty as text, smarten};
 use crate::yaml::{Step, Target, Value};
 use crate::yaml_doc::YamlDoc;
 
@@ -113,27 +113,6 @@ fn check_together(
     }
 }
 
-fn text(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic> {
-    let text = doc.text(path, value)?;
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err(doc
-            .error(path, Target::Value, format!("`{}` is empty", key_of(path)))
-            .help("give it a value, or remove the line"));
-    }
-    Ok(trimmed.to_string())
-}
-
-fn key_of(path: &[Step]) -> &str {
-    match path.last() {
-        Some(Step::Key(k)) => k,
-        _ => "value",
-    }
-}
-
-/// The picture formats a photo can be in: what every browser shows in an `<img>`.
-const PHOTO_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "gif", "avif", "svg"];
-
 /// A picture under `content/assets/`, written from the site's root; that it exists is
 /// checked when the assets are known, as for every image a page names.
 fn photo(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnostic> {
@@ -146,7 +125,7 @@ fn photo(doc: &YamlDoc, path: &[Step], value: &Value) -> Result<String, Diagnost
     let extension = (photo.rsplit('/').next().unwrap_or_default())
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase());
-    if extension.is_some_and(|e| PHOTO_EXTENSIONS.contains(&e.as_str())) {
+    if extension.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
         return Ok(photo);
     }
     Err(doc

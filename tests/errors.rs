@@ -1331,6 +1331,22 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "a related publication that is an author's profile",
+        files: &[
+            (
+                "content/briefs/x.md",
+                "---\ntitle: X\ndate: 2017-01-01\nrelated: [../authors/ann-lee.md]\n---\nBody.\n",
+            ),
+            (
+                "content/authors/ann-lee.md",
+                "---\nname: Ann Lee\n---\nA biography.\n",
+            ),
+        ],
+        expect: &[
+            "content/briefs/x.md:4:11: error: the related publication `../authors/ann-lee.md` is a page, not a publication",
+        ],
+    },
+    Case {
         name: "a theme file where a page needs a folder",
         files: &[("themes/centerview/static/briefs/good", "mine")],
         expect: &[

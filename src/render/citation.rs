@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 /// Whether pages of this kind are publications (cited, with structured data).
 pub fn is_publication(kind: Kind) -> bool {
-    !matches!(kind, Kind::Page | Kind::Author)
+    kind.is_publication()
 }
 
 /// What a publication's page shows and its `<head>` says about citing it.

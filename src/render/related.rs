@@ -57,9 +57,7 @@ pub fn related_lists(
             || Scores::new(site.pages.len()),
             |scores, id| match &site.pages[id].related {
                 Some(chosen) => chosen.clone(),
-                None if site.pages[id].kind.section().is_some() => {
-                    evidence.choose(site, id, scores)
-                }
+                None if site.pages[id].kind.is_publication() => evidence.choose(site, id, scores),
                 None => Vec::new(),
             },
         )
@@ -92,7 +90,7 @@ impl Evidence {
         let candidate: Vec<bool> = site
             .pages
             .iter()
-            .map(|p| p.kind.section().is_some() && !p.src.front.draft)
+            .map(|p| p.kind.is_publication() && !p.src.front.draft)
             .collect();
         let topics = page_topics(site);
         let mut topic_pages: Vec<(Vec<(PageId, f32)>, f32)> =
@@ -203,8 +201,7 @@ fn page_topics(site: &Site) -> Vec<Vec<(usize, f32)>> {
 /// (`df`: among the publications' profiles) and scaled to unit length. A term only one page
 /// has relates it to none, so it is not a keyword.
 fn keywords(site: &Site, profiles: &[&Profile]) -> Vec<Vec<(u32, f32)>> {
-    let publications =
-        || (0..site.pages.len()).filter(|&id| site.pages[id].kind.section().is_some());
+    let publications = || (0..site.pages.len()).filter(|&id| site.pages[id].kind.is_publication());
     let mut df: FxHashMap<u32, u32> = FxHashMap::default();
     for id in publications() {
         for term in profiles[id].0.iter() {

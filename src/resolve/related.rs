@@ -4,7 +4,6 @@
 use super::links::{Link, resolve_page_path};
 use super::{PageId, Site};
 use crate::diagnostics::Diagnostic;
-use crate::kind::Kind;
 use crate::yaml::{Step, Target};
 
 /// Resolves every page's `related`, reporting each entry that is not a publication of
@@ -57,7 +56,7 @@ fn resolve(site: &Site, id: PageId, diagnostics: &mut Vec<Diagnostic>) -> Option
                 format!("`{written}` is this page itself"),
                 "name other publications: readers are on this one already",
             ))
-        } else if target.kind == Kind::Page {
+        } else if !target.kind.is_publication() {
             Some((
                 format!("the related publication `{written}` is a page, not a publication"),
                 "name a brief, report, case study, insight or post",

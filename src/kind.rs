@@ -30,15 +30,8 @@ impl Kind {
         Kind::Author,
     ];
     /// The kinds a page's `kind` may name and `centerview new` makes: every one but
-    /// `author`, which only a file in `content/authors/` is.
-    pub const WRITTEN: [Kind; 6] = [
-        Kind::Brief,
-        Kind::CaseStudy,
-        Kind::Report,
-        Kind::Insight,
-        Kind::Post,
-        Kind::Page,
-    ];
+    /// `author` (last in [`Kind::ALL`]), which only a file in `content/authors/` is.
+    pub const WRITTEN: &'static [Kind] = Kind::ALL.split_last().expect("kinds").1;
     /// The folder under `content/` whose files are people's profiles.
     pub const AUTHORS_FOLDER: &'static str = "authors";
     /// The kinds that have a section (a folder, a listing, a date).
@@ -65,7 +58,7 @@ impl Kind {
 
     /// The kind a page's `kind` names (see [`Kind::WRITTEN`]).
     pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::WRITTEN.into_iter().find(|k| k.name() == name)
+        Kind::WRITTEN.iter().copied().find(|k| k.name() == name)
     }
 
     /// The kind of a file in the folder `folder` under `content/` (`None` for a file directly

@@ -100,7 +100,7 @@ pub fn render_outputs(
 ) -> Vec<Output> {
     let global = shared::settings_fingerprint(site, theme);
     let cards = cards::cards(site, bodies, global, &mut cache.cards);
-    let cx = Shared::new(site, theme, bodies, Some(cards));
+    let cx = Shared::new(site, theme, bodies, Some(cards), None);
     let units = units::all(site);
     let paths: Vec<String> = units.par_iter().map(|unit| unit.path(&cx)).collect();
     let rendered = crate::output::RenderedPaths {
@@ -216,7 +216,7 @@ pub fn render_page(
     bodies: &Bodies,
     id: PageId,
 ) -> Result<Output, Diagnostic> {
-    let cx = Shared::new(site, theme, bodies, None);
+    let cx = Shared::new(site, theme, bodies, None, Some(id));
     let unit = units::page(site, id);
     let path = unit.path(&cx);
     let inputs = unit.inputs(&cx);

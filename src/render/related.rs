@@ -44,11 +44,13 @@ const TOPIC_FANOUT: usize = 200;
 const LEAST: f32 = 0.2;
 
 /// Each page's related publications, by page id: its editor's, or chosen (publications
-/// only); empty when there are none.
+/// only); empty when there are none. With `only` (the preview of one page), the others'
+/// are left empty: choosing them for every page would be wasted on one.
 pub fn related_lists(
     site: &Site,
     profiles: &[&Profile],
     featured_in: &BTreeMap<PageId, Vec<PageId>>,
+    only: Option<PageId>,
 ) -> Vec<Vec<PageId>> {
     let evidence = Evidence::new(site, profiles, featured_in);
     (0..site.pages.len())
@@ -56,6 +58,7 @@ pub fn related_lists(
         .map_init(
             || Scores::new(site.pages.len()),
             |scores, id| match &site.pages[id].related {
+                _ if only.is_some_and(|only| only != id) => Vec::new(),
                 Some(chosen) => chosen.clone(),
                 None if site.pages[id].kind.is_publication() => evidence.choose(site, id, scores),
                 None => Vec::new(),

@@ -136,11 +136,13 @@ pub fn settings_fingerprint(site: &Site, theme: &Theme) -> u64 {
 
 impl<'a> Shared<'a> {
     /// `cards` are the pages' cards when known; otherwise each is made when first needed.
+    /// `only`: the one page that will be rendered (a preview), when not all of them.
     pub fn new(
         site: &'a Site,
         theme: &'a Theme,
         bodies: &'a Bodies,
         cards: Option<Vec<Card>>,
+        only: Option<PageId>,
     ) -> Shared<'a> {
         let site_ctx = site_ctx(site);
         let (card_fps, cards) = match cards {
@@ -152,7 +154,7 @@ impl<'a> Shared<'a> {
         };
         let (featured_in, table_users) = users(site, bodies);
         let profiles: Vec<&crate::terms::Profile> = bodies.pages.iter().map(|b| &b.terms).collect();
-        let related = super::related::related_lists(site, &profiles, &featured_in);
+        let related = super::related::related_lists(site, &profiles, &featured_in, only);
         let urls = site.urls();
         let data_ctx: BTreeMap<&str, TableCtx> = site
             .tables

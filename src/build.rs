@@ -78,6 +78,8 @@ pub struct Report {
     pub external: Option<crate::external::Summary>,
     /// The PDF editions, and which this build typeset.
     pub editions: render::editions::Stats,
+    /// The images shown with resized copies, and how many copies this build made.
+    pub images: render::images::Stats,
 }
 
 #[derive(Debug)]
@@ -367,7 +369,10 @@ impl Session {
         let written_under = self.folder.as_ref().map_or(&self.output, |f| &f.path);
         let claims = crate::output::Claims {
             copied: statics::claims(site, theme),
-            made: render::editions::claims(site),
+            made: render::editions::claims(site)
+                .into_iter()
+                .chain(render::images::claims(site, bodies))
+                .collect(),
             prefix_len: write::work_prefix_len(written_under),
         };
         let outputs = {
@@ -408,9 +413,18 @@ impl Session {
             laps.stage("PDF editions");
         }
         bodies.editions = editions.editions;
+        // Like typesetting, resizing is left to builds that write (`check` reads only the
+        // images' headers, when their bodies are rendered).
+        let mut images = Vec::new();
+        if self.options.typeset && !diags.iter().any(Diagnostic::is_error) {
+            images =
+                render::images::make(site, bodies, &mut self.render.images, (sink, place), diags);
+            laps.stage("images");
+        }
         let mut outputs =
             render::render_outputs(site, theme, bodies, &mut self.render, sink, claims, diags);
         outputs.extend(editions.outputs);
+        outputs.extend(images);
         outputs.extend(statics::outputs(site, theme));
         if self.one_off {
             self.render.forget_rendered();
@@ -518,6 +532,7 @@ impl Session {
             warnings: built.warnings,
             external: built.external,
             editions: built.rendered.editions,
+            images: built.rendered.images,
         })
     }
 }

@@ -288,6 +288,19 @@ fn editions_note(stats: &crate::render::editions::Stats, on: bool) -> String {
     }
 }
 
+/// What the summary line says of the resized images: "; 12 images resized (40 copies, 6 made)".
+fn images_note(stats: &crate::render::images::Stats) -> String {
+    match stats.images {
+        0 => String::new(),
+        n => format!(
+            "; {} resized ({}, {} made)",
+            crate::diagnostics::count(n, "image", "images"),
+            crate::diagnostics::count(stats.copies, "copy", "copies"),
+            stats.made
+        ),
+    }
+}
+
 fn run_build(options: &Options, console: Console) -> i32 {
     if options.write {
         // A build stopped by a signal removes its work folder; the output stays as it was.
@@ -309,7 +322,7 @@ fn run_build(options: &Options, console: Console) -> i32 {
                 true => "",
                 false => "; no search index (--no-search)",
             };
-            let pdf = editions_note(&report.editions, options.pdf);
+            let pdf = editions_note(&report.editions, options.pdf) + &images_note(&report.images);
             console.progress(&if options.write {
                 format!(
                     "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}{held}{search}{pdf}",

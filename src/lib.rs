@@ -43,6 +43,7 @@ pub mod placeholders;
 pub mod profile;
 pub mod render;
 pub mod resolve;
+pub mod responsive;
 pub mod search;
 pub mod serve;
 pub mod shortcodes;

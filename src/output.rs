@@ -256,6 +256,28 @@ impl Conflict<'_> {
             .or_else(|| self.copied_diagnostic(rendered))
             .or_else(|| chosen(&self.owner, &self.other))
             .or_else(|| chosen(&self.other, &self.owner))
+            .or_else(|| self.made_diagnostic(rendered))
+    }
+
+    /// Two files the build makes outside the templates on one path (two images' resized
+    /// copies: `x.png` and `x.jpg` both make `x-480.webp`).
+    fn made_diagnostic(&self, rendered: &RenderedPaths) -> Option<Diagnostic> {
+        let (Owner::Made(one), Owner::Made(other)) = (self.owner, self.other) else {
+            return None;
+        };
+        let message = match self.folder {
+            None => format!(
+                "{one} and {other} would both be written to {} in the site",
+                self.path
+            ),
+            Some(folder) => format!(
+                "{one} and {} cannot both be written: one needs `{folder}` in the site to be a folder, the other is that file",
+                Owner::Made(other).describe(rendered)
+            ),
+        };
+        Some(Diagnostic::error(message).help(
+            "rename one of the two images (`x.png` and `x.jpg` both have copies named `x-480.webp`)",
+        ))
     }
 
     /// The error at a copied file's source, when neither owner is an editor's choice.

@@ -57,8 +57,17 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
         id: CowStr<'e>,
         range: Range<usize>,
     ) {
+        let assets_before = self.rendered.assets.len();
+        let written = dest_url.to_string();
         let dest_url = self.link(link_type, dest_url, true, range.clone());
         self.image = Some((String::new(), range.clone()));
+        let asset = self.rendered.assets[assets_before..].last().cloned();
+        if let Some(picture) =
+            asset.and_then(|rel| self.picture(rel, (&written, &dest_url), &title, &range))
+        {
+            self.picture = Some(picture);
+            return;
+        }
         self.note_raw(&range);
         self.push(Event::Start(Tag::Image {
             link_type,
@@ -68,21 +77,77 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
         }));
     }
 
+    /// A raster image in `content/assets/` shown as a `<picture>` with its resized copies;
+    /// one too large or unreadable is an error here, and shown as written.
+    fn picture(
+        &mut self,
+        rel: String,
+        (written, url): (&str, &str),
+        title: &str,
+        range: &Range<usize>,
+    ) -> Option<PendingPicture> {
+        let embedded = self.embed_at(range.start).is_some();
+        let span = self.file_span(range.clone());
+        let size = match crate::responsive::inspect(&self.site.root, &rel) {
+            Ok(size) => size?,
+            Err(problem) => {
+                if !embedded {
+                    let span = narrow_to(&self.input.source.text, span, written);
+                    self.diagnostics.push(
+                        Diagnostic::error(problem.message(&format!("content/{rel}")))
+                            .at(self.input.source, span)
+                            .help(problem.help()),
+                    );
+                }
+                return None;
+            }
+        };
+        let first_screen = span.start - self.input.body.start.min(span.start)
+            < crate::responsive::FIRST_SCREEN_BYTES;
+        self.rendered.pictures.push(crate::markdown::Picture {
+            rel: rel.clone(),
+            at: (!embedded).then_some(span.start),
+        });
+        Some(PendingPicture {
+            rel,
+            url: url.to_string(),
+            title: title.to_string(),
+            size,
+            first_screen,
+            range: range.clone(),
+        })
+    }
+
     /// An image needs a description for readers who cannot see it.
     pub(super) fn end_image(&mut self) {
-        if let Some((alt, range)) = self.image.take()
-            && alt.trim().is_empty()
-            && self.embed_at(range.start).is_none()
-        {
-            let span = self.file_span(range);
-            self.diagnostics.push(
-                Diagnostic::error("this image has no alt text")
-                    .at(self.input.source, span)
-                    .label("empty alt text")
-                    .help("describe the image between the brackets for readers who cannot see it: `![Bar chart of supports districts use](../assets/fig.png)`"),
-            );
+        let alt = match self.image.take() {
+            Some((alt, range)) => {
+                if alt.trim().is_empty() && self.embed_at(range.start).is_none() {
+                    let span = self.file_span(range);
+                    self.diagnostics.push(
+                        Diagnostic::error("this image has no alt text")
+                            .at(self.input.source, span)
+                            .label("empty alt text")
+                            .help("describe the image between the brackets for readers who cannot see it: `![Bar chart of supports districts use](../assets/fig.png)`"),
+                    );
+                }
+                alt
+            }
+            None => String::new(),
+        };
+        let Some(picture) = self.picture.take() else {
+            self.push(Event::End(TagEnd::Image));
+            return;
+        };
+        let image = crate::responsive::Responsive::new(&picture.rel, picture.size)
+            .expect("only resized images are pictures");
+        let mut attributes = vec![("alt", alt.as_str())];
+        if !picture.title.is_empty() {
+            attributes.push(("title", picture.title.as_str()));
         }
-        self.push(Event::End(TagEnd::Image));
+        let html = image.picture(&picture.url, &attributes, picture.first_screen);
+        self.note_raw(&picture.range);
+        self.push(Event::InlineHtml(html.into()));
     }
 
     /// Rewrites a link's destination, checking relative links against the site.
@@ -151,6 +216,16 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
             }
         }
     }
+}
+
+/// A markdown image being shown as a `<picture>`, until its description ends.
+pub(super) struct PendingPicture {
+    rel: String,
+    url: String,
+    title: String,
+    size: crate::image_size::ImageSize,
+    first_screen: bool,
+    range: Range<usize>,
 }
 
 /// Narrows a link's span to its destination when it can be found there.

@@ -94,6 +94,9 @@ pub struct Rendered {
     pub links_to: Vec<String>,
     /// Assets this one links to, by path under `content/`.
     pub assets: Vec<String>,
+    /// Raster images shown with their resized copies (see [`crate::responsive`]), in page
+    /// order, some more than once.
+    pub pictures: Vec<Picture>,
     /// A hash of `html`.
     pub html_hash: u64,
     pub anchor_checks: Vec<AnchorCheck>,
@@ -110,6 +113,16 @@ pub struct Rendered {
     /// Where the editor's own raw HTML, and the markdown's images, are in `html`: for the
     /// PDF edition's warnings about what it cannot show, at their markdown line.
     pub raw_html: Vec<RawHtml>,
+}
+
+/// A raster image a page shows with its resized copies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// Its path under `content/`.
+    pub rel: String,
+    /// Where it is written in the page's file (a byte offset), for a problem found when it
+    /// is resized; `None` in an embedded file, whose own page reports it.
+    pub at: Option<usize>,
 }
 
 /// A piece of the editor's raw HTML (or a markdown image) in a page's HTML.
@@ -177,8 +190,16 @@ pub fn render(
             images: std::mem::take(&mut env.images),
             case_studies: std::mem::take(&mut env.case_studies),
         };
-        (expanded, records, std::mem::take(&mut env.size))
+        let pictures: Vec<Picture> = std::mem::take(&mut env.pictures)
+            .into_iter()
+            .map(|(rel, at)| Picture {
+                rel,
+                at: at.map(|at| at + input.body.start),
+            })
+            .collect();
+        (expanded, (records, pictures), std::mem::take(&mut env.size))
     };
+    let (records, pictures) = records;
     // A page found too large is not in the search index: its text is not collected.
     let input = &Input {
         body: input.body.clone(),
@@ -205,8 +226,10 @@ pub fn render(
         pending_same_page: Vec::new(),
         autolinks: Vec::new(),
         raw: Vec::new(),
+        picture: None,
         rendered: Rendered {
             records,
+            pictures,
             ..Rendered::default()
         },
     };
@@ -273,6 +296,9 @@ struct BodyRenderer<'a, 'd, 'e> {
     notes: Notes<'e>,
     /// An image's alt text being collected.
     image: Option<(String, Range<usize>)>,
+    /// A raster image shown as a `<picture>`, written whole at its end (its description's
+    /// events are not written).
+    picture: Option<links::PendingPicture>,
     /// Consecutive text, to spot `[^label]` references to undefined footnotes.
     text_run: Option<(String, Range<usize>)>,
     /// The page's first paragraph of running text, and its summary box, for its summary.
@@ -368,6 +394,9 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
     }
 
     fn push(&mut self, event: Event<'e>) {
+        if self.picture.is_some() {
+            return;
+        }
         if let Some(h) = &mut self.heading {
             h.inner.push(event);
         } else if let Some((_, events)) = &mut self.footnote {
@@ -442,8 +471,10 @@ impl<'e> BodyRenderer<'_, '_, 'e> {
         } else if let Some((run, r)) = self.text_run.take() {
             self.check_undefined_footnotes(&run, r);
         }
-        if let (Some((alt, _)), Event::Text(t) | Event::Code(t)) = (&mut self.image, event) {
-            alt.push_str(t);
+        match (&mut self.image, event) {
+            (Some((alt, _)), Event::Text(t) | Event::Code(t)) => alt.push_str(t),
+            (Some((alt, _)), Event::SoftBreak | Event::HardBreak) => alt.push(' '),
+            _ => {}
         }
     }
 

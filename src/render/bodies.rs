@@ -63,6 +63,15 @@ fn body_fingerprint(
         f.str(image)
             .u64(size.map_or(0, |s| (u64::from(s.width) << 32) | u64::from(s.height)));
     }
+    // A picture's size and file size draw it (and decide whether it is too large).
+    for picture in &rendered.pictures {
+        let path = site.root.join("content").join(&picture.rel);
+        let size = crate::image_size::read(&path);
+        let bytes = std::fs::metadata(&path).map_or(u64::MAX, |m| m.len());
+        f.str(&picture.rel)
+            .u64(size.map_or(0, |s| (u64::from(s.width) << 32) | u64::from(s.height)))
+            .u64(bytes);
+    }
     for file in &rendered.records.files {
         f.str(file)
             .u64(file_hashes.get(file.as_str()).copied().unwrap_or(0));

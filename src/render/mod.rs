@@ -12,6 +12,7 @@ pub mod breadcrumbs;
 pub mod cards;
 pub mod citation;
 pub mod editions;
+pub mod images;
 pub mod inputs;
 pub mod pagination;
 pub mod related;
@@ -36,6 +37,8 @@ pub struct RenderCache {
     pub bodies: BodyCache,
     /// The PDF editions of the last build.
     pub editions: editions::EditionCache,
+    /// The resized images of the last build.
+    pub images: images::ImageCache,
     /// By output path: (fingerprint, bytes, dependencies).
     outputs: HashMap<String, CachedOutput>,
     /// Each page's card (what listings show of it), by page path under `content/`.
@@ -51,6 +54,7 @@ impl RenderCache {
     pub fn forget_rendered(&mut self) {
         self.bodies = Default::default();
         self.editions.forget_pdfs();
+        self.images.forget_copies();
         self.outputs = Default::default();
         self.cards = Default::default();
     }
@@ -61,6 +65,7 @@ impl RenderCache {
             bodies: self.bodies.rendered,
             outputs: self.outputs_rendered,
             editions: self.editions.stats.clone(),
+            images: self.images.stats.clone(),
         }
     }
 }
@@ -75,6 +80,8 @@ pub struct RenderStats {
     pub outputs: usize,
     /// The PDF editions, and which were typeset.
     pub editions: editions::Stats,
+    /// The resized images, and how many copies were made.
+    pub images: images::Stats,
 }
 
 /// Where a one-off build puts each file as soon as it is rendered: (path, bytes).

@@ -234,6 +234,9 @@ pub struct Env<'a> {
     pub tables: BTreeSet<String>,
     /// Images shown as figures, by path under `content/`: their size is in the page.
     pub images: BTreeSet<String>,
+    /// Raster images shown with their resized copies, by path under `content/`, with where
+    /// each is in the body (`None` inside an embedded file).
+    pub pictures: Vec<(String, Option<usize>)>,
     /// Case studies shown, boxed or in full, in page order.
     /// By path under `content/`.
     pub case_studies: Vec<String>,
@@ -271,6 +274,7 @@ impl<'a> Env<'a> {
             files: BTreeSet::new(),
             tables: BTreeSet::new(),
             images: BTreeSet::new(),
+            pictures: Vec::new(),
             case_studies: Vec::new(),
             embedding: page.into_iter().collect(),
             cycle: None,

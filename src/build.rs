@@ -80,6 +80,8 @@ pub struct Report {
     pub editions: render::editions::Stats,
     /// The images shown with resized copies, and how many copies this build made.
     pub images: render::images::Stats,
+    /// The generated sharing cards, and how many this build drew.
+    pub share_cards: render::share_cards::Stats,
 }
 
 #[derive(Debug)]
@@ -372,6 +374,7 @@ impl Session {
             made: render::editions::claims(site)
                 .into_iter()
                 .chain(render::images::claims(site, bodies))
+                .chain(render::share_cards::claims(site))
                 .collect(),
             prefix_len: write::work_prefix_len(written_under),
         };
@@ -420,6 +423,15 @@ impl Session {
             images =
                 render::images::make(site, bodies, &mut self.render.images, (sink, place), diags);
             laps.stage("images");
+            let cards = &mut self.render.share_cards;
+            images.extend(render::share_cards::make(
+                site,
+                theme,
+                cards,
+                (sink, place),
+                diags,
+            ));
+            laps.stage("sharing cards");
         }
         let mut outputs =
             render::render_outputs(site, theme, bodies, &mut self.render, sink, claims, diags);
@@ -533,6 +545,7 @@ impl Session {
             external: built.external,
             editions: built.rendered.editions,
             images: built.rendered.images,
+            share_cards: built.rendered.share_cards,
         })
     }
 }

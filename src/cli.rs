@@ -301,6 +301,18 @@ fn images_note(stats: &crate::render::images::Stats) -> String {
     }
 }
 
+/// What the summary line says of the sharing cards: "; 8 sharing cards (2 drawn)".
+fn share_cards_note(stats: &crate::render::share_cards::Stats) -> String {
+    match stats.cards {
+        0 => String::new(),
+        n => format!(
+            "; {} ({} drawn)",
+            crate::diagnostics::count(n, "sharing card", "sharing cards"),
+            stats.drawn
+        ),
+    }
+}
+
 fn run_build(options: &Options, console: Console) -> i32 {
     if options.write {
         // A build stopped by a signal removes its work folder; the output stays as it was.
@@ -322,7 +334,9 @@ fn run_build(options: &Options, console: Console) -> i32 {
                 true => "",
                 false => "; no search index (--no-search)",
             };
-            let pdf = editions_note(&report.editions, options.pdf) + &images_note(&report.images);
+            let pdf = editions_note(&report.editions, options.pdf)
+                + &images_note(&report.images)
+                + &share_cards_note(&report.share_cards);
             console.progress(&if options.write {
                 format!(
                     "Built {} pages ({} files) into {} in {ms:.0} ms{warnings}{held}{search}{pdf}",

@@ -14,6 +14,9 @@ static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/centervi
 /// The built-in design of the PDF edition (see [`crate::pdf`]).
 pub const BUILTIN_PDF_EDITION: &str = include_str!("../themes/centerview/pdf/edition.typ");
 
+/// The built-in design of a publication's sharing card (see [`crate::pdf::card`]).
+pub const BUILTIN_SHARE_CARD: &str = include_str!("../themes/centerview/pdf/card.typ");
+
 /// Where a theme file comes from.
 #[derive(Debug, Clone)]
 pub enum Origin {
@@ -48,6 +51,7 @@ pub struct Theme {
     /// The PDF edition's design: the site's `themes/<name>/pdf/edition.typ`, or the
     /// built-in one.
     pdf_edition: String,
+    share_card: String,
 }
 
 /// One of the site's shortcode templates, with its text for reading its declaration.
@@ -126,9 +130,11 @@ impl Theme {
             fingerprint.str(name).str(text);
         }
         let sources = shown;
-        let pdf_edition = pdf_edition(&site_theme)?;
+        let pdf_edition = typst_design(&site_theme, "edition.typ", BUILTIN_PDF_EDITION)?;
+        let share_card = typst_design(&site_theme, "card.typ", BUILTIN_SHARE_CARD)?;
         Ok(Theme {
             pdf_edition,
+            share_card,
             name: name.to_string(),
             generation: fingerprint.finish(),
             sources,
@@ -147,6 +153,12 @@ impl Theme {
     /// the built-in one.
     pub fn pdf_edition(&self) -> &str {
         &self.pdf_edition
+    }
+
+    /// The sharing card's design (Typst): the site's `themes/<name>/pdf/card.typ`, or the
+    /// built-in one.
+    pub fn share_card(&self) -> &str {
+        &self.share_card
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -262,15 +274,16 @@ impl TemplateError {
     }
 }
 
-/// A site theme's `pdf/edition.typ`, or the built-in one when it has none.
-fn pdf_edition(site_theme: &Path) -> Result<String, Vec<Diagnostic>> {
-    let path = site_theme.join("pdf").join("edition.typ");
+/// A site theme's `pdf/<name>` (its PDF edition's or sharing card's design), or the
+/// built-in one when it has none.
+fn typst_design(site_theme: &Path, name: &str, builtin: &str) -> Result<String, Vec<Diagnostic>> {
+    let path = site_theme.join("pdf").join(name);
     if !path.is_file() {
-        return Ok(BUILTIN_PDF_EDITION.to_string());
+        return Ok(builtin.to_string());
     }
     std::fs::read_to_string(&path).map_err(|e| {
         vec![Diagnostic::io(
-            "cannot read the theme's PDF design",
+            "cannot read the theme's Typst design",
             &path,
             &e,
         )]

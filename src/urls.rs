@@ -162,6 +162,12 @@ impl<'a> Urls<'a> {
         self.file(&format!("{folder}{name}.pdf"))
     }
 
+    /// A publication's generated sharing card, in its page's folder: `/briefs/x/card.png`.
+    pub fn share_card(&self, page: &Address) -> Address {
+        let folder = page.output.trim_end_matches("index.html");
+        self.file(&format!("{folder}card.png"))
+    }
+
     /// An old address kept as a redirect: `alias` is a path under the site, as
     /// `front_matter` makes it canonical (`/briefs/old/`, or a file such as `/old.html`).
     pub fn alias(&self, alias: &str) -> Address {

@@ -399,7 +399,9 @@ fn markdown_extensions_render() {
 #[test]
 fn relative_links_and_images_are_rewritten() {
     let site = Site::new();
-    site.write("content/assets/fig-one.png", "png");
+    // An SVG: a PNG would be shown as a `<picture>` with resized copies (tests/images.rs).
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 4 3\"/>";
+    site.write("content/assets/fig-one.svg", svg);
     site.page(
         "briefs/a.md",
         &brief("A", "2017-01-01"),
@@ -408,7 +410,7 @@ fn relative_links_and_images_are_rewritten() {
     site.page(
         "posts/b.md",
         &brief("B", "2017-01-02"),
-        "[a](../briefs/a.md) [anchor](../briefs/a.md#target-heading) [home](../_index.md) [cases](../case-studies/_index.md) [ext](https://example.com/x.md) [abs](/somewhere/) ![A figure](../assets/fig%2Done.png)\n",
+        "[a](../briefs/a.md) [anchor](../briefs/a.md#target-heading) [home](../_index.md) [cases](../case-studies/_index.md) [ext](https://example.com/x.md) [abs](/somewhere/) ![A figure](../assets/fig%2Done.svg)\n",
     );
     site.build().assert_ok();
     let html = site.read("output/posts/b/index.html");
@@ -419,10 +421,10 @@ fn relative_links_and_images_are_rewritten() {
     assert!(html.contains("<a href=\"https://example.com/x.md\">ext</a>"));
     assert!(html.contains("<a href=\"/somewhere/\">abs</a>"));
     // A link may percent-encode the file's name (`%2D` is `-`).
-    assert!(html.contains("<img src=\"/assets/fig-one.png\" alt=\"A figure\""));
+    assert!(html.contains("<img src=\"/assets/fig-one.svg\" alt=\"A figure\""));
     assert_eq!(
-        site.read("output/assets/fig-one.png"),
-        "png",
+        site.read("output/assets/fig-one.svg"),
+        svg,
         "assets are copied unchanged"
     );
 }

@@ -419,12 +419,20 @@ fn sharing_tags_have_absolute_urls_and_the_right_image() {
         ["Teacher leaders", "Technical assistance"]
     );
     assert_eq!(meta(&html, "twitter:card"), ["summary_large_image"]);
-    // The site's image where a page has none, on publications and other pages alike.
-    for page in [
-        "output/reports/math/index.html",
-        "output/index.html",
-        "output/briefs/index.html",
-    ] {
+    // A publication without an image: its generated card (tests/share_cards.rs), under the
+    // base path.
+    let report = site.read("output/reports/math/index.html");
+    assert_eq!(
+        property(&report, "og:image"),
+        ["https://example.org/cv/reports/math/card.png"]
+    );
+    assert_eq!(
+        property(&report, "og:image:alt"),
+        ["Report: Math in Common"]
+    );
+    assert!(site.exists("output/reports/math/card.png"));
+    // The site's image on other pages.
+    for page in ["output/index.html", "output/briefs/index.html"] {
         let html = site.read(page);
         assert_eq!(
             property(&html, "og:image"),

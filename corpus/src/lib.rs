@@ -463,3 +463,64 @@ fn body(w: &mut Writer, plan: &Plan, i: usize, tables: usize) -> String {
     }
     body
 }
+
+/// Adds `count` generated photographs (noisy gradients, 2400×1600 JPEG, about 1 MB each) to a
+/// generated site in `dir`: `content/assets/photo-<n>.jpg`, each shown by one page (the
+/// first `count` pages of the sections, in path order), below its text.
+pub fn add_photos(dir: &Path, count: usize, seed: u64) -> io::Result<()> {
+    use rayon::prelude::*;
+    let content = dir.join("content");
+    let assets = content.join("assets");
+    std::fs::create_dir_all(&assets)?;
+    let mut pages = Vec::new();
+    for (section, _) in SECTIONS {
+        for entry in std::fs::read_dir(content.join(section))? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "md")
+                && path.file_name().is_some_and(|n| n != "_index.md")
+            {
+                pages.push(path);
+            }
+        }
+    }
+    pages.sort();
+    if pages.len() < count {
+        return Err(io::Error::other(format!(
+            "{count} photos need as many pages; the site has {}",
+            pages.len()
+        )));
+    }
+    pages[..count]
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(n, page)| -> io::Result<()> {
+            let name = format!("photo-{n}.jpg");
+            std::fs::write(
+                assets.join(&name),
+                photo(2400, 1600, seed.wrapping_add(n as u64)),
+            )?;
+            let mut text = std::fs::read_to_string(page)?;
+            text.push_str(&format!(
+                "\n![A generated photograph]({}{name})\n",
+                "../assets/"
+            ));
+            std::fs::write(page, text)
+        })
+}
+
+/// A noisy gradient photograph as JPEG: smooth colour with grain, like a photograph's.
+fn photo(width: u32, height: u32, seed: u64) -> Vec<u8> {
+    let mut rng = Rng::with_seed(seed);
+    let (r, g, b) = (rng.u8(..), rng.u8(..), rng.u8(..));
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        let t = (x + y) as f32 / (width + height) as f32;
+        let grain = rng.u8(..24);
+        let channel = |c: u8| ((f32::from(c) * (1.0 - t) + 200.0 * t) as u8).saturating_add(grain);
+        image::Rgb([channel(r), channel(g), channel(b)])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&image)
+        .expect("a JPEG in memory");
+    out
+}

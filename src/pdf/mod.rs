@@ -30,6 +30,7 @@
 //! `source_display`, and `edition` (the theme's design file's text); and `assets` is `Sync`
 //! (two threads share it).
 
+pub mod card;
 mod html;
 mod translate;
 mod world;

@@ -224,6 +224,9 @@ fn profile_ctx(site: &Site, id: PageId) -> Option<ProfileCtx<'_>> {
 pub struct ImageCtx {
     pub url: String,
     pub alt: String,
+    /// Its size in pixels, where the build knows it (a generated sharing card).
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 /// The sharing image at `path` (a site-absolute path under `content/assets/`), described by
@@ -233,6 +236,8 @@ pub fn image_ctx(site: &Site, path: &str, alt: &str) -> ImageCtx {
     ImageCtx {
         url: site.config.absolute(&url),
         alt: alt.to_string(),
+        width: None,
+        height: None,
     }
 }
 
@@ -283,7 +288,8 @@ pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> 
         image: front
             .image
             .as_ref()
-            .map(|i| image_ctx(site, i, front.image_alt.as_deref().unwrap_or_default())),
+            .map(|i| image_ctx(site, i, front.image_alt.as_deref().unwrap_or_default()))
+            .or_else(|| super::share_cards::card_image(site, page)),
         publication: crate::render::citation::is_publication(page.kind),
     }
 }

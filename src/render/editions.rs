@@ -534,9 +534,9 @@ fn output(job: &Job, data: OutputData) -> Output {
     }
 }
 
-/// The engine, made once per process when the first PDF is typeset (a build whose PDFs all
-/// come from the cache never loads the fonts).
-fn engine() -> &'static crate::pdf::Engine {
+/// The engine, made once per process when the first PDF or sharing card is made (a build
+/// whose PDFs and cards all come from the cache never loads the fonts).
+pub(crate) fn engine() -> &'static crate::pdf::Engine {
     static ENGINE: OnceLock<crate::pdf::Engine> = OnceLock::new();
     ENGINE.get_or_init(crate::pdf::Engine::new)
 }

@@ -16,6 +16,7 @@ pub mod images;
 pub mod inputs;
 pub mod pagination;
 pub mod related;
+pub mod share_cards;
 pub mod shared;
 pub mod units;
 
@@ -39,6 +40,8 @@ pub struct RenderCache {
     pub editions: editions::EditionCache,
     /// The resized images of the last build.
     pub images: images::ImageCache,
+    /// The sharing cards of the last build.
+    pub share_cards: share_cards::CardCache,
     /// By output path: (fingerprint, bytes, dependencies).
     outputs: HashMap<String, CachedOutput>,
     /// Each page's card (what listings show of it), by page path under `content/`.
@@ -55,6 +58,7 @@ impl RenderCache {
         self.bodies = Default::default();
         self.editions.forget_pdfs();
         self.images.forget_copies();
+        self.share_cards.forget_cards();
         self.outputs = Default::default();
         self.cards = Default::default();
     }
@@ -66,6 +70,7 @@ impl RenderCache {
             outputs: self.outputs_rendered,
             editions: self.editions.stats.clone(),
             images: self.images.stats.clone(),
+            share_cards: self.share_cards.stats.clone(),
         }
     }
 }
@@ -82,6 +87,8 @@ pub struct RenderStats {
     pub editions: editions::Stats,
     /// The resized images, and how many copies were made.
     pub images: images::Stats,
+    /// The sharing cards, and how many were drawn.
+    pub share_cards: share_cards::Stats,
 }
 
 /// Where a one-off build puts each file as soon as it is rendered: (path, bytes).

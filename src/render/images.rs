@@ -8,8 +8,10 @@
 //! image's bytes and the settings: `image-<fingerprint>-<width>.<ext>`. The cache is listed
 //! once a build; a one-off build links a copy found there into the new output, a session
 //! (`serve`, `watch`) keeps the copies of its last build in memory. An image is decoded only
-//! when one of its copies is missing, and images are done in parallel.
+//! when one of its copies is missing, and images are done in parallel. An original is read
+//! only to hash it when its file changed (see [`super::image_stamps`]) or to decode it.
 
+use super::image_stamps::{self, Stamp, Stamps};
 use crate::cache_dir;
 use crate::diagnostics::{Diagnostic, Source};
 use crate::output::{Deps, Output, OutputData};
@@ -30,6 +32,8 @@ const JPEG_QUALITY: u8 = 82;
 #[derive(Default)]
 pub struct ImageCache {
     last: HashMap<String, Arc<Vec<u8>>>,
+    /// The originals' fingerprints, once read from the cache.
+    stamps: Option<Stamps>,
     pub stats: Stats,
 }
 
@@ -40,13 +44,15 @@ impl ImageCache {
     }
 }
 
-/// How many images the last build showed with copies, how many copies they have, and how
-/// many of those it made (the rest came from a cache).
+/// How many images the last build showed with copies, how many copies they have, how
+/// many of those it made (the rest came from a cache), and how many originals it read to
+/// hash them (the others' files were unchanged since).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Stats {
     pub images: usize,
     pub copies: usize,
     pub made: usize,
+    pub hashed: usize,
 }
 
 /// An image shown with copies, and where it is first shown (for a problem found decoding it).
@@ -114,9 +120,15 @@ pub fn make(
         })
         .into_iter()
         .collect();
+    let stamps = cache
+        .stamps
+        .take()
+        .unwrap_or_else(|| read_stamps(site, &problem));
     let context = Context {
         site,
         last: &cache.last,
+        stamps: &stamps,
+        now: std::time::SystemTime::now(),
         listed: &listed,
         sink,
         place,
@@ -129,9 +141,14 @@ pub fn make(
     };
     let mut outputs = Vec::new();
     let mut kept = HashMap::new();
+    let mut known = Stamps::default();
     for done in done {
+        if let Some((rel, stamp, fingerprint)) = done.stamp {
+            known.insert(rel, stamp, fingerprint);
+        }
         stats.copies += done.outputs.len();
         stats.made += done.made;
+        stats.hashed += usize::from(done.hashed);
         diagnostics.extend(done.diagnostics);
         for (output, entry) in done.outputs {
             if let (OutputData::Bytes(bytes), Some(entry)) = (&output.data, entry) {
@@ -140,7 +157,14 @@ pub fn make(
             outputs.push(output);
         }
     }
+    if known != stamps
+        && let Err(e) =
+            cache_dir::write(&site.root, image_stamps::ENTRY, known.to_text().as_bytes())
+    {
+        note_cache_problem(&problem, e);
+    }
     diagnostics.extend(problem.into_inner().expect("not poisoned"));
+    cache.stamps = Some(known);
     cache.last = kept;
     cache.stats = stats;
     outputs
@@ -150,6 +174,8 @@ pub fn make(
 struct Context<'a> {
     site: &'a Site,
     last: &'a HashMap<String, Arc<Vec<u8>>>,
+    stamps: &'a Stamps,
+    now: std::time::SystemTime,
     listed: &'a HashMap<String, u64>,
     sink: Option<&'a Sink<'a>>,
     place: Option<&'a Place<'a>>,
@@ -162,7 +188,11 @@ struct Context<'a> {
 struct Done {
     outputs: Vec<(Output, Option<String>)>,
     made: usize,
+    /// Whether the original was read to hash it.
+    hashed: bool,
     diagnostics: Vec<Diagnostic>,
+    /// The original's stamp and fingerprint, to keep in the index (when it has settled).
+    stamp: Option<(String, Stamp, u128)>,
 }
 
 impl Context<'_> {
@@ -170,16 +200,27 @@ impl Context<'_> {
         let mut done = Done::default();
         let image = &shown.image;
         let source = format!("content/{}", image.rel);
-        let bytes = match std::fs::read(self.site.root.join(&source)) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                let path = self.site.root.join(&source);
-                done.diagnostics
-                    .push(Diagnostic::io("cannot read", &path, &e));
-                return done;
-            }
+        let path = self.site.root.join(&source);
+        let read = || std::fs::read(&path).map_err(|e| Diagnostic::io("cannot read", &path, &e));
+        let stamp = Stamp::of(&path).ok();
+        let known = stamp.and_then(|stamp| self.stamps.fingerprint(image.rel, stamp));
+        let mut bytes = None;
+        let fingerprint = match known {
+            Some(fingerprint) => fingerprint,
+            None => match read() {
+                Ok(read) => {
+                    done.hashed = true;
+                    fingerprint(bytes.insert(read))
+                }
+                Err(d) => {
+                    done.diagnostics.push(d);
+                    return done;
+                }
+            },
         };
-        let fingerprint = fingerprint(&bytes);
+        done.stamp = stamp
+            .filter(|stamp| stamp.settled(self.now))
+            .map(|stamp| (image.rel.to_string(), stamp, fingerprint));
         let deps = Arc::new(Deps {
             files: [source].into(),
             templates: Default::default(),
@@ -196,6 +237,13 @@ impl Context<'_> {
         if missing.is_empty() {
             return done;
         }
+        let bytes = match bytes.map_or_else(read, Ok) {
+            Ok(bytes) => bytes,
+            Err(d) => {
+                done.diagnostics.push(d);
+                return done;
+            }
+        };
         let decoded = match decode(&bytes) {
             Ok(decoded) => decoded,
             Err(error) => {
@@ -391,6 +439,18 @@ fn undecodable(shown: &Shown, error: &str) -> Diagnostic {
             d.at(source, at..end)
         }
         None => d.in_file(format!("content/{}", shown.image.rel)),
+    }
+}
+
+/// The index of the originals' fingerprints kept by the last build (empty when there is none).
+fn read_stamps(site: &Site, problem: &Mutex<Option<Diagnostic>>) -> Stamps {
+    match cache_dir::read(&site.root, image_stamps::ENTRY) {
+        Ok(Some(text)) => Stamps::from_text(&String::from_utf8_lossy(&text)),
+        Ok(None) => Stamps::default(),
+        Err(e) => {
+            note_cache_problem(problem, e);
+            Stamps::default()
+        }
     }
 }
 

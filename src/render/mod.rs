@@ -12,6 +12,7 @@ pub mod breadcrumbs;
 pub mod cards;
 pub mod citation;
 pub mod editions;
+mod image_stamps;
 pub mod images;
 pub mod inputs;
 pub mod pagination;

@@ -139,19 +139,68 @@ pub fn list(root: &Path, prefix: &str) -> Result<Vec<(String, u64)>, Error> {
     Ok(files)
 }
 
-/// Puts the cache file `name` at `dest` (a path that does not exist yet) as a second name of
-/// the same file, which costs no copy; where the two cannot share a file (another file
-/// system), a copy. Only a regular file is ever linked: never a link put in the cache.
-pub fn link_to(root: &Path, name: &str, dest: &Path) -> Result<(), Error> {
-    let path = Path::new(FOLDER).join(name);
+/// The names of the regular files of the cache that start with `prefix`, as the folder's
+/// listing gives their types (no `stat` of each of thousands of entries; linking one
+/// checks it again).
+pub fn names(root: &Path, prefix: &str) -> Result<Vec<String>, Error> {
     let Some(folder) = open_folder(root, false)? else {
-        return Err(io_error(&path, Errno::NOENT));
+        return Ok(Vec::new());
     };
-    let stat = statat(&folder, name, AtFlags::SYMLINK_NOFOLLOW).map_err(|e| io_error(&path, e))?;
+    let path = Path::new(FOLDER);
+    let dir = rustix::fs::Dir::read_from(&folder).map_err(|e| io_error(path, e))?;
+    let mut names = Vec::new();
+    for entry in dir {
+        let entry = entry.map_err(|e| io_error(path, e))?;
+        let Ok(name) = entry.file_name().to_str() else {
+            continue;
+        };
+        if !name.starts_with(prefix) {
+            continue;
+        }
+        let regular = match entry.file_type() {
+            FileType::Unknown => statat(&folder, name, AtFlags::SYMLINK_NOFOLLOW)
+                .is_ok_and(|stat| FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile),
+            file_type => file_type == FileType::RegularFile,
+        };
+        if regular {
+            names.push(name.to_string());
+        }
+    }
+    Ok(names)
+}
+
+/// The cache folder, opened once for the many files one build links from it (opening it
+/// again for each of 10,000 sharing cards was a tenth of their cost).
+pub struct Folder {
+    root: PathBuf,
+    folder: OwnedFd,
+}
+
+impl Folder {
+    /// The cache of the site at `root`; `None` when it has none.
+    pub fn open(root: &Path) -> Result<Option<Folder>, Error> {
+        Ok(open_folder(root, false)?.map(|folder| Folder {
+            root: root.to_path_buf(),
+            folder,
+        }))
+    }
+
+    /// Puts the cache file `name` at `dest` (a path that does not exist yet) as a second
+    /// name of the same file, which costs no copy; where the two cannot share a file
+    /// (another file system), a copy. Only a regular file is ever linked: never a link put
+    /// in the cache.
+    pub fn link_to(&self, name: &str, dest: &Path) -> Result<(), Error> {
+        link_from(&self.folder, &self.root, name, dest)
+    }
+}
+
+fn link_from(folder: &OwnedFd, root: &Path, name: &str, dest: &Path) -> Result<(), Error> {
+    let path = Path::new(FOLDER).join(name);
+    let stat = statat(folder, name, AtFlags::SYMLINK_NOFOLLOW).map_err(|e| io_error(&path, e))?;
     if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
         return Err(not_ours(path, describe(stat.st_mode)));
     }
-    match rustix::fs::linkat(&folder, name, rustix::fs::CWD, dest, AtFlags::empty()) {
+    match rustix::fs::linkat(folder, name, rustix::fs::CWD, dest, AtFlags::empty()) {
         Ok(()) => Ok(()),
         Err(Errno::XDEV | Errno::PERM | Errno::MLINK | Errno::NOSYS) => {
             let bytes = read(root, name)?.ok_or_else(|| io_error(&path, Errno::NOENT))?;

@@ -160,9 +160,25 @@ pub fn make(
     // With a sink, each PDF found is written at once: a large site's PDFs are never all in
     // memory.
     let listed = listed(site, &cache_problem);
+    let folder = match place.is_some() && !listed.is_empty() {
+        true => cache_dir::Folder::open(&site.root).unwrap_or_else(|e| {
+            note_cache_problem(&cache_problem, e);
+            None
+        }),
+        false => None,
+    };
     let found: Vec<Option<(usize, Pdf)>> = jobs
         .par_iter()
-        .map(|job| lookup(site, cache, job, &listed, (sink, place), &cache_problem))
+        .map(|job| {
+            lookup(
+                site,
+                cache,
+                job,
+                (&listed, folder.as_ref()),
+                (sink, place),
+                &cache_problem,
+            )
+        })
         .collect();
     let mut editions: Vec<Option<Edition>> = vec![None; site.pages.len()];
     let mut outputs = Vec::with_capacity(jobs.len());
@@ -424,7 +440,7 @@ fn lookup(
     site: &Site,
     cache: &EditionCache,
     job: &Job,
-    listed: &Listed,
+    (listed, folder): (&Listed, Option<&cache_dir::Folder>),
     to: (Option<&Sink<'_>>, Option<&Place<'_>>),
     problem: &Mutex<Option<Diagnostic>>,
 ) -> Option<(usize, Pdf)> {
@@ -435,8 +451,8 @@ fn lookup(
         return Some((edition.pages, Pdf::new(pdf.clone(), job, to.0)));
     }
     let (name, pages, size) = listed.get(&job.fingerprint)?;
-    if let Some(place) = to.1 {
-        let linked = place(&job.path).map(|dest| cache_dir::link_to(&site.root, name, &dest));
+    if let (Some(place), Some(folder)) = (to.1, folder) {
+        let linked = place(&job.path).map(|dest| folder.link_to(name, &dest));
         return match linked {
             Ok(Ok(())) => Some((
                 *pages,

@@ -20,7 +20,7 @@ use crate::render::{Bodies, Sink};
 use crate::resolve::Site;
 use crate::responsive::{Format, Resized, Responsive};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// What the copies are made with: a change here makes every copy again.
@@ -113,13 +113,20 @@ pub fn make(
 ) -> Vec<Output> {
     let shown = shown(site, bodies);
     let problem: Mutex<Option<Diagnostic>> = Mutex::new(None);
-    let listed: HashMap<String, u64> = cache_dir::list(&site.root, "image-")
+    let listed: HashSet<String> = cache_dir::names(&site.root, "image-")
         .unwrap_or_else(|e| {
             note_cache_problem(&problem, e);
             Vec::new()
         })
         .into_iter()
         .collect();
+    let folder = match place.is_some() && !listed.is_empty() {
+        true => cache_dir::Folder::open(&site.root).unwrap_or_else(|e| {
+            note_cache_problem(&problem, e);
+            None
+        }),
+        false => None,
+    };
     let stamps = cache
         .stamps
         .take()
@@ -130,6 +137,7 @@ pub fn make(
         stamps: &stamps,
         now: std::time::SystemTime::now(),
         listed: &listed,
+        folder: folder.as_ref(),
         sink,
         place,
         problem: &problem,
@@ -176,7 +184,8 @@ struct Context<'a> {
     last: &'a HashMap<String, Arc<Vec<u8>>>,
     stamps: &'a Stamps,
     now: std::time::SystemTime,
-    listed: &'a HashMap<String, u64>,
+    listed: &'a HashSet<String>,
+    folder: Option<&'a cache_dir::Folder>,
     sink: Option<&'a Sink<'a>>,
     place: Option<&'a Place<'a>>,
     problem: &'a Mutex<Option<Diagnostic>>,
@@ -290,13 +299,15 @@ impl Context<'_> {
                 None => OutputData::Bytes(bytes.clone()),
             }));
         }
-        self.listed.get(entry)?;
-        if let Some(place) = self.place {
+        if !self.listed.contains(entry) {
+            return None;
+        }
+        if let (Some(place), Some(folder)) = (self.place, self.folder) {
             let dest = match place(&copy.rel) {
                 Ok(dest) => dest,
                 Err(d) => return Some(Err(d)),
             };
-            return match cache_dir::link_to(&self.site.root, entry, &dest) {
+            return match folder.link_to(entry, &dest) {
                 Ok(()) => Some(Ok(OutputData::Written)),
                 Err(e) => {
                     note_cache_problem(self.problem, e);

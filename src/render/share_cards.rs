@@ -123,19 +123,33 @@ pub fn make(
         .filter(|job| claimed.insert(job.path.clone()))
         .collect();
     let problem: Mutex<Option<Diagnostic>> = Mutex::new(None);
-    let listed: std::collections::HashSet<String> = cache_dir::list(&site.root, "card-")
+    let listed: std::collections::HashSet<String> = cache_dir::names(&site.root, "card-")
         .unwrap_or_else(|e| {
             note_cache_problem(&problem, e);
             Vec::new()
         })
         .into_iter()
-        .map(|(name, _)| name)
         .collect();
+    let folder = match place.is_some() && !listed.is_empty() {
+        true => cache_dir::Folder::open(&site.root).unwrap_or_else(|e| {
+            note_cache_problem(&problem, e);
+            None
+        }),
+        false => None,
+    };
     let last = &cache.last;
     let made: Vec<(Result<OutputData, Diagnostic>, bool)> = jobs
         .par_iter()
         .map(|job| {
-            let found = found(site, job, last, &listed, (sink, place), &problem);
+            let found = found(
+                site,
+                job,
+                last,
+                &listed,
+                folder.as_ref(),
+                (sink, place),
+                &problem,
+            );
             match found {
                 Some(data) => (data, false),
                 None => (draw(site, job, design, center, lang, sink, &problem), true),
@@ -188,6 +202,7 @@ fn found(
     job: &Job,
     last: &HashMap<String, Arc<Vec<u8>>>,
     listed: &std::collections::HashSet<String>,
+    folder: Option<&cache_dir::Folder>,
     (sink, place): (Option<&Sink<'_>>, Option<&Place<'_>>),
     problem: &Mutex<Option<Diagnostic>>,
 ) -> Option<Result<OutputData, Diagnostic>> {
@@ -197,12 +212,12 @@ fn found(
     if !listed.contains(&job.entry) {
         return None;
     }
-    if let Some(place) = place {
+    if let (Some(place), Some(folder)) = (place, folder) {
         let dest = match place(&job.path) {
             Ok(dest) => dest,
             Err(d) => return Some(Err(d)),
         };
-        return match cache_dir::link_to(&site.root, &job.entry, &dest) {
+        return match folder.link_to(&job.entry, &dest) {
             Ok(()) => Some(Ok(OutputData::Written)),
             Err(e) => {
                 note_cache_problem(problem, e);

@@ -50,22 +50,40 @@ fn crumb(name: &str, url: &str) -> Crumb {
 
 /// schema.org's `BreadcrumbList`, its items numbered from 1 with absolute URLs.
 fn json_ld(site: &Site, crumbs: &[Crumb]) -> String {
-    let items: Vec<serde_json::Value> = crumbs
+    // Written from structs rather than `json!` maps: one string, no map per item, on every
+    // page of the site.
+    #[derive(Serialize)]
+    struct List<'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        #[serde(rename = "itemListElement")]
+        items: Vec<Item<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Item<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        position: usize,
+        name: &'a str,
+        item: String,
+    }
+    let items = crumbs
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            serde_json::json!({
-                "@type": "ListItem",
-                "position": i + 1,
-                "name": c.name,
-                "item": site.config.absolute(&c.url),
-            })
+        .map(|(i, c)| Item {
+            kind: "ListItem",
+            position: i + 1,
+            name: &c.name,
+            item: site.config.absolute(&c.url),
         })
         .collect();
-    let list = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "BreadcrumbList",
-        "itemListElement": items,
-    });
-    crate::render::citation::script_safe(&list.to_string())
+    let list = List {
+        context: "https://schema.org",
+        kind: "BreadcrumbList",
+        items,
+    };
+    let json = serde_json::to_string(&list).expect("plain data serializes");
+    crate::render::citation::script_safe(&json)
 }

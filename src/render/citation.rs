@@ -388,14 +388,18 @@ struct Identifier<'a> {
 /// strings) as `\u` escapes, so no text can close the element or start a comment.
 pub fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
+    let mut rest = json;
+    // Copied in runs between the three characters (ASCII, so byte positions are boundaries).
+    while let Some(at) = rest.find(['<', '>', '&']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            _ => "\\u0026",
+        });
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
     out
 }
 

@@ -169,6 +169,15 @@ impl Theme {
         self.tera.render(name, context)
     }
 
+    /// The shared component `name` (of `components.html`) with `context` as its arguments.
+    pub fn render_component(
+        &self,
+        name: &str,
+        context: &tera::Context,
+    ) -> Result<String, tera::Error> {
+        self.tera.render_component(name, context, None, true)
+    }
+
     /// Every template `name` needs.
     pub fn closure(&self, name: &str) -> BTreeSet<String> {
         self.closures.get(name).cloned().unwrap_or_default()

@@ -146,6 +146,9 @@ pub struct PageRef<'a> {
     authors: &'a [String],
     /// "By A, B and C", or none.
     byline: Option<String>,
+    /// The same as HTML, each author with a profile linked to it: written here once a
+    /// build rather than by a component in every card that shows it.
+    byline_html: Option<String>,
     /// The authors, each linked to their profile if they have one.
     pub people: Vec<PersonRef>,
     /// What a profile says of its person (a profile's card only).
@@ -245,6 +248,7 @@ pub fn image_ctx(site: &Site, path: &str, alt: &str) -> ImageCtx {
 pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> {
     let page = &site.pages[id];
     let front = &page.src.front;
+    let people: Vec<PersonRef> = front.authors.iter().map(|n| person(site, n)).collect();
     PageRef {
         title: front.title.clone(),
         subtitle: front.subtitle.clone(),
@@ -260,7 +264,8 @@ pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> 
         ),
         authors: &front.authors,
         byline: byline(&front.authors),
-        people: front.authors.iter().map(|n| person(site, n)).collect(),
+        byline_html: byline_html(&people),
+        people,
         profile: profile_ctx(site, id),
         topics: page
             .topics
@@ -292,6 +297,32 @@ pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> 
             .or_else(|| super::share_cards::card_image(site, page)),
         publication: crate::render::citation::is_publication(page.kind),
     }
+}
+
+/// "By <a href=…>A</a>, B and C": the names escaped, a profile's linked.
+fn byline_html(people: &[PersonRef]) -> Option<String> {
+    if people.is_empty() {
+        return None;
+    }
+    let mut html = String::from("By ");
+    for (i, person) in people.iter().enumerate() {
+        if i > 0 {
+            html.push_str(if i + 1 == people.len() { " and " } else { ", " });
+        }
+        match &person.url {
+            Some(url) => {
+                html.push_str("<a href=\"");
+                let _ = pulldown_cmark_escape::escape_html(&mut html, url);
+                html.push_str("\">");
+                let _ = pulldown_cmark_escape::escape_html(&mut html, &person.name);
+                html.push_str("</a>");
+            }
+            None => {
+                let _ = pulldown_cmark_escape::escape_html(&mut html, &person.name);
+            }
+        }
+    }
+    Some(html)
 }
 
 fn byline(authors: &[String]) -> Option<String> {

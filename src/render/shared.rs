@@ -33,6 +33,11 @@ pub struct Shared<'a> {
     cards: Vec<Arc<OnceLock<tera::Value>>>,
     /// A hash of each page's card, made when first needed.
     card_fps: Vec<OnceLock<u64>>,
+    /// Each page's short card (the theme's `card` component at level 3, without summary) as
+    /// HTML, rendered once a build: a page is shown among others' related publications up
+    /// to three times as often as there are pages. `None`: the component failed (the
+    /// template that shows it reports why).
+    short_cards: Vec<OnceLock<Option<Arc<str>>>>,
     /// A fingerprint of what every output shares: settings, navigation, data, theme.
     pub site_fp: u64,
     /// The template of each kind's pages: its own (`brief.html`) when the theme has one,
@@ -194,6 +199,7 @@ impl<'a> Shared<'a> {
             related,
             cards,
             card_fps,
+            short_cards: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
             site_fp: site_fp.finish(),
         }
     }
@@ -218,6 +224,22 @@ impl<'a> Shared<'a> {
     /// A hash of a page's card.
     pub fn card_fp(&self, id: PageId) -> u64 {
         *self.card_fps[id].get_or_init(|| card_fingerprint(self.site, self.bodies, id))
+    }
+
+    /// A page's short card as HTML (see `short_cards`).
+    pub fn short_card(&self, id: PageId) -> Option<Arc<str>> {
+        self.short_cards[id]
+            .get_or_init(|| {
+                let mut context = tera::Context::new();
+                context.insert_value("page", self.card(id));
+                context.insert("level", &3);
+                context.insert("show_summary", &false);
+                self.theme
+                    .render_component("card", &context)
+                    .ok()
+                    .map(Arc::from)
+            })
+            .clone()
     }
 
     /// A page's card, as templates see it.

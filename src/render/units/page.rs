@@ -79,6 +79,15 @@ impl Unit for PageUnit {
         }
         inputs.set("case_studies", Value::Cards(shown));
         inputs.set("related", Value::Cards(cx.related[id].clone()));
+        let mut related_fp = crate::fingerprint::Fingerprint::default();
+        for &r in &cx.related[id] {
+            related_fp.u64(cx.card_fp(r));
+        }
+        let related_fp = related_fp.finish();
+        inputs.set(
+            "related_cards",
+            Value::Derived(related_cards, id, related_fp),
+        );
         inputs.set("toc", Value::Bool(shows_contents(page, body)));
         inputs.set(
             "breadcrumbs",
@@ -105,6 +114,20 @@ impl Unit for PageUnit {
         inputs.more_deps = Some((deps, id));
         inputs
     }
+}
+
+/// The related publications' short cards as one piece of HTML, each rendered once a build
+/// (see `Shared::short_card`); `null` when the theme's card component fails, so the
+/// template's own loop over `related` shows why.
+fn related_cards(cx: &Shared, id: PageId) -> tera::Value {
+    let mut html = String::new();
+    for &other in &cx.related[id] {
+        match cx.short_card(other) {
+            Some(card) => html.push_str(&card),
+            None => return tera::Value::none(),
+        }
+    }
+    tera::Value::safe_string(&html)
 }
 
 /// The trail to the page, from its card's title and URL (so the card's hash stands for it).

@@ -273,11 +273,12 @@ async fn expected_head(b: &Browser) -> String {
     centerview::filters::short_title(title, centerview::filters::SHORT_TITLE)
 }
 
-/// The caption and notes of each figure of an image on the open page, each on one line.
+/// The caption and notes of each figure of an image on the open page, each on one line
+/// (not its download or "View full size" links, which are for screens).
 async fn image_figures(b: &Browser) -> Vec<Vec<String>> {
     let script = "return [...document.querySelectorAll('main figure')].filter((f) => f.querySelector('img'))\
                   .map((f) => [...f.querySelectorAll('figcaption, .figure-notes p')]\
-                  .filter((e) => getComputedStyle(e).display !== 'none' && !e.closest('.figure-download'))\
+                  .filter((e) => getComputedStyle(e).display !== 'none' && !e.closest('.figure-download, .figure-full-size'))\
                   .map((e) => e.textContent.replace(/\\s+/g, ' ').trim()).filter((t) => t))";
     let value = b.client.execute(script, vec![]).await.unwrap();
     serde_json::from_value(value).unwrap()

@@ -757,10 +757,19 @@ async fn serve_on_the_example_site_shows_an_edit_then_errors_then_the_fix() {
     screenshot("1-edited.png").await;
 
     // A bad date: the overlay names the file, the line and the problem, over the page.
-    b.client
-        .execute("window.__loaded = 'second'", vec![])
-        .await
-        .unwrap();
+    // The build's last reload (pages, then search, then PDF editions are shown in turn) may
+    // still be on its way to the browser: the page is marked once a mark stays on it.
+    for _ in 0..20 {
+        b.client
+            .execute("window.__loaded = 'second'", vec![])
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let mark = b.client.execute("return window.__loaded", vec![]).await;
+        if mark.is_ok_and(|m| m == serde_json::json!("second")) {
+            break;
+        }
+    }
     edit(
         &brief,
         &edited.replacen("date: 2016-12-06", "date: 2016-13-06", 1),

@@ -28,10 +28,42 @@ pub fn read(path: &Path) -> Option<ImageSize> {
         return svg_size(&std::io::read_to_string(file).ok()?);
     }
     let size = imagesize::size(path).ok()?;
-    Some(ImageSize {
-        width: u32::try_from(size.width).ok()?,
-        height: u32::try_from(size.height).ok()?,
+    let (width, height) = (
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    );
+    // A photograph taken with the camera on its side is stored sideways, with an EXIF
+    // orientation that browsers (and the resized copies) apply: it is drawn turned.
+    Some(match turned(path) {
+        true => ImageSize {
+            width: height,
+            height: width,
+        },
+        false => ImageSize { width, height },
     })
+}
+
+/// Whether a JPEG's or WebP's EXIF orientation turns it a quarter (which swaps its width
+/// and height), read from its header.
+fn turned(path: &Path) -> bool {
+    use image::ImageDecoder;
+    use image::metadata::Orientation::{Rotate90, Rotate90FlipH, Rotate270, Rotate270FlipH};
+    let exif = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["jpg", "jpeg", "webp"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    });
+    let orientation = || {
+        let reader = image::ImageReader::open(path)
+            .ok()?
+            .with_guessed_format()
+            .ok()?;
+        reader.into_decoder().ok()?.orientation().ok()
+    };
+    exif && matches!(
+        orientation(),
+        Some(Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH)
+    )
 }
 
 /// An SVG's size as a browser's `<img>` draws it: `width` and `height` where both are absolute

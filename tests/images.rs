@@ -213,6 +213,49 @@ fn an_unchanged_original_is_not_read_again() {
     assert_eq!(hashed(&site), 2);
 }
 
+/// `jpeg` with an EXIF segment saying "turn a quarter clockwise to show" (orientation 6), as
+/// a phone writes a photograph taken upright.
+fn with_orientation_6(jpeg: &[u8]) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend([0, 1]); // one entry
+    tiff.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]); // Orientation, SHORT, 1, 6
+    tiff.extend([0, 0, 0, 0]); // no next IFD
+    let mut segment = b"Exif\0\0".to_vec();
+    segment.extend(tiff);
+    let length = (segment.len() + 2) as u16;
+    let mut out = jpeg[..2].to_vec(); // SOI
+    out.extend([0xFF, 0xE1]);
+    out.extend(length.to_be_bytes());
+    out.extend(segment);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+/// A photograph stored sideways with an EXIF orientation is drawn turned by browsers: its
+/// `width` and `height` are the turned ones, and its copies are turned (they carry no EXIF).
+#[test]
+fn a_sideways_photograph_is_shown_and_resized_upright() {
+    let site = Site::new();
+    put(
+        &site,
+        "content/assets/upright.jpg",
+        &with_orientation_6(&photo(1000, 600, false)),
+    );
+    site.page(
+        "briefs/x.md",
+        &common::brief("X", "2017-01-01"),
+        "![A teacher at a whiteboard](../assets/upright.jpg)\n",
+    );
+    build_lib(site.root());
+    let html = site.read("output/briefs/x/index.html");
+    assert!(html.contains("width=\"600\" height=\"1000\""), "{html}");
+    assert_eq!(
+        decoded(&site, "output/assets/upright-480.webp"),
+        (image::ImageFormat::WebP, 480, 800)
+    );
+    assert_eq!(decoded(&site, "output/assets/upright-600.webp").1, 600);
+}
+
 #[test]
 fn an_image_over_40_megapixels_is_an_error_at_its_line() {
     let site = Site::new();

@@ -24,7 +24,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// What the copies are made with: a change here makes every copy again.
-const SETTINGS: &str = "centerview images 1: lanczos3, webp q80 m4, jpeg q82, png default";
+const SETTINGS: &str =
+    "centerview images 2: EXIF orientation applied, lanczos3, webp q80 m4, jpeg q82, png default";
 const WEBP_QUALITY: f32 = 80.0;
 const JPEG_QUALITY: u8 = 82;
 
@@ -360,12 +361,20 @@ struct Decoded {
     alpha: bool,
 }
 
+/// An image's pixels as it is drawn: turned as its EXIF orientation says (the copies carry
+/// no EXIF, so they are turned here, as a browser turns the original).
 fn decode(bytes: &[u8]) -> Result<Decoded, String> {
-    let image = image::ImageReader::new(std::io::Cursor::new(bytes))
+    use image::ImageDecoder;
+    let mut decoder = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?
-        .decode()
+        .into_decoder()
         .map_err(|e| e.to_string())?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    image.apply_orientation(orientation);
     let (width, height) = (image.width(), image.height());
     let alpha = image.color().has_alpha();
     let pixels = match alpha {

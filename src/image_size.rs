@@ -43,27 +43,58 @@ pub fn read(path: &Path) -> Option<ImageSize> {
     })
 }
 
-/// Whether a JPEG's or WebP's EXIF orientation turns it a quarter (which swaps its width
-/// and height), read from its header.
+/// Whether a JPEG's EXIF orientation turns it a quarter (which swaps its width and height).
 fn turned(path: &Path) -> bool {
-    use image::ImageDecoder;
-    use image::metadata::Orientation::{Rotate90, Rotate90FlipH, Rotate270, Rotate270FlipH};
-    let exif = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["jpg", "jpeg", "webp"]
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
-    });
-    let orientation = || {
-        let reader = image::ImageReader::open(path)
-            .ok()?
-            .with_guessed_format()
-            .ok()?;
-        reader.into_decoder().ok()?.orientation().ok()
+    let jpeg = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
+    // Orientations 5 to 8 turn the image a quarter (with or without a mirror).
+    jpeg && exif_orientation_of_file(path).is_some_and(|o| (5..=8).contains(&o))
+}
+
+/// How much of a JPEG is read first: its first segments' headers, where EXIF's must be.
+const JPEG_HEAD: usize = 4096;
+
+/// A JPEG's EXIF orientation, reading only as far as its EXIF segment: EXIF puts that
+/// segment (APP1) first after the file's start, or after a JFIF segment (APP0); a JPEG
+/// without one is not read past its first few kilobytes.
+fn exif_orientation_of_file(path: &Path) -> Option<u32> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut head = vec![0; JPEG_HEAD];
+    let read = file.read(&mut head).ok()?;
+    head.truncate(read);
+    let segment_end = |at: usize| -> Option<usize> {
+        let length = u16::from_be_bytes([*head.get(at + 2)?, *head.get(at + 3)?]);
+        Some(at + 2 + usize::from(length))
     };
-    exif && matches!(
-        orientation(),
-        Some(Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH)
-    )
+    let mut at = 2;
+    if head.get(at..at + 2)? == [0xFF, 0xE0] {
+        at = segment_end(at)?;
+    }
+    if head.get(at..at + 2)? != [0xFF, 0xE1] {
+        return None;
+    }
+    let end = segment_end(at)?;
+    if end > head.len() {
+        let mut rest = vec![0; end - head.len()];
+        file.read_exact(&mut rest).ok()?;
+        head.extend(rest);
+    }
+    exif_orientation(&head[..end])
+}
+
+/// The EXIF orientation (1 to 8) a JPEG's opening bytes give, if any. Only the opening is
+/// read: a JPEG without EXIF would otherwise be read to its end looking for it.
+pub fn exif_orientation(jpeg_head: &[u8]) -> Option<u32> {
+    // EXIF's segment ends within 64 KB of the start (two segments, at most 64 KB each).
+    let head = &jpeg_head[..jpeg_head.len().min(2 * 65_536 + 4)];
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(head))
+        .ok()?;
+    let field = exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?;
+    field.value.get_uint(0).filter(|o| (1..=8).contains(o))
 }
 
 /// An SVG's size as a browser's `<img>` draws it: `width` and `height` where both are absolute

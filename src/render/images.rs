@@ -254,7 +254,7 @@ impl Context<'_> {
                 return done;
             }
         };
-        let decoded = match decode(&bytes) {
+        let decoded = match decode(&bytes, image.format) {
             Ok(decoded) => decoded,
             Err(error) => {
                 done.diagnostics.push(undecodable(shown, &error));
@@ -361,20 +361,22 @@ struct Decoded {
     alpha: bool,
 }
 
-/// An image's pixels as it is drawn: turned as its EXIF orientation says (the copies carry
-/// no EXIF, so they are turned here, as a browser turns the original).
-fn decode(bytes: &[u8]) -> Result<Decoded, String> {
-    use image::ImageDecoder;
-    let mut decoder = image::ImageReader::new(std::io::Cursor::new(bytes))
+/// An image's pixels as it is drawn: a JPEG turned as its EXIF orientation says (the copies
+/// carry no EXIF, so they are turned here, as a browser turns the original; the same rule
+/// as [`crate::image_size`] gives its size by).
+fn decode(bytes: &[u8], format: Format) -> Result<Decoded, String> {
+    let mut image = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?
-        .into_decoder()
+        .decode()
         .map_err(|e| e.to_string())?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
-    image.apply_orientation(orientation);
+    let orientation = (format == Format::Jpeg)
+        .then(|| crate::image_size::exif_orientation(bytes))
+        .flatten()
+        .and_then(|o| image::metadata::Orientation::from_exif(o as u8));
+    if let Some(orientation) = orientation {
+        image.apply_orientation(orientation);
+    }
     let (width, height) = (image.width(), image.height());
     let alpha = image.color().has_alpha();
     let pixels = match alpha {

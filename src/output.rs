@@ -25,6 +25,16 @@ pub struct Deps {
     pub templates: BTreeSet<String>,
 }
 
+impl Deps {
+    /// The record of a file no next build compares (one handed to the output folder as it
+    /// was made): one shared empty record, rather than one for each of tens of thousands of
+    /// files.
+    pub fn none() -> Arc<Deps> {
+        static NONE: std::sync::OnceLock<Arc<Deps>> = std::sync::OnceLock::new();
+        NONE.get_or_init(Default::default).clone()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum OutputData {
     /// Shared, so an incremental rebuild can keep an unchanged output without copying it.

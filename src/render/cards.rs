@@ -11,12 +11,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 
-/// A page's card as cached: a key of what it is made from, a hash of the card itself, and
-/// the card as templates see it, made when first needed.
+/// A page's card as cached: a key of what it is made from, and a hash of the card itself and
+/// the card as templates see it, each made when first needed (a one-off build hands its
+/// files to the output folder without fingerprints, so it never hashes a card).
 #[derive(Clone)]
 pub struct Card {
     key: u64,
-    pub fingerprint: u64,
+    pub fingerprint: Arc<OnceLock<u64>>,
     pub value: Arc<OnceLock<tera::Value>>,
 }
 
@@ -71,7 +72,7 @@ pub fn cards(site: &Site, bodies: &Bodies, global: u64, cache: &mut CardCache) -
             }
             Card {
                 key,
-                fingerprint: card_fingerprint(site, bodies, id),
+                fingerprint: Default::default(),
                 value: Default::default(),
             }
         })
@@ -85,10 +86,47 @@ pub fn cards(site: &Site, bodies: &Bodies, global: u64, cache: &mut CardCache) -
     cards
 }
 
-/// A hash of a page's card itself.
+/// A hash of a page's card itself, and of what its own page shows beside it
+/// ([`PageExtras`]).
 pub fn card_fingerprint(site: &Site, bodies: &Bodies, id: PageId) -> u64 {
-    let json = serde_json::to_vec(&page_ref(site, bodies, id)).expect("a card serializes");
+    let mut json = serde_json::to_vec(&page_ref(site, bodies, id)).expect("a card serializes");
+    serde_json::to_writer(&mut json, &PageExtras::of(site, id)).expect("plain data serializes");
     hash_bytes(&json)
+}
+
+/// What a page's own page shows of it beyond its card, made only when the page is rendered:
+/// a site of 10,000 publications keeps every card in memory while it renders, and these
+/// were a quarter of a card's size.
+#[derive(Serialize)]
+pub struct PageExtras {
+    /// The authors, each linked to their profile if they have one.
+    pub people: Vec<PersonRef>,
+    /// The sharing image: the front matter's, else the generated card, else none.
+    pub share_image: Option<ImageCtx>,
+}
+
+impl PageExtras {
+    pub fn of(site: &Site, id: PageId) -> PageExtras {
+        PageExtras {
+            people: people(site, id),
+            share_image: share_image(site, id),
+        }
+    }
+}
+
+/// A page's sharing image: its front matter's, else its generated card, else none.
+pub fn share_image(site: &Site, id: PageId) -> Option<ImageCtx> {
+    let page = &site.pages[id];
+    let front = &page.src.front;
+    (front.image.as_ref())
+        .map(|i| image_ctx(site, i, front.image_alt.as_deref().unwrap_or_default()))
+        .or_else(|| super::share_cards::card_image(site, page))
+}
+
+/// A page's authors, each as [`person`] finds them.
+pub fn people(site: &Site, id: PageId) -> Vec<PersonRef> {
+    let authors = &site.pages[id].src.front.authors;
+    authors.iter().map(|n| person(site, n)).collect()
 }
 
 #[derive(Serialize, Clone)]
@@ -147,10 +185,9 @@ pub struct PageRef<'a> {
     /// "By A, B and C", or none.
     byline: Option<String>,
     /// The same as HTML, each author with a profile linked to it: written here once a
-    /// build rather than by a component in every card that shows it.
+    /// build rather than by a component in every card that shows it. (The authors one by
+    /// one are the page's own `people`, not a card's: see [`PageExtras`].)
     byline_html: Option<String>,
-    /// The authors, each linked to their profile if they have one.
-    pub people: Vec<PersonRef>,
     /// What a profile says of its person (a profile's card only).
     profile: Option<ProfileCtx<'a>>,
     topics: Vec<LinkCtx>,
@@ -162,7 +199,8 @@ pub struct PageRef<'a> {
     /// The PDF edition's URL.
     pdf: Option<String>,
     doi: Option<&'a str>,
-    /// The sharing image, with an absolute URL.
+    /// The front matter's sharing image, with an absolute URL (the generated card is the
+    /// page's own `share_image`: see [`PageExtras`]).
     image: Option<ImageCtx>,
     /// Whether it is a publication (cited, with structured data), not a plain page.
     publication: bool,
@@ -248,7 +286,7 @@ pub fn image_ctx(site: &Site, path: &str, alt: &str) -> ImageCtx {
 pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> {
     let page = &site.pages[id];
     let front = &page.src.front;
-    let people: Vec<PersonRef> = front.authors.iter().map(|n| person(site, n)).collect();
+    let people = people(site, id);
     PageRef {
         title: front.title.clone(),
         subtitle: front.subtitle.clone(),
@@ -265,7 +303,6 @@ pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> 
         authors: &front.authors,
         byline: byline(&front.authors),
         byline_html: byline_html(&people),
-        people,
         profile: profile_ctx(site, id),
         topics: page
             .topics
@@ -293,8 +330,7 @@ pub fn page_ref<'s>(site: &'s Site, bodies: &Bodies, id: PageId) -> PageRef<'s> 
         image: front
             .image
             .as_ref()
-            .map(|i| image_ctx(site, i, front.image_alt.as_deref().unwrap_or_default()))
-            .or_else(|| super::share_cards::card_image(site, page)),
+            .map(|i| image_ctx(site, i, front.image_alt.as_deref().unwrap_or_default())),
         publication: crate::render::citation::is_publication(page.kind),
     }
 }

@@ -115,7 +115,8 @@ pub fn render_outputs(
 ) -> Vec<Output> {
     let global = shared::settings_fingerprint(site, theme);
     let cards = cards::cards(site, bodies, global, &mut cache.cards);
-    let cx = Shared::new(site, theme, bodies, Some(cards), None);
+    let mut cx = Shared::new(site, theme, bodies, Some(cards), None);
+    cx.fingerprints = sink.is_none();
     let units = units::all(site);
     let paths: Vec<String> = units.par_iter().map(|unit| unit.path(&cx)).collect();
     let rendered = crate::output::RenderedPaths {
@@ -164,7 +165,7 @@ pub fn render_outputs(
             let output = Output {
                 path,
                 data,
-                deps: Arc::new(deps.unwrap_or_default()),
+                deps: deps.map_or_else(Deps::none, Arc::new),
             };
             (fingerprint, true, Ok(output))
         })
@@ -231,7 +232,8 @@ pub fn render_page(
     bodies: &Bodies,
     id: PageId,
 ) -> Result<Output, Diagnostic> {
-    let cx = Shared::new(site, theme, bodies, None, Some(id));
+    let mut cx = Shared::new(site, theme, bodies, None, Some(id));
+    cx.fingerprints = false;
     let unit = units::page(site, id);
     let path = unit.path(&cx);
     let inputs = unit.inputs(&cx);

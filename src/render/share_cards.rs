@@ -169,13 +169,18 @@ pub fn make(
                 if let OutputData::Bytes(bytes) = &data {
                     kept.insert(job.entry.clone(), bytes.clone());
                 }
-                outputs.push(Output {
-                    path: job.path.clone(),
-                    data,
-                    deps: Arc::new(Deps {
+                // A card handed to the output folder is not made again by this session.
+                let deps = match sink {
+                    Some(_) => Deps::none(),
+                    None => Arc::new(Deps {
                         files: [job.page.source().display.clone(), "site.yaml".into()].into(),
                         templates: ["pdf/card.typ".to_string()].into(),
                     }),
+                };
+                outputs.push(Output {
+                    path: job.path.clone(),
+                    data,
+                    deps,
                 });
             }
             Err(d) => diagnostics.push(d),

@@ -32,7 +32,11 @@ pub struct Shared<'a> {
     /// (an incremental build renders few outputs, and most cards are never looked at).
     cards: Vec<Arc<OnceLock<tera::Value>>>,
     /// A hash of each page's card, made when first needed.
-    card_fps: Vec<OnceLock<u64>>,
+    card_fps: Vec<Arc<OnceLock<u64>>>,
+    /// Whether outputs' fingerprints are wanted: not when every file is handed to the
+    /// output folder as it is rendered and kept for no next build (a one-off build), nor for
+    /// a preview. Without them [`Shared::card_fp`] is 0 and no card is hashed.
+    pub fingerprints: bool,
     /// Each page's short card (the theme's `card` component at level 3, without summary) as
     /// HTML, rendered once a build: a page is shown among others' related publications up
     /// to three times as often as there are pages. `None`: the component failed (the
@@ -151,10 +155,7 @@ impl<'a> Shared<'a> {
     ) -> Shared<'a> {
         let site_ctx = site_ctx(site);
         let (card_fps, cards) = match cards {
-            Some(cards) => cards
-                .into_iter()
-                .map(|c| (OnceLock::from(c.fingerprint), c.value))
-                .unzip(),
+            Some(cards) => cards.into_iter().map(|c| (c.fingerprint, c.value)).unzip(),
             None => (0..site.pages.len()).map(|_| Default::default()).unzip(),
         };
         let (featured_in, table_users) = users(site, bodies);
@@ -199,6 +200,7 @@ impl<'a> Shared<'a> {
             related,
             cards,
             card_fps,
+            fingerprints: true,
             short_cards: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
             site_fp: site_fp.finish(),
         }
@@ -223,6 +225,9 @@ impl<'a> Shared<'a> {
 
     /// A hash of a page's card.
     pub fn card_fp(&self, id: PageId) -> u64 {
+        if !self.fingerprints {
+            return 0;
+        }
         *self.card_fps[id].get_or_init(|| card_fingerprint(self.site, self.bodies, id))
     }
 

@@ -2,7 +2,7 @@
 
 use super::Unit;
 use crate::output::Deps;
-use crate::render::cards::LinkCtx;
+use crate::render::cards::{self, LinkCtx};
 use crate::render::inputs::{Inputs, Value, meta_description, meta_title};
 use crate::render::shared::Shared;
 use crate::resolve::{PageId, Site};
@@ -199,6 +199,16 @@ fn head<'a>(inputs: &mut Inputs<'a>, cx: &Shared<'a>, id: PageId) {
         "current_url",
         Value::Str(cx.site.pages[id].url.as_str().into()),
     );
+    inputs.set("people", Value::Derived(page_people, id, card));
+    inputs.set("share_image", Value::Derived(page_share_image, id, card));
+}
+
+fn page_people(cx: &Shared, id: PageId) -> tera::Value {
+    tera::Value::from_serializable(&cards::people(cx.site, id))
+}
+
+fn page_share_image(cx: &Shared, id: PageId) -> tera::Value {
+    tera::Value::from_serializable(&cards::share_image(cx.site, id))
 }
 
 fn page_title(cx: &Shared, id: PageId) -> tera::Value {

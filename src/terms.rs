@@ -60,6 +60,7 @@ pub fn split(folded: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// Whether a token is indexed at all (not a stopword, not a single letter).
+#[inline]
 pub fn is_indexed(token: &str) -> bool {
     let mut chars = token.chars();
     let first = chars.next();
@@ -73,6 +74,7 @@ pub fn is_indexed(token: &str) -> bool {
 /// Whether a character belongs to a word of running text, before folding: letters, digits,
 /// combining marks and apostrophes. Folding such a word, then splitting it, gives exactly the
 /// tokens that folding and splitting the whole text would.
+#[inline]
 pub fn word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '\'' | '’' | '‘') || is_combining_mark(c)
 }
@@ -88,17 +90,22 @@ const ASCII_WORD: [bool; 128] = {
     table
 };
 
-/// The byte index of the first word character at or after `from`.
+/// The byte index of the first word character at or after `from`. (These three are the
+/// search index's innermost loop, over every word of the site: they are inlined there, in
+/// another module, as they were when they were its own.)
+#[inline(always)]
 pub fn next_word(text: &str, from: usize) -> Option<usize> {
     scan(text, from, true)
 }
 
 /// The byte index just after the word starting at `from`.
+#[inline(always)]
 pub fn word_end(text: &str, from: usize) -> usize {
     scan(text, from, false).unwrap_or(text.len())
 }
 
 /// The first index at or after `from` whose character is (or is not) a word character.
+#[inline(always)]
 fn scan(text: &str, from: usize, wanted: bool) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
@@ -162,11 +169,14 @@ impl Word<'_> {
 }
 
 /// The hash of an ASCII word folded (lower case, apostrophes dropped), made without a copy
-/// of it; `None` for a longer word than it reads.
+/// of it; `None` for a word with other characters, or longer than it reads.
 fn ascii_key(raw: &str) -> Option<u64> {
     let mut buffer = [0u8; 48];
     let mut len = 0;
     for &b in raw.as_bytes().iter().filter(|&&b| b != b'\'') {
+        if !b.is_ascii() {
+            return None;
+        }
         *buffer.get_mut(len)? = b.to_ascii_lowercase();
         len += 1;
     }
@@ -180,53 +190,31 @@ thread_local! {
         RefCell::new((Stemmer::create(Algorithm::English), FxHashMap::default()));
 }
 
+/// A page's words by the hash of their folded form: how often each is read (weighted), and
+/// the word.
+type WordCounts<'a> = FxHashMap<u64, (u32, Word<'a>)>;
+
 /// The profile of a page's text: each part with its weight (a title counts more than a
 /// paragraph). Words are counted first, by a hash of their folded form, in a table of the
 /// page's own; only the most frequent are stemmed, through the thread's table (looking every
 /// word up there cost more than rendering the page).
 pub fn profile<'a>(parts: impl IntoIterator<Item = (&'a str, u32)>) -> Profile {
-    let mut words: FxHashMap<u64, (u32, Word<'a>)> = FxHashMap::default();
-    let mut add = |key: u64, weight: u32, word: &dyn Fn() -> Word<'a>| {
-        words.entry(key).or_insert_with(|| (0, word())).0 += weight;
-    };
+    let mut words: WordCounts<'a> = FxHashMap::default();
     for (text, weight) in parts {
-        let mut at = 0;
-        while let Some(start) = next_word(text, at) {
-            at = word_end(text, start);
-            let raw = &text[start..at];
-            match raw.is_ascii().then(|| ascii_key(raw)).flatten() {
-                Some(key) => add(key, weight, &|| Word::Ascii(raw)),
-                None => {
-                    for (_, token) in split(&fold(raw)) {
-                        let key = crate::fingerprint::hash_bytes(token.as_bytes());
-                        add(key, weight, &|| Word::Folded(token.into()));
-                    }
-                }
-            }
-        }
+        count_words(text, weight, &mut words);
     }
     let mut frequent: Vec<(u64, u32, Word)> = words
         .into_iter()
         .map(|(key, (count, word))| (key, count, word))
         .collect();
-    frequent.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-    STEMS.with_borrow_mut(|(stemmer, stems)| {
-        let mut stemmed = 0;
-        for (key, count, word) in &frequent {
-            let id = *stems.entry(*key).or_insert_with(|| {
+    let counts = STEMS.with_borrow_mut(|(stemmer, stems)| {
+        stem_most_frequent(&mut frequent, |key, word| {
+            *stems.entry(key).or_insert_with(|| {
                 let folded = word.folded();
                 let wanted = is_indexed(&folded) && !folded.bytes().all(|b| b.is_ascii_digit());
                 wanted.then(|| term_id(&stemmer.stem(&folded)))
-            });
-            if let Some(id) = id {
-                *counts.entry(id).or_default() += count;
-                stemmed += 1;
-                if stemmed == STEMMED_WORDS {
-                    break;
-                }
-            }
-        }
+            })
+        })
     });
     let mut terms: Vec<Term> = counts
         .into_iter()
@@ -236,6 +224,56 @@ pub fn profile<'a>(parts: impl IntoIterator<Item = (&'a str, u32)>) -> Profile {
     terms.truncate(PROFILE_TERMS);
     terms.sort_unstable_by_key(|t| t.id);
     Profile(terms.into())
+}
+
+/// Adds the words of `text`, each `weight` times.
+fn count_words<'a>(text: &'a str, weight: u32, words: &mut WordCounts<'a>) {
+    let mut at = 0;
+    while let Some(start) = next_word(text, at) {
+        at = word_end(text, start);
+        let raw = &text[start..at];
+        if let Some(key) = ascii_key(raw) {
+            words.entry(key).or_insert((0, Word::Ascii(raw))).0 += weight;
+            continue;
+        }
+        for (_, token) in split(&fold(raw)) {
+            let key = crate::fingerprint::hash_bytes(token.as_bytes());
+            let entry = words.entry(key);
+            entry.or_insert_with(|| (0, Word::Folded(token.into()))).0 += weight;
+        }
+    }
+}
+
+/// Each term's count among the most frequent words (most frequent first, ties by hash) until
+/// [`STEMMED_WORDS`] of them have a term (`term_of` gives it, or `None` for a stopword or a
+/// number). Only the first few hundred are put in order, the rest when those run out: a long
+/// page has thousands of distinct words.
+fn stem_most_frequent(
+    frequent: &mut [(u64, u32, Word)],
+    mut term_of: impl FnMut(u64, &Word) -> Option<u32>,
+) -> FxHashMap<u32, u32> {
+    let order = |a: &(u64, u32, Word), b: &(u64, u32, Word)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    let head = (2 * STEMMED_WORDS).min(frequent.len());
+    if head < frequent.len() {
+        frequent.select_nth_unstable_by(head, order);
+    }
+    frequent[..head].sort_unstable_by(order);
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut stemmed = 0;
+    for i in 0..frequent.len() {
+        if i == head {
+            frequent[head..].sort_unstable_by(order);
+        }
+        let (key, count, word) = &frequent[i];
+        if let Some(id) = term_of(*key, word) {
+            *counts.entry(id).or_default() += count;
+            stemmed += 1;
+            if stemmed == STEMMED_WORDS {
+                break;
+            }
+        }
+    }
+    counts
 }
 
 #[cfg(test)]
@@ -259,5 +297,41 @@ mod tests {
         assert_eq!(count("the"), None, "stopwords are left out");
         let long: String = (0..100).map(|i| format!("word{i}x ")).collect();
         assert_eq!(profile([(long.as_str(), 1)]).0.len(), PROFILE_TERMS);
+    }
+
+    /// The most frequent words are put in order a few hundred at a time: what is stemmed is
+    /// what ordering them all would give, also when the first few hundred have no term.
+    #[test]
+    fn words_are_stemmed_most_frequent_first_past_the_first_hundreds() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text += &format!("{i} {i} {i} {i} {i} ");
+        }
+        for i in 0..400 {
+            for _ in 0..1 + i % 3 {
+                text += &format!("w{i}x ");
+            }
+        }
+        let mut words = WordCounts::default();
+        count_words(&text, 1, &mut words);
+        let mut frequent: Vec<(u64, u32, Word)> = words
+            .into_iter()
+            .map(|(key, (count, word))| (key, count, word))
+            .collect();
+        let term_of = |_: u64, word: &Word| {
+            let folded = word.folded();
+            (!folded.bytes().all(|b| b.is_ascii_digit())).then(|| term_id(&folded))
+        };
+        let mut all_in_order: Vec<(u64, u32)> = frequent.iter().map(|w| (w.0, w.1)).collect();
+        all_in_order.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let counts = stem_most_frequent(&mut frequent, term_of);
+        let by_key: FxHashMap<u64, &Word> = frequent.iter().map(|w| (w.0, &w.2)).collect();
+        let expected: FxHashMap<u32, u32> = all_in_order
+            .iter()
+            .filter_map(|&(key, count)| Some((term_of(key, by_key[&key])?, count)))
+            .take(STEMMED_WORDS)
+            .collect();
+        assert_eq!(counts.len(), STEMMED_WORDS);
+        assert_eq!(counts, expected);
     }
 }

@@ -283,6 +283,9 @@ impl Session {
             &mut diags,
         );
         render::check_anchors(&site, &bodies, &mut diags);
+        if self.one_off {
+            rayon::broadcast(|_| crate::terms::forget_stems());
+        }
         laps.stage("render markdown");
         let external = self.options.external.as_ref().map(|settings| {
             let summary = crate::external::check(&site, &bodies, &self.root, settings, &mut diags);

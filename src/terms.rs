@@ -190,6 +190,13 @@ thread_local! {
         RefCell::new((Stemmer::create(Algorithm::English), FxHashMap::default()));
 }
 
+/// Forgets the words this thread has stemmed: a one-off build needs them no more once its
+/// pages' profiles are made (a few megabytes on a large site), while `serve` keeps them for
+/// the next build.
+pub fn forget_stems() {
+    STEMS.with_borrow_mut(|(_, stems)| *stems = FxHashMap::default());
+}
+
 /// A page's words by the hash of their folded form: how often each is read (weighted), and
 /// the word.
 type WordCounts<'a> = FxHashMap<u64, (u32, Word<'a>)>;

@@ -115,6 +115,11 @@ pub fn render_outputs(
 ) -> Vec<Output> {
     let global = shared::settings_fingerprint(site, theme);
     let cards = cards::cards(site, bodies, global, &mut cache.cards);
+    if sink.is_some() {
+        // Nothing is rendered again from this cache (see `Sink`): it need not hold the cards
+        // while they are used.
+        cache.cards = Default::default();
+    }
     let mut cx = Shared::new(site, theme, bodies, Some(cards), None);
     cx.fingerprints = sink.is_none();
     let units = units::all(site);

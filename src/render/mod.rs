@@ -121,7 +121,6 @@ pub fn render_outputs(
         cache.cards = Default::default();
     }
     let mut cx = Shared::new(site, theme, bodies, Some(cards), None);
-    cx.fingerprints = sink.is_none();
     let units = units::all(site);
     let paths: Vec<String> = units.par_iter().map(|unit| unit.path(&cx)).collect();
     let rendered = crate::output::RenderedPaths {
@@ -135,6 +134,7 @@ pub fn render_outputs(
     // Two files on one path would be written over each other, or not at all: the build
     // fails, so nothing is written.
     let sink = sink.filter(|_| diagnostics.len() == before);
+    cx.fingerprints = sink.is_none();
     let results: Vec<(u64, bool, Result<Output, Failed>)> = units
         .par_iter()
         .zip(paths)

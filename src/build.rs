@@ -617,17 +617,8 @@ impl Laps {
     /// The stage `name` ends now.
     fn stage(&mut self, name: &'static str) {
         self.stages.push((name, self.lap.elapsed()));
-        // With CENTERVIEW_PROFILE, the memory each stage ends with and the most so far, as
-        // the search stage says for its own steps.
-        if std::env::var_os("CENTERVIEW_PROFILE").is_some() {
-            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let memory: Vec<&str> = (status.lines())
-                .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
-                .collect();
-            eprintln!(
-                "  {name:<20} {:>8.1} ms {memory:?}",
-                self.lap.elapsed().as_secs_f64() * 1000.0
-            );
+        if crate::console::profiling() {
+            crate::console::profile_step(name, self.lap.elapsed());
         }
         self.lap = Instant::now();
     }

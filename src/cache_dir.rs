@@ -116,57 +116,50 @@ pub fn write(root: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
 /// The regular files of the cache whose names start with `prefix`: name and size. A
 /// link or anything else in their place is left out (and never read).
 pub fn list(root: &Path, prefix: &str) -> Result<Vec<(String, u64)>, Error> {
-    let Some(folder) = open_folder(root, false)? else {
-        return Ok(Vec::new());
-    };
-    let path = Path::new(FOLDER);
-    let dir = rustix::fs::Dir::read_from(&folder).map_err(|e| io_error(path, e))?;
-    let mut files = Vec::new();
-    for entry in dir {
-        let entry = entry.map_err(|e| io_error(path, e))?;
-        let Ok(name) = entry.file_name().to_str() else {
-            continue;
-        };
-        if !name.starts_with(prefix) {
-            continue;
-        }
-        if let Ok(stat) = statat(&folder, name, AtFlags::SYMLINK_NOFOLLOW)
-            && FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
-        {
-            files.push((name.to_string(), stat.st_size as u64));
-        }
-    }
-    Ok(files)
+    matching(root, prefix, |folder, name, _| {
+        let stat = statat(folder, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        let regular = FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile;
+        regular.then(|| (name.to_string(), stat.st_size as u64))
+    })
 }
 
 /// The names of the regular files of the cache that start with `prefix`, as the folder's
 /// listing gives their types (no `stat` of each of thousands of entries; linking one
 /// checks it again).
 pub fn names(root: &Path, prefix: &str) -> Result<Vec<String>, Error> {
+    matching(root, prefix, |folder, name, file_type| {
+        let regular = match file_type {
+            FileType::Unknown => statat(folder, name, AtFlags::SYMLINK_NOFOLLOW)
+                .is_ok_and(|stat| FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile),
+            file_type => file_type == FileType::RegularFile,
+        };
+        regular.then(|| name.to_string())
+    })
+}
+
+/// What `keep` makes of each entry of the cache whose name (UTF-8) starts with `prefix`,
+/// given the folder, the name and the type the listing says; nothing when there is no cache.
+fn matching<T>(
+    root: &Path,
+    prefix: &str,
+    mut keep: impl FnMut(&OwnedFd, &str, FileType) -> Option<T>,
+) -> Result<Vec<T>, Error> {
     let Some(folder) = open_folder(root, false)? else {
         return Ok(Vec::new());
     };
     let path = Path::new(FOLDER);
     let dir = rustix::fs::Dir::read_from(&folder).map_err(|e| io_error(path, e))?;
-    let mut names = Vec::new();
+    let mut kept = Vec::new();
     for entry in dir {
         let entry = entry.map_err(|e| io_error(path, e))?;
         let Ok(name) = entry.file_name().to_str() else {
             continue;
         };
-        if !name.starts_with(prefix) {
-            continue;
-        }
-        let regular = match entry.file_type() {
-            FileType::Unknown => statat(&folder, name, AtFlags::SYMLINK_NOFOLLOW)
-                .is_ok_and(|stat| FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile),
-            file_type => file_type == FileType::RegularFile,
-        };
-        if regular {
-            names.push(name.to_string());
+        if name.starts_with(prefix) {
+            kept.extend(keep(&folder, name, entry.file_type()));
         }
     }
-    Ok(names)
+    Ok(kept)
 }
 
 /// The cache folder, opened once for the many files one build links from it (opening it
@@ -177,8 +170,12 @@ pub struct Folder {
 }
 
 impl Folder {
-    /// The cache of the site at `root`; `None` when it has none.
-    pub fn open(root: &Path) -> Result<Option<Folder>, Error> {
+    /// The cache of the site at `root`, when files are to be linked from it (`wanted`);
+    /// `None` when they are not, or it has none.
+    pub fn open_if(wanted: bool, root: &Path) -> Result<Option<Folder>, Error> {
+        if !wanted {
+            return Ok(None);
+        }
         Ok(open_folder(root, false)?.map(|folder| Folder {
             root: root.to_path_buf(),
             folder,
@@ -190,26 +187,24 @@ impl Folder {
     /// (another file system), a copy. Only a regular file is ever linked: never a link put
     /// in the cache.
     pub fn link_to(&self, name: &str, dest: &Path) -> Result<(), Error> {
-        link_from(&self.folder, &self.root, name, dest)
-    }
-}
-
-fn link_from(folder: &OwnedFd, root: &Path, name: &str, dest: &Path) -> Result<(), Error> {
-    let path = Path::new(FOLDER).join(name);
-    let stat = statat(folder, name, AtFlags::SYMLINK_NOFOLLOW).map_err(|e| io_error(&path, e))?;
-    if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
-        return Err(not_ours(path, describe(stat.st_mode)));
-    }
-    match rustix::fs::linkat(folder, name, rustix::fs::CWD, dest, AtFlags::empty()) {
-        Ok(()) => Ok(()),
-        Err(Errno::XDEV | Errno::PERM | Errno::MLINK | Errno::NOSYS) => {
-            let bytes = read(root, name)?.ok_or_else(|| io_error(&path, Errno::NOENT))?;
-            std::fs::write(dest, bytes).map_err(|error| Error::Io {
-                path: dest.to_path_buf(),
-                error,
-            })
+        let (folder, root) = (&self.folder, &self.root);
+        let path = Path::new(FOLDER).join(name);
+        let stat =
+            statat(folder, name, AtFlags::SYMLINK_NOFOLLOW).map_err(|e| io_error(&path, e))?;
+        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+            return Err(not_ours(path, describe(stat.st_mode)));
         }
-        Err(e) => Err(io_error(dest, e)),
+        match rustix::fs::linkat(folder, name, rustix::fs::CWD, dest, AtFlags::empty()) {
+            Ok(()) => Ok(()),
+            Err(Errno::XDEV | Errno::PERM | Errno::MLINK | Errno::NOSYS) => {
+                let bytes = read(root, name)?.ok_or_else(|| io_error(&path, Errno::NOENT))?;
+                std::fs::write(dest, bytes).map_err(|error| Error::Io {
+                    path: dest.to_path_buf(),
+                    error,
+                })
+            }
+            Err(e) => Err(io_error(dest, e)),
+        }
     }
 }
 

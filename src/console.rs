@@ -111,6 +111,25 @@ impl Console {
     }
 }
 
+/// Whether `CENTERVIEW_PROFILE` is set: the build then says how long each of its stages and
+/// the search index's steps took, with the memory at each ([`profile_step`]).
+pub fn profiling() -> bool {
+    std::env::var_os("CENTERVIEW_PROFILE").is_some()
+}
+
+/// One line of profile, on stderr: the step, how long it took, and the process's memory as
+/// it ends and at most so far (`VmRSS`, `VmHWM`).
+pub fn profile_step(what: &str, took: Duration) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let memory: Vec<&str> = (status.lines())
+        .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+        .collect();
+    eprintln!(
+        "  {what:<20} {:>8.1} ms {memory:?}",
+        took.as_secs_f64() * 1000.0
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

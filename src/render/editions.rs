@@ -160,13 +160,11 @@ pub fn make(
     // With a sink, each PDF found is written at once: a large site's PDFs are never all in
     // memory.
     let listed = listed(site, &cache_problem);
-    let folder = match place.is_some() && !listed.is_empty() {
-        true => cache_dir::Folder::open(&site.root).unwrap_or_else(|e| {
+    let folder = cache_dir::Folder::open_if(place.is_some() && !listed.is_empty(), &site.root)
+        .unwrap_or_else(|e| {
             note_cache_problem(&cache_problem, e);
             None
-        }),
-        false => None,
-    };
+        });
     let found: Vec<Option<(usize, Pdf)>> = jobs
         .par_iter()
         .map(|job| {

@@ -130,13 +130,11 @@ pub fn make(
         })
         .into_iter()
         .collect();
-    let folder = match place.is_some() && !listed.is_empty() {
-        true => cache_dir::Folder::open(&site.root).unwrap_or_else(|e| {
+    let folder = cache_dir::Folder::open_if(place.is_some() && !listed.is_empty(), &site.root)
+        .unwrap_or_else(|e| {
             note_cache_problem(&problem, e);
             None
-        }),
-        false => None,
-    };
+        });
     let last = &cache.last;
     let made: Vec<(Result<OutputData, Diagnostic>, bool)> = jobs
         .par_iter()

@@ -282,21 +282,14 @@ struct Profile {
 impl Profile {
     fn new() -> Profile {
         Profile {
-            on: std::env::var_os("CENTERVIEW_PROFILE").is_some(),
+            on: crate::console::profiling(),
             lap: std::time::Instant::now(),
         }
     }
 
     fn mark(&mut self, what: &str) {
         if self.on {
-            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let memory: Vec<&str> = (status.lines())
-                .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
-                .collect();
-            eprintln!(
-                "  search: {what:<10} {:>8.1} ms {memory:?}",
-                self.lap.elapsed().as_secs_f64() * 1000.0
-            );
+            crate::console::profile_step(&format!("search: {what}"), self.lap.elapsed());
         }
         self.lap = std::time::Instant::now();
     }

@@ -170,3 +170,24 @@ fn a_site_without_profiles_has_no_list_of_authors() {
         "{html}"
     );
 }
+
+/// A theme's own page sees the authors one by one (`people`) and what the sharing tags show
+/// (`share_image`), which listings' cards do not carry.
+#[test]
+fn a_page_of_a_theme_sees_its_people_and_sharing_image() {
+    let site = site();
+    site.write(
+        "themes/centerview/templates/page.html",
+        "{% for p in people %}[{{ p.name }}|{{ p.url }}|{{ p.orcid }}]{% endfor %}\
+         <{% if share_image %}{{ share_image.url }}{% endif %}>",
+    );
+    site.build().assert_ok();
+    let html = site.read("output/briefs/new/index.html");
+    assert!(
+        html.starts_with(
+            "[Sam Other||][Ann Lee|/authors/ann-lee/|https://orcid.org/0000-0002-1825-0097]"
+        ),
+        "{html}"
+    );
+    assert!(html.ends_with("/briefs/new/card.png>"), "{html}");
+}
